@@ -1,0 +1,1 @@
+"""Archivist's PySide6 desktop front end."""

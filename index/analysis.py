@@ -1,0 +1,86 @@
+"""Turn text into index terms: tokenise, fold case and accents, stem in the text's language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer
+
+TOKEN = re.compile(r"\w+")
+# Letters that carry no combining mark to strip, so NFKD alone would not fold them.
+_SPECIAL_FOLDS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "ð": "d", "þ": "th"})
+_STEMMER_LANGUAGES = {
+    "ar": "arabic", "da": "danish", "de": "german", "el": "greek", "en": "english", "es": "spanish",
+    "fi": "finnish", "fr": "french", "hu": "hungarian", "id": "indonesian", "it": "italian",
+    "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian",
+    "sv": "swedish", "tr": "turkish",
+}
+
+
+@lru_cache(maxsize=500_000)
+def fold(word: str) -> str:
+    """Lower-case ``word`` and strip its accents: ``Hanoï`` -> ``hanoi``, ``Nguyễn`` -> ``nguyen``."""
+    decomposed = unicodedata.normalize("NFKD", word.lower().translate(_SPECIAL_FOLDS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=64)
+def _stemmer(language: str) -> Stemmer.Stemmer | None:
+    name = _STEMMER_LANGUAGES.get(language)
+    return Stemmer.Stemmer(name) if name else None
+
+
+def has_stemmer(language: str) -> bool:
+    """Whether words of ``language`` are stemmed (otherwise only folded)."""
+    return language in _STEMMER_LANGUAGES
+
+
+def terms(text: str, language: str) -> list[str]:
+    """The index terms of ``text`` in order, one per token.
+
+    Args:
+        text: any text.
+        language: ISO 639-1 code choosing the stemmer; unknown languages are only folded.
+
+    Returns:
+        Folded, stemmed terms; a term's index in the list is its token position.
+    """
+    folded = [fold(word) for word in TOKEN.findall(text)]
+    stemmer = _stemmer(language)
+    return stemmer.stemWords(folded) if stemmer else folded
+
+
+def term_variants(word: str, languages: Iterable[str]) -> list[str]:
+    """Every term ``word`` may have been indexed as, given the languages in the index.
+
+    Args:
+        word: a query word.
+        languages: languages present in the index.
+
+    Returns:
+        The distinct terms, the folded unstemmed form first.
+    """
+    folded = fold(word)
+    variants = [folded]
+    for language in languages:
+        stemmer = _stemmer(language)
+        if stemmer:
+            stem = stemmer.stemWord(folded)
+            if stem not in variants:
+                variants.append(stem)
+    return variants
+
+
+def term_spans(text: str, language: str, wanted: set[str]) -> list[tuple[int, int]]:
+    """Character ranges of the tokens of ``text`` whose term is in ``wanted``."""
+    stemmer = _stemmer(language)
+    spans = []
+    for match in TOKEN.finditer(text):
+        folded = fold(match.group())
+        term = stemmer.stemWord(folded) if stemmer else folded
+        if term in wanted:
+            spans.append(match.span())
+    return spans

@@ -1,0 +1,149 @@
+"""The engine's facade: one archive folder, its index, its searches and its corrections."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from .corrections import Corrections
+from .errors import ArticleNotFoundError, IndexNotBuiltError, NoArchiveError
+from .indexer import STORE_FILE, CancelCheck, Indexer, ProgressCallback, update_article
+from .models import Article, Hit, IndexSummary, SearchRequest, SearchResult, Span
+from .paths import data_dir, index_dir_for
+from .search import ArchiveSearcher
+
+_LAST_ARCHIVE_FILE = "last_archive.json"
+
+
+class Archive:
+    """An archive folder and its index. Safe to share between threads: calls are serialised.
+
+    Args:
+        root: the archive folder.
+        data: the user data dir holding indexes and corrections (default: platformdirs').
+    """
+
+    def __init__(self, root: Path, data: Path | None = None) -> None:
+        self.root = root.resolve()
+        self.data = data or data_dir()
+        self.index_dir = index_dir_for(self.root, self.data)
+        self.corrections = Corrections(self.index_dir.parent.parent / "corrections" / f"{self.index_dir.name}.json")
+        self._searcher: ArchiveSearcher | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def is_indexed(self) -> bool:
+        """Whether an index has been built for this archive."""
+        return (self.index_dir / STORE_FILE).exists()
+
+    def update(
+        self, progress: ProgressCallback | None = None, should_cancel: CancelCheck | None = None,
+        workers: int | None = None,
+    ) -> IndexSummary:
+        """Index what changed in the folder since the last run (everything, the first time).
+
+        Args:
+            progress: called as ``progress(done, total, path)``.
+            should_cancel: polled between files; True stops the run, keeping the index usable.
+            workers: processes analysing files (default: one per core).
+
+        Returns:
+            What was done.
+        """
+        indexer = Indexer(self.root, self.index_dir, self.corrections.by_article)
+        summary = indexer.run(progress, should_cancel, workers)
+        remember_archive(self.root, self.data)
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+        return summary
+
+    def _open_searcher(self) -> ArchiveSearcher:
+        if not self.is_indexed:
+            raise IndexNotBuiltError(f"{self.root} has not been indexed yet; run: archivist index {self.root}")
+        if self._searcher is None:
+            self._searcher = ArchiveSearcher(self.index_dir)
+        else:
+            self._searcher.refresh()
+        return self._searcher
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Search the archive. See :class:`SearchRequest` and :class:`SearchResult`."""
+        with self._lock:
+            return self._open_searcher().search(request)
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id.
+
+        Raises:
+            ArticleNotFoundError: no article has this id.
+        """
+        with self._lock:
+            article = self._open_searcher().article(article_id)
+        if article is None:
+            raise ArticleNotFoundError(f"no article with id {article_id}")
+        return article
+
+    def hit_spans(self, article_id: str, query: str) -> dict[str, tuple[Span, ...]]:
+        """Where ``query``'s words occur in the article's title and body."""
+        article = self.article(article_id)
+        with self._lock:
+            return self._open_searcher().hit_spans(article, query)
+
+    def more_like(self, article_id: str, limit: int = 10) -> tuple[Hit, ...]:
+        """Articles most similar to the given one."""
+        article = self.article(article_id)
+        with self._lock:
+            return self._open_searcher().more_like(article, limit)
+
+    def correct(self, article_id: str, field: str, value: str | None) -> Article:
+        """Correct an article's title, date, source or language (None withdraws the correction).
+
+        The correction is stored in the user data dir, survives re-indexing, and shows at once
+        in searches and facets.
+
+        Returns:
+            The article as it now reads.
+        """
+        article = self.article(article_id)
+        self.corrections.set(article_id, field, value)
+        if value is None:
+            from .metadata import infer
+            from .readers import read_file
+
+            documents, _ = read_file(article.path, (self.root / article.path).read_bytes())
+            article = next((infer(d) for d in documents if infer(d).id == article_id), article)
+        corrected = self.corrections.apply(article)
+        with self._lock:
+            update_article(self.index_dir, corrected)
+            if self._searcher is not None:
+                self._searcher.refresh()
+        return corrected
+
+    def close(self) -> None:
+        """Release open index files."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+def remember_archive(root: Path, data: Path | None = None) -> None:
+    """Record ``root`` as the archive used last."""
+    target = (data or data_dir()) / _LAST_ARCHIVE_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"archive": str(root.resolve())}), "utf-8")
+
+
+def last_archive(data: Path | None = None) -> Path:
+    """The archive indexed or opened last.
+
+    Raises:
+        NoArchiveError: none was.
+    """
+    try:
+        return Path(json.loads(((data or data_dir()) / _LAST_ARCHIVE_FILE).read_text("utf-8"))["archive"])
+    except (OSError, ValueError, KeyError) as error:
+        raise NoArchiveError("no archive given and none used before; pass --archive PATH") from error

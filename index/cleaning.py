@@ -1,0 +1,43 @@
+"""Remove page debris (font widgets, back-to-top links, related links, contact footers)."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+from .paths import resource_path
+
+
+@lru_cache(maxsize=1)
+def _debris_line() -> re.Pattern[str]:
+    patterns = json.loads(resource_path("boilerplate.json").read_text("utf-8"))["line_patterns"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def is_debris(line: str) -> bool:
+    """Whether a whole line is page debris rather than article text."""
+    stripped = line.strip()
+    return bool(stripped) and _debris_line().fullmatch(stripped) is not None
+
+
+def clean(text: str) -> str:
+    """The article text without debris lines, with runs of blank lines collapsed.
+
+    Args:
+        text: the article text as read (header already split off).
+
+    Returns:
+        The text a reader should see and the index should hold.
+    """
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if is_debris(line):
+            continue
+        line = line.rstrip()
+        if not line and (not kept or not kept[-1]):
+            continue
+        kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept)

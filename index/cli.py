@@ -1,0 +1,239 @@
+"""The ``archivist`` command: no arguments opens the app; sub-commands index and search archives."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .archive import Archive, last_archive
+from .errors import ArchivistError, QuerySyntaxError
+from .models import Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; with no sub-command, start the desktop app."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0].startswith("--archive") and len(args) <= 2:
+        from gui.app import run  # The GUI is only imported when it is what the user asked for.
+
+        return run(args)
+    parser = _parser()
+    options = parser.parse_args(args)
+    try:
+        return int(options.handler(options))
+    except QuerySyntaxError as error:
+        query = getattr(options, "query", "") or ""
+        print(f"archivist: bad query: {error.message}\n  {query}\n  {' ' * error.position}^", file=sys.stderr)
+        return 2
+    except ArchivistError as error:
+        print(f"archivist: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="archivist", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, help="where indexes live (default: the user data dir)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    index = commands.add_parser("index", help="index an archive folder (only what changed)")
+    index.add_argument("path", type=Path)
+    index.add_argument("--workers", type=int, help="processes analysing files (default: one per core)")
+    index.set_defaults(handler=_index)
+
+    search = commands.add_parser("search", help="search the archive; words are ANDed")
+    search.add_argument("query", nargs="?", default="*")
+    search.add_argument("--source", action="append", default=[], help="only this outlet (repeatable)")
+    search.add_argument("--not-source", action="append", default=[], help="not this outlet (repeatable)")
+    search.add_argument("--lang", action="append", default=[], help="only this language (repeatable)")
+    search.add_argument("--not-lang", action="append", default=[], help="not this language (repeatable)")
+    search.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    search.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    search.add_argument("--sort", choices=["relevance", "date", "newest", "oldest"], default="relevance")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(handler=_search)
+
+    show = commands.add_parser("show", help="print one article")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show)
+
+    facets = commands.add_parser("facets", help="facet counts and timeline for a query")
+    facets.add_argument("query", nargs="?", default="*")
+    facets.add_argument("--json", action="store_true")
+    facets.set_defaults(handler=_facets)
+
+    similar = commands.add_parser("similar", help="articles like the given one")
+    similar.add_argument("id")
+    similar.add_argument("--limit", type=int, default=10)
+    similar.add_argument("--json", action="store_true")
+    similar.set_defaults(handler=_similar)
+
+    correct = commands.add_parser("correct", help="correct an article's title, date, source or language")
+    correct.add_argument("id")
+    correct.add_argument("field", choices=["title", "date", "source", "language"])
+    correct.add_argument("value", nargs="?", help="the right value; omit with --undo")
+    correct.add_argument("--undo", action="store_true", help="withdraw the correction")
+    correct.set_defaults(handler=_correct)
+
+    for command in (search, show, facets, similar, correct):
+        command.add_argument("--archive", type=Path, help="the archive folder (default: the one used last)")
+    return parser
+
+
+def _archive(options: argparse.Namespace) -> Archive:
+    return Archive(options.archive or last_archive(options.data_dir), options.data_dir)
+
+
+def _index(options: argparse.Namespace) -> int:
+    archive = Archive(options.path, options.data_dir)
+    started = time.perf_counter()
+    show_bar = sys.stderr.isatty()
+
+    def progress(done: int, total: int, path: str) -> None:
+        if not show_bar:
+            return
+        rate = done / max(time.perf_counter() - started, 1e-6)
+        left = (total - done) / rate if rate else 0
+        width = 30
+        filled = int(width * done / max(total, 1))
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {rate:.0f} files/s, {left:.0f}s left "
+        sys.stderr.write(line[:120])
+        sys.stderr.flush()
+
+    summary = archive.update(progress=progress, workers=options.workers)
+    if show_bar:
+        sys.stderr.write("\n")
+    print(_summary_text(summary, archive))
+    return 0
+
+
+def _summary_text(summary: IndexSummary, archive: Archive) -> str:
+    lines = [
+        f"{archive.root}: {summary.added} added, {summary.updated} updated, {summary.deleted} deleted, "
+        f"{summary.unchanged} files unchanged, {len(summary.skipped)} skipped ({summary.seconds:.1f} s)"
+    ]
+    if summary.rebuilt:
+        lines.append("The index format changed, so the index was rebuilt.")
+    reasons = Counter(s.reason for s in summary.skipped)
+    for skipped in summary.skipped[:50]:
+        lines.append(f"  skipped {skipped.path}: {skipped.reason}")
+    if len(summary.skipped) > 50:
+        lines.append("  ... and more: " + "; ".join(f"{n} x {r}" for r, n in reasons.most_common(5)))
+    lines.append(f"Index: {archive.index_dir}")
+    return "\n".join(lines)
+
+
+def _search(options: argparse.Namespace) -> int:
+    sort = {"relevance": SortOrder.RELEVANCE, "oldest": SortOrder.OLDEST}.get(options.sort, SortOrder.NEWEST)
+    filters = Filters(
+        date_from=options.date_from, date_to=options.date_to, sources=tuple(options.source),
+        exclude_sources=tuple(options.not_source), languages=tuple(options.lang),
+        exclude_languages=tuple(options.not_lang),
+    )
+    result = _archive(options).search(SearchRequest(options.query, filters, sort, page_size=options.limit))
+    if options.json:
+        print(json.dumps(_result_json(result), ensure_ascii=False, indent=1))
+        return 0
+    print(f"{result.total} articles match {options.query!r}")
+    for hit in result.hits:
+        print(_hit_line(hit))
+    return 0
+
+
+def _facets(options: argparse.Namespace) -> int:
+    result = _archive(options).search(SearchRequest(options.query, page_size=0))
+    if options.json:
+        print(json.dumps(_result_json(result), ensure_ascii=False, indent=1))
+        return 0
+    print(f"{result.total} articles match {options.query!r}")
+    for facet in result.facets.values():
+        print(f"\n{facet.name} ({facet.distinct} values)")
+        for value in facet.values:
+            print(f"  {value.count:6d}  {value.value}")
+    timeline = result.timeline
+    print(f"\ntimeline by {timeline.unit}: " + ", ".join(f"{b.label}: {b.count}" for b in timeline.buckets if b.count))
+    print(f"no date: {timeline.undated}")
+    return 0
+
+
+def _show(options: argparse.Namespace) -> int:
+    article = _archive(options).article(options.id)
+    if options.json:
+        print(json.dumps(_plain(asdict(article)), ensure_ascii=False, indent=1))
+        return 0
+    print(article.title)
+    print(f"date: {article.date or 'unknown'} ({article.date_provenance.value})")
+    print(f"source: {article.source or 'unknown'} ({article.source_provenance.value})"
+          + (f", relaying {article.relayed_source}" if article.relayed_source else ""))
+    print(f"language: {article.language} ({article.language_provenance.value})")
+    print(f"file: {article.path}\n")
+    print(article.body)
+    return 0
+
+
+def _similar(options: argparse.Namespace) -> int:
+    hits = _archive(options).more_like(options.id, options.limit)
+    if options.json:
+        print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=1))
+    for hit in hits if not options.json else ():
+        print(_hit_line(hit))
+    return 0
+
+
+def _correct(options: argparse.Namespace) -> int:
+    if options.value is None and not options.undo:
+        print("archivist: give the right value, or --undo to withdraw the correction", file=sys.stderr)
+        return 2
+    article = _archive(options).correct(options.id, options.field, None if options.undo else options.value)
+    print(f"{article.id}: {options.field} is now {getattr(article, options.field)!s}")
+    return 0
+
+
+def _hit_line(hit: Hit) -> str:
+    date = hit.date.isoformat() if hit.date else "no date   "
+    mark = "" if hit.date_provenance.value in ("header", "structured", "user") else "~"
+    return f"{hit.id}  {date}{mark:1} {hit.language:3} {(hit.source or '?')[:14]:14} {hit.title[:70]}"
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "id": hit.id, "path": hit.path, "title": hit.title,
+        "date": hit.date.isoformat() if hit.date else None, "date_provenance": hit.date_provenance.value,
+        "source": hit.source, "source_provenance": hit.source_provenance.value, "language": hit.language,
+        "score": round(hit.score, 4), "snippet": hit.snippet.text,
+        "snippet_spans": [[s.start, s.end] for s in hit.snippet.spans],
+    }
+
+
+def _result_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "total": result.total,
+        "hits": [_hit_json(h) for h in result.hits],
+        "facets": {name: {"distinct": f.distinct, "values": {v.value: v.count for v in f.values}}
+                   for name, f in result.facets.items()},
+        "timeline": {
+            "unit": result.timeline.unit,
+            "buckets": [{"start": b.start.isoformat(), "end": b.end.isoformat(), "label": b.label, "count": b.count}
+                        for b in result.timeline.buckets],
+            "undated": result.timeline.undated,
+        },
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return getattr(value, "value", value)

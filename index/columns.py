@@ -1,0 +1,116 @@
+"""Per-document facet values as arrays indexed by Whoosh document number, built once per commit.
+
+Counting facets and timeline buckets over the matching documents is then a NumPy ``bincount``
+instead of a Python loop over hits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+NO_DATE = -1
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Facet columns for one generation of the index.
+
+    ``day`` holds days since 1970-01-01 (``NO_DATE`` when unknown); ``source`` and
+    ``language`` hold codes into ``sources`` and ``languages`` (-1 for none); ``alive`` is
+    False for deleted document numbers.
+    """
+
+    generation: int
+    ids: list[str]
+    alive: np.ndarray
+    day: np.ndarray
+    source: np.ndarray
+    language: np.ndarray
+    sources: list[str]
+    languages: list[str]
+
+    def date_of(self, docnum: int) -> dt.date | None:
+        """The date of a document, or None."""
+        day = int(self.day[docnum])
+        return None if day == NO_DATE else day_to_date(day)
+
+
+def day_to_date(day: int) -> dt.date:
+    """The date ``day`` days after 1970-01-01."""
+    return dt.date.fromordinal(day + _EPOCH)
+
+
+def date_to_day(date: dt.date) -> int:
+    """Days from 1970-01-01 to ``date``."""
+    return date.toordinal() - _EPOCH
+
+
+def build_columns(
+    generation: int,
+    docnums_and_ids: list[tuple[int, str]],
+    doc_count_all: int,
+    facet_rows: dict[str, tuple[str | None, str | None, str]],
+) -> Columns:
+    """Arrays of facet values by document number.
+
+    Args:
+        generation: the index generation these columns describe.
+        docnums_and_ids: live document numbers with their article ids.
+        doc_count_all: number of document numbers, deleted ones included.
+        facet_rows: article id -> (ISO date or None, source or None, language).
+
+    Returns:
+        The columns.
+    """
+    ids = [""] * doc_count_all
+    alive = np.zeros(doc_count_all, dtype=bool)
+    day = np.full(doc_count_all, NO_DATE, dtype=np.int32)
+    source = np.full(doc_count_all, -1, dtype=np.int32)
+    language = np.full(doc_count_all, -1, dtype=np.int32)
+    source_codes: dict[str, int] = {}
+    language_codes: dict[str, int] = {}
+    for docnum, article_id in docnums_and_ids:
+        row = facet_rows.get(article_id)
+        if row is None:
+            continue
+        iso_date, source_name, language_code = row
+        ids[docnum] = article_id
+        alive[docnum] = True
+        if iso_date:
+            day[docnum] = date_to_day(dt.date.fromisoformat(iso_date))
+        if source_name:
+            source[docnum] = source_codes.setdefault(source_name, len(source_codes))
+        language[docnum] = language_codes.setdefault(language_code, len(language_codes))
+    return Columns(generation, ids, alive, day, source, language, list(source_codes), list(language_codes))
+
+
+def save_columns(columns: Columns, path: Path) -> None:
+    """Write columns to ``path`` (an .npz file), replacing it atomically."""
+    temporary = path.with_suffix(".tmp.npz")
+    vocabulary = json.dumps(
+        {"generation": columns.generation, "ids": columns.ids, "sources": columns.sources, "languages": columns.languages}
+    )
+    np.savez(
+        temporary, alive=columns.alive, day=columns.day, source=columns.source,
+        language=columns.language, vocabulary=np.frombuffer(vocabulary.encode("utf-8"), dtype=np.uint8),
+    )
+    temporary.replace(path)
+
+
+def load_columns(path: Path) -> Columns | None:
+    """Columns saved by :func:`save_columns`, or None when missing or unreadable."""
+    try:
+        with np.load(path) as data:
+            vocabulary = json.loads(data["vocabulary"].tobytes().decode("utf-8"))
+            return Columns(
+                vocabulary["generation"], vocabulary["ids"], data["alive"], data["day"], data["source"],
+                data["language"], vocabulary["sources"], vocabulary["languages"],
+            )
+    except (OSError, ValueError, KeyError):
+        return None

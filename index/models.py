@@ -1,0 +1,193 @@
+"""Plain immutable values that cross from the engine to its callers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Provenance(str, Enum):
+    """Where an inferred value came from."""
+
+    HEADER = "header"
+    STRUCTURED = "structured"
+    TEXT = "text"
+    USER = "user"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One article as read from disk, before any inference.
+
+    ``key`` is the stable part of the id: the path inside the archive plus a record
+    number for files that hold many articles.
+    """
+
+    key: str
+    path: str
+    text: str
+    metadata: dict[str, str]
+    metadata_kind: Provenance
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range ``[start, end)`` into some text."""
+
+    start: int
+    end: int
+    kind: str = "hit"
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article with everything the engine worked out about it.
+
+    ``body`` is the cleaned text; ``boilerplate`` holds spans of ``text`` (the full
+    text as read) that are page debris, so a viewer can show them dimmed.
+    """
+
+    id: str
+    path: str
+    title: str
+    title_provenance: Provenance
+    body: str
+    date: dt.date | None
+    date_provenance: Provenance
+    source: str | None
+    source_provenance: Provenance
+    language: str
+    language_provenance: Provenance
+    url: str | None = None
+    author: str | None = None
+    relayed_source: str | None = None
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrowing applied on top of a query. Empty tuples mean "no constraint"."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    exclude_sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    exclude_languages: tuple[str, ...] = ()
+    undated: bool | None = None
+
+
+class SortOrder(str, Enum):
+    """How hits are ordered."""
+
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What the user asked for: a query string, filters, an order and a page."""
+
+    query: str = ""
+    filters: Filters = field(default_factory=Filters)
+    sort: SortOrder = SortOrder.RELEVANCE
+    page: int = 1
+    page_size: int = 20
+    facet_limit: int = 50
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """Best passages of an article, with the query hits as spans into ``text``."""
+
+    text: str
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching article as shown in a result list."""
+
+    id: str
+    path: str
+    title: str
+    date: dt.date | None
+    date_provenance: Provenance
+    source: str | None
+    source_provenance: Provenance
+    language: str
+    score: float
+    snippet: Snippet
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet with the number of matching articles that have it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    """Top values of one facet; ``distinct`` counts all values with a non-zero count."""
+
+    name: str
+    values: tuple[FacetValue, ...]
+    distinct: int
+
+
+@dataclass(frozen=True)
+class TimelineBucket:
+    """Articles in ``[start, end]`` (inclusive days); ``label`` reads as the bucket."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A histogram of the matching articles over time."""
+
+    unit: str  # "day", "month" or "year"
+    buckets: tuple[TimelineBucket, ...]
+    undated: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to a SearchRequest."""
+
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, Facet]
+    timeline: Timeline
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file, or one record of a file, that could not be read, with why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    """What one indexing run did."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: tuple[SkippedFile, ...] = ()
+    cancelled: bool = False
+    rebuilt: bool = False
+    seconds: float = 0.0

@@ -1,0 +1,68 @@
+"""Recognise the outlet that published an article, and the source it relays, from its text."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .paths import config_dir, resource_path
+
+# "... reports citing Azertac", "... via the Cabinet of Ministers": a relayed source is a proper name.
+_RELAYED = re.compile(
+    r"\b(?:citing|via|quoting|according to)[ \t]+(?:the[ \t]+)?"
+    r"((?:[A-Z][\w.&'’/-]*)(?:[ \t]+(?:of|the|and|de|du|des|la|[A-Z][\w.&'’/-]*))*)"
+)
+_TRAILING_JOINERS = re.compile(r"(?:[ \t]+(?:of|the|and|de|du|des|la))+$")
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """An outlet's name and the compiled signatures that reveal it."""
+
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+def load_outlets(files: tuple[Path, ...]) -> tuple[Outlet, ...]:
+    """Outlets from JSON files, most important file first; the first outlet of a name wins.
+
+    Args:
+        files: signature files, the user's before the bundled one; missing ones are ignored.
+
+    Returns:
+        The outlets in the order they are tried.
+    """
+    by_name: dict[str, Outlet] = {}
+    for file in files:
+        if not file.is_file():
+            continue
+        for entry in json.loads(file.read_text("utf-8")).get("outlets", []):
+            patterns = tuple(re.compile(p, re.MULTILINE) for p in entry["patterns"])
+            by_name.setdefault(entry["name"], Outlet(entry["name"], patterns))
+    return tuple(by_name.values())
+
+
+@lru_cache(maxsize=1)
+def default_outlets() -> tuple[Outlet, ...]:
+    """The bundled signatures extended by ``<config dir>/outlets.json``."""
+    return load_outlets((config_dir() / "outlets.json", resource_path("outlets.json")))
+
+
+def outlet_from_text(text: str, outlets: tuple[Outlet, ...] | None = None) -> str | None:
+    """The outlet whose signature the text carries, or None."""
+    for outlet in outlets if outlets is not None else default_outlets():
+        if any(pattern.search(text) for pattern in outlet.patterns):
+            return outlet.name
+    return None
+
+
+def relayed_source(text: str, lead_chars: int = 1500) -> str | None:
+    """The source an article says it relays ("citing Azertac"), or None."""
+    match = _RELAYED.search(text[:lead_chars])
+    if not match:
+        return None
+    name = _TRAILING_JOINERS.sub("", match.group(1)).rstrip(".,")
+    return name or None

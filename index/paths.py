@@ -1,0 +1,47 @@
+"""Where things live: the user's data and config dirs, and bundled resources."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "archivist"
+DATA_DIR_ENV = "ARCHIVIST_DATA_DIR"
+CONFIG_DIR_ENV = "ARCHIVIST_CONFIG_DIR"
+
+
+def data_dir() -> Path:
+    """The user data dir (indexes, corrections), overridable by ``ARCHIVIST_DATA_DIR``."""
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def config_dir() -> Path:
+    """The user config dir (extra outlet signatures), overridable by ``ARCHIVIST_CONFIG_DIR``."""
+    override = os.environ.get(CONFIG_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def index_dir_for(archive: Path, base: Path | None = None) -> Path:
+    """The folder holding the index of ``archive``: one per archive, named after it."""
+    resolved = archive.resolve()
+    digest = hashlib.sha1(str(resolved).encode("utf-8")).hexdigest()[:12]
+    return (base or data_dir()) / "indexes" / f"{resolved.name or 'root'}-{digest}"
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under ``resources/``, from a checkout, an installed wheel or a PyInstaller bundle."""
+    bundle_root = getattr(sys, "_MEIPASS", None)
+    root = Path(bundle_root) if bundle_root else Path(__file__).resolve().parent.parent
+    return root.joinpath("resources", *parts)
+
+
+def bundled_seeds() -> Path:
+    """The sample archive shipped with the app."""
+    bundle_root = getattr(sys, "_MEIPASS", None)
+    root = Path(bundle_root) if bundle_root else Path(__file__).resolve().parent.parent
+    return root / "seeds"
