@@ -16,6 +16,11 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Legacy encodings by how often they occur in news archives, to break ties between equal matches.
+_COMMON_ENCODINGS = [
+    "cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "cp1250", "iso8859_2", "cp1254", "cp1256",
+    "gb18030", "big5", "shift_jis", "euc_jp", "euc_kr", "cp1258", "mac_roman",
+]
 # Control characters other than tab, newline, carriage return and form feed.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
@@ -47,10 +52,24 @@ def decode(data: bytes) -> tuple[str, str]:
         return _finish(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
+    best = _most_plausible(charset_normalizer.from_bytes(data))
     if best is None:
         raise UnreadableFileError("text encoding could not be determined")
     return _finish(str(best)), best.encoding
+
+
+def _most_plausible(matches: charset_normalizer.CharsetMatches) -> charset_normalizer.CharsetMatch | None:
+    """The best match; among equally good ones, the encoding most common in news archives.
+
+    Short texts often score the same in several code pages (French cp1252 reads as cp1250 with
+    "ï" turned into "ď"), and charset-normalizer then picks one arbitrarily.
+    """
+    if not matches:
+        return None
+    least_chaos = min(m.chaos for m in matches)
+    most_coherent = max(m.coherence for m in matches if m.chaos <= least_chaos + 0.01)
+    tied = [m for m in matches if m.chaos <= least_chaos + 0.01 and m.coherence >= most_coherent - 0.02]
+    return min(tied, key=lambda m: _COMMON_ENCODINGS.index(m.encoding) if m.encoding in _COMMON_ENCODINGS else 99)
 
 
 def _finish(text: str) -> str:

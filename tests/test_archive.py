@@ -1,0 +1,203 @@
+"""Indexing an archive and searching it, as a user of the engine sees it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index import Archive, Filters, Provenance, QuerySyntaxError, SearchRequest, SortOrder
+from index import indexer as indexer_module
+
+from .conftest import DATA
+
+
+def titles(archive: Archive, query: str, **kwargs: object) -> list[str]:
+    return [h.path[:3] for h in archive.search(SearchRequest(query, **kwargs)).hits]  # type: ignore[arg-type]
+
+
+def test_accent_folding_and_stemming_across_languages(seeds_archive: Archive) -> None:
+    assert "003" in titles(seeds_archive, "Hanoi")
+    assert titles(seeds_archive, "Azerbaidjan") == ["003"]
+    # The French stem finds "diplomatie"; the English one finds "diplomatic" too, ranked below.
+    assert titles(seeds_archive, "diplomatique")[0] == "003"
+    assert sorted(titles(seeds_archive, "Nguyen")) == ["004"]  # The French footer's "Nguyễn" is debris, not text.
+
+
+def test_query_operators(seeds_archive: Archive) -> None:
+    assert sorted(titles(seeds_archive, '"Ilham Aliyev"')) == ["001", "002", "004"]
+    assert "001" in titles(seeds_archive, '"President Aliyev"~2')
+    assert "001" not in titles(seeds_archive, '"President Aliyev"')
+    assert sorted(titles(seeds_archive, "Hanoi -Trend")) == ["003", "004"]
+    assert sorted(titles(seeds_archive, "Asadov OR Mammadov")) == ["000", "002"]
+    assert sorted(titles(seeds_archive, "Procura*")) == ["004"]
+    assert sorted(titles(seeds_archive, "Asadof~")) == ["002"]
+    assert sorted(titles(seeds_archive, "source:Trend OR source:News.Az")) == ["002", "004"]
+    assert sorted(titles(seeds_archive, "language:fr")) == ["003"]
+    assert sorted(titles(seeds_archive, "date:[2019 to 2022]")) == ["000", "003"]
+    assert sorted(titles(seeds_archive, "date:2025-05")) == ["001", "002"]
+    assert seeds_archive.search(SearchRequest("*")).total == 5
+    assert seeds_archive.search(SearchRequest("")).total == 5
+    with pytest.raises(QuerySyntaxError):
+        seeds_archive.search(SearchRequest("(Hanoi"))
+
+
+def test_facet_counts_follow_the_query_and_filters(seeds_archive: Archive) -> None:
+    result = seeds_archive.search(SearchRequest("Vietnam"))
+    values = {name: {v.value: v.count for v in facet.values} for name, facet in result.facets.items()}
+    assert values["language"] == {"en": 4, "fr": 1}
+    assert values["source"] == {"Azernews": 1, "Trend": 1, "VNA/CVN": 1, "News.Az": 1}
+    assert values["year"] == {"2019": 1, "2022": 1, "2025": 3}
+    filtered = seeds_archive.search(SearchRequest("Vietnam", Filters(languages=("en",))))
+    assert filtered.total == 4
+    # A facet is counted without its own filter, so the other languages stay choosable...
+    assert {v.value: v.count for v in filtered.facets["language"].values} == {"en": 4, "fr": 1}
+    # ...while the other facets follow it.
+    assert {v.value: v.count for v in filtered.facets["year"].values} == {"2022": 1, "2025": 3}
+
+
+def test_filters_include_exclude_and_dates(seeds_archive: Archive) -> None:
+    def total(filters: Filters) -> int:
+        return seeds_archive.search(SearchRequest("*", filters)).total
+
+    assert total(Filters(sources=("Trend", "News.Az"))) == 2
+    assert total(Filters(exclude_sources=("Trend",))) == 4
+    assert total(Filters(exclude_languages=("en",))) == 1
+    assert total(Filters(date_from=dt.date(2025, 1, 1))) == 3
+    assert total(Filters(date_from=dt.date(2019, 1, 1), date_to=dt.date(2022, 12, 31))) == 2
+
+
+def test_sort_by_date(seeds_archive: Archive) -> None:
+    newest = seeds_archive.search(SearchRequest("Vietnam", sort=SortOrder.NEWEST)).hits
+    assert [h.date for h in newest] == sorted((h.date for h in newest), reverse=True)
+    oldest = seeds_archive.search(SearchRequest("Vietnam", sort=SortOrder.OLDEST)).hits
+    assert oldest[0].date == dt.date(2019, 3, 12)
+
+
+def test_hits_carry_metadata_and_snippet_spans(seeds_archive: Archive) -> None:
+    hit = seeds_archive.search(SearchRequest("Hanoi language:fr")).hits[0]
+    assert (hit.date, hit.date_provenance, hit.source, hit.language) == (dt.date(2019, 3, 12), Provenance.TEXT, "VNA/CVN", "fr")
+    assert hit.snippet.spans
+    assert all(hit.snippet.text[s.start : s.end] == "Hanoï" for s in hit.snippet.spans)
+
+
+def test_timeline_buckets_and_undated_count(seeds_archive: Archive, seeds_copy: Path) -> None:
+    timeline = seeds_archive.search(SearchRequest("*")).timeline
+    assert timeline.unit == "month"
+    assert sum(b.count for b in timeline.buckets) == 5 and timeline.undated == 0
+    assert timeline.buckets[0].label == "2019-03" and timeline.buckets[-1].label == "2025-05"
+    days = seeds_archive.search(SearchRequest("date:2025-05")).timeline
+    assert days.unit == "day" and [b.label for b in days.buckets if b.count] == ["2025-05-07", "2025-05-08"]
+    (seeds_copy / "undated.txt").write_text("Ministers met in Baku to discuss the ferry line across the Caspian.")
+    seeds_archive.update()
+    assert seeds_archive.search(SearchRequest("*")).timeline.undated == 1
+
+
+def test_incremental_update(seeds_archive: Archive, seeds_copy: Path) -> None:
+    unchanged = seeds_archive.update()
+    assert (unchanged.added, unchanged.updated, unchanged.deleted, unchanged.unchanged) == (0, 0, 0, 5)
+    edited = next(seeds_copy.glob("002_*.txt"))
+    edited.write_text(edited.read_text("utf-8").replace("Asadov", "Zeynalov"), "utf-8")
+    (next(seeds_copy.glob("000_*.txt"))).unlink()
+    summary = seeds_archive.update()
+    assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (0, 1, 1, 3)
+    assert titles(seeds_archive, "Zeynalov") == ["002"]
+    assert titles(seeds_archive, "Asadov") == []
+    assert titles(seeds_archive, "Mammadov") == []
+    assert seeds_archive.search(SearchRequest("*")).total == 4
+
+
+def test_touched_but_unchanged_file_is_not_reindexed(seeds_archive: Archive, seeds_copy: Path) -> None:
+    path = next(seeds_copy.glob("001_*.txt"))
+    os.utime(path, (1, 1))
+    summary = seeds_archive.update()
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 4)
+
+
+def test_bad_files_are_reported_while_the_rest_is_indexed(seeds_copy: Path) -> None:
+    for name in ("records.jsonl", "records.csv", "records.json"):
+        shutil.copy(DATA / name, seeds_copy / name)
+    (seeds_copy / "empty.txt").write_bytes(b"")
+    (seeds_copy / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    archive = Archive(seeds_copy)
+    summary = archive.update()
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert reasons["empty.txt"] == "empty file"
+    assert "binary" in reasons["binary.txt"]
+    assert "malformed JSON" in reasons["records.jsonl (record 2)"]
+    assert summary.added == 5 + 2 + 2 + 2
+    assert archive.search(SearchRequest("Turkmenbashi")).total == 1
+    # The problems are still reported on a run that reads nothing again.
+    again = archive.update()
+    assert again.added == 0 and {s.path for s in again.skipped} == set(reasons)
+
+
+def test_stable_ids_survive_moving_the_archive(seeds_archive: Archive, seeds_copy: Path, tmp_path: Path) -> None:
+    before = {h.path: h.id for h in seeds_archive.search(SearchRequest("*")).hits}
+    moved = tmp_path / "elsewhere" / "seeds"
+    shutil.copytree(seeds_copy, moved)
+    archive = Archive(moved)
+    archive.update()
+    assert {h.path: h.id for h in archive.search(SearchRequest("*")).hits} == before
+
+
+def test_corrections_survive_reindexing(seeds_archive: Archive, seeds_copy: Path) -> None:
+    hit = seeds_archive.search(SearchRequest("Ilham Aliyev To Lam expanded")).hits[0]
+    corrected = seeds_archive.correct(hit.id, "source", "Azertac")
+    assert (corrected.source, corrected.source_provenance) == ("Azertac", Provenance.USER)
+    assert {v.value for v in seeds_archive.search(SearchRequest("*")).facets["source"].values} >= {"Azertac"}
+    path = seeds_copy / hit.path
+    path.write_text(path.read_text("utf-8") + "\nMore text.", "utf-8")
+    seeds_archive.update()
+    assert seeds_archive.article(hit.id).source == "Azertac"
+    undone = seeds_archive.correct(hit.id, "source", None)
+    assert undone.source is None and undone.source_provenance is Provenance.UNKNOWN
+
+
+def test_schema_version_change_rebuilds(seeds_archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds_archive.close()
+    monkeypatch.setattr(indexer_module, "SCHEMA_VERSION", indexer_module.SCHEMA_VERSION + 1)
+    summary = seeds_archive.update()
+    assert summary.rebuilt and summary.added == 5
+
+
+def test_cancel_leaves_the_previous_index_usable(seeds_archive: Archive, seeds_copy: Path) -> None:
+    for i in range(5):
+        (seeds_copy / f"new{i}.txt").write_text(f"Extra article number {i} about the Caspian ferry line.")
+    seen: list[str] = []
+    summary = seeds_archive.update(progress=lambda done, total, path: seen.append(path), should_cancel=lambda: bool(seen))
+    assert summary.cancelled
+    assert seeds_archive.search(SearchRequest("*")).total == 5
+    assert seeds_archive.search(SearchRequest("Caspian")).total == 0
+    finished = seeds_archive.update()
+    assert finished.added == 5 and seeds_archive.search(SearchRequest("Caspian")).total == 5
+
+
+def test_parallel_indexing_matches_inline(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(indexer_module.INLINE_LIMIT + 6):
+        (root / f"{i:03d}.txt").write_text(f"date 2020-01-{i % 28 + 1:02d}\n\nArticle {i} on trade between Baku and Hanoi.")
+    progress: list[int] = []
+    archive = Archive(root)
+    summary = archive.update(progress=lambda done, total, path: progress.append(done), workers=2)
+    assert summary.added == indexer_module.INLINE_LIMIT + 6
+    assert progress[-1] == summary.added
+    assert archive.search(SearchRequest("Hanoi")).total == summary.added
+
+
+def test_more_like(seeds_archive: Archive) -> None:
+    source = seeds_archive.search(SearchRequest("To Lam Asadov")).hits[0]
+    similar = seeds_archive.more_like(source.id, limit=3)
+    assert source.id not in {h.id for h in similar}
+    assert similar[0].path.startswith("001")  # The other report of To Lam's visit.
+
+
+def test_hit_spans_for_the_reader(seeds_archive: Archive) -> None:
+    hit = seeds_archive.search(SearchRequest("Hanoi")).hits[0]
+    article = seeds_archive.article(hit.id)
+    spans = seeds_archive.hit_spans(hit.id, "Hanoi")
+    assert spans["body"] and all(article.body[s.start : s.end] in ("Hanoi", "Hanoï") for s in spans["body"])

@@ -1,0 +1,30 @@
+"""Removing page debris from article text."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.cleaning import clean, is_debris
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["+ ↺ − 16 px", "back to top", ">>Vietnam - Azerbaïdjan: consultation politique", "Tél : (+84) 24 38 25 20 96",
+     "E-mail : courrier@vnanet.vn", "Adresse : 79, rue Ly Thuong Kiêt", "Permis de publication : 25/GP-BTTTT",
+     "Rédactrice en chef : Nguyễn Hồng Nga", "© 2024 Example News. All rights reserved."],
+)
+def test_debris_lines(line: str) -> None:
+    assert is_debris(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The visit continues.", "VNA/CVN", "News.Az", "Address by the President to the nation was broadcast live.",
+     "Le 12 mars, à Hanoï."],
+)
+def test_article_lines_are_kept(line: str) -> None:
+    assert not is_debris(line)
+
+
+def test_clean_collapses_blank_runs_left_by_removed_lines() -> None:
+    assert clean("First.\n\n+ ↺ − 16 px\n\nSecond.\n\nback to top\n") == "First.\n\nSecond."

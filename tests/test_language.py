@@ -1,0 +1,39 @@
+"""Language identification on article-length text."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.language import detect, normalise
+
+SAMPLES = {
+    "en": "The foreign ministers of the two countries met on Tuesday to discuss trade, energy and education. "
+    "They agreed to hold the next session of the intergovernmental commission in the capital next year.",
+    "fr": "Les ministres des Affaires étrangères des deux pays se sont réunis mardi pour discuter du commerce, "
+    "de l'énergie et de l'éducation. Ils ont convenu de tenir la prochaine session de la commission l'an prochain.",
+    "vi": "Bộ trưởng Ngoại giao hai nước đã gặp nhau vào thứ Ba để thảo luận về thương mại, năng lượng và giáo dục. "
+    "Hai bên nhất trí tổ chức kỳ họp tiếp theo của Ủy ban liên chính phủ tại thủ đô vào năm tới.",
+    "az": "İki ölkənin xarici işlər nazirləri çərşənbə axşamı görüşərək ticarət, enerji və təhsil məsələlərini "
+    "müzakirə ediblər. Tərəflər hökumətlərarası komissiyanın növbəti iclasını gələn il paytaxtda keçirməyə razılaşıblar.",
+    "ru": "Министры иностранных дел двух стран встретились во вторник, чтобы обсудить торговлю, энергетику и "
+    "образование. Стороны договорились провести следующее заседание межправительственной комиссии в столице.",
+    "de": "Die Außenminister der beiden Länder trafen sich am Dienstag, um über Handel, Energie und Bildung zu "
+    "sprechen. Sie vereinbarten, die nächste Sitzung der Regierungskommission im kommenden Jahr abzuhalten.",
+    "es": "Los ministros de Asuntos Exteriores de los dos países se reunieron el martes para hablar de comercio, "
+    "energía y educación. Acordaron celebrar la próxima sesión de la comisión intergubernamental el año próximo.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_tells_the_languages_apart(language: str) -> None:
+    assert detect(SAMPLES[language]) == language
+
+
+def test_too_little_text_is_undetermined() -> None:
+    assert detect("Baku 2025") == "und"
+    assert detect("+ ↺ − 16 px") == "und"
+
+
+@pytest.mark.parametrize(("value", "code"), [("English", "en"), ("fr-FR", "fr"), ("vi", "vi"), ("Deutsch", "de"), ("??", None)])
+def test_normalise_stated_languages(value: str, code: str | None) -> None:
+    assert normalise(value) == code

@@ -1,0 +1,101 @@
+"""Title, date, source and language of articles, each with its provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from index.metadata import infer
+from index.models import Article, Provenance, RawDocument
+from index.outlets import default_outlets
+from index.readers import read_file
+
+from .conftest import SEEDS
+
+
+def seed(prefix: str) -> Article:
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    docs, _ = read_file(path.name, path.read_bytes())
+    return infer(docs[0])
+
+
+def text_doc(text: str, metadata: dict[str, str] | None = None) -> Article:
+    return infer(RawDocument("x.txt", "x.txt", text, metadata or {}, Provenance.HEADER, "utf-8"))
+
+
+# The metadata the issue requires for the five seeds.
+@pytest.mark.parametrize(
+    ("prefix", "date", "date_from", "source", "source_from", "language", "relayed"),
+    [
+        ("000", "2022-07-20", "header", "Azernews", "text", "en", None),
+        ("001", "2025-05-07", "header", None, "unknown", "en", None),
+        ("002", "2025-05-08", "header", "Trend", "text", "en", "Cabinet of Ministers"),
+        ("003", "2019-03-12", "text", "VNA/CVN", "text", "fr", None),
+        ("004", "2025-03-24", "header", "News.Az", "text", "en", "Azertac"),
+    ],
+)
+def test_seed_metadata(
+    prefix: str, date: str, date_from: str, source: str | None, source_from: str, language: str, relayed: str | None
+) -> None:
+    article = seed(prefix)
+    assert article.date == dt.date.fromisoformat(date)
+    assert article.date_provenance.value == date_from
+    assert article.source == source
+    assert article.source_provenance.value == source_from
+    assert article.language == language
+    assert article.relayed_source == relayed
+
+
+def test_debris_is_removed_and_never_becomes_metadata() -> None:
+    article = seed("004")
+    assert "16 px" not in article.body and "↺" not in article.body
+    assert article.title.startswith("The Azerbaijani delegation, led by Prosecutor General Kamran Aliyev")
+    french = seed("003")
+    for debris in (">>", "Tél :", "E-mail", "Adresse :", "Permis de publication", "Rédactrice en chef", "back to top"):
+        assert debris not in french.body
+    assert french.body.rstrip().endswith("VNA/CVN")
+
+
+def test_titles() -> None:
+    assert seed("003").title == "Le Vietnam et l'Azerbaïdjan cherchent à renforcer la coordination dans la diplomatie"
+    # A byline is not a headline; the first sentence, shortened, is the title.
+    assert seed("000").title.startswith("Azerbaijan’s Deputy Foreign Minister Elnur Mammadov")
+    assert seed("000").title.endswith("…") and len(seed("000").title) <= 110
+    # The dateline is not part of the title.
+    assert seed("001").title.startswith("On May 7, Ilham Aliyev, President of the Republic of Azerbaijan")
+    assert text_doc("Body.", {"title": "Stated title"}).title_provenance is Provenance.HEADER
+
+
+def test_date_without_year_evidence_is_unknown_not_guessed() -> None:
+    article = text_doc("La réunion s'est tenue le 12 mars à Hanoï entre les deux délégations.")
+    assert article.date is None
+    assert article.date_provenance is Provenance.UNKNOWN
+
+
+def test_dateline_with_its_year_is_read_from_text() -> None:
+    article = text_doc("BAKU, March 24, 2023 - The ministers met in the capital to discuss trade.")
+    assert article.date == dt.date(2023, 3, 24)
+    assert article.date_provenance is Provenance.TEXT
+
+
+def test_metadata_values_win_over_text() -> None:
+    article = text_doc("Trend reports that ministers met.", {"source": "APA", "date": "2020-02-03", "language": "French"})
+    assert (article.source, article.source_provenance) == ("APA", Provenance.HEADER)
+    assert article.date == dt.date(2020, 2, 3)
+    assert article.language == "fr"
+
+
+def test_user_outlet_signatures_extend_the_bundled_ones(private_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = Path(str(private_dirs).replace("userdata", "userconfig"))
+    config.mkdir(parents=True)
+    (config / "outlets.json").write_text(json.dumps({"outlets": [{"name": "Caspian Post", "patterns": [r"\bCaspian Post reports\b"]}]}))
+    default_outlets.cache_clear()
+    try:
+        article = text_doc("The minister spoke on Monday, Caspian Post reports.")
+        assert article.source == "Caspian Post"
+        assert seed("002").source == "Trend"
+    finally:
+        default_outlets.cache_clear()

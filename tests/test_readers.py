@@ -1,0 +1,144 @@
+"""Reading files of every supported format, and skipping bad ones with a reason."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index.readers import MAX_FILE_BYTES, read_file, scan, split_header
+
+from .conftest import DATA, SEEDS
+
+
+def read(name: str) -> tuple[list, list]:
+    return read_file(name, (DATA / name).read_bytes())
+
+
+def test_seed_header_carries_the_start_of_the_article() -> None:
+    docs, skipped = read_file("001.txt", (SEEDS / "001_26e36c22f6df07dc.txt").read_bytes())
+    assert skipped == []
+    assert docs[0].metadata == {"date": "2025-05-07"}
+    assert docs[0].text.startswith("AZERBAIJAN, May 7 - On May 7, Ilham Aliyev")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["date: 2024-01-02", "date = 2024-01-02", "# date = 2024-01-02", "Date: 2024-01-02", " date 2024-01-02"],
+)
+def test_header_forms(header: str) -> None:
+    metadata, body = split_header(f"{header}\ntitle: A title\n\nBody text here.")
+    assert metadata == {"date": "2024-01-02", "title": "A title"}
+    assert body == "Body text here."
+
+
+def test_a_first_line_that_merely_starts_with_date_is_text() -> None:
+    metadata, body = split_header("Date palms grow well here.\nMore text.")
+    assert metadata == {}
+    assert body.startswith("Date palms")
+
+
+def test_key_value_header_and_markdown_front_matter() -> None:
+    docs, _ = read("keyvalue.txt")
+    assert docs[0].metadata == {"title": "Hanoi trade fair opens", "source": "Vietnam News", "author": "Tran Minh"}
+    docs, _ = read("dated.md")
+    assert docs[0].metadata["title"] == "Baku hosts energy forum"
+    assert docs[0].metadata["date"] == "2021-06-02"
+    assert docs[0].text.startswith("Energy ministers")
+
+
+def test_html_main_text_and_metadata() -> None:
+    docs, skipped = read("article.html")
+    assert skipped == []
+    doc = docs[0]
+    assert "accord de coopération" in doc.text
+    assert "Accueil" not in doc.text and "Tél" not in doc.text
+    assert doc.metadata["date"] == "2023-10-05"
+    assert doc.metadata["source"] == "Le Courrier du Vietnam"
+    assert doc.metadata["author"] == "Minh Anh"
+    assert "Azerbaïdjan" in doc.metadata["title"]
+
+
+def test_json_list_maps_columns_by_name_and_skips_an_empty_record() -> None:
+    docs, skipped = read("records.json")
+    assert [d.key for d in docs] == ["records.json#a1", "records.json#a2"]
+    assert docs[0].metadata["source"] == "Trend" and docs[0].metadata["language"] == "en"
+    assert docs[1].metadata["title"] == "Forum in Ganja" and docs[1].metadata["date"] == "14 March 2024"
+    assert skipped[0].path == "records.json (record 3)" and "no article text" in skipped[0].reason
+
+
+def test_one_bad_jsonl_line_skips_that_line_only() -> None:
+    docs, skipped = read("records.jsonl")
+    assert [d.key for d in docs] == ["records.jsonl#j1", "records.jsonl#j3"]
+    assert len(skipped) == 1 and skipped[0].path == "records.jsonl (record 2)"
+    assert "malformed JSON" in skipped[0].reason
+
+
+def test_csv_bad_row_is_skipped_with_its_line() -> None:
+    docs, skipped = read("records.csv")
+    assert [d.key for d in docs] == ["records.csv#c1", "records.csv#c3"]
+    assert "3 fields" in skipped[0].reason
+    assert docs[1].text == "Un festival de cinéma vietnamien s'ouvre à Bakou."
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty file"),
+        (b"   \n\n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        (b"date 2024-01-01\n\n", "no article text"),
+    ],
+)
+def test_bad_text_files_are_skipped_with_a_reason(data: bytes, reason: str) -> None:
+    docs, skipped = read_file("bad.txt", data)
+    assert docs == []
+    assert reason in skipped[0].reason
+
+
+def test_malformed_json_file_is_skipped() -> None:
+    docs, skipped = read_file("bad.json", b'{"title": "x", ')
+    assert docs == [] and "malformed JSON" in skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    ("encoded", "encoding"),
+    [
+        ("Привет, это новости из Баку о визите делегации во Вьетнам.".encode("cp1251"), "cp1251"),
+        ("Le ministre a visité Hanoï et Bakou cette année, déclarant être très satisfait.".encode("cp1252"), "cp1252"),
+        ("Nguyễn Hồng Nga, Hà Nội".encode("utf-16"), "utf-16"),
+        ("\ufeffAzerbaïdjan et Viêt Nam".encode(), "utf-8-sig"),
+    ],
+)
+def test_encodings_are_detected(encoded: bytes, encoding: str) -> None:
+    docs, skipped = read_file("enc.txt", encoded)
+    assert skipped == []
+    expected = encoded.decode(encoding).lstrip("\ufeff")
+    assert docs[0].text == expected
+
+
+def test_text_is_normalised_to_nfc() -> None:
+    decomposed = "Nguye\u0302\u0303n Ho\u0302\u0300ng Nga spoke in Ha Noi.".encode()
+    docs, _ = read_file("nfd.txt", decomposed)
+    assert "Nguyễn Hồng" in docs[0].text
+
+
+def test_scan_skips_other_types_big_files_and_links_leaving_the_archive(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.txt").write_text("Some article text that is long enough.")
+    (root / "image.png").write_bytes(b"\x89PNG")
+    (root / ".hidden.txt").write_text("hidden")
+    big = root / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    os.symlink(outside, root / "link.txt")
+    found, skipped = scan(root)
+    assert [f.relpath for f in found] == ["sub/a.txt"]
+    reasons = {s.path: s.reason for s in skipped}
+    assert reasons["image.png"].startswith("unsupported file type")
+    assert reasons["big.txt"] == "larger than 20 MB"
+    assert "outside the archive" in reasons["link.txt"]
