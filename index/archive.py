@@ -38,7 +38,9 @@ class Archive:
         return (self.index_dir / STORE_FILE).exists()
 
     def update(
-        self, progress: ProgressCallback | None = None, should_cancel: CancelCheck | None = None,
+        self,
+        progress: ProgressCallback | None = None,
+        should_cancel: CancelCheck | None = None,
         workers: int | None = None,
     ) -> IndexSummary:
         """Index what changed in the folder since the last run (everything, the first time).

@@ -137,8 +137,11 @@ def _summary_text(summary: IndexSummary, archive: Archive) -> str:
 def _search(options: argparse.Namespace) -> int:
     sort = {"relevance": SortOrder.RELEVANCE, "oldest": SortOrder.OLDEST}.get(options.sort, SortOrder.NEWEST)
     filters = Filters(
-        date_from=options.date_from, date_to=options.date_to, sources=tuple(options.source),
-        exclude_sources=tuple(options.not_source), languages=tuple(options.lang),
+        date_from=options.date_from,
+        date_to=options.date_to,
+        sources=tuple(options.source),
+        exclude_sources=tuple(options.not_source),
+        languages=tuple(options.lang),
         exclude_languages=tuple(options.not_lang),
     )
     result = _archive(options).search(SearchRequest(options.query, filters, sort, page_size=options.limit))
@@ -174,8 +177,10 @@ def _show(options: argparse.Namespace) -> int:
         return 0
     print(article.title)
     print(f"date: {article.date or 'unknown'} ({article.date_provenance.value})")
-    print(f"source: {article.source or 'unknown'} ({article.source_provenance.value})"
-          + (f", relaying {article.relayed_source}" if article.relayed_source else ""))
+    print(
+        f"source: {article.source or 'unknown'} ({article.source_provenance.value})"
+        + (f", relaying {article.relayed_source}" if article.relayed_source else "")
+    )
     print(f"language: {article.language} ({article.language_provenance.value})")
     print(f"file: {article.path}\n")
     print(article.body)
@@ -208,10 +213,16 @@ def _hit_line(hit: Hit) -> str:
 
 def _hit_json(hit: Hit) -> dict[str, Any]:
     return {
-        "id": hit.id, "path": hit.path, "title": hit.title,
-        "date": hit.date.isoformat() if hit.date else None, "date_provenance": hit.date_provenance.value,
-        "source": hit.source, "source_provenance": hit.source_provenance.value, "language": hit.language,
-        "score": round(hit.score, 4), "snippet": hit.snippet.text,
+        "id": hit.id,
+        "path": hit.path,
+        "title": hit.title,
+        "date": hit.date.isoformat() if hit.date else None,
+        "date_provenance": hit.date_provenance.value,
+        "source": hit.source,
+        "source_provenance": hit.source_provenance.value,
+        "language": hit.language,
+        "score": round(hit.score, 4),
+        "snippet": hit.snippet.text,
         "snippet_spans": [[s.start, s.end] for s in hit.snippet.spans],
     }
 
@@ -220,12 +231,16 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
     return {
         "total": result.total,
         "hits": [_hit_json(h) for h in result.hits],
-        "facets": {name: {"distinct": f.distinct, "values": {v.value: v.count for v in f.values}}
-                   for name, f in result.facets.items()},
+        "facets": {
+            name: {"distinct": f.distinct, "values": {v.value: v.count for v in f.values}}
+            for name, f in result.facets.items()
+        },
         "timeline": {
             "unit": result.timeline.unit,
-            "buckets": [{"start": b.start.isoformat(), "end": b.end.isoformat(), "label": b.label, "count": b.count}
-                        for b in result.timeline.buckets],
+            "buckets": [
+                {"start": b.start.isoformat(), "end": b.end.isoformat(), "label": b.label, "count": b.count}
+                for b in result.timeline.buckets
+            ],
             "undated": result.timeline.undated,
         },
     }

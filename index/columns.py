@@ -94,11 +94,20 @@ def save_columns(columns: Columns, path: Path) -> None:
     """Write columns to ``path`` (an .npz file), replacing it atomically."""
     temporary = path.with_suffix(".tmp.npz")
     vocabulary = json.dumps(
-        {"generation": columns.generation, "ids": columns.ids, "sources": columns.sources, "languages": columns.languages}
+        {
+            "generation": columns.generation,
+            "ids": columns.ids,
+            "sources": columns.sources,
+            "languages": columns.languages,
+        }
     )
     np.savez(
-        temporary, alive=columns.alive, day=columns.day, source=columns.source,
-        language=columns.language, vocabulary=np.frombuffer(vocabulary.encode("utf-8"), dtype=np.uint8),
+        temporary,
+        alive=columns.alive,
+        day=columns.day,
+        source=columns.source,
+        language=columns.language,
+        vocabulary=np.frombuffer(vocabulary.encode("utf-8"), dtype=np.uint8),
     )
     temporary.replace(path)
 
@@ -109,8 +118,14 @@ def load_columns(path: Path) -> Columns | None:
         with np.load(path) as data:
             vocabulary = json.loads(data["vocabulary"].tobytes().decode("utf-8"))
             return Columns(
-                vocabulary["generation"], vocabulary["ids"], data["alive"], data["day"], data["source"],
-                data["language"], vocabulary["sources"], vocabulary["languages"],
+                vocabulary["generation"],
+                vocabulary["ids"],
+                data["alive"],
+                data["day"],
+                data["source"],
+                data["language"],
+                vocabulary["sources"],
+                vocabulary["languages"],
             )
     except (OSError, ValueError, KeyError):
         return None

@@ -18,8 +18,22 @@ _BOMS = (
 )
 # Legacy encodings by how often they occur in news archives, to break ties between equal matches.
 _COMMON_ENCODINGS = [
-    "cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r", "cp1250", "iso8859_2", "cp1254", "cp1256",
-    "gb18030", "big5", "shift_jis", "euc_jp", "euc_kr", "cp1258", "mac_roman",
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1251",
+    "koi8_r",
+    "cp1250",
+    "iso8859_2",
+    "cp1254",
+    "cp1256",
+    "gb18030",
+    "big5",
+    "shift_jis",
+    "euc_jp",
+    "euc_kr",
+    "cp1258",
+    "mac_roman",
 ]
 # Control characters other than tab, newline, carriage return and form feed.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))

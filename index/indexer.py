@@ -132,9 +132,8 @@ class Indexer:
             batch = _Batch(ix, store)
             for path in deleted:
                 batch.delete_file(path)
-            done = 0
-            for analysed in self._analysed(candidates, manifest, workers, should_cancel):
-                done += 1
+            analysed_files = self._analysed(candidates, manifest, workers, should_cancel)
+            for done, analysed in enumerate(analysed_files, 1):
                 if progress:
                     progress(done, len(candidates), analysed.found.relpath)
                 skipped += analysed.skipped
@@ -154,9 +153,14 @@ class Indexer:
                 batch.commit()
             write_columns(ix, store, self.index_dir)
             return IndexSummary(
-                added=counts["added"], updated=counts["updated"], deleted=len(deleted),
-                unchanged=len(found) - len(candidates), skipped=tuple(skipped), cancelled=cancelled,
-                rebuilt=rebuilt, seconds=time.perf_counter() - started,
+                added=counts["added"],
+                updated=counts["updated"],
+                deleted=len(deleted),
+                unchanged=len(found) - len(candidates),
+                skipped=tuple(skipped),
+                cancelled=cancelled,
+                rebuilt=rebuilt,
+                seconds=time.perf_counter() - started,
             )
         finally:
             store.close()
@@ -218,7 +222,6 @@ class Indexer:
                     future.cancel()
 
 
-
 def write_columns(ix: whoosh_index.Index, store: ArticleStore, index_dir: Path) -> None:
     """Rebuild the facet columns for the index's current generation."""
     facet_rows = {article_id: (date, source, language) for article_id, date, source, language in store.facet_rows()}
@@ -235,7 +238,9 @@ class _Batch:
         try:
             self.writer = ix.writer(limitmb=256)
         except LockError as error:
-            raise IndexLockedError("the index is being updated by another Archivist; try again when it finishes") from error
+            raise IndexLockedError(
+                "the index is being updated by another Archivist; try again when it finishes"
+            ) from error
         self.store = store
         self.articles = 0
         store.connection.execute("BEGIN")
@@ -249,10 +254,15 @@ class _Batch:
         if analysed.articles is not None:
             self.writer.delete_by_term("file", found.relpath)
             self.store.put_articles(found.relpath, analysed.articles)
-            for article, (title_postings, body_postings) in zip(analysed.articles, analysed.postings):
+            for article, (title_postings, body_postings) in zip(analysed.articles, analysed.postings, strict=True):
                 self.writer.add_document(
-                    id=article.id, file=found.relpath, title=title_postings, body=body_postings,
-                    source=article.source or None, language=article.language, date=_as_datetime(article),
+                    id=article.id,
+                    file=found.relpath,
+                    title=title_postings,
+                    body=body_postings,
+                    source=article.source or None,
+                    language=article.language,
+                    date=_as_datetime(article),
                 )
             self.articles += len(analysed.articles)
         if analysed.sha1:
@@ -283,9 +293,13 @@ def update_article(index_dir: Path, article: Article) -> None:
     try:
         batch = _Batch(ix, store)
         batch.writer.update_document(
-            id=article.id, file=article.path, title=postings(article.title, article.language),
-            body=postings(article.body, article.language), source=article.source or None,
-            language=article.language, date=_as_datetime(article),
+            id=article.id,
+            file=article.path,
+            title=postings(article.title, article.language),
+            body=postings(article.body, article.language),
+            source=article.source or None,
+            language=article.language,
+            date=_as_datetime(article),
         )
         store.replace_article(article)
         batch.commit()

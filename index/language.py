@@ -10,10 +10,25 @@ UNDETERMINED = "und"
 MIN_CONFIDENCE = 0.90
 MIN_LETTERS = 40
 _NAMES = {
-    "english": "en", "french": "fr", "français": "fr", "francais": "fr", "vietnamese": "vi",
-    "tiếng việt": "vi", "azerbaijani": "az", "azərbaycan": "az", "russian": "ru", "русский": "ru",
-    "german": "de", "deutsch": "de", "spanish": "es", "español": "es", "italian": "it",
-    "portuguese": "pt", "turkish": "tr", "arabic": "ar", "chinese": "zh",
+    "english": "en",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "vietnamese": "vi",
+    "tiếng việt": "vi",
+    "azerbaijani": "az",
+    "azərbaycan": "az",
+    "russian": "ru",
+    "русский": "ru",
+    "german": "de",
+    "deutsch": "de",
+    "spanish": "es",
+    "español": "es",
+    "italian": "it",
+    "portuguese": "pt",
+    "turkish": "tr",
+    "arabic": "ar",
+    "chinese": "zh",
 }
 _CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 

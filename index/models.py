@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Provenance(str, Enum):
+class Provenance(StrEnum):
     """Where an inferred value came from."""
 
     HEADER = "header"
@@ -80,7 +80,7 @@ class Filters:
     undated: bool | None = None
 
 
-class SortOrder(str, Enum):
+class SortOrder(StrEnum):
     """How hits are ordered."""
 
     RELEVANCE = "relevance"

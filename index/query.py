@@ -49,7 +49,10 @@ def parse_query(text: str, schema: Schema, languages: Iterable[str]) -> query.Qu
     dangling = _DANGLING_OPERATOR.search(text)
     if dangling:
         operator = dangling.group(1) or dangling.group(2)
-        raise QuerySyntaxError(f"'{operator}' needs a term on both sides", text.rfind(operator) if dangling.group(1) else text.find(operator))
+        raise QuerySyntaxError(
+            f"'{operator}' needs a term on both sides",
+            text.rfind(operator) if dangling.group(1) else text.find(operator),
+        )
     date_errors: list[str] = []
     parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, group=qparser.AndGroup)
     parser.add_plugin(qparser.FuzzyTermPlugin())
@@ -58,7 +61,9 @@ def parse_query(text: str, schema: Schema, languages: Iterable[str]) -> query.Qu
     parsed = parser.parse(text)
     if date_errors:
         where = text.find("date:")
-        raise QuerySyntaxError(f"not a date or date range: {date_errors[0]!r}; try date:2025-05 or date:[2019 to 2022]", max(where, 0))
+        raise QuerySyntaxError(
+            f"not a date or date range: {date_errors[0]!r}; try date:2025-05 or date:[2019 to 2022]", max(where, 0)
+        )
     if parsed is query.NullQuery:
         raise QuerySyntaxError("the query has no words to search for", 0)
     return _expand(parsed, tuple(languages))

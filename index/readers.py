@@ -7,9 +7,10 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .decoding import decode
 from .errors import UnreadableFileError
@@ -184,22 +185,21 @@ def _read_text(relpath: str, text: str, encoding: str) -> RawDocument:
 def _read_html(relpath: str, html: str, encoding: str) -> RawDocument:
     import trafilatura  # Imported here: it is slow to import and only HTML needs it.
 
-    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_precision=True)
-    if document is None or not (document.text or "").strip():
+    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_precision=True)
+    document: dict[str, Any] = extracted.as_dict() if extracted is not None else {}
+    text = str(document.get("text") or "")
+    if not text.strip():
         raise UnreadableFileError("no article text found in the HTML page")
-    metadata = {
-        key: value
-        for key, value in (
-            ("title", document.title),
-            ("date", document.date),
-            ("author", document.author),
-            ("source", document.sitename),
-            ("url", document.url),
-            ("language", document.language),
-        )
-        if value
+    names = {
+        "title": "title",
+        "date": "date",
+        "author": "author",
+        "source": "sitename",
+        "url": "url",
+        "language": "language",
     }
-    return RawDocument(relpath, relpath, document.text, metadata, Provenance.STRUCTURED, encoding)
+    metadata = {key: str(document[name]) for key, name in names.items() if document.get(name)}
+    return RawDocument(relpath, relpath, text, metadata, Provenance.STRUCTURED, encoding)
 
 
 def _read_json(relpath: str, text: str, encoding: str) -> tuple[list[RawDocument], list[SkippedFile]]:
@@ -244,16 +244,16 @@ def _csv_records(text: str) -> Iterator[tuple[int, object, str | None]]:
         if len(row) != len(header):
             yield reader.line_num, None, f"CSV row has {len(row)} fields, the header has {len(header)}"
             continue
-        yield reader.line_num, dict(zip(header, row)), None
+        yield reader.line_num, dict(zip(header, row, strict=True)), None
 
 
 def _read_records(
-    relpath: str, records: Iterator[tuple[int, object, str | None]] | object, encoding: str
+    relpath: str, records: Iterable[tuple[int, object, str | None]], encoding: str
 ) -> tuple[list[RawDocument], list[SkippedFile]]:
     documents: list[RawDocument] = []
     skipped: list[SkippedFile] = []
     seen_keys: set[str] = set()
-    for number, record, problem in records:  # type: ignore[attr-defined]
+    for number, record, problem in records:
         where = f"{relpath} (record {number})"
         if problem is None and not isinstance(record, dict):
             problem = "record is not an object with named fields"

@@ -14,8 +14,18 @@ from .analysis import has_stemmer, term_spans, terms
 from .columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
 from .indexer import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR
 from .models import (
-    Article, Facet, FacetValue, Filters, Hit, SearchRequest, SearchResult, Snippet, SortOrder, Span,
-    Timeline, TimelineBucket,
+    Article,
+    Facet,
+    FacetValue,
+    Filters,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    Snippet,
+    SortOrder,
+    Span,
+    Timeline,
+    TimelineBucket,
 )
 from .query import parse_query, positive_text_terms
 from .store import ArticleStore
@@ -163,7 +173,9 @@ class ArchiveSearcher:
         if span <= 92:
             counts = np.bincount(days - first)
             buckets = tuple(
-                TimelineBucket(day_to_date(first + i), day_to_date(first + i), day_to_date(first + i).isoformat(), int(c))
+                TimelineBucket(
+                    day_to_date(first + i), day_to_date(first + i), day_to_date(first + i).isoformat(), int(c)
+                )
                 for i, c in enumerate(counts)
             )
             return Timeline("day", buckets, undated)
@@ -207,14 +219,21 @@ class ArchiveSearcher:
         articles = self.store.get_many(ids)
         wanted = positive_text_terms(q, self.searcher.reader()) if not isinstance(q, wq.Every) else set()
         hits = []
-        for article_id, score in zip(ids, scores):
+        for article_id, score in zip(ids, scores, strict=True):
             article = articles.get(article_id)
             if article is None:
                 continue
             hits.append(
                 Hit(
-                    article.id, article.path, article.title, article.date, article.date_provenance,
-                    article.source, article.source_provenance, article.language, score,
+                    article.id,
+                    article.path,
+                    article.title,
+                    article.date,
+                    article.date_provenance,
+                    article.source,
+                    article.source_provenance,
+                    article.language,
+                    score,
                     make_snippet(article.body, article.language, wanted),
                 )
             )

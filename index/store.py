@@ -105,8 +105,13 @@ class ArticleStore:
         """Store a new version of one article, keeping its file."""
         self.connection.execute(
             "UPDATE articles SET date = ?, source = ?, language = ?, record = ? WHERE id = ?",
-            (article.date.isoformat() if article.date else None, article.source, article.language,
-             encode_article(article), article.id),
+            (
+                article.date.isoformat() if article.date else None,
+                article.source,
+                article.language,
+                encode_article(article),
+                article.id,
+            ),
         )
 
     def get(self, article_id: str) -> Article | None:

@@ -79,7 +79,12 @@ def test_sort_by_date(seeds_archive: Archive) -> None:
 
 def test_hits_carry_metadata_and_snippet_spans(seeds_archive: Archive) -> None:
     hit = seeds_archive.search(SearchRequest("Hanoi language:fr")).hits[0]
-    assert (hit.date, hit.date_provenance, hit.source, hit.language) == (dt.date(2019, 3, 12), Provenance.TEXT, "VNA/CVN", "fr")
+    assert (hit.date, hit.date_provenance, hit.source, hit.language) == (
+        dt.date(2019, 3, 12),
+        Provenance.TEXT,
+        "VNA/CVN",
+        "fr",
+    )
     assert hit.snippet.spans
     assert all(hit.snippet.text[s.start : s.end] == "Hanoï" for s in hit.snippet.spans)
 
@@ -168,7 +173,9 @@ def test_cancel_leaves_the_previous_index_usable(seeds_archive: Archive, seeds_c
     for i in range(5):
         (seeds_copy / f"new{i}.txt").write_text(f"Extra article number {i} about the Caspian ferry line.")
     seen: list[str] = []
-    summary = seeds_archive.update(progress=lambda done, total, path: seen.append(path), should_cancel=lambda: bool(seen))
+    summary = seeds_archive.update(
+        progress=lambda done, total, path: seen.append(path), should_cancel=lambda: bool(seen)
+    )
     assert summary.cancelled
     assert seeds_archive.search(SearchRequest("*")).total == 5
     assert seeds_archive.search(SearchRequest("Caspian")).total == 0
@@ -180,7 +187,9 @@ def test_parallel_indexing_matches_inline(tmp_path: Path) -> None:
     root = tmp_path / "many"
     root.mkdir()
     for i in range(indexer_module.INLINE_LIMIT + 6):
-        (root / f"{i:03d}.txt").write_text(f"date 2020-01-{i % 28 + 1:02d}\n\nArticle {i} on trade between Baku and Hanoi.")
+        (root / f"{i:03d}.txt").write_text(
+            f"date 2020-01-{i % 28 + 1:02d}\n\nArticle {i} on trade between Baku and Hanoi."
+        )
     progress: list[int] = []
     archive = Archive(root)
     summary = archive.update(progress=lambda done, total, path: progress.append(done), workers=2)

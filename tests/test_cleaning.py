@@ -9,9 +9,17 @@ from index.cleaning import clean, is_debris
 
 @pytest.mark.parametrize(
     "line",
-    ["+ ↺ − 16 px", "back to top", ">>Vietnam - Azerbaïdjan: consultation politique", "Tél : (+84) 24 38 25 20 96",
-     "E-mail : courrier@vnanet.vn", "Adresse : 79, rue Ly Thuong Kiêt", "Permis de publication : 25/GP-BTTTT",
-     "Rédactrice en chef : Nguyễn Hồng Nga", "© 2024 Example News. All rights reserved."],
+    [
+        "+ ↺ − 16 px",
+        "back to top",
+        ">>Vietnam - Azerbaïdjan: consultation politique",
+        "Tél : (+84) 24 38 25 20 96",
+        "E-mail : courrier@vnanet.vn",
+        "Adresse : 79, rue Ly Thuong Kiêt",
+        "Permis de publication : 25/GP-BTTTT",
+        "Rédactrice en chef : Nguyễn Hồng Nga",
+        "© 2024 Example News. All rights reserved.",
+    ],
 )
 def test_debris_lines(line: str) -> None:
     assert is_debris(line)
@@ -19,8 +27,13 @@ def test_debris_lines(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["The visit continues.", "VNA/CVN", "News.Az", "Address by the President to the nation was broadcast live.",
-     "Le 12 mars, à Hanoï."],
+    [
+        "The visit continues.",
+        "VNA/CVN",
+        "News.Az",
+        "Address by the President to the nation was broadcast live.",
+        "Le 12 mars, à Hanoï.",
+    ],
 )
 def test_article_lines_are_kept(line: str) -> None:
     assert not is_debris(line)

@@ -16,8 +16,18 @@ def test_index_then_search_json(seeds_copy: Path, capsys: pytest.CaptureFixture[
     assert main(["search", "Hanoi", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["total"] == 3
-    assert set(result["hits"][0]) >= {"id", "path", "title", "date", "date_provenance", "source", "source_provenance",
-                                      "language", "score", "snippet"}
+    assert set(result["hits"][0]) >= {
+        "id",
+        "path",
+        "title",
+        "date",
+        "date_provenance",
+        "source",
+        "source_provenance",
+        "language",
+        "score",
+        "snippet",
+    }
     assert set(result) == {"total", "hits", "facets", "timeline"}
     assert main(["search", "*", "--lang", "fr", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 1

@@ -34,6 +34,8 @@ def test_too_little_text_is_undetermined() -> None:
     assert detect("+ ↺ − 16 px") == "und"
 
 
-@pytest.mark.parametrize(("value", "code"), [("English", "en"), ("fr-FR", "fr"), ("vi", "vi"), ("Deutsch", "de"), ("??", None)])
+@pytest.mark.parametrize(
+    ("value", "code"), [("English", "en"), ("fr-FR", "fr"), ("vi", "vi"), ("Deutsch", "de"), ("??", None)]
+)
 def test_normalise_stated_languages(value: str, code: str | None) -> None:
     assert normalise(value) == code

@@ -82,7 +82,9 @@ def test_dateline_with_its_year_is_read_from_text() -> None:
 
 
 def test_metadata_values_win_over_text() -> None:
-    article = text_doc("Trend reports that ministers met.", {"source": "APA", "date": "2020-02-03", "language": "French"})
+    article = text_doc(
+        "Trend reports that ministers met.", {"source": "APA", "date": "2020-02-03", "language": "French"}
+    )
     assert (article.source, article.source_provenance) == ("APA", Provenance.HEADER)
     assert article.date == dt.date(2020, 2, 3)
     assert article.language == "fr"
@@ -91,7 +93,9 @@ def test_metadata_values_win_over_text() -> None:
 def test_user_outlet_signatures_extend_the_bundled_ones(private_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = Path(str(private_dirs).replace("userdata", "userconfig"))
     config.mkdir(parents=True)
-    (config / "outlets.json").write_text(json.dumps({"outlets": [{"name": "Caspian Post", "patterns": [r"\bCaspian Post reports\b"]}]}))
+    (config / "outlets.json").write_text(
+        json.dumps({"outlets": [{"name": "Caspian Post", "patterns": [r"\bCaspian Post reports\b"]}]})
+    )
     default_outlets.cache_clear()
     try:
         article = text_doc("The minister spoke on Monday, Caspian Post reports.")
