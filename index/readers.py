@@ -186,7 +186,7 @@ def _read_html(relpath: str, html: str, encoding: str) -> RawDocument:
     import trafilatura  # Imported here: it is slow to import and only HTML needs it.
 
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_precision=True)
-    document: dict[str, Any] = extracted.as_dict() if extracted is not None else {}
+    document: dict[str, Any] = extracted.as_dict() if extracted is not None else {}  # type: ignore[union-attr]
     text = str(document.get("text") or "")
     if not text.strip():
         raise UnreadableFileError("no article text found in the HTML page")
