@@ -1,0 +1,76 @@
+"""Start the desktop app: a QApplication, the main window, and the archive used last (or the seeds)."""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from index import NoArchiveError, bundled_seeds, last_archive
+from index.paths import resource_path
+
+from .controller import Controller
+from .main_window import MainWindow
+from .settings import APPLICATION, ORGANISATION
+
+DEMO_ENV = "ARCHIVIST_DEMO"
+
+
+def choose_archive(given: Path | None) -> Path:
+    """The archive to open: the one given, else the one used last, else the bundled seeds."""
+    if given is not None:
+        return given
+    try:
+        path = last_archive()
+    except NoArchiveError:
+        return bundled_seeds()
+    return path if path.is_dir() else bundled_seeds()
+
+
+def stylesheet() -> str:
+    """The app's stylesheet, or nothing when it is missing."""
+    path = resource_path("gui", "style.qss")
+    return path.read_text("utf-8") if path.is_file() else ""
+
+
+def create_window(archive: Path, data: Path | None = None) -> MainWindow:
+    """Build the controller and window and open ``archive`` (indexing it in the background)."""
+    controller = Controller(data=data)
+    window = MainWindow(controller)
+    controller.setParent(window)
+    window.open_archive(archive)
+    return window
+
+
+def run(args: Sequence[str]) -> int:
+    """Run the app until its window closes.
+
+    Args:
+        args: command-line arguments, e.g. ``["--archive", "/path/to/folder"]``.
+
+    Returns:
+        The exit status.
+    """
+    multiprocessing.freeze_support()
+    parser = argparse.ArgumentParser(prog="archivist")
+    parser.add_argument("--archive", type=Path, help="the archive folder to open")
+    options, qt_args = parser.parse_known_args(list(args))
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setStyleSheet(stylesheet())
+    window = create_window(choose_archive(options.archive))
+    window.show()
+    demo_dir = os.environ.get(DEMO_ENV)
+    if demo_dir:
+        from .demo import Demo
+
+        demo = Demo(window, Path(demo_dir))
+        demo.start()
+    return int(app.exec())

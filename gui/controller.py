@@ -1,0 +1,227 @@
+"""The one object that calls the engine, always on worker threads, reporting through signals."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from index import Archive, ArchivistError, IndexSummary, QuerySyntaxError, SearchRequest
+
+
+class _JobSignals(QObject):
+    """Carries a job's outcome from its worker thread back to the GUI thread."""
+
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    """Runs one engine call on a pool thread."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.work = work
+        self.signals = _JobSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Exception as error:  # noqa: BLE001 - every failure is reported, none is lost in a thread
+            self.signals.failed.emit(error)
+        else:
+            self.signals.done.emit(result)
+
+
+class Controller(QObject):
+    """Owns the open :class:`Archive`; searching, reading, correcting and indexing happen off the GUI thread.
+
+    Every search and article request returns an id; replies to superseded searches are dropped.
+    """
+
+    archive_opened = Signal(object)  # Path
+    results_ready = Signal(int, object)  # request id, SearchResult
+    search_failed = Signal(int, str, int)  # request id, message, position (-1: not a syntax error)
+    article_ready = Signal(int, object, object)  # request id, Article, {"title": spans, "body": spans}
+    article_failed = Signal(int, str)
+    article_corrected = Signal(object)  # Article
+    correction_failed = Signal(str)
+    indexing_started = Signal()
+    progress_changed = Signal(int, int, str)  # done, total, path
+    indexing_finished = Signal(object)  # IndexSummary
+    indexing_failed = Signal(str)
+
+    def __init__(self, data: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data = data
+        self.archive: Archive | None = None
+        self._ids = itertools.count(1)
+        self._latest_search = 0
+        self._jobs: set[_JobSignals] = set()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._index_pool = QThreadPool(self)
+        self._index_pool.setMaxThreadCount(1)
+        self._cancel = threading.Event()
+        self._indexing = False
+        self._generation = 0
+
+    @property
+    def is_indexing(self) -> bool:
+        """Whether an indexing run is under way."""
+        return self._indexing
+
+    def open_archive(self, root: Path, reindex: bool = True) -> None:
+        """Make ``root`` the open archive and bring its index up to date in the background."""
+        self.cancel_indexing()
+        if self.archive is not None:
+            old = self.archive
+            self._submit(self._pool, old.close, lambda _: None, lambda _: None)
+        self.archive = Archive(Path(root), data=self.data)
+        self._generation += 1
+        self._latest_search = next(self._ids)  # replies about the previous archive are stale now
+        self.archive_opened.emit(self.archive.root)
+        if reindex or not self.archive.is_indexed:
+            self.reindex()
+
+    def reindex(self) -> None:
+        """Index what changed in the open archive (everything, the first time)."""
+        archive = self.archive
+        if archive is None:
+            return
+        self._cancel = cancel = threading.Event()
+        generation = self._generation
+        self._indexing = True
+        self.indexing_started.emit()
+        relay = _JobSignals()
+        relay.done.connect(self._relay_progress)
+
+        def progress(done: int, total: int, path: str) -> None:
+            relay.done.emit((generation, done, total, path))
+
+        def work() -> IndexSummary:
+            return archive.update(progress=progress, should_cancel=cancel.is_set)
+
+        def finished(summary: object) -> None:
+            self._jobs.discard(relay)
+            if generation == self._generation:
+                self._indexing = False
+                self.indexing_finished.emit(summary)
+
+        def failed(error: object) -> None:
+            self._jobs.discard(relay)
+            if generation == self._generation:
+                self._indexing = False
+                self.indexing_failed.emit(str(error))
+
+        self._jobs.add(relay)
+        self._submit(self._index_pool, work, finished, failed)
+
+    @Slot(object)
+    def _relay_progress(self, payload: tuple[int, int, int, str]) -> None:
+        generation, done, total, path = payload
+        if generation == self._generation:
+            self.progress_changed.emit(done, total, path)
+
+    def cancel_indexing(self) -> None:
+        """Ask the running indexing to stop; the index stays usable."""
+        self._cancel.set()
+
+    def search(self, request: SearchRequest) -> int:
+        """Start a search; its reply comes as ``results_ready`` or ``search_failed`` with the returned id."""
+        request_id = next(self._ids)
+        self._latest_search = request_id
+        archive = self.archive
+        if archive is None:
+            return request_id
+
+        def work() -> object:
+            if not archive.is_indexed:
+                return None
+            return archive.search(request)
+
+        def done(result: object) -> None:
+            if request_id == self._latest_search and result is not None:
+                self.results_ready.emit(request_id, result)
+
+        def failed(error: object) -> None:
+            if request_id != self._latest_search:
+                return
+            if isinstance(error, QuerySyntaxError):
+                self.search_failed.emit(request_id, error.message, int(error.position))
+            else:
+                self.search_failed.emit(request_id, _message(error), -1)
+
+        self._submit(self._pool, work, done, failed)
+        return request_id
+
+    def open_article(self, article_id: str, query: str) -> int:
+        """Load an article and where ``query`` hits it; the reply is ``article_ready`` with the returned id."""
+        request_id = next(self._ids)
+        archive = self.archive
+        if archive is None:
+            return request_id
+
+        def work() -> object:
+            article = archive.article(article_id)
+            try:
+                spans = archive.hit_spans(article_id, query) if query.strip() else {"title": (), "body": ()}
+            except QuerySyntaxError:
+                spans = {"title": (), "body": ()}
+            return article, spans
+
+        def done(result: object) -> None:
+            assert isinstance(result, tuple)
+            self.article_ready.emit(request_id, result[0], result[1])
+
+        self._submit(self._pool, work, done, lambda error: self.article_failed.emit(request_id, _message(error)))
+        return request_id
+
+    def correct(self, article_id: str, field: str, value: str | None) -> None:
+        """Correct one field of an article; ``article_corrected`` follows."""
+        archive = self.archive
+        if archive is None:
+            return
+        self._submit(
+            self._pool, lambda: archive.correct(article_id, field, value), self.article_corrected.emit,
+            lambda error: self.correction_failed.emit(_message(error)),
+        )
+
+    def shutdown(self, timeout_ms: int = 10000) -> None:
+        """Cancel indexing and wait for the workers, so nothing outlives the app."""
+        self.cancel_indexing()
+        self._pool.waitForDone(timeout_ms)
+        self._index_pool.waitForDone(timeout_ms)
+        if self.archive is not None:
+            self.archive.close()
+
+    def _submit(
+        self, pool: QThreadPool, work: Callable[[], Any], done: Callable[[Any], None],
+        failed: Callable[[Any], None],
+    ) -> None:
+        job = _Job(work)
+        signals = job.signals
+        self._jobs.add(signals)
+
+        def on_done(result: object) -> None:
+            self._jobs.discard(signals)
+            done(result)
+
+        def on_failed(error: object) -> None:
+            self._jobs.discard(signals)
+            failed(error)
+
+        signals.done.connect(on_done)
+        signals.failed.connect(on_failed)
+        pool.start(job)
+
+
+def _message(error: object) -> str:
+    if isinstance(error, ArchivistError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

@@ -1,0 +1,77 @@
+"""A scripted demo session (ARCHIVIST_DEMO=folder): query, facet, article, timeline brush, split; PNGs saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from .main_window import MainWindow
+
+STEP_MS = 900
+
+
+class Demo(QObject):
+    """Runs the steps one after another once the first indexing is done, grabbing the window after each."""
+
+    def __init__(self, window: MainWindow, folder: Path) -> None:
+        super().__init__(window)
+        self.window = window
+        self.folder = folder
+        self.steps: list[tuple[str, Callable[[], None]]] = [
+            ("01-start", lambda: None),
+            ("02-query", lambda: self._type("vietnam azerbaijan")),
+            ("03-facet", lambda: self.window.session.include("language", "en")),
+            ("04-article", self._open_first),
+            ("05-timeline", self._brush),
+            ("06-split", self._split),
+        ]
+
+    def start(self) -> None:
+        """Begin after the window has indexed its archive (or at once if it already has)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.window.controller.is_indexing:
+            self.window.controller.indexing_finished.connect(lambda _summary: QTimer.singleShot(STEP_MS, self._next))
+        else:
+            QTimer.singleShot(STEP_MS, self._next)
+
+    def _next(self) -> None:
+        if not self.steps:
+            QApplication.quit()
+            return
+        name, action = self.steps.pop(0)
+        action()
+        QTimer.singleShot(STEP_MS, lambda: self._grab(name))
+
+    def _grab(self, name: str) -> None:
+        self.window.grab().save(str(self.folder / f"{name}.png"))
+        print(f"demo: saved {name}.png", flush=True)
+        self._next()
+
+    def _type(self, text: str) -> None:
+        self.window.search_bar.field.setText(text)
+        self.window.search_bar.field.textEdited.emit(text)
+
+    def _open_first(self) -> None:
+        if self.window.results.rowCount():
+            self.window.result_list.setCurrentIndex(self.window.results.index(0, 0))
+            self.window.open_article(self.window.results.hits[0].id)
+
+    def _brush(self) -> None:
+        self.window.session.remove_chip("language:en")
+        self._type("vietnam")
+        QTimer.singleShot(STEP_MS // 2, self._brush_2025)
+
+    def _brush_2025(self) -> None:
+        buckets = self.window.timeline_model.buckets
+        years = [i for i, bucket in enumerate(buckets) if bucket.start.year == 2025]
+        if years:
+            self.window.timeline.select_range(years[0], years[-1])
+
+    def _split(self) -> None:
+        if self.window.results.rowCount() > 1:
+            self.window.result_list.setCurrentIndex(self.window.results.index(1, 0))
+            self.window.result_list.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.window.open_article_beside(self.window.results.hits[1].id)

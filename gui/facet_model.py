@@ -1,0 +1,60 @@
+"""An item model of one facet's values with their counts for the current query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+from index import Facet, FacetValue
+
+ValueRole = Qt.ItemDataRole.UserRole + 1
+CountRole = Qt.ItemDataRole.UserRole + 2
+StateRole = Qt.ItemDataRole.UserRole + 3  # "include", "exclude" or ""
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class FacetModel(QAbstractListModel):
+    """Rows are a facet's values; DisplayRole reads "value  (count)"."""
+
+    def __init__(self, name: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._values: tuple[FacetValue, ...] = ()
+        self._states: dict[str, str] = {}
+
+    def set_facet(self, facet: Facet | None) -> None:
+        """Show ``facet``'s values (none when None)."""
+        self.beginResetModel()
+        self._values = facet.values if facet else ()
+        self.endResetModel()
+
+    def set_states(self, states: dict[str, str]) -> None:
+        """Mark values that are active filters: value -> "include" or "exclude"."""
+        self._states = dict(states)
+        if self._values:
+            self.dataChanged.emit(self.index(0), self.index(len(self._values) - 1))
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        """How many values."""
+        return 0 if parent.isValid() else len(self._values)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """A value's text, raw value, count or filter state."""
+        if not index.isValid() or not 0 <= index.row() < len(self._values):
+            return None
+        item = self._values[index.row()]
+        state = self._states.get(item.value, "")
+        if role == Qt.ItemDataRole.DisplayRole:
+            mark = {"include": "✓ ", "exclude": "✗ "}.get(state, "")
+            return f"{mark}{item.value or '(none)'}\t{item.count}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{item.count} result(s) — click to keep only these, Ctrl+click to exclude"
+        if role == ValueRole:
+            return item.value
+        if role == CountRole:
+            return item.count
+        if role == StateRole:
+            return state
+        return None

@@ -1,0 +1,133 @@
+"""The facet panel: one list per facet (source, language, year, month); click includes, Ctrl+click excludes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListView,
+    QMenu,
+    QScrollArea,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from index import Filters, SearchResult
+
+from .facet_model import CountRole, FacetModel, StateRole, ValueRole
+
+# Facets shown, in order; facets the engine adds later (entities: people, organisations, places) get a
+# list of their own automatically, titled from their name.
+FACET_TITLES: dict[str, str] = {"source": "Source", "language": "Language", "year": "Year", "month": "Month"}
+
+
+class _FacetDelegate(QStyledItemDelegate):
+    """Draws the value on the left and its count right-aligned."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "").split("\t")[0]
+        count = str(index.data(CountRole) or "")
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(style.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        rect = option.rect.adjusted(6, 0, -6, 0)
+        painter.save()
+        if index.data(StateRole) == "exclude":
+            font = painter.font()
+            font.setStrikeOut(True)
+            painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         opt.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 40))
+        painter.setPen(option.palette.placeholderText().color())
+        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
+        painter.restore()
+
+
+class FacetPanel(QScrollArea):
+    """Lists the values of each facet with counts; emits ``include_requested``/``exclude_requested``."""
+
+    include_requested = Signal(str, str)  # facet, value
+    exclude_requested = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("facetPanel")
+        self.setWidgetResizable(True)
+        self._inner = QWidget()
+        self._layout = QVBoxLayout(self._inner)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._layout.addStretch(1)
+        self.setWidget(self._inner)
+        self.models: dict[str, FacetModel] = {}
+        self.views: dict[str, QListView] = {}
+        self._delegate = _FacetDelegate(self)
+        for name in FACET_TITLES:
+            self._add_facet(name)
+
+    def _add_facet(self, name: str) -> None:
+        title = QLabel(FACET_TITLES.get(name, name.replace("_", " ").title()))
+        title.setObjectName("facetTitle")
+        model = FacetModel(name, self)
+        view = QListView()
+        view.setObjectName(f"facet_{name}")
+        view.setModel(model)
+        view.setItemDelegate(self._delegate)
+        view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        view.setSelectionMode(QListView.SelectionMode.NoSelection)
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.clicked.connect(lambda index, n=name: self._on_clicked(n, index))
+        view.customContextMenuRequested.connect(lambda pos, n=name: self._on_context_menu(n, pos))
+        position = self._layout.count() - 1
+        self._layout.insertWidget(position, title)
+        self._layout.insertWidget(position + 1, view)
+        self.models[name] = model
+        self.views[name] = view
+
+    def set_result(self, result: SearchResult, filters: Filters) -> None:
+        """Show the facet counts of ``result``, marking the values ``filters`` uses."""
+        for name, facet in result.facets.items():
+            if name not in self.models:
+                self._add_facet(name)
+            self.models[name].set_facet(facet)
+        for name, model in self.models.items():
+            if name not in result.facets:
+                model.set_facet(None)
+            model.set_states(_states(name, filters))
+            view = self.views[name]
+            rows = min(model.rowCount(), 8)
+            view.setFixedHeight(max(1, rows) * (view.sizeHintForRow(0) if rows else 20) + 2 * view.frameWidth())
+
+    def _on_clicked(self, name: str, index: QModelIndex) -> None:
+        value = str(index.data(ValueRole))
+        if QApplication.keyboardModifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.exclude_requested.emit(name, value)
+        else:
+            self.include_requested.emit(name, value)
+
+    def _on_context_menu(self, name: str, pos: QPoint) -> None:
+        view = self.views[name]
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return
+        value = str(index.data(ValueRole))
+        menu = QMenu(self)
+        menu.addAction(f"Only {value}", lambda: self.include_requested.emit(name, value))
+        if name in ("source", "language"):
+            menu.addAction(f"Exclude {value}", lambda: self.exclude_requested.emit(name, value))
+        menu.popup(view.viewport().mapToGlobal(pos))
+
+
+def _states(name: str, filters: Filters) -> dict[str, str]:
+    include = {"source": filters.sources, "language": filters.languages}.get(name, ())
+    exclude = {"source": filters.exclude_sources, "language": filters.exclude_languages}.get(name, ())
+    states = {value: "include" for value in include}
+    states.update({value: "exclude" for value in exclude})
+    return states

@@ -1,0 +1,307 @@
+"""The main window: composes the widgets and wires them to the controller. Nothing more."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from index import Article, IndexSummary, SearchRequest, SearchResult, SortOrder, Span
+
+from .controller import Controller
+from .facet_panel import FacetPanel
+from .filter_chips import FilterChips
+from .index_progress import IndexProgress, summary_text
+from .reader_area import ReaderArea
+from .result_list import ResultList
+from .result_model import HitRole, ResultModel
+from .search_bar import SearchBar
+from .search_session import SearchSession
+from .settings import add_recent_archive, recent_archives, settings
+from .timeline_model import TimelineModel
+from .timeline_panel import TimelinePanel
+
+SORTS: tuple[tuple[str, SortOrder], ...] = (
+    ("Relevance", SortOrder.RELEVANCE), ("Newest first", SortOrder.NEWEST), ("Oldest first", SortOrder.OLDEST),
+)
+
+
+class MainWindow(QMainWindow):
+    """Search bar and chips on top; facets, results and readers side by side; the timeline below."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Archivist")
+        self.setAcceptDrops(True)
+        self.controller = controller
+        self.session = SearchSession(self)
+        self.last_result: SearchResult | None = None
+
+        self.search_bar = SearchBar()
+        self.sort_box = QComboBox()
+        for label, order in SORTS:
+            self.sort_box.addItem(label, order)
+        self.total_label = QLabel("")
+        self.total_label.setObjectName("totalLabel")
+        self.chips = FilterChips()
+        self.facets = FacetPanel()
+        self.results = ResultModel(self)
+        self.result_list = ResultList(self.results)
+        self.readers = ReaderArea()
+        self.timeline_model = TimelineModel(self)
+        self.timeline_panel = TimelinePanel(self.timeline_model)
+        self.timeline = self.timeline_panel.timeline
+        self.progress = IndexProgress()
+        self._compose()
+        self._menus()
+        self._shortcuts()
+        self._wire()
+        self._restore()
+
+    # -- composition -----------------------------------------------------------------------------------
+    def _compose(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.search_bar, 1)
+        top.addWidget(self.sort_box, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.total_label, 0, Qt.AlignmentFlag.AlignTop)
+        self.columns = QSplitter(Qt.Orientation.Horizontal)
+        self.columns.setObjectName("columns")
+        self.columns.addWidget(self.facets)
+        self.columns.addWidget(self.result_list)
+        self.columns.addWidget(self.readers)
+        self.columns.setStretchFactor(0, 0)
+        self.columns.setStretchFactor(1, 2)
+        self.columns.setStretchFactor(2, 3)
+        self.columns.setSizes([200, 420, 560])
+        self.rows = QSplitter(Qt.Orientation.Vertical)
+        self.rows.setObjectName("rows")
+        self.rows.addWidget(self.columns)
+        self.rows.addWidget(self.timeline_panel)
+        self.rows.setStretchFactor(0, 1)
+        self.rows.setSizes([560, 170])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.chips)
+        layout.addWidget(self.rows, 1)
+        self.setCentralWidget(central)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.resize(1280, 800)
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.open_action = QAction("&Open folder…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
+        self.open_action.triggered.connect(self.choose_archive)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu("Open &recent", self)
+        file_menu.addMenu(self.recent_menu)
+        self.reindex_action = QAction("&Re-index", self, shortcut=QKeySequence("F5"))
+        self.reindex_action.triggered.connect(self.controller.reindex)
+        file_menu.addAction(self.reindex_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction("Open selected in new pane\tCtrl+Enter", self.open_current_beside)
+        view_menu.addAction("Close reading pane", lambda: self.readers.close_pane(self.readers.active))
+        view_menu.addAction("Zoom timeline to selection", self.timeline.zoom_to_selection)
+        view_menu.addAction("Reset timeline", self.timeline.reset_zoom)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("Query &syntax", self.search_bar.show_help)
+        self._fill_recent(recent_archives())
+
+    def _shortcuts(self) -> None:
+        for keys, slot in (
+            ("/", self.search_bar.focus), ("Ctrl+F", self.search_bar.focus), ("Ctrl+L", self.clear_search),
+            ("F3", lambda: self.readers.active.step_hit(1)), ("Shift+F3", lambda: self.readers.active.step_hit(-1)),
+        ):
+            QShortcut(QKeySequence(keys), self, slot)
+
+    def _wire(self) -> None:
+        c = self.controller
+        self.search_bar.query_changed.connect(self.session.set_query)
+        self.sort_box.currentIndexChanged.connect(lambda i: self.session.set_sort(self.sort_box.itemData(i)))
+        self.session.request_changed.connect(self.on_request_changed)
+        self.session.chips_changed.connect(self.chips.set_chips)
+        self.chips.remove_requested.connect(self.session.remove_chip)
+        self.facets.include_requested.connect(self.session.include)
+        self.facets.exclude_requested.connect(self.session.exclude)
+        self.timeline.range_selected.connect(self.session.set_dates)
+        self.timeline.undated_selected.connect(lambda: self.session.set_undated(True))
+        self.result_list.open_requested.connect(self.open_article)
+        self.result_list.open_beside_requested.connect(self.open_article_beside)
+        self.result_list.current_changed.connect(self.on_current_result_changed)
+        self.readers.correction_requested.connect(c.correct)
+        self.progress.cancel_requested.connect(c.cancel_indexing)
+        c.archive_opened.connect(self.on_archive_opened)
+        c.results_ready.connect(self.on_results_ready)
+        c.search_failed.connect(self.on_search_failed)
+        c.article_ready.connect(self.on_article_ready)
+        c.article_failed.connect(lambda _id, message: self.statusBar().showMessage(message, 8000))
+        c.article_corrected.connect(self.on_article_corrected)
+        c.correction_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        c.indexing_started.connect(self.progress.on_indexing_started)
+        c.progress_changed.connect(self.progress.on_progress_changed)
+        c.indexing_finished.connect(self.on_indexing_finished)
+        c.indexing_failed.connect(self.on_indexing_failed)
+
+    # -- actions ---------------------------------------------------------------------------------------
+    def open_archive(self, path: Path) -> None:
+        """Open the archive folder ``path`` and bring its index up to date."""
+        self.controller.open_archive(path)
+
+    def choose_archive(self) -> None:
+        """Ask for a folder and open it."""
+        folder = QFileDialog.getExistingDirectory(self, "Open an archive folder")
+        if folder:
+            self.open_archive(Path(folder))
+
+    def clear_search(self) -> None:
+        """Forget query and filters (Ctrl+L)."""
+        self.search_bar.field.clear()
+        self.search_bar.clear_error()
+        self.session.clear()
+        self.search_bar.focus()
+
+    def open_article(self, article_id: str) -> None:
+        """Read ``article_id`` in the active pane."""
+        self.search_bar.remember()
+        pane = self.readers.active
+        pane.request_id = self.controller.open_article(article_id, self.session.query)
+
+    def open_article_beside(self, article_id: str) -> None:
+        """Read ``article_id`` in a new pane beside the others."""
+        self.readers.add_pane()
+        self.open_article(article_id)
+
+    def open_current_beside(self) -> None:
+        """Open the selected result in a new pane."""
+        current = self.result_list.current_id()
+        if current:
+            self.open_article_beside(current)
+
+    # -- slots -----------------------------------------------------------------------------------------
+    @Slot(object)
+    def on_request_changed(self, request: SearchRequest) -> None:
+        """Ask the controller; the reply comes back as results_ready."""
+        self.controller.search(request)
+
+    @Slot(object)
+    def on_archive_opened(self, path: Path) -> None:
+        """Show which archive is open and remember it."""
+        self.setWindowTitle(f"Archivist — {path.name}")
+        self._fill_recent(add_recent_archive(path))
+        self.session.refresh()
+
+    @Slot(int, object)
+    def on_results_ready(self, _request_id: int, result: SearchResult) -> None:
+        """Show results, facet counts and the timeline of the latest search."""
+        current = self.result_list.current_id()
+        self.last_result = result
+        self.search_bar.clear_error()
+        self.results.set_result(result)
+        self.facets.set_result(result, self.session.filters)
+        self.timeline_model.set_timeline(result.timeline)
+        shown = len(result.hits)
+        more = f" (showing {shown})" if shown < result.total else ""
+        self.total_label.setText(f"{result.total} result{'s' if result.total != 1 else ''}{more}")
+        row = self.results.row_of(current) if current else -1
+        if row >= 0:
+            self.result_list.setCurrentIndex(self.results.index(row, 0))
+
+    @Slot(int, str, int)
+    def on_search_failed(self, _request_id: int, message: str, position: int) -> None:
+        """Show the engine's message under the search field."""
+        self.search_bar.show_error(message, position)
+
+    @Slot(int, object, object)
+    def on_article_ready(self, request_id: int, article: Article, spans: dict[str, tuple[Span, ...]]) -> None:
+        """Show the article in the pane that asked for it; mark its date on the timeline."""
+        self.readers.show_article(request_id, article, spans)
+        self.timeline.set_marked_date(article.date)
+
+    @Slot(str)
+    def on_current_result_changed(self, article_id: str) -> None:
+        """Mark the selected result's date on the timeline."""
+        row = self.results.row_of(article_id)
+        if row >= 0:
+            self.timeline.set_marked_date(self.results.index(row, 0).data(HitRole).date)
+
+    @Slot(object)
+    def on_article_corrected(self, article: Article) -> None:
+        """Refresh results and facets, and the panes showing the corrected article."""
+        self.statusBar().showMessage(f"Corrected “{article.title}”", 5000)
+        self.session.refresh()
+        for pane in self.readers.panes_showing(article.id):
+            pane.request_id = self.controller.open_article(article.id, self.session.query)
+
+    @Slot(object)
+    def on_indexing_finished(self, summary: IndexSummary) -> None:
+        """Say what indexing did and search again."""
+        self.progress.on_indexing_finished()
+        self.statusBar().showMessage(summary_text(summary), 10000)
+        self.session.refresh()
+
+    @Slot(str)
+    def on_indexing_failed(self, message: str) -> None:
+        """Say why indexing failed."""
+        self.progress.on_indexing_finished()
+        self.statusBar().showMessage(f"Indexing failed: {message}")
+
+    # -- recent archives, drag and drop, persistence ------------------------------------------------------
+    def _fill_recent(self, paths: list[Path]) -> None:
+        self.recent_menu.clear()
+        for path in paths:
+            self.recent_menu.addAction(str(path), partial(self.open_archive, path))
+        self.recent_menu.setEnabled(bool(paths))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        """Accept a dragged folder."""
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile() and Path(urls[0].toLocalFile()).is_dir():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        """Open a dropped folder as the archive."""
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile() and Path(urls[0].toLocalFile()).is_dir():
+            self.open_archive(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
+
+    def _restore(self) -> None:
+        store = settings()
+        for key, restore in (("geometry", self.restoreGeometry), ("columns", self.columns.restoreState),
+                             ("rows", self.rows.restoreState)):
+            value = store.value(key)
+            if isinstance(value, QByteArray | bytes):
+                restore(QByteArray(value))
+
+    def save_state(self) -> None:
+        """Persist geometry and splitter sizes."""
+        store = settings()
+        store.setValue("geometry", self.saveGeometry())
+        store.setValue("columns", self.columns.saveState())
+        store.setValue("rows", self.rows.saveState())
+        store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Save state and stop the workers."""
+        self.save_state()
+        self.controller.shutdown()
+        super().closeEvent(event)

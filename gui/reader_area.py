@@ -1,0 +1,71 @@
+"""The reading area: one or more ReaderPanes side by side in a resizable splitter."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QSplitter, QWidget
+
+from index import Article, Span
+
+from .reader_pane import ReaderPane
+
+
+class ReaderArea(QSplitter):
+    """Holds reader panes; the active pane receives articles opened with Enter, a new pane those opened beside."""
+
+    correction_requested = Signal(str, str, object)
+    panes_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName("readerArea")
+        self.setChildrenCollapsible(False)
+        self.panes: list[ReaderPane] = []
+        self.active: ReaderPane = self.add_pane()
+
+    def add_pane(self) -> ReaderPane:
+        """Open a new empty pane at the right and make it active."""
+        pane = ReaderPane()
+        pane.close_requested.connect(self.close_pane)
+        pane.correction_requested.connect(self.correction_requested)
+        pane.activated.connect(self._on_pane_activated)
+        self.addWidget(pane)
+        self.panes.append(pane)
+        self.active = pane
+        sizes = [max(1, self.width() // len(self.panes))] * len(self.panes)
+        self.setSizes(sizes)
+        self._update_close_buttons()
+        return pane
+
+    def close_pane(self, pane: ReaderPane) -> None:
+        """Close ``pane``; the last pane is emptied instead of closed."""
+        if len(self.panes) == 1:
+            return
+        self.panes.remove(pane)
+        pane.hide()
+        pane.deleteLater()
+        if self.active is pane:
+            self.active = self.panes[-1]
+        self._update_close_buttons()
+
+    def _update_close_buttons(self) -> None:
+        for each in self.panes:
+            each.close_button.setEnabled(len(self.panes) > 1)
+        self.panes_changed.emit(len(self.panes))
+
+    def pane_for_request(self, request_id: int) -> ReaderPane | None:
+        """The pane waiting for article request ``request_id``."""
+        return next((pane for pane in self.panes if pane.request_id == request_id), None)
+
+    def show_article(self, request_id: int, article: Article, spans: dict[str, tuple[Span, ...]]) -> None:
+        """Give a loaded article to the pane that asked for it."""
+        pane = self.pane_for_request(request_id)
+        if pane is not None:
+            pane.show_article(article, spans)
+
+    def panes_showing(self, article_id: str) -> list[ReaderPane]:
+        """Panes currently showing ``article_id``."""
+        return [pane for pane in self.panes if pane.article_id == article_id]
+
+    def _on_pane_activated(self, pane: ReaderPane) -> None:
+        self.active = pane

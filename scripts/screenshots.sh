@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Launch the real app under Xvfb on a fresh copy of the seeds, run the scripted demo session
+# (ARCHIVIST_DEMO), and save PNGs under screenshots/. Needs: xvfb xauth xdotool imagemagick
+# libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0.
+# Usage: scripts/screenshots.sh [command to start the app, default: python -m gui]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="$PWD/screenshots"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+rm -f "$out"/*.png
+cp -r seeds "$work/seeds"
+export ARCHIVIST_DATA_DIR="$work/data" ARCHIVIST_DEMO="$out" XDG_CONFIG_HOME="$work/config"
+export QT_QPA_PLATFORM=xcb
+if [ -f .venv/bin/activate ]; then . .venv/bin/activate; fi
+app=("${@:-python}")
+[ $# -eq 0 ] && app=(python -m gui)
+
+xvfb-run -a -s "-screen 0 1400x900x24" bash -c '
+  "$@" --archive "'"$work"'/seeds" &
+  pid=$!
+  # While the demo runs, also take a real X screenshot of the whole screen (window manager-less).
+  for i in $(seq 1 60); do
+    if [ -f "'"$out"'/04-article.png" ]; then import -window root "'"$out"'/x11-root.png"; break; fi
+    sleep 0.5
+  done
+  wait $pid
+' _ "${app[@]}"
+ls -l "$out"

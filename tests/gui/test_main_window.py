@@ -1,0 +1,263 @@
+"""The main window end to end on a copy of the seeds: search, facets, chips, timeline, reading, editing."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from gui.main_window import MainWindow
+from index import Archive, SearchRequest, SearchResult
+
+from .helpers import facet_point, open_first, search
+
+
+def test_startup_indexes_seeds_and_shows_five_results(window: MainWindow) -> None:
+    assert window.results.rowCount() == 5
+    assert window.total_label.text() == "5 results"
+    assert window.facets.models["source"].rowCount() >= 3
+    assert "seeds" in window.windowTitle()
+
+
+def test_typing_a_query_updates_results_and_facets(qtbot: QtBot, window: MainWindow) -> None:
+    search(qtbot, window, "Hanoi", expected_total=3)
+    assert window.results.rowCount() == 3
+    assert window.total_label.text() == "3 results"
+    languages = window.facets.models["language"]
+    counts = {languages.index(r, 0).data(Qt.ItemDataRole.UserRole + 1): languages.index(r, 0).data(
+        Qt.ItemDataRole.UserRole + 2) for r in range(languages.rowCount())}
+    assert counts == {"en": 2, "fr": 1}
+    assert sum(b.count for b in window.timeline_model.buckets) + window.timeline_model.undated == 3
+
+
+def test_typing_is_debounced_into_one_search(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    original = window.controller.search
+
+    def spy(request: SearchRequest) -> int:
+        asked.append(request.query)
+        return original(request)
+
+    monkeypatch.setattr(window.controller, "search", spy)
+    search(qtbot, window, "Vietnam", expected_total=5)
+    assert asked == ["Vietnam"]
+
+
+def test_facet_click_adds_a_chip_and_filters(qtbot: QtBot, window: MainWindow) -> None:
+    view = window.facets.views["language"]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=facet_point(window, "language", "fr"))
+    qtbot.waitUntil(lambda: window.results.total == 1, timeout=10000)
+    assert list(window.chips.chips) == ["language:fr"]
+    assert window.results.hits[0].language == "fr"
+    qtbot.mouseClick(window.chips.chips["language:fr"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
+    assert window.chips.chips == {}
+
+
+def test_ctrl_click_excludes_a_facet_value(qtbot: QtBot, window: MainWindow) -> None:
+    view = window.facets.views["language"]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     facet_point(window, "language", "fr"))
+    qtbot.waitUntil(lambda: window.results.total == 4, timeout=10000)
+    assert list(window.chips.chips) == ["-language:fr"]
+    assert all(hit.language != "fr" for hit in window.results.hits)
+
+
+def test_bad_query_shows_the_engine_message_inline(qtbot: QtBot, window: MainWindow) -> None:
+    search(qtbot, window, "vietnam (baku")
+    qtbot.waitUntil(lambda: window.search_bar.error.isVisible(), timeout=10000)
+    assert "not closed" in window.search_bar.error.text()
+    assert window.search_bar.error.text().startswith("^")
+    assert window.search_bar.error.indent() > 20  # the caret sits under the "(", not at the start
+    search(qtbot, window, "vietnam")
+    qtbot.waitUntil(lambda: not window.search_bar.error.isVisible(), timeout=10000)
+    assert window.results.total == 5
+
+
+def test_stale_reply_is_dropped(qtbot: QtBot, window: MainWindow) -> None:
+    received: list[tuple[int, int]] = []
+    window.controller.results_ready.connect(lambda rid, result: received.append((rid, result.total)))
+    first = window.controller.search(SearchRequest(query="Hanoi"))
+    second = window.controller.search(SearchRequest(query="Trend"))
+    qtbot.waitUntil(lambda: bool(received), timeout=10000)
+    with qtbot.assertNotEmitted(window.controller.results_ready, wait=300):
+        pass
+    assert first not in [rid for rid, _ in received]
+    assert received == [(second, window.results.total)]
+
+
+def test_opening_an_article_highlights_its_hits(qtbot: QtBot, window: MainWindow) -> None:
+    search(qtbot, window, "Hanoi", expected_total=3)
+    pane = open_first(qtbot, window)
+    assert pane.hit_positions
+    start, end = pane.hit_positions[0]
+    text = pane.text.toPlainText()
+    assert text[start:end].lower().startswith("hano")
+    cursor = QTextCursor(pane.text.document())
+    cursor.setPosition(start + 1)  # the format of the character before the cursor: the hit's first
+    assert cursor.charFormat().background().color() == QColor("#ffe58a")
+    cursor.setPosition(max(1, start - 1))
+    assert cursor.charFormat().background().color() != QColor("#ffe58a")
+    assert "inferred from text" in pane.metadata.text() or "from header" in pane.metadata.text()
+    assert pane.hits_label.text().startswith("hit 1 of")
+    pane.next_button.click()
+    assert pane.current_hit == (1 if len(pane.hit_positions) > 1 else 0)
+
+
+def test_markup_in_an_article_shows_literally(qtbot: QtBot, window: MainWindow, archive_dir: Path) -> None:
+    (archive_dir / "markup.txt").write_text(
+        "Markup survives\n\nThe zebra article keeps <b>&amp;</b> as typed, says the zebra keeper. "
+        "Written on 5 January 2024 in Baku.\n", "utf-8")
+    with qtbot.waitSignal(window.controller.indexing_finished, timeout=60000):
+        window.reindex_action.trigger()
+    search(qtbot, window, "zebra", expected_total=1)
+    pane = open_first(qtbot, window)
+    assert "keeps <b>&amp;</b> as typed" in pane.text.toPlainText()
+    assert pane.metadata.textFormat() == Qt.TextFormat.PlainText
+    assert len(pane.hit_positions) == 2
+    from gui.result_delegate import hit_html
+
+    assert "&lt;b&gt;&amp;amp;&lt;/b&gt;" in hit_html(window.results.hits[0])
+
+
+def test_split_pane_opens_beside_and_closes(qtbot: QtBot, window: MainWindow) -> None:
+    search(qtbot, window, "Vietnam", expected_total=5)
+    first = open_first(qtbot, window)
+    window.result_list.setCurrentIndex(window.results.index(1, 0))
+    qtbot.keyClick(window.result_list, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.readers.panes) == 2
+    second = window.readers.panes[1]
+    qtbot.waitUntil(lambda: second.article_id == window.results.hits[1].id, timeout=10000)
+    assert first.article_id == window.results.hits[0].id
+    assert second.hit_positions and first.hit_positions
+    second.close_button.click()
+    assert len(window.readers.panes) == 1
+
+
+def test_timeline_brush_creates_a_date_filter(qtbot: QtBot, window: MainWindow) -> None:
+    timeline = window.timeline
+    buckets = window.timeline_model.buckets
+    first = next(i for i, b in enumerate(buckets) if b.start.year == 2025)
+    last = len(buckets) - 1
+    y = timeline.height() // 2
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(timeline.bucket_x(first)), y))
+    qtbot.mouseMove(timeline, QPoint(int(timeline.bucket_x(last)), y))
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(timeline.bucket_x(last)), y))
+    qtbot.waitUntil(lambda: window.results.total == 3, timeout=10000)
+    assert "date" in window.chips.chips
+    assert "2025-01-01" in window.chips.chips["date"].text()
+    assert all(hit.date and hit.date.year == 2025 for hit in window.results.hits)
+
+
+def test_editing_a_date_updates_results_and_facets(qtbot: QtBot, window: MainWindow) -> None:
+    pane = open_first(qtbot, window)
+    article_id = pane.article_id
+    pane.edit_button.click()
+    dialog = pane.edit_dialog
+    assert dialog is not None
+    dialog.editors["date"].setText("2010-06-01")
+    with qtbot.waitSignal(window.controller.article_corrected, timeout=10000):
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(v.value == "2010" for v in window.facets.models["year"]._values), timeout=10000)
+    row = window.results.row_of(article_id or "")
+    hit = window.results.hits[row]
+    assert hit.date is not None and hit.date.isoformat() == "2010-06-01"
+    assert hit.date_provenance.value == "user"
+    qtbot.waitUntil(lambda: "corrected by you" in pane.metadata.text(), timeout=10000)
+
+
+def test_event_loop_turns_while_a_slow_search_runs(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    release = threading.Event()
+    entered = threading.Event()
+    original = Archive.search
+
+    def slow_search(self: Archive, request: SearchRequest) -> SearchResult:
+        entered.set()
+        release.wait(20)
+        return original(self, request)
+
+    monkeypatch.setattr(Archive, "search", slow_search)
+    search(qtbot, window, "Hanoi")
+    qtbot.waitUntil(entered.is_set, timeout=5000)
+    timer = QTimer()
+    timer.setInterval(20)
+    try:
+        with qtbot.waitSignal(timer.timeout, timeout=2000):
+            timer.start()
+        assert window.results.total == 5  # still the old results: the search has not come back
+    finally:
+        release.set()
+        timer.stop()
+    qtbot.waitUntil(lambda: window.results.total == 3, timeout=10000)
+
+
+def test_history_and_keyboard(qtbot: QtBot, window: MainWindow) -> None:
+    search(qtbot, window, "Hanoi", expected_total=3)
+    qtbot.keyClick(window.search_bar.field, Qt.Key.Key_Return)
+    search(qtbot, window, "Trend", expected_total=1)
+    qtbot.keyClick(window.search_bar.field, Qt.Key.Key_Return)
+    qtbot.keyClick(window.search_bar.field, Qt.Key.Key_Up)
+    qtbot.keyClick(window.search_bar.field, Qt.Key.Key_Up)
+    assert window.search_bar.text() == "Hanoi"
+    qtbot.waitUntil(lambda: window.results.total == 3, timeout=10000)
+    window.result_list.setFocus()
+    window.result_list.setCurrentIndex(window.results.index(0, 0))
+    qtbot.keyClick(window.result_list, Qt.Key.Key_J)
+    assert window.result_list.currentIndex().row() == 1
+    qtbot.keyClick(window.result_list, Qt.Key.Key_K)
+    assert window.result_list.currentIndex().row() == 0
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
+    assert window.search_bar.text() == ""
+
+
+def test_recent_archives_and_geometry_are_persisted(window: MainWindow, archive_dir: Path) -> None:
+    from gui.settings import recent_archives, settings
+
+    assert recent_archives()[0] == archive_dir.resolve()
+    window.save_state()
+    assert settings().value("columns") is not None
+
+
+def test_sort_newest_and_oldest(qtbot: QtBot, window: MainWindow) -> None:
+    window.sort_box.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.last_result is not None and window.results.hits[0].date is not None
+                    and window.results.hits[0].date.isoformat() == "2025-05-08", timeout=10000)
+    window.sort_box.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: window.results.hits[0].date is not None
+                    and window.results.hits[0].date.isoformat() == "2019-03-12", timeout=10000)
+
+
+def test_syntax_help_puts_an_example_in_the_field(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.mouseClick(window.search_bar.help_button, Qt.MouseButton.LeftButton)
+    help_popup = window.search_bar.help
+    assert help_popup.isVisible()
+    item = help_popup.table.topLevelItem(1)
+    assert item.text(0) == "vietnam OR hanoi"
+    help_popup.table.itemActivated.emit(item, 0)
+    assert window.search_bar.text() == "vietnam OR hanoi"
+    assert not help_popup.isVisible()
+    qtbot.waitUntil(lambda: window.last_result is not None and window.last_result.query == "vietnam OR hanoi",
+                    timeout=10000)
+
+
+def test_open_another_archive_indexes_it_and_lists_it_as_recent(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, archive_dir: Path,
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "one.txt").write_text("A lone article\n\nOnly one article about Baku lives here.\n", "utf-8")
+    with qtbot.waitSignal(window.controller.indexing_finished, timeout=60000):
+        window.open_archive(other)
+    qtbot.waitUntil(lambda: window.results.total == 1, timeout=10000)
+    assert "other" in window.windowTitle()
+    recent = [action.text() for action in window.recent_menu.actions()]
+    assert recent[:2] == [str(other.resolve()), str(archive_dir.resolve())]
