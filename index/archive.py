@@ -11,7 +11,9 @@ from .errors import ArticleNotFoundError, IndexNotBuiltError, NoArchiveError
 from .indexer import STORE_FILE, CancelCheck, Indexer, ProgressCallback, update_article
 from .models import Article, Hit, IndexSummary, SearchRequest, SearchResult, Span
 from .paths import data_dir, index_dir_for
+from .schema import SCHEMA_VERSION
 from .search import ArchiveSearcher
+from .store import ArticleStore
 
 _LAST_ARCHIVE_FILE = "last_archive.json"
 
@@ -34,8 +36,19 @@ class Archive:
 
     @property
     def is_indexed(self) -> bool:
-        """Whether an index has been built for this archive."""
+        """Whether an index has been built for this archive (maybe by an older version)."""
         return (self.index_dir / STORE_FILE).exists()
+
+    @property
+    def is_current(self) -> bool:
+        """Whether the index exists and was built with this version's schema."""
+        if not self.is_indexed:
+            return False
+        store = ArticleStore(self.index_dir / STORE_FILE)
+        try:
+            return store.get_meta("schema_version") == str(SCHEMA_VERSION)
+        finally:
+            store.close()
 
     def update(
         self,
@@ -66,6 +79,8 @@ class Archive:
         if not self.is_indexed:
             raise IndexNotBuiltError(f"{self.root} has not been indexed yet; run: archivist index {self.root}")
         if self._searcher is None:
+            if not self.is_current:
+                raise IndexNotBuiltError(f"the index of {self.root} was built by an older version; index it again")
             self._searcher = ArchiveSearcher(self.index_dir)
         else:
             self._searcher.refresh()

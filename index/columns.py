@@ -23,7 +23,8 @@ class Columns:
 
     ``day`` holds days since 1970-01-01 (``NO_DATE`` when unknown); ``source`` and
     ``language`` hold codes into ``sources`` and ``languages`` (-1 for none); ``alive`` is
-    False for deleted document numbers.
+    False for deleted document numbers; ``title_terms`` and ``body_terms`` count each field's
+    terms, for relevance scoring.
     """
 
     generation: int
@@ -34,6 +35,8 @@ class Columns:
     language: np.ndarray
     sources: list[str]
     languages: list[str]
+    title_terms: np.ndarray
+    body_terms: np.ndarray
 
     def date_of(self, docnum: int) -> dt.date | None:
         """The date of a document, or None."""
@@ -55,7 +58,7 @@ def build_columns(
     generation: int,
     docnums_and_ids: list[tuple[int, str]],
     doc_count_all: int,
-    facet_rows: dict[str, tuple[str | None, str | None, str]],
+    facet_rows: dict[str, tuple[str | None, str | None, str, int, int]],
 ) -> Columns:
     """Arrays of facet values by document number.
 
@@ -63,7 +66,7 @@ def build_columns(
         generation: the index generation these columns describe.
         docnums_and_ids: live document numbers with their article ids.
         doc_count_all: number of document numbers, deleted ones included.
-        facet_rows: article id -> (ISO date or None, source or None, language).
+        facet_rows: article id -> (ISO date or None, source or None, language, title terms, body terms).
 
     Returns:
         The columns.
@@ -73,13 +76,15 @@ def build_columns(
     day = np.full(doc_count_all, NO_DATE, dtype=np.int32)
     source = np.full(doc_count_all, -1, dtype=np.int32)
     language = np.full(doc_count_all, -1, dtype=np.int32)
+    title_terms = np.zeros(doc_count_all, dtype=np.int32)
+    body_terms = np.zeros(doc_count_all, dtype=np.int32)
     source_codes: dict[str, int] = {}
     language_codes: dict[str, int] = {}
     for docnum, article_id in docnums_and_ids:
         row = facet_rows.get(article_id)
         if row is None:
             continue
-        iso_date, source_name, language_code = row
+        iso_date, source_name, language_code, title_terms[docnum], body_terms[docnum] = row
         ids[docnum] = article_id
         alive[docnum] = True
         if iso_date:
@@ -87,7 +92,18 @@ def build_columns(
         if source_name:
             source[docnum] = source_codes.setdefault(source_name, len(source_codes))
         language[docnum] = language_codes.setdefault(language_code, len(language_codes))
-    return Columns(generation, ids, alive, day, source, language, list(source_codes), list(language_codes))
+    return Columns(
+        generation,
+        ids,
+        alive,
+        day,
+        source,
+        language,
+        list(source_codes),
+        list(language_codes),
+        title_terms,
+        body_terms,
+    )
 
 
 def save_columns(columns: Columns, path: Path) -> None:
@@ -107,6 +123,8 @@ def save_columns(columns: Columns, path: Path) -> None:
         day=columns.day,
         source=columns.source,
         language=columns.language,
+        title_terms=columns.title_terms,
+        body_terms=columns.body_terms,
         vocabulary=np.frombuffer(vocabulary.encode("utf-8"), dtype=np.uint8),
     )
     temporary.replace(path)
@@ -126,6 +144,8 @@ def load_columns(path: Path) -> Columns | None:
                 data["language"],
                 vocabulary["sources"],
                 vocabulary["languages"],
+                data["title_terms"],
+                data["body_terms"],
             )
     except (OSError, ValueError, KeyError):
         return None

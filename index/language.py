@@ -30,6 +30,7 @@ _NAMES = {
     "arabic": "ar",
     "chinese": "zh",
 }
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 
 
@@ -40,17 +41,18 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def detect(text: str, sample_chars: int = 4000) -> str:
+def detect(text: str, sample_chars: int = 1000) -> str:
     """The ISO 639-1 code of the language ``text`` is written in, or ``und``.
 
     Args:
-        text: article text; only its first ``sample_chars`` characters are read.
+        text: article text; only its first ``sample_chars`` characters are read (a few
+            sentences settle the language; the model's cost grows with the sample).
 
     Returns:
         A two-letter code, or ``und`` when the text is too short or the model is unsure.
     """
     sample = text[:sample_chars]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if len(_NOT_LETTERS.sub("", sample)) < MIN_LETTERS:
         return UNDETERMINED
     code, confidence = _identifier().classify(sample)
     return str(code) if confidence >= MIN_CONFIDENCE else UNDETERMINED

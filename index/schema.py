@@ -10,7 +10,7 @@ from whoosh import analysis, fields, formats
 
 from .analysis import fold, terms
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 _POSITIONS = formats.Positions()
@@ -46,6 +46,11 @@ def postings(text: str, language: str) -> PreAnalyzed:
         (term.encode("utf-8"), len(poslist), float(len(poslist)), _POSITIONS.encode(poslist))
         for term, poslist in positions.items()
     )
+
+
+def term_count(analysed: PreAnalyzed) -> int:
+    """How many terms (tokens) the analysed text has: the field length relevance scoring uses."""
+    return sum(frequency for _, frequency, _, _ in analysed)
 
 
 class _FoldFilter(analysis.Filter):  # type: ignore[misc]

@@ -12,6 +12,7 @@ from whoosh import query as wq
 
 from .analysis import has_stemmer, term_spans, terms
 from .columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
+from .docsets import MaskEvaluator
 from .indexer import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR
 from .models import (
     Article,
@@ -32,12 +33,19 @@ from .store import ArticleStore
 
 SNIPPET_CHARS = 240
 MORE_LIKE_TERMS = 12
+# BM25 as Whoosh's default BM25F scores it.
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 
 class _DerivedColumns:
-    """Month and year numbers of every document, derived once from the day column."""
+    """Month and year numbers, and field lengths for scoring, derived once from the columns."""
 
     def __init__(self, columns: Columns) -> None:
+        self.lengths = {"title": columns.title_terms, "body": columns.body_terms}
+        alive = columns.alive if columns.alive.any() else np.ones(len(columns.alive), dtype=bool)
+        self.average_length = {name: max(float(values[alive].mean()), 1.0) for name, values in self.lengths.items()}
+        self.live_count = max(int(columns.alive.sum()), 1)
         dated = columns.day != NO_DATE
         days = np.where(dated, columns.day, 0).astype("datetime64[D]")
         self.dated = dated
@@ -59,6 +67,7 @@ class ArchiveSearcher:
         self.searcher = self.ix.searcher()
         self.columns = self._load_columns()
         self.derived = _DerivedColumns(self.columns)
+        self.masks = MaskEvaluator(self.searcher, self.columns.alive, self.columns.day)
 
     def close(self) -> None:
         """Release the searcher and the store."""
@@ -73,6 +82,7 @@ class ArchiveSearcher:
         self.searcher = self.searcher.refresh()
         self.columns = self._load_columns()
         self.derived = _DerivedColumns(self.columns)
+        self.masks = MaskEvaluator(self.searcher, self.columns.alive, self.columns.day)
 
     def _load_columns(self) -> Columns:
         columns = load_columns(self.index_dir / COLUMNS_FILE)
@@ -114,12 +124,7 @@ class ArchiveSearcher:
         return SearchResult(total, hits, facets, timeline, request.query)
 
     def _matching(self, q: wq.Query) -> np.ndarray:
-        if isinstance(q, wq.Every):
-            return self.columns.alive.copy()
-        matched = np.zeros(len(self.columns.alive), dtype=bool)
-        docnums = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
-        matched[docnums] = True
-        return matched & self.columns.alive
+        return self.masks.mask(q)
 
     def _filter_masks(self, filters: Filters) -> dict[str, np.ndarray]:
         columns = self.columns
@@ -202,17 +207,40 @@ class ArchiveSearcher:
         sort = request.sort
         if sort is SortOrder.RELEVANCE and isinstance(q, wq.Every):
             sort = SortOrder.NEWEST
-        if sort is SortOrder.RELEVANCE:
-            allowed = set(np.flatnonzero(selected).tolist()) if masks else None
-            results = self.searcher.search(q, limit=last, filter=allowed)
-            page = [(hit.docnum, float(hit.score)) for hit in results[first:last]]
-            return [d for d, _ in page], [s for _, s in page]
         docnums = np.flatnonzero(selected)
+        if docnums.size == 0:
+            return [], []
+        if sort is SortOrder.RELEVANCE:
+            scores = self._scores(q)[docnums]
+            count = min(last, docnums.size)
+            top = np.argpartition(-scores, count - 1)[:count]
+            # Best first; equal scores newest first.
+            top = top[np.lexsort((-self.columns.day[docnums[top]], -scores[top]))][first:last]
+            return docnums[top].tolist(), scores[top].tolist()
         days = self.columns.day[docnums]
         # Undated articles go last in either order.
         key = np.where(days == NO_DATE, np.iinfo(np.int32).max, -days if sort is SortOrder.NEWEST else days)
         order = np.argsort(key, kind="stable")[first:last]
         return docnums[order].tolist(), [0.0] * len(order)
+
+    def _scores(self, q: wq.Query) -> np.ndarray:
+        """BM25 scores of every document for the query's positive terms, computed with NumPy.
+
+        Whoosh scores hit by hit through nested matchers, about 80 µs a document; this reads each
+        term's postings once (cached) and scores them all at once.
+        """
+        derived = self.derived
+        scores = np.zeros(len(self.columns.alive), dtype=np.float32)
+        for fieldname, btext, boost in dict.fromkeys(self.masks.positive_terms(q)):
+            lengths = derived.lengths.get(fieldname)
+            postings = self.masks.postings(fieldname, btext)
+            if lengths is None or postings.ids.size == 0:
+                continue
+            idf = np.log(derived.live_count / (postings.ids.size + 1)) + 1
+            norm = 1 - BM25_B + BM25_B * lengths[postings.ids] / derived.average_length[fieldname]
+            tf = postings.weights
+            scores[postings.ids] += boost * idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)
+        return scores
 
     def _hits(self, q: wq.Query, docnums: list[int], scores: list[float]) -> tuple[Hit, ...]:
         ids = [self.columns.ids[d] for d in docnums]

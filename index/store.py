@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, file TEXT NOT NULL, date TEXT, source TEXT, language TEXT NOT NULL,
-    record BLOB NOT NULL
+    title_terms INTEGER NOT NULL, body_terms INTEGER NOT NULL, record BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
 """
@@ -90,25 +90,37 @@ class ArticleStore:
         self.connection.execute("DELETE FROM files WHERE path = ?", (path,))
         self.connection.execute("DELETE FROM articles WHERE file = ?", (path,))
 
-    def put_articles(self, file: str, articles: Iterable[Article]) -> None:
-        """Replace the articles of ``file``."""
+    def put_articles(self, file: str, articles: Iterable[tuple[Article, int, int]]) -> None:
+        """Replace the articles of ``file``; each comes with its title's and body's term counts."""
         self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
         self.connection.executemany(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (a.id, file, a.date.isoformat() if a.date else None, a.source, a.language, encode_article(a))
-                for a in articles
+                (
+                    a.id,
+                    file,
+                    a.date.isoformat() if a.date else None,
+                    a.source,
+                    a.language,
+                    title,
+                    body,
+                    encode_article(a),
+                )
+                for a, title, body in articles
             ),
         )
 
-    def replace_article(self, article: Article) -> None:
+    def replace_article(self, article: Article, title_terms: int, body_terms: int) -> None:
         """Store a new version of one article, keeping its file."""
         self.connection.execute(
-            "UPDATE articles SET date = ?, source = ?, language = ?, record = ? WHERE id = ?",
+            "UPDATE articles SET date = ?, source = ?, language = ?, title_terms = ?, body_terms = ?, record = ?"
+            " WHERE id = ?",
             (
                 article.date.isoformat() if article.date else None,
                 article.source,
                 article.language,
+                title_terms,
+                body_terms,
                 encode_article(article),
                 article.id,
             ),
@@ -125,9 +137,9 @@ class ArticleStore:
         rows = self.connection.execute(f"SELECT id, record FROM articles WHERE id IN ({marks})", ids)
         return {article_id: decode_article(blob) for article_id, blob in rows}
 
-    def facet_rows(self) -> Iterator[tuple[str, str | None, str | None, str]]:
-        """(id, ISO date, source, language) of every article."""
-        return iter(self.connection.execute("SELECT id, date, source, language FROM articles"))
+    def facet_rows(self) -> Iterator[tuple[str, str | None, str | None, str, int, int]]:
+        """(id, ISO date, source, language, title term count, body term count) of every article."""
+        return iter(self.connection.execute("SELECT id, date, source, language, title_terms, body_terms FROM articles"))
 
     def count(self) -> int:
         """How many articles are stored."""

@@ -210,3 +210,19 @@ def test_hit_spans_for_the_reader(seeds_archive: Archive) -> None:
     article = seeds_archive.article(hit.id)
     spans = seeds_archive.hit_spans(hit.id, "Hanoi")
     assert spans["body"] and all(article.body[s.start : s.end] in ("Hanoi", "Hanoï") for s in spans["body"])
+
+
+def test_indexing_finishes_when_worker_processes_cannot_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(indexer_module.INLINE_LIMIT + 3):
+        (root / f"{i:03d}.txt").write_text(f"Article {i} on the ferry between Baku and Turkmenbashi.")
+
+    class BrokenPool:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise indexer_module.BrokenProcessPool("no worker could start")
+
+    monkeypatch.setattr(indexer_module, "ProcessPoolExecutor", BrokenPool)
+    archive = Archive(root)
+    assert archive.update(workers=2).added == indexer_module.INLINE_LIMIT + 3
+    assert archive.search(SearchRequest("Turkmenbashi")).total == indexer_module.INLINE_LIMIT + 3

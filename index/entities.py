@@ -1,0 +1,744 @@
+"""Find the people, organisations and places an article names, with offsets and canonical names."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import accumulate, starmap
+from typing import Any, NamedTuple
+
+from .cleaning import is_debris
+from .paths import resource_path
+
+PERSON = "PERSON"
+ORG = "ORG"
+PLACE = "PLACE"
+TYPES = (PERSON, ORG, PLACE)
+RULES_VERSION = "1"  # bump when the rules change what they extract
+_DATA_FILES = ("aliases.json", "countries.json", "rules.json")
+# Languages whose capitalisation the rules understand; elsewhere only the gazetteer is used.
+RULE_LANGUAGES = frozenset({"en", "fr"})
+
+# One token per group match; what lies between the matches (spaces) is dropped.
+_TOKENS = re.compile(
+    r"((?:[cdjlmnstCDJLMNST]|[qQ][uU])['’](?=[^\W\d_])"  # French elision: l', d', qu'
+    r"|['’]s\b"  # possessive
+    r"|[^\W_]+(?:(?:[-.&]|['’](?=[^\W_]{2}))[^\W_]+)*"  # word: Non-Aligned, News.Az, O'Brien
+    r"|[^\w\s]|\n)"  # punctuation, line break
+)
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
+_SENTENCE_END = frozenset(".!?;:")
+_APPOSITION_MARKS = frozenset({",", "(", ")"})
+_ABBREVIATED_TITLES = frozenset({"mr", "mrs", "ms", "dr", "m", "mme", "mlle", "prof", "st"})
+_FOLD_EXTRA = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "ə": "e",
+        "Ə": "E",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+    }
+)
+_TITLE_SPAN_WINDOW = 16  # tokens scanned after a title for the name it introduces
+_TITLE_LOWERCASE_WORDS = 2  # ``vice-ministre azerbaïdjanais des Affaires étrangères, Ramiz Hasanov``
+_MAX_NAME_TOKENS = 4
+_WORD, _PUNCT, _POSS, _BREAK = "word", "punct", "poss", "break"
+# Priority of each source when two candidates cover the same span (lower wins): a repeat of a name
+# already found carries its full canonical (``M. Brochet`` → ``Olivier Brochet``).
+_REPEAT, _GAZETTEER, _ORG_RULE, _TITLE_RULE, _APPOSITION_RULE, _NAME_PATTERN = range(6)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of an entity: ``text[start:end]`` is the surface form."""
+
+    start: int
+    end: int
+    type: str
+    canonical: str
+
+
+class _Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    fold: str
+    kind: str
+    capitalised: bool  # every hyphen-separated part starts with a capital: ``Non-Aligned``, not ``Pro-war``
+
+
+@dataclass(frozen=True)
+class _Entry:
+    type: str
+    canonical: str
+    exact: tuple[str, ...] | None  # surface tokens required verbatim (acronyms), else None
+    capital: bool  # whether the surface must start with a capital
+
+
+@dataclass(frozen=True)
+class _Data:
+    gazetteer: dict[tuple[str, ...], _Entry]
+    gazetteer_lengths: dict[str, tuple[int, ...]]
+    first_words: frozenset[str]  # of the titles and of the names written without a capital
+    pairs: frozenset[tuple[str, ...]]  # first two words of the multiword names: a quick rejection
+    uncapitalised: frozenset[str]  # first words of the names written without a capital (``mer Caspienne``)
+    titles: frozenset[tuple[str, ...]]
+    title_lengths: dict[str, tuple[int, ...]]
+    org_heads: frozenset[str]
+    stopwords: frozenset[str]
+    complement_openers: frozenset[str]  # ``of the`` in ``Ministry of the Interior``
+    conjunctions: frozenset[str]  # ``and`` in ``State Oil and Industry University``
+    given_names: frozenset[str]
+    vn_surnames: frozenset[str]
+    vn_syllables: frozenset[str]
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    type: str
+    canonical: str
+    priority: int
+    tokens: tuple[int, int]  # token range [i, j), for the name-consistency pass
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """The matching key of a word: lower case, accents and apostrophe variants folded.
+
+    Args:
+        text: a word or phrase.
+
+    Returns:
+        ``text`` lower-cased, without combining marks, with ``đ``→``d`` and curly apostrophes straightened.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=1 << 16)
+def _describe(surface: str) -> tuple[str, str, bool]:
+    """A token's fold, kind, and whether it is a word whose hyphen-separated parts all start with a capital."""
+    if surface[0].isalnum():
+        capitalised = surface[0].isupper() and ("-" not in surface or all(p[:1].isupper() for p in surface.split("-")))
+        return fold(surface), _WORD, capitalised
+    if surface == "\n":
+        return surface, _BREAK, False
+    return surface, _POSS if len(surface) == 2 else _PUNCT, False
+
+
+def _tokens(text: str) -> list[_Token]:
+    parts = _TOKENS.split(text)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    surfaces = parts[1::2]
+    if not surfaces:
+        return []
+    folds, kinds, capitals = zip(*map(_describe, surfaces), strict=True)
+    return list(starmap(_Token, zip(offsets[1:-1:2], offsets[2::2], surfaces, folds, kinds, capitals, strict=True)))
+
+
+def _is_acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and " " not in name
+
+
+def _index(phrases: dict[tuple[str, ...], Any]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for key in phrases:
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {first: tuple(sorted(values, reverse=True)) for first, values in lengths.items()}
+
+
+@lru_cache(maxsize=1)
+def _data() -> _Data:
+    rules = json.loads(resource_path("entities", "rules.json").read_text("utf-8"))
+    stopwords = frozenset(rules["stopwords"])
+    gazetteer: dict[tuple[str, ...], _Entry] = {}
+    # Earlier files win on a clash: curated aliases before the generated country list.
+    for name in ("aliases.json", "countries.json"):
+        table = json.loads(resource_path("entities", name).read_text("utf-8"))
+        for type_ in TYPES:
+            for canonical, aliases in table.get(type_, {}).items():
+                for alias in (canonical, *aliases):
+                    tokens = _tokens(alias)
+                    key = tuple(t.fold for t in tokens)
+                    exact = tuple(t.text for t in tokens) if _is_acronym(alias) else None
+                    if not key or key in gazetteer or (exact is None and len(key) == 1 and key[0] in stopwords):
+                        continue
+                    gazetteer[key] = _Entry(type_, canonical, exact, alias[:1].isupper())
+    titles = {tuple(t.fold for t in _tokens(title)): True for title in rules["titles"]}
+    return _Data(
+        gazetteer=gazetteer,
+        gazetteer_lengths=_index(gazetteer),
+        pairs=frozenset(key[:2] for key in gazetteer if len(key) > 1),
+        first_words=frozenset(key[0] for key in (*titles, *(k for k, e in gazetteer.items() if not e.capital))),
+        uncapitalised=frozenset(key[0] for key, entry in gazetteer.items() if not entry.capital),
+        titles=frozenset(titles),
+        title_lengths=_index(titles),
+        org_heads=frozenset(rules["org_heads"]),
+        stopwords=stopwords,
+        complement_openers=frozenset(rules["complement_openers"]),
+        conjunctions=frozenset(rules["conjunctions"]),
+        given_names=frozenset(rules["given_names"]),
+        vn_surnames=frozenset(rules["vietnamese_surnames"]),
+        vn_syllables=frozenset(rules["vietnamese_syllables"]),
+    )
+
+
+def _document_tokens(text: str) -> list[_Token]:
+    """The tokens of the text, debris lines and e-mail or web addresses blanked out first (offsets kept)."""
+    lines = text.split("\n")
+    debris = [is_debris(line) for line in lines]
+    if any(debris):
+        text = "\n".join(" " * len(line) if drop else line for line, drop in zip(lines, debris, strict=True))
+    if "@" in text or "://" in text or "www." in text:
+        text = _ADDRESS.sub(lambda address: " " * len(address.group()), text)
+    return _tokens(text)
+
+
+class _Extractor:
+    """The passes over one document's tokens; candidates are resolved longest first."""
+
+    def __init__(self, text: str, tokens: list[_Token], data: _Data, rules: bool) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.data = data
+        self.rules = rules
+        self.gazetteer_at: dict[int, tuple[int, _Entry]] = {}
+        self.title_end: dict[int, int] = {}
+        self.in_title: set[int] = set()
+        self.candidates: list[_Candidate] = []
+        self.capitals = [i for i, token in enumerate(tokens) if token.capitalised]
+
+    def run(self) -> list[Mention]:
+        self._lookups()
+        if self.rules:
+            self._organisations()
+            self._titled_people()
+            self._appositions()
+            self._name_patterns()
+        chosen = self._resolve(self.candidates)
+        if self.rules:
+            chosen = self._resolve(chosen + self._repeats(chosen))
+        return [Mention(c.start, c.end, c.type, c.canonical) for c in sorted(chosen, key=lambda c: c.start)]
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def _gazetteer_match(self, i: int) -> tuple[int, _Entry] | None:
+        tokens, data = self.tokens, self.data
+        token = tokens[i]
+        pair = (token.fold, tokens[i + 1].fold) if i + 1 < len(tokens) else None
+        for length in data.gazetteer_lengths.get(token.fold, ()):
+            if length > 1 and pair not in data.pairs:
+                continue
+            window = tokens[i : i + length]
+            entry = data.gazetteer.get(tuple(t.fold for t in window))
+            if entry is None:
+                continue
+            if entry.exact is not None and tuple(t.text for t in window) != entry.exact:
+                continue
+            if entry.capital and not token.text[:1].isupper():
+                continue
+            return length, entry
+        return None
+
+    def _lookups(self) -> None:
+        data, tokens = self.data, self.tokens
+        starters = data.first_words
+        for i in [i for i, token in enumerate(tokens) if token.fold in starters or token.capitalised]:
+            token = tokens[i]
+            for length in data.title_lengths.get(token.fold, ()):
+                if tuple(t.fold for t in self.tokens[i : i + length]) in data.titles:
+                    self.title_end[i] = i + length
+                    self.in_title.update(range(i, i + length))
+                    break
+            capital = token.text[:1].isupper()
+            known = token.fold in data.gazetteer_lengths and (capital or token.fold in data.uncapitalised)
+            match = self._gazetteer_match(i) if known else None
+            if match is not None:
+                length, entry = match
+                self.gazetteer_at[i] = match
+                end = self.tokens[i + length - 1].end
+                self.candidates.append(
+                    _Candidate(token.start, end, entry.type, entry.canonical, _GAZETTEER, (i, i + length))
+                )
+            elif "-" in token.text and token.text[:1].isupper():
+                self._compound_parts(i, token)
+
+    def _compound_parts(self, i: int, token: _Token) -> None:
+        """``Azerbaijan-Vietnam``: look each part of a hyphenated word up on its own."""
+        position = token.start
+        for part in token.text.split("-"):
+            entry = self.data.gazetteer.get((fold(part),))
+            if entry is not None and part[:1].isupper() and (entry.exact is None or entry.exact == (part,)):
+                self.candidates.append(
+                    _Candidate(position, position + len(part), entry.type, entry.canonical, _GAZETTEER, (i, i))
+                )
+            position += len(part) + 1
+
+    # -- rules ----------------------------------------------------------------------------
+
+    def _name_word(self, i: int) -> bool:
+        """Whether token ``i`` may be part of a name: capitalised, not a cue word, not a known place or org."""
+        token = self.tokens[i]
+        acronym = len(token.text) > 1 and token.text.isupper()
+        return (token.capitalised and not acronym) and (
+            token.fold not in self.data.stopwords
+            and token.fold not in self.data.org_heads
+            and i not in self.in_title
+            and i not in self.gazetteer_at
+        )
+
+    def _vietnamese_name(self, i: int) -> int | None:
+        """The end of a Vietnamese name (surname + given syllables) starting at ``i``, if any."""
+        tokens, data = self.tokens, self.data
+        if not tokens[i].capitalised or tokens[i].fold not in data.vn_surnames:
+            return None
+        j = i + 1
+        while j < len(tokens) and j - i <= 3 and tokens[j].capitalised and tokens[j].fold in data.vn_syllables:
+            j += 1
+        if j == i + 1 or any(k in self.gazetteer_at for k in range(i, j)):
+            return None
+        return j
+
+    def _name_run(self, i: int) -> int | None:
+        """The end of the personal name starting at token ``i``, or None."""
+        if i >= len(self.tokens):
+            return None
+        vietnamese = self._vietnamese_name(i)
+        if vietnamese is not None:
+            return vietnamese
+        j = i
+        while j < len(self.tokens) and j - i < _MAX_NAME_TOKENS and self._name_word(j):
+            j += 1
+        return j if j > i else None
+
+    def _person(self, i: int, j: int, priority: int) -> None:
+        tokens = self.tokens
+        surface = " ".join(self.text[tokens[i].start : tokens[j - 1].end].split())
+        entry = self.data.gazetteer.get(tuple(t.fold for t in tokens[i:j]))
+        if entry is not None and entry.type == PERSON:
+            canonical = entry.canonical
+        elif self._vietnamese_name(i) == j:
+            canonical = " ".join(fold(t.text).title() for t in tokens[i:j])
+        else:
+            canonical = surface.replace("’", "'")
+        self.candidates.append(_Candidate(tokens[i].start, tokens[j - 1].end, PERSON, canonical, priority, (i, j)))
+
+    def _titled_people(self) -> None:
+        """``President Ilham Aliyev``, ``Prosecutor General, Nguyen Tien``, ``vice-ministre ..., Ramiz Hasanov``."""
+        tokens = self.tokens
+        for start, k in self.title_end.items():
+            if k in self.title_end:
+                continue  # ``Deputy Foreign Minister``: the last title of a chain speaks
+            if tokens[start].fold in _ABBREVIATED_TITLES and k < len(tokens) and tokens[k].text == ".":
+                k += 1
+            p, lowercase = k, 0
+            while p < len(tokens) and p - k < _TITLE_SPAN_WINDOW:
+                token = tokens[p]
+                if token.kind == _BREAK or token.text in _SENTENCE_END:
+                    break
+                introduced = p == k or tokens[p - 1].text in _APPOSITION_MARKS
+                end = self._name_run(p) if introduced else None
+                if end is not None:
+                    self._person(p, end, _TITLE_RULE)
+                    break
+                connector = token.fold in self.data.complement_openers or token.fold in self.data.conjunctions
+                if token.kind == _WORD and not token.text[:1].isupper() and not connector:
+                    lowercase += 1
+                    if lowercase > _TITLE_LOWERCASE_WORDS:
+                        break
+                p += 1
+
+    def _appositions(self) -> None:
+        """``Ilham Aliyev, President of ...``: a two-word name followed by a comma and a title."""
+        tokens = self.tokens
+        for title in self.title_end:
+            comma = title - 1
+            if comma < 2 or tokens[comma].text != "," or not tokens[title].text[:1].isupper():
+                continue
+            i = comma
+            while i > 0 and comma - i < _MAX_NAME_TOKENS and tokens[i - 1].capitalised:
+                i -= 1
+            if comma - i >= 2 and self._name_run(i) == comma:
+                self._person(i, comma, _APPOSITION_RULE)
+
+    def _name_patterns(self) -> None:
+        """Vietnamese surname + given syllables; a known given name + capitalised surname."""
+        tokens, data = self.tokens, self.data
+        for i in self.capitals:
+            if i in self.gazetteer_at:
+                continue
+            token = tokens[i]
+            end = self._vietnamese_name(i)
+            if end is None and token.fold in data.given_names:
+                j = i + 1
+                while j < len(tokens) and j - i < 3 and self._name_word(j):
+                    j += 1
+                end = j if j > i + 1 else None
+            if end is not None:
+                self._person(i, end, _NAME_PATTERN)
+
+    def _org_word(self, i: int) -> bool:
+        token = self.tokens[i]
+        return token.capitalised and token.fold not in self.data.stopwords
+
+    def _organisations(self) -> None:
+        """A capitalised run around an organisation head word: ``Azerbaijan State Oil and Industry University``."""
+        tokens, data = self.tokens, self.data
+        for h in self.capitals:
+            if tokens[h].fold not in data.org_heads:
+                continue
+            i = h
+            while i > 0:
+                before = tokens[i - 1]
+                if self._org_word(i - 1):
+                    i -= 1
+                elif (before.kind == _POSS or before.fold in data.conjunctions) and i > 1 and self._org_word(i - 2):
+                    i -= 2
+                else:
+                    break
+            end = self._org_complement(h + 1)
+            if end - i == 1 and i == h:
+                continue  # a head word alone (``Parliament``) is too vague
+            surface = " ".join(self.text[tokens[i].start : tokens[end - 1].end].split())
+            entry = data.gazetteer.get(tuple(t.fold for t in tokens[i:end]))
+            canonical = entry.canonical if entry is not None else surface.replace("’", "'")
+            self.candidates.append(
+                _Candidate(tokens[i].start, tokens[end - 1].end, ORG, canonical, _ORG_RULE, (i, end))
+            )
+
+    def _org_complement(self, k: int) -> int:
+        """The end of ``of X`` / ``of X of Y`` after a head word, when no X names an organisation of its own."""
+        end = self._one_complement(k)
+        while end > k:
+            k, end = end, self._one_complement(end)
+        return k
+
+    def _one_complement(self, k: int) -> int:
+        tokens, data = self.tokens, self.data
+        j = k
+        while j < len(tokens) and tokens[j].kind == _WORD and tokens[j].fold in data.complement_openers:
+            j += 1
+        if j == k:
+            return k
+        end = j
+        while end < len(tokens) and self._org_word(end):
+            if tokens[end].fold in data.org_heads or end in self.in_title:
+                return k
+            end += 1
+            if end + 1 < len(tokens) and tokens[end].fold in data.conjunctions and self._org_word(end + 1):
+                if (end - 1) in self.gazetteer_at or (end + 1) in self.gazetteer_at:
+                    break
+                end += 1
+        return end if end > j else k
+
+    # -- resolution and consistency ---------------------------------------------------------
+
+    @staticmethod
+    def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
+        """Keep the longest candidates that do not overlap, ties going to the better source."""
+        chosen: list[_Candidate] = []
+        taken = bytearray(max((c.end for c in candidates), default=0))
+        for candidate in sorted(candidates, key=lambda c: (c.start - c.end, c.priority, c.start)):
+            if taken.find(1, candidate.start, candidate.end) != -1:
+                continue
+            chosen.append(candidate)
+            taken[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
+        return chosen
+
+    def _repeats(self, chosen: list[_Candidate]) -> list[_Candidate]:
+        """Later short references to a named person (``Mammadov``, ``Lam``) and acronyms given in parentheses."""
+        tokens = self.tokens
+        names: dict[tuple[str, ...], str | None] = {}
+        for candidate in chosen:
+            i, j = candidate.tokens
+            if candidate.type == PERSON and j - i >= 2:
+                key = tuple(t.fold for t in tokens[i:j])
+                names[key] = candidate.canonical
+                last = key[-1:]
+                if last[0] not in self.data.stopwords:
+                    names[last] = (
+                        candidate.canonical if names.get(last, candidate.canonical) == candidate.canonical else None
+                    )
+            elif candidate.type == ORG and j + 2 < len(tokens) and tokens[j].text == "(" and tokens[j + 2].text == ")":
+                acronym = tokens[j + 1]
+                if _is_acronym(acronym.text) and j + 1 not in self.gazetteer_at:
+                    names[(acronym.fold,)] = candidate.canonical
+        if not names:
+            return []
+        types = {c.canonical: c.type for c in chosen}
+        lengths = _index(names)
+        found = []
+        for i in self.capitals:
+            token = tokens[i]
+            if token.fold not in lengths or i in self.gazetteer_at:
+                continue
+            for length in lengths[token.fold]:
+                canonical = names.get(tuple(t.fold for t in tokens[i : i + length]))
+                if canonical is not None:
+                    found.append(
+                        _Candidate(
+                            token.start,
+                            tokens[i + length - 1].end,
+                            types[canonical],
+                            canonical,
+                            _REPEAT,
+                            (i, i + length),
+                        )
+                    )
+                    break
+        return found
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    """What an index built with this extractor depends on: re-extract when it changes.
+
+    Returns:
+        The rules version and a digest of the shipped data files, e.g. ``"1-3f2a9c01b2"``.
+    """
+    digest = hashlib.sha1()
+    for name in _DATA_FILES:
+        digest.update(resource_path("entities", name).read_bytes())
+    return f"{RULES_VERSION}-{digest.hexdigest()[:10]}"
+
+
+def canonical_name(name: str, type_: str | None = None) -> str | None:
+    """The canonical name a user-typed name stands for, as the extractor would give it (``Hanoï`` → ``Hanoi``).
+
+    Args:
+        name: a name as typed, in any case, with or without accents.
+        type_: PERSON, ORG or PLACE to accept only that type; None for any.
+
+    Returns:
+        The canonical name, or None when the name is not in the shipped alias data.
+    """
+    entry = _data().gazetteer.get(tuple(t.fold for t in _tokens(name.strip())))
+    return entry.canonical if entry is not None and type_ in (None, entry.type) else None
+
+
+def extract(text: str, language: str) -> list[Mention]:
+    """Find the PERSON, ORG and PLACE mentions of an article.
+
+    Debris lines (font widgets, contact footers) are skipped and e-mail addresses and URLs never
+    yield entities. Outside English and French only the gazetteer of known names is used, so other
+    languages get fewer entities rather than wrong ones.
+
+    Args:
+        text: the cleaned article body.
+        language: its ISO 639-1 code (``"en"``, ``"fr"``; anything else, ``"und"`` included, is fine).
+
+    Returns:
+        The mentions, sorted by start, non-overlapping; ``text[m.start:m.end]`` is each surface form.
+    """
+    tokens = _document_tokens(text)
+    return _Extractor(text, tokens, _data(), language in RULE_LANGUAGES).run()
+
+
+def entities(mentions: list[Mention]) -> dict[str, list[str]]:
+    """The distinct canonical entities of a document, by type.
+
+    Args:
+        mentions: what ``extract`` returned for the document.
+
+    Returns:
+        ``{"PERSON": [...], "ORG": [...], "PLACE": [...]}``, each list sorted alphabetically.
+    """
+    found: dict[str, set[str]] = {type_: set() for type_ in TYPES}
+    for mention in mentions:
+        found[mention.type].add(mention.canonical)
+    return {type_: sorted(names) for type_, names in found.items()}
+
+
+@lru_cache(maxsize=64)
+def _surface_pattern(surfaces: tuple[str, ...]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+
+
+def _check_type(type_: str) -> None:
+    if type_ not in TYPES:
+        raise ValueError(f"entity type must be one of {', '.join(TYPES)}, not {type_!r}")
+
+
+@dataclass(frozen=True)
+class EntityCorrections:
+    """A user's archive-wide corrections of the extracted entities; immutable, each edit returns a new value.
+
+    Applied after extraction, in this order: added surface forms (they win over overlapping mentions),
+    split aliases, renames and merges (followed through chains), retypes, deletions. Each step is keyed
+    by the entity as the previous steps leave it, i.e. as the user sees it.
+    """
+
+    added: dict[str, tuple[str, str]] = field(default_factory=dict)  # surface → (type, canonical)
+    split: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded surface → (type, canonical)
+    renamed: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, canonical) → canonical
+    retyped: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, canonical) → type
+    deleted: frozenset[tuple[str, str]] = frozenset()  # (type, canonical)
+
+    def add(self, surface: str, type_: str, canonical: str) -> EntityCorrections:
+        """Make every occurrence of ``surface`` (exact, whole words) a mention of an entity.
+
+        Args:
+            surface: the text to find, e.g. ``"Vietsovpetro"``.
+            type_: PERSON, ORG or PLACE.
+            canonical: the entity it names.
+
+        Returns:
+            The corrections with this one added.
+        """
+        _check_type(type_)
+        return replace(self, added={**self.added, surface.strip(): (type_, canonical)})
+
+    def split_alias(self, surface: str, type_: str, canonical: str) -> EntityCorrections:
+        """Make a surface form that was taken for one entity name another (``"Trend"`` is not the agency).
+
+        Args:
+            surface: the surface form, matched with accents and case folded.
+            type_: the type of the entity it names instead.
+            canonical: the entity it names instead.
+
+        Returns:
+            The corrections with this one added.
+        """
+        _check_type(type_)
+        return replace(self, split={**self.split, fold(surface.strip()): (type_, canonical)})
+
+    def rename(self, type_: str, canonical: str, new_canonical: str) -> EntityCorrections:
+        """Give an entity another canonical name; renaming onto an existing entity merges the two.
+
+        Args:
+            type_: the entity's type.
+            canonical: its current canonical name.
+            new_canonical: the name it gets.
+
+        Returns:
+            The corrections with this one added.
+        """
+        _check_type(type_)
+        return replace(self, renamed={**self.renamed, (type_, canonical): new_canonical})
+
+    def merge(self, type_: str, source: str, target: str) -> EntityCorrections:
+        """Fold entity ``source`` into entity ``target`` of the same type.
+
+        Args:
+            type_: the type of both.
+            source: the canonical name that goes away.
+            target: the canonical name that stays.
+
+        Returns:
+            The corrections with this one added.
+        """
+        return self.rename(type_, source, target)
+
+    def retype(self, type_: str, canonical: str, new_type: str) -> EntityCorrections:
+        """Change an entity's type.
+
+        Args:
+            type_: its current type.
+            canonical: its canonical name.
+            new_type: PERSON, ORG or PLACE.
+
+        Returns:
+            The corrections with this one added.
+        """
+        _check_type(type_)
+        _check_type(new_type)
+        return replace(self, retyped={**self.retyped, (type_, canonical): new_type})
+
+    def delete(self, type_: str, canonical: str) -> EntityCorrections:
+        """Drop an entity: its mentions are no longer reported.
+
+        Args:
+            type_: its type.
+            canonical: its canonical name.
+
+        Returns:
+            The corrections with this one added.
+        """
+        _check_type(type_)
+        return replace(self, deleted=self.deleted | {(type_, canonical)})
+
+    def apply(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Correct the mentions ``extract`` found in ``text``.
+
+        Args:
+            text: the text the mentions point into.
+            mentions: the extracted mentions.
+
+        Returns:
+            The corrected mentions, sorted by start and non-overlapping.
+        """
+        result = list(mentions)
+        if self.added:
+            found = [
+                Mention(m.start(), m.end(), *self.added[m.group()])
+                for m in _surface_pattern(tuple(self.added)).finditer(text)
+            ]
+            result = found + [m for m in result if not any(m.start < a.end and a.start < m.end for a in found)]
+        corrected = []
+        for mention in result:
+            surface = fold(text[mention.start : mention.end])
+            type_, canonical = self.split.get(surface, (mention.type, mention.canonical))
+            for _ in range(len(self.renamed)):
+                if (type_, canonical) not in self.renamed:
+                    break
+                canonical = self.renamed[type_, canonical]
+            type_ = self.retyped.get((type_, canonical), type_)
+            if (type_, canonical) not in self.deleted:
+                corrected.append(Mention(mention.start, mention.end, type_, canonical))
+        return sorted(corrected, key=lambda m: m.start)
+
+    def to_dict(self) -> dict[str, list[list[str]]]:
+        """The corrections as JSON-ready lists.
+
+        Returns:
+            ``{"added": [[surface, type, canonical]], "split": [...], "renamed": [[type, canonical, new]],
+            "retyped": [[type, canonical, new_type]], "deleted": [[type, canonical]]}``.
+        """
+        return {
+            "added": [[s, t, c] for s, (t, c) in self.added.items()],
+            "split": [[s, t, c] for s, (t, c) in self.split.items()],
+            "renamed": [[t, c, n] for (t, c), n in self.renamed.items()],
+            "retyped": [[t, c, n] for (t, c), n in self.retyped.items()],
+            "deleted": sorted([t, c] for t, c in self.deleted),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, list[list[str]]]) -> EntityCorrections:
+        """Rebuild corrections saved with ``to_dict``.
+
+        Args:
+            data: what ``to_dict`` returned (missing keys are empty).
+
+        Returns:
+            The corrections.
+        """
+        corrections = cls()
+        for surface, type_, canonical in data.get("added", []):
+            corrections = corrections.add(surface, type_, canonical)
+        for surface, type_, canonical in data.get("split", []):
+            corrections = corrections.split_alias(surface, type_, canonical)
+        for type_, canonical, new in data.get("renamed", []):
+            corrections = corrections.rename(type_, canonical, new)
+        for type_, canonical, new in data.get("retyped", []):
+            corrections = corrections.retype(type_, canonical, new)
+        for type_, canonical in data.get("deleted", []):
+            corrections = corrections.delete(type_, canonical)
+        return corrections
