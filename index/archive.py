@@ -6,12 +6,20 @@ import json
 import threading
 from pathlib import Path
 
-from .corrections import Corrections
-from .errors import ArticleNotFoundError, IndexNotBuiltError, NoArchiveError
-from .indexer import STORE_FILE, CancelCheck, Indexer, ProgressCallback, update_article
-from .models import Article, Hit, IndexSummary, SearchRequest, SearchResult, Span
+from .corrections import Corrections, load_entity_corrections, save_entity_corrections
+from .entities import EntityCorrections, canonical_name
+from .errors import ArchivistError, ArticleNotFoundError, IndexNotBuiltError, NoArchiveError
+from .indexer import (
+    STORE_FILE,
+    CancelCheck,
+    Indexer,
+    ProgressCallback,
+    UserCorrections,
+    index_version,
+    update_articles,
+)
+from .models import Article, EntityInfo, EntityMention, Hit, IndexSummary, SearchRequest, SearchResult, Span
 from .paths import data_dir, index_dir_for
-from .schema import SCHEMA_VERSION
 from .search import ArchiveSearcher
 from .store import ArticleStore
 
@@ -30,7 +38,10 @@ class Archive:
         self.root = root.resolve()
         self.data = data or data_dir()
         self.index_dir = index_dir_for(self.root, self.data)
-        self.corrections = Corrections(self.index_dir.parent.parent / "corrections" / f"{self.index_dir.name}.json")
+        corrections_dir = self.data / "corrections"
+        self.corrections = Corrections(corrections_dir / f"{self.index_dir.name}.json")
+        self.entity_corrections_path = corrections_dir / f"{self.index_dir.name}.entities.json"
+        self.entity_corrections = load_entity_corrections(self.entity_corrections_path)
         self._searcher: ArchiveSearcher | None = None
         self._lock = threading.RLock()
 
@@ -46,7 +57,7 @@ class Archive:
             return False
         store = ArticleStore(self.index_dir / STORE_FILE)
         try:
-            return store.get_meta("schema_version") == str(SCHEMA_VERSION)
+            return store.get_meta("index_version") == index_version()
         finally:
             store.close()
 
@@ -66,7 +77,8 @@ class Archive:
         Returns:
             What was done.
         """
-        indexer = Indexer(self.root, self.index_dir, self.corrections.by_article)
+        corrections = UserCorrections(self.corrections.by_article, self.entity_corrections)
+        indexer = Indexer(self.root, self.index_dir, corrections)
         summary = indexer.run(progress, should_cancel, workers)
         remember_archive(self.root, self.data)
         with self._lock:
@@ -131,13 +143,56 @@ class Archive:
             from .readers import read_file
 
             documents, _ = read_file(article.path, (self.root / article.path).read_bytes())
-            article = next((infer(d) for d in documents if infer(d).id == article_id), article)
+            article = next((a for a in map(infer, documents) if a.id == article_id), article)
         corrected = self.corrections.apply(article)
+        self._reindex([corrected])
+        return corrected
+
+    def _reindex(self, articles: list[Article]) -> None:
         with self._lock:
-            update_article(self.index_dir, corrected)
+            update_articles(self.index_dir, articles, self.entity_corrections)
             if self._searcher is not None:
                 self._searcher.refresh()
-        return corrected
+
+    def entities(self, article_id: str) -> tuple[EntityMention, ...]:
+        """The people, organisations and places an article's body names, with their offsets."""
+        self.article(article_id)
+        with self._lock:
+            return self._open_searcher().store.mentions(article_id)
+
+    def entity(self, name: str, type_: str | None = None) -> EntityInfo:
+        """An entity by any of its names: its canonical name, type, aliases, article count and dates.
+
+        Args:
+            name: a canonical name or an alias (``Hanoï``, ``CPCV``).
+            type_: PERSON, ORG or PLACE, or None to look in all three.
+
+        Raises:
+            ArchivistError: no article names such an entity.
+        """
+        types = (type_,) if type_ else ("PERSON", "ORG", "PLACE")
+        with self._lock:
+            searcher = self._open_searcher()
+            for kind in types:
+                info = searcher.entity_info(canonical_name(name, kind) or name, kind)
+                if info is not None:
+                    return info
+        raise ArchivistError(f"no article names an entity called '{name}'")
+
+    def set_entity_corrections(self, corrections: EntityCorrections) -> int:
+        """Replace the archive's entity corrections, save them, and re-index the articles they touch.
+
+        Returns:
+            How many articles were re-indexed.
+        """
+        previous, self.entity_corrections = self.entity_corrections, corrections
+        save_entity_corrections(self.entity_corrections_path, corrections)
+        with self._lock:
+            ids = self._open_searcher().articles_touched(previous, corrections)
+            articles = [self.corrections.apply(a) for a in self._open_searcher().store.get_many(sorted(ids)).values()]
+        if articles:
+            self._reindex(articles)
+        return len(articles)
 
     def close(self) -> None:
         """Release open index files."""

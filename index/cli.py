@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .archive import Archive, last_archive
+from .corrections import load_entity_corrections, save_entity_corrections
 from .errors import ArchivistError, QuerySyntaxError
-from .models import Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
+from .models import ENTITY_FACETS, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,7 +87,40 @@ def _parser() -> argparse.ArgumentParser:
     correct.add_argument("--undo", action="store_true", help="withdraw the correction")
     correct.set_defaults(handler=_correct)
 
-    for command in (search, show, facets, similar, correct):
+    entities = commands.add_parser("entities", help="people, organisations and places named by matching articles")
+    entities.add_argument("query", nargs="?", default="*")
+    entities.add_argument("--type", choices=sorted(ENTITY_FACETS), action="append", help="only this type (repeatable)")
+    entities.add_argument("--limit", type=int, default=30)
+    entities.add_argument("--json", action="store_true")
+    entities.set_defaults(handler=_entities)
+
+    entity = commands.add_parser("entity", help="look up an entity, or correct the extracted entities")
+    actions = entity.add_subparsers(dest="action", required=True)
+    kinds = sorted(ENTITY_FACETS)
+    info = actions.add_parser("info", help="an entity's aliases, article count and dates")
+    info.add_argument("name")
+    info.add_argument("--type", choices=sorted(ENTITY_FACETS))
+    for name, help_text, arguments in (
+        ("rename", "give an entity another name", ("type", "name", "new_name")),
+        ("merge", "fold one entity into another", ("type", "name", "into")),
+        ("retype", "change an entity's type", ("type", "name", "new_type")),
+        ("delete", "drop a false entity", ("type", "name")),
+        ("add", "make every occurrence of a text an entity", ("text", "type", "name")),
+        ("split", "make a surface form name another entity", ("text", "type", "name")),
+    ):
+        action = actions.add_parser(name, help=help_text)
+        for argument in arguments:
+            if argument in ("type", "new_type"):
+                action.add_argument(argument, choices=kinds, help="person, org or place")
+            else:
+                action.add_argument(argument)
+    export = actions.add_parser("export", help="write the entity corrections to a file to share")
+    export.add_argument("file", type=Path)
+    load = actions.add_parser("import", help="replace the entity corrections with a shared file's")
+    load.add_argument("file", type=Path)
+    entity.set_defaults(handler=_entity)
+
+    for command in (search, show, facets, similar, correct, entities, entity):
         command.add_argument("--archive", type=Path, help="the archive folder (default: the one used last)")
     return parser
 
@@ -171,9 +205,12 @@ def _facets(options: argparse.Namespace) -> int:
 
 
 def _show(options: argparse.Namespace) -> int:
-    article = _archive(options).article(options.id)
+    archive = _archive(options)
+    article = archive.article(options.id)
     if options.json:
-        print(json.dumps(_plain(asdict(article)), ensure_ascii=False, indent=1))
+        record = _plain(asdict(article))
+        record["entities"] = [_plain(asdict(m)) for m in archive.entities(article.id)]
+        print(json.dumps(record, ensure_ascii=False, indent=1))
         return 0
     print(article.title)
     print(f"date: {article.date or 'unknown'} ({article.date_provenance.value})")
@@ -182,7 +219,13 @@ def _show(options: argparse.Namespace) -> int:
         + (f", relaying {article.relayed_source}" if article.relayed_source else "")
     )
     print(f"language: {article.language} ({article.language_provenance.value})")
-    print(f"file: {article.path}\n")
+    print(f"file: {article.path}")
+    named: dict[str, set[str]] = {}
+    for mention in archive.entities(article.id):
+        named.setdefault(mention.type.lower(), set()).add(mention.canonical)
+    for kind, names in sorted(named.items()):
+        print(f"{kind}: {', '.join(sorted(names))}")
+    print()
     print(article.body)
     return 0
 
@@ -202,6 +245,61 @@ def _correct(options: argparse.Namespace) -> int:
         return 2
     article = _archive(options).correct(options.id, options.field, None if options.undo else options.value)
     print(f"{article.id}: {options.field} is now {getattr(article, options.field)!s}")
+    return 0
+
+
+def _entities(options: argparse.Namespace) -> int:
+    result = _archive(options).search(SearchRequest(options.query, page_size=0, facet_limit=options.limit))
+    facets = {name: result.facets[name] for name in options.type or sorted(ENTITY_FACETS)}
+    if options.json:
+        print(
+            json.dumps(
+                {
+                    name: {"distinct": f.distinct, "values": {v.value: v.count for v in f.values}}
+                    for name, f in facets.items()
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    for name, facet in facets.items():
+        print(f"{name} ({facet.distinct} in {result.total} articles)")
+        for value in facet.values:
+            print(f"  {value.count:6d}  {value.value}")
+    return 0
+
+
+def _entity(options: argparse.Namespace) -> int:
+    archive = _archive(options)
+    corrections = archive.entity_corrections
+    if options.action == "info":
+        entity = archive.entity(options.name, ENTITY_FACETS[options.type] if options.type else None)
+        dates = f"{entity.first_date or '?'} to {entity.last_date or '?'}"
+        print(f"{entity.name} ({entity.type.lower()}): {entity.articles} articles, {dates}")
+        if entity.aliases:
+            print("also known as: " + ", ".join(entity.aliases))
+        return 0
+    if options.action == "export":
+        save_entity_corrections(options.file, corrections)
+        print(f"entity corrections written to {options.file}")
+        return 0
+    if options.action == "import":
+        changed = load_entity_corrections(options.file)
+    else:
+        type_ = ENTITY_FACETS[options.type]
+        if options.action in ("rename", "merge", "retype", "delete"):
+            archive.entity(options.name, type_)  # Says so when no article names it.
+        changed = {
+            "rename": lambda: corrections.rename(type_, options.name, options.new_name),
+            "merge": lambda: corrections.merge(type_, options.name, options.into),
+            "retype": lambda: corrections.retype(type_, options.name, ENTITY_FACETS[options.new_type]),
+            "delete": lambda: corrections.delete(type_, options.name),
+            "add": lambda: corrections.add(options.text, type_, options.name),
+            "split": lambda: corrections.split_alias(options.text, type_, options.name),
+        }[options.action]()
+    count = archive.set_entity_corrections(changed)
+    print(f"entity corrections saved; {count} articles re-indexed")
     return 0
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .models import ENTITY_FACETS
+
 NO_DATE = -1
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -25,6 +27,10 @@ class Columns:
     ``language`` hold codes into ``sources`` and ``languages`` (-1 for none); ``alive`` is
     False for deleted document numbers; ``title_terms`` and ``body_terms`` count each field's
     terms, for relevance scoring.
+
+    Entities are many per document: for each entity facet (``person``, ``org``, ``place``),
+    ``entity_docs[facet][k]`` is a document holding entity ``entity_codes[facet][k]``, a code
+    into ``entity_names[facet]``.
     """
 
     generation: int
@@ -37,6 +43,9 @@ class Columns:
     languages: list[str]
     title_terms: np.ndarray
     body_terms: np.ndarray
+    entity_names: dict[str, list[str]]
+    entity_docs: dict[str, np.ndarray]
+    entity_codes: dict[str, np.ndarray]
 
     def date_of(self, docnum: int) -> dt.date | None:
         """The date of a document, or None."""
@@ -58,7 +67,7 @@ def build_columns(
     generation: int,
     docnums_and_ids: list[tuple[int, str]],
     doc_count_all: int,
-    facet_rows: dict[str, tuple[str | None, str | None, str, int, int]],
+    facet_rows: dict[str, tuple[str | None, str | None, str, int, int, str]],
 ) -> Columns:
     """Arrays of facet values by document number.
 
@@ -66,7 +75,8 @@ def build_columns(
         generation: the index generation these columns describe.
         docnums_and_ids: live document numbers with their article ids.
         doc_count_all: number of document numbers, deleted ones included.
-        facet_rows: article id -> (ISO date or None, source or None, language, title terms, body terms).
+        facet_rows: article id -> (ISO date or None, source or None, language, title terms, body terms,
+            entities as JSON ``{"person": [names], "org": [...], "place": [...]}``).
 
     Returns:
         The columns.
@@ -80,11 +90,18 @@ def build_columns(
     body_terms = np.zeros(doc_count_all, dtype=np.int32)
     source_codes: dict[str, int] = {}
     language_codes: dict[str, int] = {}
+    entity_codes: dict[str, dict[str, int]] = {facet: {} for facet in ENTITY_FACETS}
+    entity_pairs: dict[str, tuple[list[int], list[int]]] = {facet: ([], []) for facet in ENTITY_FACETS}
     for docnum, article_id in docnums_and_ids:
         row = facet_rows.get(article_id)
         if row is None:
             continue
-        iso_date, source_name, language_code, title_terms[docnum], body_terms[docnum] = row
+        iso_date, source_name, language_code, title_terms[docnum], body_terms[docnum], entities = row
+        for facet, names in json.loads(entities).items():
+            codes, (docs, held) = entity_codes[facet], entity_pairs[facet]
+            for name in names:
+                docs.append(docnum)
+                held.append(codes.setdefault(name, len(codes)))
         ids[docnum] = article_id
         alive[docnum] = True
         if iso_date:
@@ -103,6 +120,9 @@ def build_columns(
         list(language_codes),
         title_terms,
         body_terms,
+        {facet: list(codes) for facet, codes in entity_codes.items()},
+        {facet: np.array(pairs[0], dtype=np.int32) for facet, pairs in entity_pairs.items()},
+        {facet: np.array(pairs[1], dtype=np.int32) for facet, pairs in entity_pairs.items()},
     )
 
 
@@ -115,18 +135,22 @@ def save_columns(columns: Columns, path: Path) -> None:
             "ids": columns.ids,
             "sources": columns.sources,
             "languages": columns.languages,
+            "entity_names": columns.entity_names,
         }
     )
-    np.savez(
-        temporary,
-        alive=columns.alive,
-        day=columns.day,
-        source=columns.source,
-        language=columns.language,
-        title_terms=columns.title_terms,
-        body_terms=columns.body_terms,
-        vocabulary=np.frombuffer(vocabulary.encode("utf-8"), dtype=np.uint8),
-    )
+    arrays: dict[str, np.ndarray] = {
+        "alive": columns.alive,
+        "day": columns.day,
+        "source": columns.source,
+        "language": columns.language,
+        "title_terms": columns.title_terms,
+        "body_terms": columns.body_terms,
+        "vocabulary": np.frombuffer(vocabulary.encode("utf-8"), dtype=np.uint8),
+    }
+    for facet in ENTITY_FACETS:
+        arrays[f"{facet}_docs"] = columns.entity_docs[facet]
+        arrays[f"{facet}_codes"] = columns.entity_codes[facet]
+    np.savez(temporary, **arrays)  # type: ignore[arg-type]
     temporary.replace(path)
 
 
@@ -146,6 +170,9 @@ def load_columns(path: Path) -> Columns | None:
                 vocabulary["languages"],
                 data["title_terms"],
                 data["body_terms"],
+                vocabulary["entity_names"],
+                {facet: data[f"{facet}_docs"] for facet in ENTITY_FACETS},
+                {facet: data[f"{facet}_codes"] for facet in ENTITY_FACETS},
             )
     except (OSError, ValueError, KeyError):
         return None

@@ -533,6 +533,22 @@ def canonical_name(name: str, type_: str | None = None) -> str | None:
     return entry.canonical if entry is not None and type_ in (None, entry.type) else None
 
 
+@lru_cache(maxsize=1)
+def _alias_table() -> dict[tuple[str, str], tuple[str, ...]]:
+    table: dict[tuple[str, str], tuple[str, ...]] = {}
+    for name in ("aliases.json", "countries.json"):
+        data = json.loads(resource_path("entities", name).read_text("utf-8"))
+        for type_ in TYPES:
+            for canonical, names in data.get(type_, {}).items():
+                table.setdefault((type_, canonical), tuple(names))
+    return table
+
+
+def aliases(canonical: str, type_: str) -> tuple[str, ...]:
+    """The other names the shipped alias data knows for an entity (``Hanoi`` -> ``Hanoï``, ...)."""
+    return _alias_table().get((type_, canonical), ())
+
+
 def extract(text: str, language: str) -> list[Mention]:
     """Find the PERSON, ORG and PLACE mentions of an article.
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from operator import itemgetter
 from pathlib import Path
@@ -31,14 +31,17 @@ from whoosh.index import TOC, clean_files
 from whoosh.util import random_name
 from whoosh.writing import LockError, SegmentWriter
 
+from . import entities
+from .analysis import fold
 from .columns import build_columns, save_columns
 from .corrections import apply_corrections
+from .entities import EntityCorrections
 from .errors import ArchiveNotFoundError, IndexLockedError
 from .metadata import infer
-from .models import Article, IndexSummary, SkippedFile
+from .models import Article, EntityMention, IndexSummary, SkippedFile
 from .readers import FoundFile, read_file, scan
 from .schema import SCHEMA_VERSION, PreAnalyzed, build_schema, postings, term_count
-from .store import ArticleStore
+from .store import ArticleStore, StoredArticle
 
 ProgressCallback = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
@@ -60,13 +63,13 @@ TEMP_SUFFIX = ".tmp"  # Whoosh's writers' temporary folders inside the index fol
 class ReadFile:
     """A file as a worker read it.
 
-    ``articles`` holds each article with its title's and body's term counts, or is None when the
-    content is unchanged since it was indexed (only its size and time changed).
+    ``articles`` is None when the content is unchanged since it was indexed (only its size and
+    time changed).
     """
 
     found: FoundFile
     sha1: str
-    articles: list[tuple[Article, int, int]] | None
+    articles: list[StoredArticle] | None
     skipped: list[SkippedFile]
 
 
@@ -79,19 +82,43 @@ class TaskResult:
     cancelled: bool
 
 
+@dataclass(frozen=True)
+class UserCorrections:
+    """What the user corrected: article metadata by article id, and entities archive-wide."""
+
+    articles: dict[str, dict[str, str]] = field(default_factory=dict)
+    entities: EntityCorrections = field(default_factory=EntityCorrections)
+
+
+def index_version() -> str:
+    """What an index depends on: the schema and the entity extractor's rules and data."""
+    return f"{SCHEMA_VERSION}/{entities.version()}"
+
+
+def analyse_article(article: Article, corrections: EntityCorrections) -> tuple[StoredArticle, dict[str, Any]]:
+    """An article's entities and postings: what is stored of it, and its Whoosh fields."""
+    mentions = tuple(
+        EntityMention(m.start, m.end, m.type, m.canonical)
+        for m in corrections.apply(article.body, entities.extract(article.body, article.language))
+    )
+    title, body = postings(article.title, article.language), postings(article.body, article.language)
+    stored = StoredArticle(article, term_count(title), term_count(body), mentions)
+    return stored, document_fields(stored, title, body)
+
+
 def analyse_file(
-    root: Path, found: FoundFile, known_sha1: str | None, corrections: dict[str, dict[str, str]]
-) -> tuple[ReadFile, list[tuple[Article, PreAnalyzed, PreAnalyzed]]]:
+    root: Path, found: FoundFile, known_sha1: str | None, corrections: UserCorrections
+) -> tuple[ReadFile, list[dict[str, Any]]]:
     """Read one file and turn it into indexable articles.
 
     Args:
         root: the archive folder.
         found: the file to read.
         known_sha1: the content hash it had when last indexed, if it was.
-        corrections: the user's corrections by article id.
+        corrections: the user's corrections.
 
     Returns:
-        The file as read, and each article with its title's and body's postings.
+        The file as read, and each article's Whoosh fields.
     """
     try:
         data = (root / found.relpath).read_bytes()
@@ -101,22 +128,24 @@ def analyse_file(
     if sha1 == known_sha1:
         return ReadFile(found, sha1, None, []), []
     documents, skipped = read_file(found.relpath, data)
-    articles = [apply_corrections(article, corrections.get(article.id, {})) for article in map(infer, documents)]
-    analysed = [(a, postings(a.title, a.language), postings(a.body, a.language)) for a in articles]
-    counted = [(a, term_count(title), term_count(body)) for a, title, body in analysed]
-    return ReadFile(found, sha1, counted, skipped), analysed
+    articles = [apply_corrections(a, corrections.articles.get(a.id, {})) for a in map(infer, documents)]
+    analysed = [analyse_article(article, corrections.entities) for article in articles]
+    return ReadFile(found, sha1, [stored for stored, _ in analysed], skipped), [fields for _, fields in analysed]
 
 
-def document_fields(article: Article, relpath: str, title: PreAnalyzed, body: PreAnalyzed) -> dict[str, Any]:
+def document_fields(stored: StoredArticle, title: PreAnalyzed, body: PreAnalyzed) -> dict[str, Any]:
     """The Whoosh fields of one article."""
+    article = stored.article
+    named = {facet: [fold(name) for name in names] for facet, names in stored.entity_names().items()}
     return {
         "id": article.id,
-        "file": relpath,
+        "file": article.path,
         "title": title,
         "body": body,
         "source": article.source or None,
         "language": article.language,
         "date": dt.datetime.combine(article.date, dt.time()) if article.date else None,
+        **{facet: names for facet, names in named.items() if names},
     }
 
 
@@ -124,7 +153,7 @@ def write_task(
     whoosh_dir: str,
     root: Path,
     jobs: list[Job],
-    corrections: dict[str, dict[str, str]],
+    corrections: UserCorrections,
     report: Callable[[str], None],
     cancelled: CancelCheck,
 ) -> TaskResult:
@@ -153,9 +182,9 @@ def write_task(
         if cancelled():
             writer.cancel()
             return TaskResult(files, None, True)
-        read, analysed = analyse_file(root, found, known_sha1, corrections)
-        for article, title, body in analysed:
-            writer.add_document(**document_fields(article, found.relpath, title, body))
+        read, documents = analyse_file(root, found, known_sha1, corrections)
+        for fields in documents:
+            writer.add_document(**fields)
         files.append(read)
         report(found.relpath)
     segment = writer._finalize_segment() if writer._added else None  # noqa: SLF001
@@ -175,7 +204,7 @@ def _start_worker(reports: Any, stop: Any) -> None:
     _worker_reports, _worker_stop = reports, stop
 
 
-def _worker_task(whoosh_dir: str, root: Path, jobs: list[Job], corrections: dict[str, dict[str, str]]) -> TaskResult:
+def _worker_task(whoosh_dir: str, root: Path, jobs: list[Job], corrections: UserCorrections) -> TaskResult:
     return write_task(whoosh_dir, root, jobs, corrections, _worker_reports.put, _worker_stop.is_set)
 
 
@@ -188,12 +217,12 @@ class Indexer:
         corrections: the user's corrections by article id, applied to every article indexed.
     """
 
-    def __init__(self, root: Path, index_dir: Path, corrections: dict[str, dict[str, str]] | None = None) -> None:
+    def __init__(self, root: Path, index_dir: Path, corrections: UserCorrections | None = None) -> None:
         if not root.is_dir():
             raise ArchiveNotFoundError(f"{root} is not a folder")
         self.root = root.resolve()
         self.index_dir = index_dir
-        self.corrections = corrections or {}
+        self.corrections = corrections or UserCorrections()
 
     def run(
         self,
@@ -282,9 +311,9 @@ class Indexer:
         whoosh_dir = self.index_dir / WHOOSH_DIR
         if store_path.exists():
             store = ArticleStore(store_path)
-            version, stored = store.get_meta("schema_version"), store.count()
+            version, stored = store.get_meta("index_version"), store.count()
             store.close()
-            if version == str(SCHEMA_VERSION) and whoosh_index.exists_in(str(whoosh_dir)):
+            if version == index_version() and whoosh_index.exists_in(str(whoosh_dir)):
                 ix = whoosh_index.open_dir(str(whoosh_dir))
                 indexed = ix.doc_count()
                 ix.close()
@@ -302,7 +331,7 @@ class Indexer:
         whoosh_dir.mkdir(parents=True, exist_ok=True)
         whoosh_index.create_in(str(whoosh_dir), build_schema())
         store = ArticleStore(store_path)
-        store.set_meta("schema_version", str(SCHEMA_VERSION))
+        store.set_meta("index_version", index_version())
         store.set_meta("archive", str(self.root))
         store.close()
         return rebuilt
@@ -494,20 +523,22 @@ class _Commit:
         self.store.connection.execute("COMMIT")
 
 
-def update_article(index_dir: Path, article: Article) -> None:
-    """Re-index one article in place (after a user correction) and refresh the facet columns.
+def update_articles(index_dir: Path, articles: list[Article], corrections: EntityCorrections) -> None:
+    """Re-index some articles in place (after user corrections) and refresh the facet columns.
 
     Args:
         index_dir: the archive's index folder.
-        article: the article as it should now be indexed.
+        articles: the articles as they should now be indexed.
+        corrections: the user's entity corrections, applied to their entities.
     """
     ix = whoosh_index.open_dir(str(index_dir / WHOOSH_DIR))
     store = ArticleStore(index_dir / STORE_FILE)
     try:
         commit = _Commit(ix, store)
-        title, body = postings(article.title, article.language), postings(article.body, article.language)
-        commit.writer.update_document(**document_fields(article, article.path, title, body))
-        store.replace_article(article, term_count(title), term_count(body))
+        for article in articles:
+            stored, fields = analyse_article(article, corrections)
+            commit.writer.update_document(**fields)
+            store.replace_article(stored)
         commit.finish([], merge=True)
         write_columns(ix, store, index_dir)
     finally:

@@ -67,9 +67,38 @@ class Article:
     encoding: str = "utf-8"
 
 
+ENTITY_FACETS = {"person": "PERSON", "org": "ORG", "place": "PLACE"}
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A name in an article's body: ``[start, end)``, its type and the entity it refers to."""
+
+    start: int
+    end: int
+    type: str  # PERSON, ORG or PLACE
+    canonical: str
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    """What the archive knows about one entity."""
+
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    articles: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
 @dataclass(frozen=True)
 class Filters:
-    """Narrowing applied on top of a query. Empty tuples mean "no constraint"."""
+    """Narrowing applied on top of a query. Empty tuples mean "no constraint".
+
+    ``entities`` and ``exclude_entities`` hold ``(facet, name)`` pairs, the facet being
+    ``person``, ``org`` or ``place`` and the name canonical.
+    """
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -78,6 +107,8 @@ class Filters:
     languages: tuple[str, ...] = ()
     exclude_languages: tuple[str, ...] = ()
     undated: bool | None = None
+    entities: tuple[tuple[str, str], ...] = ()
+    exclude_entities: tuple[tuple[str, str], ...] = ()
 
 
 class SortOrder(StrEnum):

@@ -17,10 +17,21 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.util.times import adatetime
 
 from .analysis import fold, term_variants
+from .entities import canonical_name
 from .errors import QuerySyntaxError
+from .models import ENTITY_FACETS
 from .schema import TEXT_FIELDS
 
-FIELD_ALIASES = {"lang": "language", "outlet": "source", "text": "body", "content": "body"}
+FIELD_ALIASES = {
+    "lang": "language",
+    "outlet": "source",
+    "text": "body",
+    "content": "body",
+    "people": "person",
+    "organisation": "org",
+    "organization": "org",
+    "location": "place",
+}
 MATCH_ALL = ("", "*")
 _FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]+):(?=\S)")
 _EXCLUDED = re.compile(r"(^|[\s(])-(?=[\w\"(*])")
@@ -143,6 +154,11 @@ def _check_balanced(text: str) -> None:
 
 
 def _expand(q: query.Query, languages: tuple[str, ...]) -> query.Query:
+    if isinstance(q, query.Term) and q.fieldname in ENTITY_FACETS:
+        # Any alias names the entity: place:Hanoï and org:CPCV find what is indexed as Hanoi and
+        # Communist Party of Vietnam.
+        canonical = canonical_name(str(q.text), ENTITY_FACETS[q.fieldname])
+        return query.Term(q.fieldname, fold(canonical) if canonical else str(q.text), boost=q.boost)
     if isinstance(q, query.Term) and q.fieldname in TEXT_FIELDS:
         variants = term_variants(str(q.text), languages)
         if len(variants) == 1:

@@ -10,7 +10,7 @@ from whoosh import analysis, fields, formats
 
 from .analysis import fold, terms
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 _POSITIONS = formats.Positions()
@@ -77,4 +77,8 @@ def build_schema() -> fields.Schema:
         source=fields.ID(analyzer=keyword),
         language=fields.ID(analyzer=keyword),
         date=fields.DATETIME(),
+        # Entities: folded canonical names, one term each; queries go through entities.canonical_name.
+        person=fields.ID(analyzer=keyword),
+        org=fields.ID(analyzer=keyword),
+        place=fields.ID(analyzer=keyword),
     )

@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from .analysis import has_stemmer, term_spans, terms
+from .analysis import TOKEN, has_stemmer, term_spans, terms
 from .columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
 from .docsets import MaskEvaluator
+from .entities import EntityCorrections, aliases
 from .indexer import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR
 from .models import (
+    ENTITY_FACETS,
     Article,
+    EntityInfo,
     Facet,
     FacetValue,
     Filters,
@@ -135,6 +139,11 @@ class ArchiveSearcher:
             masks["language"] = _code_mask(
                 columns.language, columns.languages, filters.languages, filters.exclude_languages
             )
+        for facet in ENTITY_FACETS:
+            include = tuple(name for kind, name in filters.entities if kind == facet)
+            exclude = tuple(name for kind, name in filters.exclude_entities if kind == facet)
+            if include or exclude:
+                masks[facet] = self._entity_mask(facet, include, exclude)
         if filters.date_from or filters.date_to or filters.undated is not None:
             dated = columns.day != NO_DATE
             mask = dated.copy() if filters.undated is not True else ~dated
@@ -144,6 +153,20 @@ class ArchiveSearcher:
                 mask &= columns.day <= date_to_day(filters.date_to)
             masks["date"] = mask
         return masks
+
+    def _entity_mask(self, facet: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> np.ndarray:
+        """Documents naming every included entity and none of the excluded ones."""
+        columns = self.columns
+        position = {name: i for i, name in enumerate(columns.entity_names[facet])}
+        docs, codes = columns.entity_docs[facet], columns.entity_codes[facet]
+        mask = np.ones(len(columns.alive), dtype=bool)
+        for name in include:
+            holding = np.zeros(len(columns.alive), dtype=bool)
+            holding[docs[codes == position.get(name, -1)]] = True
+            mask &= holding
+        for name in exclude:
+            mask[docs[codes == position.get(name, -1)]] = False
+        return mask
 
     def _facets(self, matched: np.ndarray, masks: dict[str, np.ndarray], limit: int) -> dict[str, Facet]:
         """Each facet counted under every filter but its own, so its other values stay choosable."""
@@ -162,6 +185,10 @@ class ArchiveSearcher:
                 "language", columns.language[under_other_filters("language")], columns.languages, limit
             ),
         }
+        for facet in ENTITY_FACETS:
+            docs, codes = columns.entity_docs[facet], columns.entity_codes[facet]
+            chosen = codes[under_other_filters(facet)[docs]]
+            facets[facet] = _count_codes(facet, chosen, columns.entity_names[facet], limit)
         in_dates = under_other_filters("date") & derived.dated
         facets["year"] = _count_numbers("year", derived.year[in_dates], str, limit)
         facets["month"] = _count_numbers("month", derived.month[in_dates], _month_label, limit)
@@ -289,6 +316,49 @@ class ArchiveSearcher:
             name: tuple(Span(s, e) for s, e in term_spans(text, article.language, wanted))
             for name, text in (("title", article.title), ("body", article.body))
         }
+
+    def entity_info(self, name: str, type_: str) -> EntityInfo | None:
+        """An entity's aliases, how many articles name it, and the first and last of their dates."""
+        facet = next(f for f, t in ENTITY_FACETS.items() if t == type_)
+        columns = self.columns
+        if name not in columns.entity_names[facet]:
+            return None
+        mask = self._entity_mask(facet, (name,), ()) & columns.alive
+        days = columns.day[mask & (columns.day != NO_DATE)]
+        first = day_to_date(int(days.min())) if days.size else None
+        last = day_to_date(int(days.max())) if days.size else None
+        return EntityInfo(name, type_, aliases(name, type_), int(mask.sum()), first, last)
+
+    def articles_touched(self, before: EntityCorrections, after: EntityCorrections) -> set[str]:
+        """Ids of the articles whose entities a change of entity corrections may change.
+
+        Renames, retypes and deletions touch the articles naming the entities involved (under
+        their old or new names); added or split surface forms touch the articles whose text
+        holds them.
+        """
+
+        def changed(old: dict[Any, Any], new: dict[Any, Any]) -> set[tuple[Any, Any]]:
+            return set(old.items()) ^ set(new.items())
+
+        names: set[tuple[str, str]] = set(before.deleted ^ after.deleted)
+        for (type_, canonical), new_name in changed(before.renamed, after.renamed):
+            names |= {(type_, canonical), (type_, new_name)}
+        for (type_, canonical), new_type in changed(before.retyped, after.retyped):
+            names |= {(type_, canonical), (new_type, canonical)}
+        surfaces: set[str] = set()
+        for surface, named in changed(before.added, after.added) | changed(before.split, after.split):
+            surfaces.add(surface)
+            names.add(named)
+        touched = np.zeros(len(self.columns.alive), dtype=bool)
+        facet_of = {type_: facet for facet, type_ in ENTITY_FACETS.items()}
+        for type_, canonical in names:
+            touched |= self._entity_mask(facet_of[type_], (canonical,), ())
+        for surface in surfaces:
+            phrase = '"' + " ".join(TOKEN.findall(surface)) + '"'
+            if phrase != '""':
+                touched |= self.masks.mask(parse_query(phrase, self.ix.schema, self.languages()))
+        touched &= self.columns.alive
+        return {self.columns.ids[d] for d in np.flatnonzero(touched)}
 
     def more_like(self, article: Article, limit: int = 10) -> tuple[Hit, ...]:
         """Articles that share the most distinctive words of ``article``."""

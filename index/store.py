@@ -8,10 +8,10 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .models import Article, Provenance, SkippedFile
+from .models import ENTITY_FACETS, Article, EntityMention, Provenance, SkippedFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -21,10 +21,43 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, file TEXT NOT NULL, date TEXT, source TEXT, language TEXT NOT NULL,
-    title_terms INTEGER NOT NULL, body_terms INTEGER NOT NULL, record BLOB NOT NULL
+    title_terms INTEGER NOT NULL, body_terms INTEGER NOT NULL, entities TEXT NOT NULL, mentions BLOB NOT NULL,
+    record BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
 """
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article with what indexing learnt of it: field lengths (for scoring) and entity mentions."""
+
+    article: Article
+    title_terms: int
+    body_terms: int
+    mentions: tuple[EntityMention, ...]
+
+    def entity_names(self) -> dict[str, list[str]]:
+        """The distinct canonical entities by facet name (``person``, ``org``, ``place``)."""
+        return {
+            facet: sorted({m.canonical for m in self.mentions if m.type == type_})
+            for facet, type_ in ENTITY_FACETS.items()
+        }
+
+    def row(self, file: str) -> tuple[object, ...]:
+        a = self.article
+        return (
+            a.id,
+            file,
+            a.date.isoformat() if a.date else None,
+            a.source,
+            a.language,
+            self.title_terms,
+            self.body_terms,
+            json.dumps(self.entity_names(), ensure_ascii=False),
+            zlib.compress(json.dumps([[m.start, m.end, m.type, m.canonical] for m in self.mentions]).encode(), 1),
+            encode_article(a),
+        )
 
 
 def encode_article(article: Article) -> bytes:
@@ -90,41 +123,26 @@ class ArticleStore:
         self.connection.execute("DELETE FROM files WHERE path = ?", (path,))
         self.connection.execute("DELETE FROM articles WHERE file = ?", (path,))
 
-    def put_articles(self, file: str, articles: Iterable[tuple[Article, int, int]]) -> None:
-        """Replace the articles of ``file``; each comes with its title's and body's term counts."""
+    def put_articles(self, file: str, articles: Iterable[StoredArticle]) -> None:
+        """Replace the articles of ``file``."""
         self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
         self.connection.executemany(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    a.id,
-                    file,
-                    a.date.isoformat() if a.date else None,
-                    a.source,
-                    a.language,
-                    title,
-                    body,
-                    encode_article(a),
-                )
-                for a, title, body in articles
-            ),
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (stored.row(file) for stored in articles),
         )
 
-    def replace_article(self, article: Article, title_terms: int, body_terms: int) -> None:
+    def replace_article(self, stored: StoredArticle) -> None:
         """Store a new version of one article, keeping its file."""
-        self.connection.execute(
-            "UPDATE articles SET date = ?, source = ?, language = ?, title_terms = ?, body_terms = ?, record = ?"
-            " WHERE id = ?",
-            (
-                article.date.isoformat() if article.date else None,
-                article.source,
-                article.language,
-                title_terms,
-                body_terms,
-                encode_article(article),
-                article.id,
-            ),
-        )
+        file = self.connection.execute("SELECT file FROM articles WHERE id = ?", (stored.article.id,)).fetchone()
+        if file is not None:
+            self.connection.execute(
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stored.row(file[0])
+            )
+
+    def mentions(self, article_id: str) -> tuple[EntityMention, ...]:
+        """The entity mentions of an article, in order."""
+        row = self.connection.execute("SELECT mentions FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return tuple(EntityMention(*m) for m in json.loads(zlib.decompress(row[0]))) if row else ()
 
     def get(self, article_id: str) -> Article | None:
         """The article with this id, or None."""
@@ -137,9 +155,13 @@ class ArticleStore:
         rows = self.connection.execute(f"SELECT id, record FROM articles WHERE id IN ({marks})", ids)
         return {article_id: decode_article(blob) for article_id, blob in rows}
 
-    def facet_rows(self) -> Iterator[tuple[str, str | None, str | None, str, int, int]]:
-        """(id, ISO date, source, language, title term count, body term count) of every article."""
-        return iter(self.connection.execute("SELECT id, date, source, language, title_terms, body_terms FROM articles"))
+    def facet_rows(self) -> Iterator[tuple[str, str | None, str | None, str, int, int, str]]:
+        """(id, ISO date, source, language, title terms, body terms, entities JSON) of every article."""
+        return iter(
+            self.connection.execute(
+                "SELECT id, date, source, language, title_terms, body_terms, entities FROM articles"
+            )
+        )
 
     def count(self) -> int:
         """How many articles are stored."""

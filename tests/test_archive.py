@@ -226,3 +226,66 @@ def test_indexing_finishes_when_worker_processes_cannot_start(tmp_path: Path, mo
     archive = Archive(root)
     assert archive.update(workers=2).added == indexer_module.INLINE_LIMIT + 3
     assert archive.search(SearchRequest("Turkmenbashi")).total == indexer_module.INLINE_LIMIT + 3
+
+
+def facet_values(archive: Archive, query: str, facet: str, filters: Filters | None = None) -> dict[str, int]:
+    result = archive.search(SearchRequest(query, filters or Filters()))
+    return {v.value: v.count for v in result.facets[facet].values}
+
+
+def test_entity_facets_and_queries_match_any_alias(seeds_archive: Archive) -> None:
+    people = facet_values(seeds_archive, "*", "person")
+    assert people["To Lam"] == 2 and people["Ho Chi Minh"] == 5 and "Lam" not in people
+    assert facet_values(seeds_archive, "*", "place")["Hanoi"] == 3
+    assert facet_values(seeds_archive, "*", "org")["Communist Party of Vietnam"] == 3
+    assert seeds_archive.search(SearchRequest('person:"To Lam"')).total == 2
+    assert seeds_archive.search(SearchRequest("place:Hanoï")).total == 3
+    assert seeds_archive.search(SearchRequest("org:CPCV")).total == 3
+    assert seeds_archive.search(SearchRequest('org:"Non-Aligned Movement"')).total == 2
+    assert seeds_archive.search(SearchRequest("place:Azerbaïdjan language:fr")).total == 1
+
+
+def test_entity_filters(seeds_archive: Archive) -> None:
+    def total(filters: Filters) -> int:
+        return seeds_archive.search(SearchRequest("*", filters)).total
+
+    assert total(Filters(entities=(("person", "To Lam"),))) == 2
+    assert total(Filters(entities=(("person", "To Lam"), ("person", "Ali Asadov")))) == 1
+    assert total(Filters(exclude_entities=(("person", "To Lam"),))) == 3
+    # Counted without its own filter, the facet still offers the other people.
+    chosen = facet_values(seeds_archive, "*", "person", Filters(entities=(("person", "To Lam"),)))
+    assert chosen["Ho Chi Minh"] == 5
+
+
+def test_entity_mentions_carry_offsets_and_skip_debris(seeds_archive: Archive) -> None:
+    hit = seeds_archive.search(SearchRequest("Azerbaidjan")).hits[0]
+    body = seeds_archive.article(hit.id).body
+    mentions = seeds_archive.entities(hit.id)
+    assert ("PLACE", "Azerbaijan", "Azerbaïdjan") in {(m.type, m.canonical, body[m.start : m.end]) for m in mentions}
+    assert "Nguyễn Hồng Nga" not in {m.canonical for m in mentions}  # The editor in the contact footer.
+    info = seeds_archive.entity("Hanoï")
+    assert (info.name, info.type, info.articles) == ("Hanoi", "PLACE", 3)
+    assert (info.first_date, info.last_date) == (dt.date(2019, 3, 12), dt.date(2025, 5, 8))
+    assert "Hà Nội" in info.aliases
+
+
+def test_entity_corrections_apply_at_once_and_survive_reindexing(seeds_archive: Archive, seeds_copy: Path) -> None:
+    corrections = seeds_archive.entity_corrections
+    touched = seeds_archive.set_entity_corrections(
+        corrections.merge("PERSON", "Ilham Aliyev", "Heydar Aliyev").delete("ORG", "Central Committee")
+    )
+    assert touched == 4
+    people = facet_values(seeds_archive, "*", "person")
+    assert "Ilham Aliyev" not in people and people["Heydar Aliyev"] == 4
+    assert "Central Committee" not in facet_values(seeds_archive, "*", "org")
+    edited = next(seeds_copy.glob("001_*.txt"))
+    edited.write_text(edited.read_text("utf-8") + "\nIlham Aliyev thanked the guests.", "utf-8")
+    seeds_archive.update()
+    assert "Ilham Aliyev" not in facet_values(seeds_archive, "*", "person")
+    reopened = Archive(seeds_copy)
+    assert reopened.entity_corrections == seeds_archive.entity_corrections
+    added = reopened.set_entity_corrections(
+        reopened.entity_corrections.add("Supreme People’s Procuracy", "ORG", "Supreme People's Procuracy")
+    )
+    assert added == 1
+    assert reopened.search(SearchRequest('org:"Supreme People\'s Procuracy"')).total == 1

@@ -55,3 +55,24 @@ def test_show_facets_and_errors(seeds_copy: Path, capsys: pytest.CaptureFixture[
 def test_no_archive_yet(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "Hanoi"]) == 1
     assert "--archive" in capsys.readouterr().err
+
+
+def test_entity_commands(seeds_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["index", str(seeds_copy)])
+    capsys.readouterr()
+    assert main(["entities", "--type", "person", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["person"]["values"]["To Lam"] == 2
+    assert main(["entity", "info", "CPCV"]) == 0
+    assert "Communist Party of Vietnam (org): 3 articles" in capsys.readouterr().out
+    assert main(["entity", "delete", "org", "Central Committee"]) == 0
+    assert "3 articles re-indexed" in capsys.readouterr().out
+    assert main(["entity", "rename", "person", "Nobody Known", "X"]) == 1
+    assert "no article names" in capsys.readouterr().err
+    shared = tmp_path / "team-corrections.json"
+    assert main(["entity", "export", str(shared)]) == 0
+    assert json.loads(shared.read_text())["deleted"] == [["ORG", "Central Committee"]]
+    shared.write_text(json.dumps({"deleted": []}))
+    assert main(["entity", "import", str(shared)]) == 0
+    capsys.readouterr()
+    assert main(["entities", "--type", "org", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["org"]["values"]["Central Committee"] == 3

@@ -1,0 +1,51 @@
+"""Match sets and ranking computed from posting blocks agree with Whoosh's own answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from whoosh import scoring
+
+from index import Archive, SearchRequest
+
+QUERIES = [
+    "Vietnam",
+    "Vietnam Azerbaijan",
+    "Vietnam OR Baku",
+    "Vietnam -Trend",
+    '"Ho Chi Minh"',
+    "Azerb*",
+    "Aliev~",
+    "source:Trend OR language:fr",
+    "date:[2019 to 2022]",
+    "(Hanoi OR Baku) -Asadov",
+    "title:Vietnam",
+    "nothingmatches",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_masks_match_whoosh(seeds_archive: Archive, query: str) -> None:
+    seeds_archive.search(SearchRequest("*"))
+    searcher = seeds_archive._searcher  # noqa: SLF001 - comparing the engine's internals with Whoosh's
+    assert searcher is not None
+    from index.query import parse_query
+
+    q = parse_query(query, searcher.ix.schema, searcher.languages())
+    expected = np.zeros(len(searcher.columns.alive), dtype=bool)
+    expected[list(searcher.searcher.docs_for_query(q))] = True
+    assert np.array_equal(searcher.masks.mask(q), expected & searcher.columns.alive)
+
+
+@pytest.mark.parametrize("query", ["Vietnam", "Hanoi", "Asadov Lam", "relations", "cooperation"])
+def test_ranking_matches_whoosh_bm25(seeds_archive: Archive, query: str) -> None:
+    ours = [h.id for h in seeds_archive.search(SearchRequest(query)).hits]
+    searcher = seeds_archive._searcher  # noqa: SLF001
+    assert searcher is not None
+    from index.query import parse_query
+
+    q = parse_query(query, searcher.ix.schema, searcher.languages())
+    with searcher.ix.searcher(weighting=scoring.BM25F()) as whoosh_searcher:
+        theirs = [searcher.columns.ids[hit.docnum] for hit in whoosh_searcher.search(q, limit=None)]
+    assert ours[0] == theirs[0]
+    assert set(ours) == set(theirs)
