@@ -332,9 +332,10 @@ class ArchiveSearcher:
     def articles_touched(self, before: EntityCorrections, after: EntityCorrections) -> set[str]:
         """Ids of the articles whose entities a change of entity corrections may change.
 
-        Renames, retypes and deletions touch the articles naming the entities involved (under
-        their old or new names); added or split surface forms touch the articles whose text
-        holds them.
+        Renames, retypes and deletions touch the articles naming the entities involved, under
+        their old or new names, found through the entity columns and, since a deleted entity is
+        in no column, through its names in the text; added or split surface forms touch the
+        articles whose text holds them.
         """
 
         def changed(old: dict[Any, Any], new: dict[Any, Any]) -> set[tuple[Any, Any]]:
@@ -353,6 +354,7 @@ class ArchiveSearcher:
         facet_of = {type_: facet for facet, type_ in ENTITY_FACETS.items()}
         for type_, canonical in names:
             touched |= self._entity_mask(facet_of[type_], (canonical,), ())
+            surfaces |= {canonical, *aliases(canonical, type_)}
         for surface in surfaces:
             phrase = '"' + " ".join(TOKEN.findall(surface)) + '"'
             if phrase != '""':

@@ -13,8 +13,9 @@ SAMPLES = {
     "de l'énergie et de l'éducation. Ils ont convenu de tenir la prochaine session de la commission l'an prochain.",
     "vi": "Bộ trưởng Ngoại giao hai nước đã gặp nhau vào thứ Ba để thảo luận về thương mại, năng lượng và giáo dục. "
     "Hai bên nhất trí tổ chức kỳ họp tiếp theo của Ủy ban liên chính phủ tại thủ đô vào năm tới.",
-    "az": "İki ölkənin xarici işlər nazirləri çərşənbə axşamı görüşərək ticarət, enerji və təhsil məsələlərini "
-    "müzakirə ediblər. Tərəflər hökumətlərarası komissiyanın növbəti iclasını gələn il paytaxtda keçirməyə razılaşıblar.",
+    "az": "İki ölkənin xarici işlər nazirləri çərşənbə axşamı görüşərək ticarət, enerji və təhsil "
+    "məsələlərini müzakirə ediblər. Tərəflər hökumətlərarası komissiyanın növbəti iclasını gələn il "
+    "paytaxtda keçirməyə razılaşıblar.",
     "ru": "Министры иностранных дел двух стран встретились во вторник, чтобы обсудить торговлю, энергетику и "
     "образование. Стороны договорились провести следующее заседание межправительственной комиссии в столице.",
     "de": "Die Außenminister der beiden Länder trafen sich am Dienstag, um über Handel, Energie und Bildung zu "
