@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from index import Archive, ArchivistError, IndexSummary, QuerySyntaxError, SearchRequest
+from index.entities import EntityCorrections
 
 
 class _JobSignals(QObject):
@@ -47,10 +48,12 @@ class Controller(QObject):
     archive_opened = Signal(object)  # Path
     results_ready = Signal(int, object)  # request id, SearchResult
     search_failed = Signal(int, str, int)  # request id, message, position (-1: not a syntax error)
-    article_ready = Signal(int, object, object)  # request id, Article, {"title": spans, "body": spans}
+    # request id, Article, {"title": hit spans, "body": hit spans, "entities": EntityMentions in the body}
+    article_ready = Signal(int, object, object)
     article_failed = Signal(int, str)
     article_corrected = Signal(object)  # Article
     correction_failed = Signal(str)
+    entities_corrected = Signal(int, str)  # articles re-indexed, what changed
     indexing_started = Signal()
     progress_changed = Signal(int, int, str)  # done, total, path
     indexing_finished = Signal(object)  # IndexSummary
@@ -173,7 +176,7 @@ class Controller(QObject):
                 spans = archive.hit_spans(article_id, query) if query.strip() else {"title": (), "body": ()}
             except QuerySyntaxError:
                 spans = {"title": (), "body": ()}
-            return article, spans
+            return article, {**spans, "entities": archive.entities(article_id)}
 
         def done(result: object) -> None:
             assert isinstance(result, tuple)
@@ -189,6 +192,26 @@ class Controller(QObject):
             return
         self._submit(
             self._pool, lambda: archive.correct(article_id, field, value), self.article_corrected.emit,
+            lambda error: self.correction_failed.emit(_message(error)),
+        )
+
+    def correct_entities(
+        self, change: Callable[[EntityCorrections], EntityCorrections], description: str = "",
+    ) -> None:
+        """Apply ``change`` to the archive's entity corrections and re-index what it touches, off the GUI thread.
+
+        Runs on the indexing queue, so it never overlaps an indexing run; ``entities_corrected`` or
+        ``correction_failed`` follows.
+        """
+        archive = self.archive
+        if archive is None:
+            return
+
+        def work() -> int:
+            return archive.set_entity_corrections(change(archive.entity_corrections))
+
+        self._submit(
+            self._index_pool, work, lambda count: self.entities_corrected.emit(int(count), description),
             lambda error: self.correction_failed.emit(_message(error)),
         )
 

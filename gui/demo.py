@@ -1,4 +1,4 @@
-"""A scripted demo session (ARCHIVIST_DEMO=folder): query, facet, article, timeline brush, split; PNGs saved."""
+"""A scripted demo session (ARCHIVIST_DEMO=folder): query, entity facet, article, timeline brush, split; PNGs saved."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Demo(QObject):
         self.steps: list[tuple[str, Callable[[], None]]] = [
             ("01-start", lambda: None),
             ("02-query", lambda: self._type("vietnam azerbaijan")),
-            ("03-facet", lambda: self.window.session.include("language", "en")),
+            ("03-facet", lambda: self.window.session.include("person", "To Lam")),
             ("04-article", self._open_first),
             ("05-timeline", self._brush),
             ("06-split", self._split),
@@ -60,7 +60,7 @@ class Demo(QObject):
             self.window.open_article(self.window.results.hits[0].id)
 
     def _brush(self) -> None:
-        self.window.session.remove_chip("language:en")
+        self.window.session.remove_chip("person:To Lam")
         self._type("vietnam")
         QTimer.singleShot(STEP_MS // 2, self._brush_2025)
 

@@ -50,7 +50,8 @@ class FacetModel(QAbstractListModel):
             mark = {"include": "✓ ", "exclude": "✗ "}.get(state, "")
             return f"{mark}{item.value or '(none)'}\t{item.count}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.count} result(s) — click to keep only these, Ctrl+click to exclude"
+            more = ", right-click to correct the name" if self.name in ("person", "org", "place") else ""
+            return f"{item.count} result(s) — click to keep only these, Ctrl+click to exclude{more}"
         if role == ValueRole:
             return item.value
         if role == CountRole:

@@ -1,8 +1,8 @@
-"""The facet panel: one list per facet (source, language, year, month); click includes, Ctrl+click excludes."""
+"""The facet panel: one list per facet (source, language, entities, dates); click includes, Ctrl+click excludes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,12 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from index import Filters, SearchResult
+from index.models import ENTITY_FACETS
 
+from .entity_menu import add_entity_actions
 from .facet_model import CountRole, FacetModel, StateRole, ValueRole
+from .search_session import ENTITY_WORDS
 
-# Facets shown, in order; facets the engine adds later (entities: people, organisations, places) get a
-# list of their own automatically, titled from their name.
-FACET_TITLES: dict[str, str] = {"source": "Source", "language": "Language", "year": "Year", "month": "Month"}
+# Facets shown, in order; a facet the engine adds later gets a list of its own, titled from its name.
+FACET_TITLES: dict[str, str] = {
+    "source": "Source", "language": "Language", **{f: words[1] for f, words in ENTITY_WORDS.items()},
+    "year": "Year", "month": "Month",
+}
 
 
 class _FacetDelegate(QStyledItemDelegate):
@@ -49,12 +54,19 @@ class _FacetDelegate(QStyledItemDelegate):
         painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, count)
         painter.restore()
 
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """Rows as tall as the style wants but narrow: long names are elided, so the count stays in view."""
+        size = super().sizeHint(option, index)
+        return QSize(min(size.width(), 80), size.height())
+
 
 class FacetPanel(QScrollArea):
     """Lists the values of each facet with counts; emits ``include_requested``/``exclude_requested``."""
 
     include_requested = Signal(str, str)  # facet, value
     exclude_requested = Signal(str, str)
+    entity_action_requested = Signal(str, str, str)  # action (entity_menu.ENTITY_ACTIONS), type, canonical
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +94,7 @@ class FacetPanel(QScrollArea):
         view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         view.setSelectionMode(QListView.SelectionMode.NoSelection)
         view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.clicked.connect(lambda index, n=name: self._on_clicked(n, index))
         view.customContextMenuRequested.connect(lambda pos, n=name: self._on_context_menu(n, pos))
@@ -119,6 +132,13 @@ class FacetPanel(QScrollArea):
             return
         value = str(index.data(ValueRole))
         menu = QMenu(self)
+        if name in ENTITY_FACETS:
+            type_ = ENTITY_FACETS[name]
+            add_entity_actions(menu, type_, value, lambda: self.include_requested.emit(name, value),
+                               lambda: self.exclude_requested.emit(name, value),
+                               lambda action: self.entity_action_requested.emit(action, type_, value))
+            menu.popup(view.viewport().mapToGlobal(pos))
+            return
         menu.addAction(f"Only {value}", lambda: self.include_requested.emit(name, value))
         if name in ("source", "language"):
             menu.addAction(f"Exclude {value}", lambda: self.exclude_requested.emit(name, value))
@@ -126,6 +146,10 @@ class FacetPanel(QScrollArea):
 
 
 def _states(name: str, filters: Filters) -> dict[str, str]:
+    if name in ENTITY_FACETS:
+        states = {value: "include" for facet, value in filters.entities if facet == name}
+        states.update({value: "exclude" for facet, value in filters.exclude_entities if facet == name})
+        return states
     include = {"source": filters.sources, "language": filters.languages}.get(name, ())
     exclude = {"source": filters.exclude_sources, "language": filters.exclude_languages}.get(name, ())
     states = {value: "include" for value in include}

@@ -16,7 +16,7 @@ PROVENANCE_WORDS: dict[str, str] = {
     Provenance.UNKNOWN.value: "unknown",
 }
 
-# Span kinds and how they are shown; entity kinds (PER, ORG, LOC...) can be added here later.
+# Span kinds and their CSS class in result snippets (HTML); the reader formats names itself (reader_pane).
 SPAN_CLASSES: dict[str, str] = {"hit": "hit"}
 
 

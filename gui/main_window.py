@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from index import Article, IndexSummary, SearchRequest, SearchResult, SortOrder, Span
+from index import Article, IndexSummary, SearchRequest, SearchResult, SortOrder
 
 from .controller import Controller
+from .entity_editor import Change, EntityEditor
 from .facet_panel import FacetPanel
 from .filter_chips import FilterChips
 from .index_progress import IndexProgress, summary_text
@@ -29,7 +30,7 @@ from .reader_area import ReaderArea
 from .result_list import ResultList
 from .result_model import HitRole, ResultModel
 from .search_bar import SearchBar
-from .search_session import SearchSession
+from .search_session import ENTITY_TYPE_FACET, SearchSession
 from .settings import add_recent_archive, recent_archives, settings
 from .timeline_model import TimelineModel
 from .timeline_panel import TimelinePanel
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.timeline_panel = TimelinePanel(self.timeline_model)
         self.timeline = self.timeline_panel.timeline
         self.progress = IndexProgress()
+        self.entity_editor = EntityEditor(self)
         self._compose()
         self._menus()
         self._shortcuts()
@@ -86,7 +88,7 @@ class MainWindow(QMainWindow):
         self.columns.setStretchFactor(0, 0)
         self.columns.setStretchFactor(1, 2)
         self.columns.setStretchFactor(2, 3)
-        self.columns.setSizes([200, 420, 560])
+        self.columns.setSizes([230, 400, 550])
         self.rows = QSplitter(Qt.Orientation.Vertical)
         self.rows.setObjectName("rows")
         self.rows.addWidget(self.columns)
@@ -142,6 +144,11 @@ class MainWindow(QMainWindow):
         self.chips.remove_requested.connect(self.session.remove_chip)
         self.facets.include_requested.connect(self.session.include)
         self.facets.exclude_requested.connect(self.session.exclude)
+        self.facets.entity_action_requested.connect(self.edit_entity)
+        self.readers.entity_include_requested.connect(self.session.include)
+        self.readers.entity_exclude_requested.connect(self.session.exclude)
+        self.readers.entity_action_requested.connect(self.edit_entity)
+        self.entity_editor.change_requested.connect(self.on_entity_change_requested)
         self.timeline.range_selected.connect(self.session.set_dates)
         self.timeline.undated_selected.connect(lambda: self.session.set_undated(True))
         self.result_list.open_requested.connect(self.open_article)
@@ -156,6 +163,7 @@ class MainWindow(QMainWindow):
         c.article_failed.connect(lambda _id, message: self.statusBar().showMessage(message, 8000))
         c.article_corrected.connect(self.on_article_corrected)
         c.correction_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        c.entities_corrected.connect(self.on_entities_corrected)
         c.indexing_started.connect(self.progress.on_indexing_started)
         c.progress_changed.connect(self.progress.on_progress_changed)
         c.indexing_finished.connect(self.on_indexing_finished)
@@ -196,6 +204,12 @@ class MainWindow(QMainWindow):
         if current:
             self.open_article_beside(current)
 
+    def edit_entity(self, action: str, type_: str, canonical: str) -> None:
+        """Ask how to correct one entity (rename, merge, retype, delete); the answer goes to the controller."""
+        facet = self.last_result.facets.get(ENTITY_TYPE_FACET.get(type_, "")) if self.last_result else None
+        names = [value.value for value in facet.values] if facet else []
+        self.entity_editor.start(action, type_, canonical, names)
+
     # -- slots -----------------------------------------------------------------------------------------
     @Slot(object)
     def on_request_changed(self, request: SearchRequest) -> None:
@@ -231,7 +245,7 @@ class MainWindow(QMainWindow):
         self.search_bar.show_error(message, position)
 
     @Slot(int, object, object)
-    def on_article_ready(self, request_id: int, article: Article, spans: dict[str, tuple[Span, ...]]) -> None:
+    def on_article_ready(self, request_id: int, article: Article, spans: dict[str, tuple[object, ...]]) -> None:
         """Show the article in the pane that asked for it; mark its date on the timeline."""
         self.readers.show_article(request_id, article, spans)
         self.timeline.set_marked_date(article.date)
@@ -250,6 +264,22 @@ class MainWindow(QMainWindow):
         self.session.refresh()
         for pane in self.readers.panes_showing(article.id):
             pane.request_id = self.controller.open_article(article.id, self.session.query)
+
+    @Slot(object, str, str, str)
+    def on_entity_change_requested(self, change: Change, description: str, type_: str, canonical: str) -> None:
+        """Send an entity correction to the controller; filters on the old name go (it may not exist any more)."""
+        self.statusBar().showMessage(f"{description}: re-indexing the articles that name it…")
+        self.session.forget_entity(ENTITY_TYPE_FACET[type_], canonical)
+        self.controller.correct_entities(change, description)
+
+    @Slot(int, str)
+    def on_entities_corrected(self, count: int, description: str) -> None:
+        """Search again and reload the open articles: their names may have changed."""
+        self.statusBar().showMessage(f"{description} ({count} article{'s' if count != 1 else ''} re-indexed)", 8000)
+        self.session.refresh()
+        for pane in self.readers.panes:
+            if pane.article_id:
+                pane.request_id = self.controller.open_article(pane.article_id, self.session.query)
 
     @Slot(object)
     def on_indexing_finished(self, summary: IndexSummary) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QWidget
 
-from index import Article, Span
+from index import Article
 
 from .reader_pane import ReaderPane
 
@@ -14,6 +17,9 @@ class ReaderArea(QSplitter):
     """Holds reader panes; the active pane receives articles opened with Enter, a new pane those opened beside."""
 
     correction_requested = Signal(str, str, object)
+    entity_include_requested = Signal(str, str)  # facet, canonical name
+    entity_exclude_requested = Signal(str, str)
+    entity_action_requested = Signal(str, str, str)  # action, type, canonical name
     panes_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -28,6 +34,9 @@ class ReaderArea(QSplitter):
         pane = ReaderPane()
         pane.close_requested.connect(self.close_pane)
         pane.correction_requested.connect(self.correction_requested)
+        pane.entity_include_requested.connect(self.entity_include_requested)
+        pane.entity_exclude_requested.connect(self.entity_exclude_requested)
+        pane.entity_action_requested.connect(self.entity_action_requested)
         pane.activated.connect(self._on_pane_activated)
         self.addWidget(pane)
         self.panes.append(pane)
@@ -57,7 +66,7 @@ class ReaderArea(QSplitter):
         """The pane waiting for article request ``request_id``."""
         return next((pane for pane in self.panes if pane.request_id == request_id), None)
 
-    def show_article(self, request_id: int, article: Article, spans: dict[str, tuple[Span, ...]]) -> None:
+    def show_article(self, request_id: int, article: Article, spans: Mapping[str, tuple[Any, ...]]) -> None:
         """Give a loaded article to the pane that asked for it."""
         pane = self.pane_for_request(request_id)
         if pane is not None:

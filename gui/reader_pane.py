@@ -1,26 +1,58 @@
-"""One reading pane: an article's title, metadata with provenance, and its text with hits highlighted."""
+"""One reading pane: an article's title, metadata with provenance, and its text with hits and names highlighted."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QToolButton, QVBoxLayout, QWidget
+import bisect
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QTextEdit,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from index import Article, Span
+from index.models import EntityMention
 
 from .edit_dialog import EditDialog
+from .entity_legend import ENTITY_COLOURS, EntityLegend
+from .entity_menu import add_entity_actions, entity_tooltip
 from .formatting import provenance_words, to_qt_offset, utf16_offsets
+from .search_session import ENTITY_TYPE_FACET
 
 _HIT_BACKGROUND = QColor("#ffe58a")
 _CURRENT_BACKGROUND = QColor("#ff9f43")
+# Where an entity format keeps "TYPE/canonical name", so a format says which entity it marks.
+ENTITY_PROPERTY = QTextFormat.Property.UserProperty + 1
 
 
 def span_formats() -> dict[str, QTextCharFormat]:
-    """Character formats per span kind; entity kinds can be added here when the engine has them."""
+    """Character formats per span kind. Hits set only a background, so merged over a name they keep its underline."""
     hit = QTextCharFormat()
     hit.setBackground(_HIT_BACKGROUND)
     hit.setForeground(QColor("#000000"))
     return {"hit": hit}
+
+
+def entity_format(mention: EntityMention) -> QTextCharFormat:
+    """A name's format: a pastel background and underline in its type's colours, a tooltip, the entity itself."""
+    background, line = ENTITY_COLOURS.get(mention.type, ("#eeeeee", "#666666"))
+    fmt = QTextCharFormat()
+    fmt.setBackground(QColor(background))
+    fmt.setForeground(QColor("#000000"))
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+    fmt.setUnderlineColor(QColor(line))
+    fmt.setToolTip(entity_tooltip(mention.type, mention.canonical))
+    fmt.setProperty(ENTITY_PROPERTY, f"{mention.type}/{mention.canonical}")
+    return fmt
 
 
 def metadata_text(article: Article) -> str:
@@ -44,6 +76,9 @@ class ReaderPane(QWidget):
     close_requested = Signal(object)  # self
     correction_requested = Signal(str, str, object)  # article id, field, value or None
     activated = Signal(object)  # self, when the user works in this pane
+    entity_include_requested = Signal(str, str)  # facet, canonical name: a click on a name
+    entity_exclude_requested = Signal(str, str)
+    entity_action_requested = Signal(str, str, str)  # action, type, canonical name
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +87,12 @@ class ReaderPane(QWidget):
         self.request_id = 0
         self.hit_positions: list[tuple[int, int]] = []
         self.current_hit = -1
+        self.entities: tuple[EntityMention, ...] = ()
+        # (Qt start, Qt end, mention) of the names shown, sorted, for hovering and clicking
+        self.entity_positions: list[tuple[int, int, EntityMention]] = []
+        self._title_length = 0
+        self._offsets: list[int] | None = None
+        self._body_start = 0
         self.edit_dialog: EditDialog | None = None
         self.metadata = QLabel("Open a result to read it here.")
         self.metadata.setObjectName("readerMetadata")
@@ -61,6 +102,12 @@ class ReaderPane(QWidget):
         self.text = QPlainTextEdit()
         self.text.setObjectName("readerText")
         self.text.setReadOnly(True)
+        self.text.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.text.customContextMenuRequested.connect(self._on_context_menu)
+        self.text.viewport().setMouseTracking(True)
+        self.text.viewport().installEventFilter(self)
+        self.legend = EntityLegend()
+        self.legend.shown_changed.connect(self.apply_highlights)
         self.hits_label = QLabel("")
         self.prev_button = self._button("◀ Hit", "Previous hit (Shift+F3)", lambda: self.step_hit(-1))
         self.next_button = self._button("Hit ▶", "Next hit (F3)", lambda: self.step_hit(1))
@@ -78,6 +125,7 @@ class ReaderPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(self.metadata)
+        layout.addWidget(self.legend)
         layout.addWidget(self.text, 1)
         self._update_buttons()
 
@@ -93,8 +141,14 @@ class ReaderPane(QWidget):
         """The id of the article shown, if any."""
         return self.article.id if self.article else None
 
-    def show_article(self, article: Article, spans: dict[str, tuple[Span, ...]]) -> None:
-        """Show ``article`` with ``spans`` (char offsets into its title and body) highlighted."""
+    def show_article(self, article: Article, spans: Mapping[str, tuple[Any, ...]]) -> None:
+        """Show ``article`` with hits and names highlighted.
+
+        Args:
+            article: the article.
+            spans: "title" and "body" hit spans (char offsets into the title and body), and "entities", the
+                EntityMentions of the body.
+        """
         self.article = article
         title = article.title or "(untitled)"
         title_spans: tuple[Span, ...]
@@ -103,25 +157,21 @@ class ReaderPane(QWidget):
         else:
             full, body_start, title_spans = f"{title}\n\n{article.body}", len(title) + 2, spans.get("title", ())
         self.text.setPlainText(full)
-        document = self.text.document()
-        offsets = utf16_offsets(full)
-        cursor = QTextCursor(document)
-        title_format = QTextCharFormat()
-        title_format.setFontWeight(QFont.Weight.Bold)
-        title_format.setFontPointSize(self.text.font().pointSizeF() * 1.35)
-        self._apply(cursor, offsets, 0, len(title), title_format)
-        formats = span_formats()
+        self._offsets = offsets = utf16_offsets(full)
+        self._title_length = len(title)
+        self._body_start = body_start
         self.hit_positions = []
         placed: list[tuple[Span, int]] = [(span, 0) for span in title_spans]
         placed += [(span, body_start) for span in spans.get("body", ())]
         for span, shift in placed:
             start, end = span.start + shift, span.end + shift
-            if not 0 <= start < end <= len(full):
-                continue
-            self._apply(cursor, offsets, start, end, formats.get(span.kind, formats["hit"]))
-            if span.kind == "hit":
+            if 0 <= start < end <= len(full) and span.kind == "hit":
                 self.hit_positions.append((to_qt_offset(offsets, start), to_qt_offset(offsets, end)))
         self.hit_positions.sort()
+        self.entities = tuple(m for m in spans.get("entities", ())
+                              if 0 <= m.start < m.end and m.end + body_start <= len(full))
+        self.legend.set_counts({type_: sum(1 for m in self.entities if m.type == type_) for type_ in ENTITY_COLOURS})
+        self.apply_highlights()
         self.metadata.setText(metadata_text(article))
         self.current_hit = -1
         self.text.setExtraSelections([])
@@ -129,6 +179,82 @@ class ReaderPane(QWidget):
         if self.hit_positions:
             self.step_hit(1)
         self._update_buttons()
+
+    def apply_highlights(self) -> None:
+        """(Re)apply title, names of the types the legend shows, and hits to the text shown; no refetch."""
+        if self.article is None:
+            return
+        scroll = self.text.verticalScrollBar().value()
+        document = self.text.document()
+        offsets = self._offsets
+        cursor = QTextCursor(document)
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.setCharFormat(QTextCharFormat())
+        title_format = QTextCharFormat()
+        title_format.setFontWeight(QFont.Weight.Bold)
+        title_format.setFontPointSize(self.text.font().pointSizeF() * 1.35)
+        self._apply(cursor, offsets, 0, self._title_length, title_format)
+        shown = self.legend.shown
+        self.entity_positions = []
+        for mention in self.entities:
+            if mention.type not in shown:
+                continue
+            start, end = mention.start + self._body_start, mention.end + self._body_start
+            self._apply(cursor, offsets, start, end, entity_format(mention))
+            self.entity_positions.append((to_qt_offset(offsets, start), to_qt_offset(offsets, end), mention))
+        hit = span_formats()["hit"]
+        for start, end in self.hit_positions:  # already Qt offsets
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(hit)
+        self.text.verticalScrollBar().setValue(scroll)
+
+    def entity_at(self, position: int) -> EntityMention | None:
+        """The name shown at Qt document ``position`` (a character index), if any."""
+        i = bisect.bisect_right(self.entity_positions, position, key=lambda item: item[0]) - 1
+        if i >= 0 and self.entity_positions[i][0] <= position < self.entity_positions[i][1]:
+            return self.entity_positions[i][2]
+        return None
+
+    def _entity_under(self, point: QPoint) -> EntityMention | None:
+        cursor = self.text.cursorForPosition(point)
+        rect = self.text.cursorRect(cursor)
+        position = cursor.position() - (1 if point.x() < rect.x() else 0)  # the character under the point
+        return self.entity_at(position)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Tooltips, a pointing hand and clicks for the names in the text."""
+        if watched is self.text.viewport():
+            if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+                mention = self._entity_under(event.pos())
+                if mention is not None:
+                    QToolTip.showText(event.globalPos(), entity_tooltip(mention.type, mention.canonical),
+                                      self.text.viewport())
+                else:
+                    QToolTip.hideText()
+                return True
+            if event.type() == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+                over = self._entity_under(event.position().toPoint()) is not None
+                self.text.viewport().setCursor(Qt.CursorShape.PointingHandCursor if over
+                                               else Qt.CursorShape.IBeamCursor)
+            elif (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
+                  and event.button() == Qt.MouseButton.LeftButton and not self.text.textCursor().hasSelection()):
+                mention = self._entity_under(event.position().toPoint())
+                if mention is not None:
+                    self.entity_include_requested.emit(ENTITY_TYPE_FACET[mention.type], mention.canonical)
+        return super().eventFilter(watched, event)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        menu = self.text.createStandardContextMenu(pos)
+        mention = self._entity_under(pos)
+        if mention is not None:
+            facet, type_, name = ENTITY_TYPE_FACET[mention.type], mention.type, mention.canonical
+            menu.addSeparator()
+            add_entity_actions(menu, type_, name, lambda: self.entity_include_requested.emit(facet, name),
+                               lambda: self.entity_exclude_requested.emit(facet, name),
+                               lambda action: self.entity_action_requested.emit(action, type_, name))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.text.viewport().mapToGlobal(pos))
 
     @staticmethod
     def _apply(cursor: QTextCursor, offsets: list[int] | None, start: int, end: int,

@@ -10,6 +10,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from index import Filters, SearchRequest, SortOrder
+from index.models import ENTITY_FACETS
+
+# How each entity facet reads in the interface, singular (chips, tooltips) and plural (facet titles).
+ENTITY_WORDS: dict[str, tuple[str, str]] = {
+    "person": ("person", "People"), "org": ("organisation", "Organisations"), "place": ("place", "Places"),
+}
+ENTITY_TYPE_FACET: dict[str, str] = {type_: facet for facet, type_ in ENTITY_FACETS.items()}
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ def chips_for(filters: Filters) -> tuple[Chip, ...]:
     chips += [Chip(f"-source:{v}", f"not source: {v}", True) for v in filters.exclude_sources]
     chips += [Chip(f"language:{v}", f"language: {v}") for v in filters.languages]
     chips += [Chip(f"-language:{v}", f"not language: {v}", True) for v in filters.exclude_languages]
+    chips += [Chip(f"{f}:{v}", f"{ENTITY_WORDS[f][0]}: {v}") for f, v in filters.entities]
+    chips += [Chip(f"-{f}:{v}", f"not {ENTITY_WORDS[f][0]}: {v}", True) for f, v in filters.exclude_entities]
     if filters.date_from or filters.date_to:
         start = filters.date_from.isoformat() if filters.date_from else "…"
         end = filters.date_to.isoformat() if filters.date_to else "…"
@@ -55,6 +64,11 @@ def without_chip(filters: Filters, key: str) -> Filters:
     if key == "undated":
         return replace(filters, undated=None)
     name, _, value = key.partition(":")
+    if name.lstrip("-") in ENTITY_FACETS:
+        pairs = "exclude_entities" if name.startswith("-") else "entities"
+        pair = (name.lstrip("-"), value)
+        kept: dict[str, Any] = {pairs: tuple(p for p in getattr(filters, pairs) if p != pair)}
+        return replace(filters, **kept)
     field = {"source": "sources", "-source": "exclude_sources", "language": "languages",
              "-language": "exclude_languages"}.get(name)
     if field is None:
@@ -63,11 +77,25 @@ def without_chip(filters: Filters, key: str) -> Filters:
     return replace(filters, **changes)
 
 
+def without_entity(filters: Filters, facet: str, value: str) -> Filters:
+    """``filters`` with no constraint on the entity ``value`` of ``facet`` (after it was renamed or deleted)."""
+    pair = (facet, value)
+    return replace(filters, entities=tuple(p for p in filters.entities if p != pair),
+                   exclude_entities=tuple(p for p in filters.exclude_entities if p != pair))
+
+
 def with_value(filters: Filters, facet: str, value: str, exclude: bool = False) -> Filters:
     """``filters`` narrowed by one facet value (include, or exclude when ``exclude``)."""
     if facet in ("year", "month"):
         start, end = period_range(value)
         return replace(filters, date_from=start, date_to=end, undated=None)
+    if facet in ENTITY_FACETS:
+        pair = (facet, value)
+        keep, drop = ("exclude_entities", "entities") if exclude else ("entities", "exclude_entities")
+        kept_pairs = tuple(getattr(filters, keep))
+        pair_changes: dict[str, Any] = {keep: kept_pairs if pair in kept_pairs else (*kept_pairs, pair),
+                                        drop: tuple(p for p in getattr(filters, drop) if p != pair)}
+        return replace(filters, **pair_changes)
     plural = {"source": "sources", "language": "languages"}.get(facet)
     if plural is None:
         return filters
@@ -117,6 +145,13 @@ class SearchSession(QObject):
         """Drop results with this facet value."""
         self.filters = with_value(self.filters, facet, value, exclude=True)
         self._changed()
+
+    def forget_entity(self, facet: str, value: str) -> None:
+        """Drop any filter on an entity that no longer exists under that name."""
+        filters = without_entity(self.filters, facet, value)
+        if filters != self.filters:
+            self.filters = filters
+            self.chips_changed.emit(chips_for(self.filters))
 
     def set_dates(self, date_from: dt.date | None, date_to: dt.date | None) -> None:
         """Keep only results dated within ``[date_from, date_to]``."""

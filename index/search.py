@@ -47,8 +47,11 @@ class _DerivedColumns:
 
     def __init__(self, columns: Columns) -> None:
         self.lengths = {"title": columns.title_terms, "body": columns.body_terms}
-        alive = columns.alive if columns.alive.any() else np.ones(len(columns.alive), dtype=bool)
-        self.average_length = {name: max(float(values[alive].mean()), 1.0) for name, values in self.lengths.items()}
+        live = columns.alive.any()
+        self.average_length = {
+            name: max(float(values[columns.alive].mean()), 1.0) if live else 1.0
+            for name, values in self.lengths.items()
+        }
         self.live_count = max(int(columns.alive.sum()), 1)
         dated = columns.day != NO_DATE
         days = np.where(dated, columns.day, 0).astype("datetime64[D]")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Launch the real app under Xvfb on a fresh copy of the seeds, run the scripted demo session
-# (ARCHIVIST_DEMO), and save PNGs under screenshots/. Needs: xvfb xauth xdotool imagemagick
+# (ARCHIVIST_DEMO: query, an entity facet chip, an article with hits and names highlighted, a timeline
+# brush, two panes side by side), and save PNGs under screenshots/. Needs: xvfb xauth xdotool imagemagick
 # libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0.
 # Usage: scripts/screenshots.sh [command to start the app, default: python -m gui]
 set -euo pipefail

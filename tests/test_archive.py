@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,16 @@ def test_entity_corrections_apply_at_once_and_survive_reindexing(seeds_archive: 
     )
     assert added == 1
     assert reopened.search(SearchRequest('org:"Supreme People\'s Procuracy"')).total == 1
+
+
+def test_an_archive_without_readable_articles_searches_empty(tmp_path: Path) -> None:
+    root = tmp_path / "broken"
+    root.mkdir()
+    (root / "empty.txt").write_bytes(b"")
+    archive = Archive(root)
+    assert [s.reason for s in archive.update().skipped] == ["empty file"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = archive.search(SearchRequest("Hanoi"))
+        everything = archive.search(SearchRequest("*"))
+    assert (result.total, everything.total, everything.timeline.buckets) == (0, 0, ())
