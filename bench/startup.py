@@ -1,0 +1,115 @@
+"""Measure the app's start-up and as-you-type latency on an existing index.
+
+Start-up: a fresh interpreter builds the real main window (offscreen) on an already indexed
+archive; reported are the seconds from launching the process to the window's first paint, and
+to the first results shown. As-you-type: every prefix of a few queries, as typed one character at
+a time, is searched through the engine (what the app runs for each keystroke once the throttle
+lets it through), reporting median and p95 over all keystrokes; term caches are cleared before
+each query so every word is read cold the first time, as for a user typing it.
+
+Usage: python bench/startup.py ARCHIVE DATA_DIR [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TYPED = ["Vietnam Azerbaijan", '"Ho Chi Minh" Hanoi', "minist* -Trend", "relations date:[2010 to 2020]"]
+
+# Runs in the child process: the real window, timed from the parent's launch time.
+DRIVER = r"""
+import sys, time
+launched = float(sys.argv[3])
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from gui.app import create_window
+app = QApplication([sys.argv[0]])
+marks = {}
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and "paint" not in marks:
+            marks["paint"] = time.time() - launched
+        return False
+window = create_window(Path(sys.argv[1]), Path(sys.argv[2]))
+painted = FirstPaint()
+app.installEventFilter(painted)  # The window's children paint, not the window itself.
+def results(request_id, result):
+    if "results" not in marks:
+        marks["results"] = time.time() - launched
+        marks["total"] = result.total
+        app.quit()
+window.controller.results_ready.connect(results)
+window.show()
+app.exec()
+print(marks)
+"""
+
+
+def start_up(archive: Path, data: Path) -> dict[str, float]:
+    """One launch of the app: seconds to first paint and to first results."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ARCHIVIST_DATA_DIR": str(data)}
+    launched = time.time()
+    output = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(archive), str(data), repr(launched)],
+        env=env, capture_output=True, text=True, check=True, timeout=600,
+    ).stdout
+    marks: dict[str, float] = eval(output.strip().splitlines()[-1])  # noqa: S307 - our own child's dict
+    return marks
+
+
+def typing(archive: Path, data: Path) -> dict[str, float]:
+    """Search latency per keystroke, cold term caches per query."""
+    from index import Archive, QuerySyntaxError, SearchRequest
+
+    opened = Archive(archive, data)
+    opened.search(SearchRequest("*"))
+    latencies: list[float] = []
+    for query in TYPED:
+        opened._searcher.masks.clear_cache()  # type: ignore[union-attr]  # noqa: SLF001
+        for end in range(1, len(query) + 1):
+            started = time.perf_counter()
+            # An unfinished phrase or range is a syntax error: the app shows the message, as fast.
+            with contextlib.suppress(QuerySyntaxError):
+                opened.search(SearchRequest(query[:end]))
+            latencies.append(time.perf_counter() - started)
+    latencies.sort()
+    return {
+        "keystrokes": len(latencies),
+        "median_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
+        "max_ms": latencies[-1] * 1000,
+    }
+
+
+def main() -> None:
+    """Run both measurements and print them as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("archive", type=Path)
+    parser.add_argument("data", type=Path, help="the data dir holding the archive's index")
+    parser.add_argument("--runs", type=int, default=5)
+    options = parser.parse_args()
+    from index import Archive
+
+    Archive(options.archive, options.data).update()  # Start-up is measured on an up-to-date index.
+    launches = [start_up(options.archive, options.data) for _ in range(options.runs)]
+    report = {
+        "articles": launches[0]["total"],
+        "first_paint_s": statistics.median(run["paint"] for run in launches),
+        "first_paint_max_s": max(run["paint"] for run in launches),
+        "first_results_s": statistics.median(run["results"] for run in launches),
+        "typing": typing(options.archive, options.data),
+    }
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
