@@ -11,8 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from index import NoArchiveError, bundled_seeds, last_archive
-from index.paths import resource_path
+from index import NoArchiveError, bundled_seeds, last_archive, resource_path
 
 from .controller import Controller
 from .main_window import MainWindow

@@ -10,8 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from index import Archive, ArchivistError, IndexSummary, QuerySyntaxError, SearchRequest
-from index.entities import EntityCorrections
+from index import Archive, ArchivistError, EntityCorrections, IndexSummary, QuerySyntaxError, SearchRequest
 
 
 class _JobSignals(QObject):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from index.entities import EntityCorrections
+from index import EntityCorrections
 
 from .entity_menu import type_word
 

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from index import Filters, SearchResult
-from index.models import ENTITY_FACETS
+from index import ENTITY_FACETS, Filters, SearchResult
 
 from .entity_menu import add_entity_actions
 from .facet_model import CountRole, FacetModel, StateRole, ValueRole

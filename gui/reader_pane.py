@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from index import Article, Span
-from index.models import EntityMention
+from index import Article, EntityMention, Span
 
 from .edit_dialog import EditDialog
 from .entity_legend import ENTITY_COLOURS, EntityLegend

@@ -9,8 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from index import Filters, SearchRequest, SortOrder
-from index.models import ENTITY_FACETS
+from index import ENTITY_FACETS, Filters, SearchRequest, SortOrder
 
 # How each entity facet reads in the interface, singular (chips, tooltips) and plural (facet titles).
 ENTITY_WORDS: dict[str, tuple[str, str]] = {

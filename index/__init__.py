@@ -1,6 +1,7 @@
 """Archivist's engine: read news archives, infer metadata, index and search them. No Qt here."""
 
 from .archive import Archive, last_archive, remember_archive
+from .entities import EntityCorrections
 from .errors import (
     ArchiveNotFoundError,
     ArchivistError,
@@ -12,7 +13,10 @@ from .errors import (
     UnreadableFileError,
 )
 from .models import (
+    ENTITY_FACETS,
     Article,
+    EntityInfo,
+    EntityMention,
     Facet,
     FacetValue,
     Filters,
@@ -28,9 +32,13 @@ from .models import (
     Timeline,
     TimelineBucket,
 )
-from .paths import bundled_seeds, data_dir
+from .paths import bundled_seeds, data_dir, resource_path
 
 __all__ = [
+    "ENTITY_FACETS",
+    "EntityCorrections",
+    "EntityInfo",
+    "EntityMention",
     "Archive",
     "ArchiveNotFoundError",
     "ArchivistError",
@@ -59,4 +67,5 @@ __all__ = [
     "data_dir",
     "last_archive",
     "remember_archive",
+    "resource_path",
 ]
