@@ -27,6 +27,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocWriter
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 from whoosh.util import random_name
 from whoosh.writing import LockError, SegmentWriter
@@ -406,11 +407,15 @@ def _clean_unused_files(ix: whoosh_index.Index) -> None:
 
 
 def write_columns(ix: whoosh_index.Index, store: ArticleStore, index_dir: Path) -> None:
-    """Rebuild the facet columns for the index's current generation."""
-    facet_rows = {row[0]: row[1:] for row in store.facet_rows()}
-    with ix.reader() as reader:
-        pairs = [(docnum, stored["id"]) for docnum, stored in reader.iter_docs()]
-        columns = build_columns(ix.latest_generation(), pairs, reader.doc_count_all(), facet_rows)
+    """Rebuild the facet columns for the index's current generation.
+
+    The index is read without memory-mapping: mapped, every page of stored fields read here stays
+    in the process's resident memory (1.4 GB at 100k articles).
+    """
+    unmapped = FileStorage(ix.storage.folder, supports_mmap=False).open_index(ix.indexname)
+    with unmapped.reader() as reader:
+        docnums = {stored["id"]: docnum for docnum, stored in reader.iter_docs()}
+        columns = build_columns(unmapped.latest_generation(), docnums, reader.doc_count_all(), store.facet_rows())
     save_columns(columns, index_dir / COLUMNS_FILE)
 
 
