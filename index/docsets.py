@@ -22,6 +22,7 @@ from .columns import NO_DATE, date_to_day
 
 # Term masks kept between queries: typing and facet clicks ask for the same terms again and again.
 CACHED_TERMS = 512
+CACHED_PHRASES = 32
 
 
 class MaskEvaluator:
@@ -40,6 +41,7 @@ class MaskEvaluator:
         self.day = day
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._phrases: OrderedDict[tuple[str, tuple[str, ...], int], np.ndarray] = OrderedDict()
 
     def mask(self, q: wq.Query) -> np.ndarray:
         """The documents matching ``q``, deleted ones excluded."""
@@ -76,8 +78,9 @@ class MaskEvaluator:
         return mask
 
     def clear_cache(self) -> None:
-        """Forget cached term masks (for measuring cold queries)."""
+        """Forget cached postings and phrase matches (for measuring cold queries)."""
         self._cache.clear()
+        self._phrases.clear()
 
     def _date_mask(self, q: wq.DateRange) -> np.ndarray:
         dated = self.day != NO_DATE
@@ -114,12 +117,27 @@ class MaskEvaluator:
         return self._whoosh_mask(q)
 
     def _whoosh_mask(self, q: wq.Query) -> np.ndarray:
-        mask = np.zeros(len(self.alive), dtype=bool)
-        if isinstance(q, wq.Phrase):
+        if not isinstance(q, wq.Phrase):
+            return self._docs_mask(q)
+        # Whoosh checks positions document by document (about a second for a phrase in half of
+        # 100k articles); keep the answer, as typing after a phrase asks for it again and again.
+        key = (q.fieldname, tuple(q.words), q.slop)
+        cached = self._phrases.get(key)
+        if cached is None:
             # Only documents holding every word can hold the phrase: skip the rest cheaply.
             words = [wq.Term(q.fieldname, w) for w in q.words]
-            if not _combine(np.logical_and, (self._eval(w) for w in words), len(self.alive), True).any():
-                return mask
+            if _combine(np.logical_and, (self._eval(w) for w in words), len(self.alive), True).any():
+                cached = self._docs_mask(q)
+            else:
+                cached = np.zeros(len(self.alive), dtype=bool)
+            self._phrases[key] = cached
+            if len(self._phrases) > CACHED_PHRASES:
+                self._phrases.popitem(last=False)
+        self._phrases.move_to_end(key)
+        return cached.copy()
+
+    def _docs_mask(self, q: wq.Query) -> np.ndarray:
+        mask = np.zeros(len(self.alive), dtype=bool)
         mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask
 

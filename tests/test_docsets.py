@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from whoosh import scoring
@@ -49,3 +51,11 @@ def test_ranking_matches_whoosh_bm25(seeds_archive: Archive, query: str) -> None
         theirs = [searcher.columns.ids[hit.docnum] for hit in whoosh_searcher.search(q, limit=None)]
     assert ours[0] == theirs[0]
     assert set(ours) == set(theirs)
+
+
+def test_cached_phrase_answers_follow_index_changes(seeds_archive: Archive, seeds_copy: Path) -> None:
+    phrase = SearchRequest('"Ho Chi Minh"')
+    assert seeds_archive.search(phrase).total == seeds_archive.search(phrase).total == 5
+    (seeds_copy / "extra.txt").write_text("A bust of Ho Chi Minh was unveiled in Baku today.")
+    seeds_archive.update()
+    assert seeds_archive.search(phrase).total == 6
