@@ -159,7 +159,9 @@ class MaskEvaluator:
             elif isinstance(node, wq.NumericRange):
                 return
             elif isinstance(node, wq.MultiTerm):
-                found.extend((node.field(), b, boost) for b in node._btexts(self.reader))  # noqa: SLF001
+                field = node.field()
+                expanded = node._btexts(self.reader)  # noqa: SLF001
+                found.extend((field, _as_bytes(self.reader, field, b), boost) for b in expanded)
             elif not node.is_leaf():
                 for child in node.children():
                     walk(child, boost)

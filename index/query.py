@@ -172,22 +172,3 @@ def _expand(q: query.Query, languages: tuple[str, ...]) -> query.Query:
     if q.is_leaf():
         return q
     return q.apply(lambda child: _expand(child, languages))
-
-
-def positive_text_terms(q: query.Query, reader: object) -> set[str]:
-    """The text-field terms a hit for ``q`` may contain, wildcards expanded, negations left out."""
-    found: set[str] = set()
-
-    def walk(node: query.Query) -> None:
-        if isinstance(node, query.Not):
-            return
-        if node.is_leaf():
-            for fieldname, term in node.existing_terms(reader, expand=True):
-                if fieldname in TEXT_FIELDS:
-                    found.add(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-            return
-        for child in node.children():
-            walk(child)
-
-    walk(q)
-    return found

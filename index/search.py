@@ -32,7 +32,8 @@ from .models import (
     Timeline,
     TimelineBucket,
 )
-from .query import parse_query, positive_text_terms
+from .query import parse_query
+from .schema import TEXT_FIELDS
 from .store import ArticleStore
 
 SNIPPET_CHARS = 240
@@ -255,6 +256,10 @@ class ArchiveSearcher:
         order = np.argsort(key, kind="stable")[first:last]
         return docnums[order].tolist(), [0.0] * len(order)
 
+    def _highlighted_terms(self, q: wq.Query) -> set[str]:
+        """The text-field terms a hit for ``q`` may contain: the ones it is scored on."""
+        return {btext.decode("utf-8") for field, btext, _ in self.masks.positive_terms(q) if field in TEXT_FIELDS}
+
     def _scores(self, q: wq.Query) -> np.ndarray:
         """BM25 scores of every document for the query's positive terms, computed with NumPy.
 
@@ -277,7 +282,7 @@ class ArchiveSearcher:
     def _hits(self, q: wq.Query, docnums: list[int], scores: list[float]) -> tuple[Hit, ...]:
         ids = [self.columns.ids[d] for d in docnums]
         articles = self.store.get_many(ids)
-        wanted = positive_text_terms(q, self.searcher.reader()) if not isinstance(q, wq.Every) else set()
+        wanted = self._highlighted_terms(q)
         hits = []
         for article_id, score in zip(ids, scores, strict=True):
             article = articles.get(article_id)
@@ -316,7 +321,7 @@ class ArchiveSearcher:
         q = parse_query(query_text, self.ix.schema, self.languages())
         if isinstance(q, wq.Every):
             return {"title": (), "body": ()}
-        wanted = positive_text_terms(q, self.searcher.reader())
+        wanted = self._highlighted_terms(q)
         return {
             name: tuple(Span(s, e) for s, e in term_spans(text, article.language, wanted))
             for name, text in (("title", article.title), ("body", article.body))
