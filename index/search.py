@@ -15,7 +15,7 @@ from .analysis import TOKEN, has_stemmer, term_spans, terms
 from .columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
 from .docsets import MaskEvaluator
 from .entities import EntityCorrections, aliases
-from .indexer import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR
+from .indexer import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, write_columns
 from .models import (
     ENTITY_FACETS,
     Article,
@@ -97,8 +97,7 @@ class ArchiveSearcher:
     def _load_columns(self) -> Columns:
         columns = load_columns(self.index_dir / COLUMNS_FILE)
         if columns is None or columns.generation != self.ix.latest_generation():
-            from .indexer import write_columns  # Rare: columns lost or stale after a crash.
-
+            # Rare: the columns were lost, or a crash left them behind the index.
             write_columns(self.ix, self.store, self.index_dir)
             columns = load_columns(self.index_dir / COLUMNS_FILE)
             assert columns is not None

@@ -303,3 +303,9 @@ def test_an_archive_without_readable_articles_searches_empty(tmp_path: Path) -> 
         result = archive.search(SearchRequest("Hanoi"))
         everything = archive.search(SearchRequest("*"))
     assert (result.total, everything.total, everything.timeline.buckets) == (0, 0, ())
+
+
+def test_lost_facet_columns_are_rebuilt(seeds_archive: Archive) -> None:
+    seeds_archive.close()
+    (seeds_archive.index_dir / indexer_module.COLUMNS_FILE).unlink()
+    assert facet_values(seeds_archive, "*", "language") == {"en": 4, "fr": 1}
