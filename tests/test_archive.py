@@ -309,3 +309,28 @@ def test_lost_facet_columns_are_rebuilt(seeds_archive: Archive) -> None:
     seeds_archive.close()
     (seeds_archive.index_dir / indexer_module.COLUMNS_FILE).unlink()
     assert facet_values(seeds_archive, "*", "language") == {"en": 4, "fr": 1}
+
+
+def test_updates_and_deletions_across_worker_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(indexer_module, "FILES_PER_TASK", 20)  # Several segments from few files.
+    root = tmp_path / "many"
+    root.mkdir()
+    count = indexer_module.INLINE_LIMIT + 16
+    for i in range(count):
+        (root / f"{i:03d}.txt").write_text(f"date 2020-02-{i % 28 + 1:02d}\n\nReport {i} on the Caspian ferry.")
+    archive = Archive(root)
+    assert archive.update(workers=2).added == count
+    for i in (3, 41, 77):
+        (root / f"{i:03d}.txt").write_text(f"date 2021-03-0{i % 9 + 1}\n\nReport {i} on a pipeline to Georgia.")
+    for i in (10, 55):
+        (root / f"{i:03d}.txt").unlink()
+    (root / "new.txt").write_text("A new report on the Caspian ferry.")
+    summary = archive.update(workers=2)
+    assert (summary.added, summary.updated, summary.deleted) == (1, 3, 2)
+    assert archive.search(SearchRequest("Caspian")).total == count - 5 + 1
+    assert archive.search(SearchRequest("Georgia")).total == 3
+    assert archive.search(SearchRequest("*")).total == count - 2 + 1
+    assert {v.value: v.count for v in archive.search(SearchRequest("*")).facets["year"].values} == {
+        "2020": count - 5,
+        "2021": 3,
+    }
