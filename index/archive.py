@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from .corrections import Corrections, load_entity_corrections, save_entity_corrections
-from .entities import EntityCorrections, canonical_name
+from .entities import TYPES, EntityCorrections, canonical_name
 from .errors import ArchivistError, ArticleNotFoundError, IndexNotBuiltError, NoArchiveError
 from .indexer import (
     STORE_FILE,
@@ -170,7 +170,7 @@ class Archive:
         Raises:
             ArchivistError: no article names such an entity.
         """
-        types = (type_,) if type_ else ("PERSON", "ORG", "PLACE")
+        types = (type_,) if type_ else TYPES
         with self._lock:
             searcher = self._open_searcher()
             for kind in types:
@@ -188,8 +188,9 @@ class Archive:
         previous, self.entity_corrections = self.entity_corrections, corrections
         save_entity_corrections(self.entity_corrections_path, corrections)
         with self._lock:
-            ids = self._open_searcher().articles_touched(previous, corrections)
-            articles = [self.corrections.apply(a) for a in self._open_searcher().store.get_many(sorted(ids)).values()]
+            searcher = self._open_searcher()
+            # Stored articles already carry the user's metadata corrections.
+            articles = list(searcher.store.get_many(sorted(searcher.articles_touched(previous, corrections))).values())
         if articles:
             self._reindex(articles)
         return len(articles)

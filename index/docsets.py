@@ -23,6 +23,7 @@ from .columns import NO_DATE, date_to_day
 # Term masks kept between queries: typing and facet clicks ask for the same terms again and again.
 CACHED_TERMS = 512
 CACHED_PHRASES = 32
+ScoredTerm = tuple[str, bytes, float]  # field, term, boost
 
 
 class MaskEvaluator:
@@ -42,6 +43,7 @@ class MaskEvaluator:
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
         self._phrases: OrderedDict[tuple[str, tuple[str, ...], int], np.ndarray] = OrderedDict()
+        self._expansions: dict[wq.MultiTerm, tuple[bytes, ...]] = {}
 
     def mask(self, q: wq.Query) -> np.ndarray:
         """The documents matching ``q``, deleted ones excluded."""
@@ -81,6 +83,7 @@ class MaskEvaluator:
         """Forget cached postings and phrase matches (for measuring cold queries)."""
         self._cache.clear()
         self._phrases.clear()
+        self._expansions.clear()
 
     def _date_mask(self, q: wq.DateRange) -> np.ndarray:
         dated = self.day != NO_DATE
@@ -112,7 +115,7 @@ class MaskEvaluator:
         if isinstance(q, wq.NumericRange):
             return self._eval(q._compile_query(self.reader))  # noqa: SLF001 - the range's own term expansion
         if isinstance(q, wq.MultiTerm):
-            masks = (self.term_mask(q.field(), btext) for btext in q._btexts(self.reader))  # noqa: SLF001
+            masks = (self.term_mask(q.field(), btext) for btext in self._expanded(q))
             return _combine(np.logical_or, masks, len(self.alive), False)
         return self._whoosh_mask(q)
 
@@ -141,9 +144,24 @@ class MaskEvaluator:
         mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask
 
-    def positive_terms(self, q: wq.Query) -> list[tuple[str, bytes, float]]:
+    def _expanded(self, q: wq.MultiTerm) -> tuple[bytes, ...]:
+        """The index terms a prefix, wildcard, fuzzy or range query stands for.
+
+        Expanding scans the term list of every segment; the match set and the scoring both need
+        the expansion, so it is kept for this generation of the index.
+        """
+        expanded = self._expansions.get(q)
+        if expanded is None:
+            field = q.field()
+            btexts = q._btexts(self.reader)  # noqa: SLF001
+            if len(self._expansions) >= CACHED_PHRASES:
+                del self._expansions[next(iter(self._expansions))]  # The oldest.
+            expanded = self._expansions[q] = tuple(_as_bytes(self.reader, field, b) for b in btexts)
+        return expanded
+
+    def positive_terms(self, q: wq.Query) -> list[ScoredTerm]:
         """The (field, term, boost) a matching document is scored on: all but negated ones."""
-        found: list[tuple[str, bytes, float]] = []
+        found: list[ScoredTerm] = []
 
         def walk(node: wq.Query, boost: float) -> None:
             boost *= node.boost
@@ -159,9 +177,7 @@ class MaskEvaluator:
             elif isinstance(node, wq.NumericRange):
                 return
             elif isinstance(node, wq.MultiTerm):
-                field = node.field()
-                expanded = node._btexts(self.reader)  # noqa: SLF001
-                found.extend((field, _as_bytes(self.reader, field, b), boost) for b in expanded)
+                found.extend((node.field(), btext, boost) for btext in self._expanded(node))
             elif not node.is_leaf():
                 for child in node.children():
                     walk(child, boost)

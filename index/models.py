@@ -68,6 +68,7 @@ class Article:
 
 
 ENTITY_FACETS = {"person": "PERSON", "org": "ORG", "place": "PLACE"}
+ENTITY_FACET_OF_TYPE = {type_: facet for facet, type_ in ENTITY_FACETS.items()}
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from whoosh.filedb.filestore import FileStorage
 
 from .analysis import TOKEN, has_stemmer, term_spans, terms
 from .columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
-from .docsets import MaskEvaluator
+from .docsets import MaskEvaluator, ScoredTerm
 from .entities import EntityCorrections, aliases
 from .indexer import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, write_columns
 from .models import (
+    ENTITY_FACET_OF_TYPE,
     ENTITY_FACETS,
     Article,
     EntityInfo,
@@ -75,9 +76,7 @@ class ArchiveSearcher:
         self.ix = FileStorage(str(index_dir / WHOOSH_DIR), supports_mmap=False).open_index()
         self.store = ArticleStore(index_dir / STORE_FILE)
         self.searcher = self.ix.searcher()
-        self.columns = self._load_columns()
-        self.derived = _DerivedColumns(self.columns)
-        self.masks = MaskEvaluator(self.searcher, self.columns.alive, self.columns.day)
+        self._load_generation()
 
     def close(self) -> None:
         """Release the searcher and the store."""
@@ -90,6 +89,10 @@ class ArchiveSearcher:
         if self.ix.latest_generation() == self.columns.generation:
             return
         self.searcher = self.searcher.refresh()
+        self._load_generation()
+
+    def _load_generation(self) -> None:
+        """Columns, derived arrays and caches for the searcher's generation of the index."""
         self.columns = self._load_columns()
         self.derived = _DerivedColumns(self.columns)
         self.masks = MaskEvaluator(self.searcher, self.columns.alive, self.columns.day)
@@ -120,7 +123,7 @@ class ArchiveSearcher:
             QuerySyntaxError: the query is malformed.
         """
         q = parse_query(request.query, self.ix.schema, self.languages())
-        matched = self._matching(q)
+        matched = self.masks.mask(q)
         masks = self._filter_masks(request.filters)
         selected = matched.copy()
         for mask in masks.values():
@@ -128,12 +131,10 @@ class ArchiveSearcher:
         facets = self._facets(matched, masks, request.facet_limit)
         timeline = self._timeline(selected)
         total = int(selected.sum())
-        docnums, scores = self._ranked(q, selected, masks, request)
-        hits = self._hits(q, docnums, scores)
+        positive = self.masks.positive_terms(q)
+        docnums, scores = self._ranked(q, positive, selected, request)
+        hits = self._hits(positive, docnums, scores)
         return SearchResult(total, hits, facets, timeline, request.query)
-
-    def _matching(self, q: wq.Query) -> np.ndarray:
-        return self.masks.mask(q)
 
     def _filter_masks(self, filters: Filters) -> dict[str, np.ndarray]:
         columns = self.columns
@@ -232,7 +233,7 @@ class ArchiveSearcher:
         return Timeline("year", buckets, undated)
 
     def _ranked(
-        self, q: wq.Query, selected: np.ndarray, masks: dict[str, np.ndarray], request: SearchRequest
+        self, q: wq.Query, positive: list[ScoredTerm], selected: np.ndarray, request: SearchRequest
     ) -> tuple[list[int], list[float]]:
         first = (request.page - 1) * request.page_size
         last = first + request.page_size
@@ -243,7 +244,7 @@ class ArchiveSearcher:
         if docnums.size == 0:
             return [], []
         if sort is SortOrder.RELEVANCE:
-            scores = self._scores(q)[docnums]
+            scores = self._scores(positive)[docnums]
             count = min(last, docnums.size)
             top = np.argpartition(-scores, count - 1)[:count]
             # Best first; equal scores newest first.
@@ -255,11 +256,7 @@ class ArchiveSearcher:
         order = np.argsort(key, kind="stable")[first:last]
         return docnums[order].tolist(), [0.0] * len(order)
 
-    def _highlighted_terms(self, q: wq.Query) -> set[str]:
-        """The text-field terms a hit for ``q`` may contain: the ones it is scored on."""
-        return {btext.decode("utf-8") for field, btext, _ in self.masks.positive_terms(q) if field in TEXT_FIELDS}
-
-    def _scores(self, q: wq.Query) -> np.ndarray:
+    def _scores(self, positive: list[ScoredTerm]) -> np.ndarray:
         """BM25 scores of every document for the query's positive terms, computed with NumPy.
 
         Whoosh scores hit by hit through nested matchers, about 80 µs a document; this reads each
@@ -267,7 +264,7 @@ class ArchiveSearcher:
         """
         derived = self.derived
         scores = np.zeros(len(self.columns.alive), dtype=np.float32)
-        for fieldname, btext, boost in dict.fromkeys(self.masks.positive_terms(q)):
+        for fieldname, btext, boost in dict.fromkeys(positive):
             lengths = derived.lengths.get(fieldname)
             postings = self.masks.postings(fieldname, btext)
             if lengths is None or postings.ids.size == 0:
@@ -278,10 +275,10 @@ class ArchiveSearcher:
             scores[postings.ids] += boost * idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)
         return scores
 
-    def _hits(self, q: wq.Query, docnums: list[int], scores: list[float]) -> tuple[Hit, ...]:
+    def _hits(self, positive: list[ScoredTerm], docnums: list[int], scores: list[float]) -> tuple[Hit, ...]:
         ids = [self.columns.ids[d] for d in docnums]
         articles = self.store.get_many(ids)
-        wanted = self._highlighted_terms(q)
+        wanted = _highlighted(positive)
         hits = []
         for article_id, score in zip(ids, scores, strict=True):
             article = articles.get(article_id)
@@ -320,7 +317,7 @@ class ArchiveSearcher:
         q = parse_query(query_text, self.ix.schema, self.languages())
         if isinstance(q, wq.Every):
             return {"title": (), "body": ()}
-        wanted = self._highlighted_terms(q)
+        wanted = _highlighted(self.masks.positive_terms(q))
         return {
             name: tuple(Span(s, e) for s, e in term_spans(text, article.language, wanted))
             for name, text in (("title", article.title), ("body", article.body))
@@ -328,7 +325,7 @@ class ArchiveSearcher:
 
     def entity_info(self, name: str, type_: str) -> EntityInfo | None:
         """An entity's aliases, how many articles name it, and the first and last of their dates."""
-        facet = next(f for f, t in ENTITY_FACETS.items() if t == type_)
+        facet = ENTITY_FACET_OF_TYPE[type_]
         columns = self.columns
         if name not in columns.entity_names[facet]:
             return None
@@ -360,9 +357,8 @@ class ArchiveSearcher:
             surfaces.add(surface)
             names.add(named)
         touched = np.zeros(len(self.columns.alive), dtype=bool)
-        facet_of = {type_: facet for facet, type_ in ENTITY_FACETS.items()}
         for type_, canonical in names:
-            touched |= self._entity_mask(facet_of[type_], (canonical,), ())
+            touched |= self._entity_mask(ENTITY_FACET_OF_TYPE[type_], (canonical,), ())
             surfaces |= {canonical, *aliases(canonical, type_)}
         for surface in surfaces:
             phrase = '"' + " ".join(TOKEN.findall(surface)) + '"'
@@ -380,7 +376,12 @@ class ArchiveSearcher:
         q = wq.Or([wq.Term("body", term) for _, term in weighted[:MORE_LIKE_TERMS]])
         results = self.searcher.search(q, limit=limit + 1)
         page = [(hit.docnum, float(hit.score)) for hit in results if self.columns.ids[hit.docnum] != article.id][:limit]
-        return self._hits(q, [d for d, _ in page], [s for _, s in page])
+        return self._hits(self.masks.positive_terms(q), [d for d, _ in page], [s for _, s in page])
+
+
+def _highlighted(positive: list[ScoredTerm]) -> set[str]:
+    """The text-field terms a hit may contain: the ones it is scored on."""
+    return {btext.decode("utf-8") for field, btext, _ in positive if field in TEXT_FIELDS}
 
 
 def make_snippet(body: str, language: str, wanted: set[str], width: int = SNIPPET_CHARS) -> Snippet:
