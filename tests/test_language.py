@@ -30,6 +30,12 @@ def test_tells_the_languages_apart(language: str) -> None:
     assert detect(SAMPLES[language]) == language
 
 
+def test_a_lead_without_words_does_not_hide_the_language() -> None:
+    table = "2025 | 12.4 | 13.9 | 41.0 | 7.7 | 2024 | 11.2 | 15.0 | 38.4 | 6.9\n" * 9
+    assert len(table) > 500
+    assert detect(table + SAMPLES["fr"]) == "fr"
+
+
 def test_too_little_text_is_undetermined() -> None:
     assert detect("Baku 2025") == "und"
     assert detect("+ ↺ − 16 px") == "und"
