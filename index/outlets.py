@@ -15,6 +15,8 @@ _RELAYED = re.compile(
     r"\b(?:citing|via|quoting|according to)[ \t]+(?:the[ \t]+)?"
     r"((?:[A-Z][\w.&'’/-]*)(?:[ \t]+(?:of|the|and|de|du|des|la|[A-Z][\w.&'’/-]*))*)"
 )
+SIGNATURE_LEAD_CHARS = 1000
+SIGNATURE_END_CHARS = 400
 _TRAILING_JOINERS = re.compile(r"(?:[ \t]+(?:of|the|and|de|du|des|la))+$")
 
 
@@ -52,13 +54,29 @@ def default_outlets() -> tuple[Outlet, ...]:
 
 
 def outlet_from_text(text: str, outlets: tuple[Outlet, ...] | None = None) -> str | None:
-    """The outlet whose signature the text carries, or None."""
+    """The outlet whose signature the text carries in its lead or its last lines, or None."""
+    text = _lead_and_end(text)
     for outlet in outlets if outlets is not None else default_outlets():
         # Separate searches: each keeps re's fast scan for its literal prefix, which one big
         # alternation of all signatures loses (measured 2.5x slower).
         if any(pattern.search(text) for pattern in outlet.patterns):
             return outlet.name
     return None
+
+
+def _lead_and_end(text: str) -> str:
+    """The first and last whole lines of a long text, where bylines and sign-offs stand.
+
+    An outlet named in the middle of an article is one it quotes, not its publisher; and
+    searching less text keeps the signatures cheap.
+    """
+    if len(text) <= SIGNATURE_LEAD_CHARS + SIGNATURE_END_CHARS:
+        return text
+    lead_end = text.find("\n", SIGNATURE_LEAD_CHARS)
+    end_start = text.rfind("\n", 0, len(text) - SIGNATURE_END_CHARS)
+    if lead_end == -1 or end_start <= lead_end:
+        return text
+    return text[:lead_end] + text[end_start:]
 
 
 def relayed_source(text: str, lead_chars: int = 1500) -> str | None:

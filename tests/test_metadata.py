@@ -10,7 +10,7 @@ import pytest
 
 from index.metadata import infer
 from index.models import Article, Provenance, RawDocument
-from index.outlets import default_outlets
+from index.outlets import SIGNATURE_END_CHARS, default_outlets, outlet_from_text
 from index.readers import read_file
 
 from .conftest import SEEDS
@@ -103,3 +103,21 @@ def test_user_outlet_signatures_extend_the_bundled_ones(private_dirs: Path, monk
         assert seed("002").source == "Trend"
     finally:
         default_outlets.cache_clear()
+
+
+FILLER_LINE = "The two countries discussed trade, energy and education at length during the talks.\n"
+
+
+def test_outlets_are_read_from_the_lead_and_the_last_lines_only() -> None:
+    quoted_midway = FILLER_LINE * 15 + "Prices rose, (Reuters) - the agency said.\n" + FILLER_LINE * 15
+    assert outlet_from_text(quoted_midway) is None
+    assert outlet_from_text("(Reuters) - Ministers met.\n" + quoted_midway) == "Reuters"
+    assert outlet_from_text(quoted_midway + "Xinhua\n") == "Xinhua"
+
+
+def test_the_last_lines_are_whole_lines() -> None:
+    # The end window starts inside the line "... quoted by AFP": cut there, "AFP" would stand alone.
+    ending = "AFP\n" + "x" * (SIGNATURE_END_CHARS - 4)
+    text = FILLER_LINE * 15 + "Officials spoke to the press, quoted by " + ending
+    assert text[-SIGNATURE_END_CHARS:].startswith("AFP\n")
+    assert outlet_from_text(text) is None
