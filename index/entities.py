@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import accumulate, starmap
+from itertools import accumulate, repeat
 from typing import Any, NamedTuple
 
 from .cleaning import is_debris
@@ -149,7 +149,9 @@ def _tokens(text: str) -> list[_Token]:
     if not surfaces:
         return []
     folds, kinds, capitals = zip(*map(_describe, surfaces), strict=True)
-    return list(starmap(_Token, zip(offsets[1:-1:2], offsets[2::2], surfaces, folds, kinds, capitals, strict=True)))
+    fields = zip(offsets[1:-1:2], offsets[2::2], surfaces, folds, kinds, capitals, strict=True)
+    # tuple.__new__ builds each token in C; _Token(...) runs a Python __new__ per token.
+    return list(map(tuple.__new__, repeat(_Token), fields))
 
 
 def _is_acronym(name: str) -> bool:
