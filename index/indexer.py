@@ -10,26 +10,24 @@ no longer the bottleneck.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import queue
 import shutil
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocWriter
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
-from whoosh.util import random_name
 from whoosh.writing import LockError, SegmentWriter
 
 from . import entities
@@ -42,6 +40,7 @@ from .metadata import infer
 from .models import Article, EntityMention, IndexSummary, SkippedFile
 from .readers import FoundFile, read_file, scan
 from .schema import SCHEMA_VERSION, PreAnalyzed, build_schema, postings, term_count
+from .segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool
 from .store import ArticleStore, StoredArticle
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -57,7 +56,6 @@ FILES_PER_TASK = 2000
 # A run touching fewer files than this lets Whoosh merge small segments; bigger runs add their
 # segments as they are, since a merge rewrites postings one at a time in Python.
 MERGE_BELOW_FILES = 1000
-TEMP_SUFFIX = ".tmp"  # Whoosh's writers' temporary folders inside the index folder.
 
 
 @dataclass(frozen=True)
@@ -176,23 +174,42 @@ def write_task(
     """
     ix = whoosh_index.open_dir(whoosh_dir)
     # The index lock belongs to the main process, which commits this segment.
-    writer = SegmentWriter(ix, _lk=False, codec=_ParallelCodec())
+    writer = SegmentWriter(ix, _lk=False, codec=SegmentCodec())
     writer.pool = TermGroupedPool()
     files: list[ReadFile] = []
-    for found, known_sha1 in jobs:
-        if cancelled():
-            writer.cancel()
-            return TaskResult(files, None, True)
-        read, documents = analyse_file(root, found, known_sha1, corrections)
-        for fields in documents:
-            writer.add_document(**fields)
-        files.append(read)
-        report(found.relpath)
-    segment = writer._finalize_segment() if writer._added else None  # noqa: SLF001
-    if segment is None:
-        writer._close_segment()  # noqa: SLF001
-    writer._finish()  # noqa: SLF001
+    with _cycle_collection_paused():
+        for found, known_sha1 in jobs:
+            if cancelled():
+                writer.cancel()
+                return TaskResult(files, None, True)
+            read, documents = analyse_file(root, found, known_sha1, corrections)
+            for fields in documents:
+                writer.add_document(**fields)
+            files.append(read)
+            report(found.relpath)
+        segment = writer._finalize_segment() if writer._added else None  # noqa: SLF001
+        if segment is None:
+            writer._close_segment()  # noqa: SLF001
+        writer._finish()  # noqa: SLF001
     return TaskResult(files, segment, False)
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a task runs.
+
+    A task keeps every posting of its segment in memory until the end, and the collector
+    traverses all of them again and again as tokens and postings are allocated: a fifth of a
+    task's time. Analysis makes no reference cycles (measured: nothing left to collect after a
+    task), so nothing is lost by collecting once when the task ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # Set in each worker process by _start_worker: where to report files read, and the stop flag.
@@ -343,8 +360,7 @@ class Indexer:
         """Run the jobs as tasks, in worker processes unless there are few, yielding each result."""
         whoosh_dir = str(self.index_dir / WHOOSH_DIR)
         workers = workers or os.cpu_count() or 1
-        size = min(FILES_PER_TASK, -(-len(jobs) // workers))
-        tasks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        tasks = split_into_tasks(jobs, workers)
         if len(jobs) < INLINE_LIMIT or workers == 1:
             for task in tasks:
                 yield write_task(whoosh_dir, self.root, task, self.corrections, on_file, should_cancel)
@@ -398,6 +414,16 @@ class Indexer:
             drain()
 
 
+def split_into_tasks(jobs: list[Job], workers: int) -> list[list[Job]]:
+    """Whole rounds of tasks of nearly equal size, at most FILES_PER_TASK files each.
+
+    Equal rounds keep every worker busy to the end, rather than one finishing a last task alone.
+    """
+    rounds = max(1, -(-len(jobs) // (FILES_PER_TASK * workers)))
+    count = min(len(jobs), rounds * workers)
+    return [jobs[i * len(jobs) // count : (i + 1) * len(jobs) // count] for i in range(count)]
+
+
 def _clean_unused_files(ix: whoosh_index.Index) -> None:
     """Delete segment files of cancelled tasks and of older generations, once no worker writes."""
     ix = ix.refresh()
@@ -419,66 +445,12 @@ def write_columns(ix: whoosh_index.Index, store: ArticleStore, index_dir: Path) 
     save_columns(columns, index_dir / COLUMNS_FILE)
 
 
-class _ParallelCodec(W3Codec):  # type: ignore[misc]
-    """Whoosh's codec, fit for several writers at once and minus per-block field-length bounds.
-
-    Whoosh puts every writer's temporary column files in one folder, which the first writer to
-    finish deletes; here each writer gets its own.
-
-    Writing length bounds looks up every posting's document length in a column, a fifth of
-    commit time. Only Whoosh's block-quality skipping reads them, and a bound of 0 makes it
-    conservative, never wrong; relevance here is scored from the length columns (search.py).
-    """
-
-    length_stats = False
-
-    def per_document_writer(self, storage: Any, segment: Any) -> W3PerDocWriter:
-        return W3PerDocWriter(self, _PrivateTempStorage(storage), segment)
-
-
-class _PrivateTempStorage:
-    """A storage whose temporary storages have names of their own (see _ParallelCodec)."""
-
-    def __init__(self, storage: Any) -> None:
-        self._storage = storage
-
-    def temp_storage(self, name: str | None = None) -> Any:
-        return self._storage.temp_storage(f"{random_name()}{TEMP_SUFFIX}")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._storage, name)
-
-
-class TermGroupedPool:
-    """Stands in for Whoosh's PostingPool: groups postings by term as they arrive.
-
-    Whoosh's pool does size bookkeeping in Python for every posting and sorts all of them at
-    commit, about half of the writer's time. A task's postings fit in memory (FILES_PER_TASK
-    bounds them), so only the terms need sorting.
-    """
-
-    def __init__(self) -> None:
-        self.terms: defaultdict[tuple[str, bytes], list[tuple[str, bytes, int, float, bytes]]] = defaultdict(list)
-
-    def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
-        self.terms[item[0], item[1]].append(item)
-
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        for key in sorted(self.terms):
-            postings = self.terms[key]
-            postings.sort(key=itemgetter(2))  # Already in order but for merged segments; cheap then.
-            yield from postings
-
-    def cleanup(self) -> None:
-        self.terms.clear()
-
-
 class _Commit:
     """Deletions, stored articles and new segments, committed to the index and the store together."""
 
     def __init__(self, ix: whoosh_index.Index, store: ArticleStore) -> None:
         try:
-            self.writer = ix.writer(codec=_ParallelCodec())
+            self.writer = ix.writer(codec=SegmentCodec())
         except LockError as error:
             raise IndexLockedError(
                 "the index is being updated by another Archivist; try again when it finishes"

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
+from functools import lru_cache
+from itertools import pairwise
+from pickle import dumps
 from typing import Any
 
-from whoosh import analysis, fields, formats
+from whoosh import analysis, fields
+from whoosh.system import pack_uint
 
 from .analysis import fold, terms
+from .segments import bulk_item
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
-_POSITIONS = formats.Positions()
 
 
 class PreAnalyzed(list):  # type: ignore[type-arg]
@@ -25,7 +28,7 @@ class PreAnalyzedText(fields.TEXT):  # type: ignore[misc]
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[Posting]:
         if isinstance(value, PreAnalyzed):
-            return iter(value)
+            return iter((bulk_item(value, term_count(value)),))
         return super().index(value, **kwargs)  # type: ignore[no-any-return]
 
 
@@ -39,13 +42,31 @@ def postings(text: str, language: str) -> PreAnalyzed:
     Returns:
         One posting per distinct term, with its positions encoded as Whoosh stores them.
     """
-    positions: defaultdict[str, list[int]] = defaultdict(list)
+    positions: dict[str, list[int]] = {}
     for position, term in enumerate(terms(text, language)):
-        positions[term].append(position)
+        found = positions.get(term)
+        if found is None:
+            positions[term] = [position]
+        else:
+            found.append(position)
     return PreAnalyzed(
-        (term.encode("utf-8"), len(poslist), float(len(poslist)), _POSITIONS.encode(poslist))
+        (term.encode("utf-8"), 1, 1.0, _single_position(poslist[0]))
+        if len(poslist) == 1
+        else (term.encode("utf-8"), len(poslist), float(len(poslist)), _encode_positions(poslist))
         for term, poslist in positions.items()
     )
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """Positions as Whoosh's Positions format encodes them: a count, then pickled deltas."""
+    deltas = [position - previous for previous, position in pairwise((0, *positions))]
+    return pack_uint(len(deltas)) + dumps(deltas, 2)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=8192)
+def _single_position(position: int) -> bytes:
+    # Most terms occur once in an article: their encoding is the same for every article.
+    return _encode_positions([position])
 
 
 def term_count(analysed: PreAnalyzed) -> int:

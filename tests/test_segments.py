@@ -1,0 +1,100 @@
+"""Whoosh segments written by the engine's fast writer read back exactly with Whoosh's own readers."""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.formats import Positions
+
+from index import Archive, SearchRequest
+from index.indexer import FILES_PER_TASK, WHOOSH_DIR, UserCorrections, split_into_tasks, write_task
+from index.readers import scan
+from index.schema import _encode_positions, postings
+from index.segments import COMPRESSED_FROM, SegmentCodec
+
+
+@pytest.mark.parametrize("count", [1, 2, 7, 40])
+def test_positions_are_encoded_as_whoosh_encodes_them(count: int) -> None:
+    positions = sorted(random.Random(count).sample(range(10_000), count))
+    assert _encode_positions(positions) == Positions().encode(positions)
+
+
+def test_segments_name_whoosh_codec_not_ours() -> None:
+    restored = pickle.loads(pickle.dumps(SegmentCodec()))
+    assert type(restored) is W3Codec
+
+
+def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
+    """Every term's documents, weights and positions, across block and compression boundaries."""
+    rng = random.Random(7)
+    root = tmp_path / "archive"
+    root.mkdir()
+    # "common" is in every article (two blocks of 128 and more); "rare<n>" in a few; counts vary.
+    for number in range(300):
+        words = (
+            ["common"] * rng.randint(1, 3) + [f"rare{number % 60}"] + [f"word{rng.randint(0, 50)}" for _ in range(30)]
+        )
+        rng.shuffle(words)
+        (root / f"{number:03d}.txt").write_text(f"title: Article {number}\n\n" + " ".join(words) + ".\n", "utf-8")
+    archive = Archive(root)
+    archive.update(workers=1)
+    ix = whoosh_index.open_dir(str(archive.index_dir / WHOOSH_DIR))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        expected: dict[bytes, dict[int, tuple[int, bytes]]] = {}
+        for docnum, stored in reader.iter_docs():
+            article = archive.article(stored["id"])
+            for term, frequency, _, encoded in postings(article.body, article.language):
+                expected.setdefault(term, {})[docnum] = (frequency, encoded)
+        assert max(len(docs) for docs in expected.values()) > 2 * 128
+        assert any(len(docs) < COMPRESSED_FROM for docs in expected.values())
+        for term, docs in expected.items():
+            matcher = reader.postings("body", term)
+            read = {}
+            while matcher.is_active():
+                read[matcher.id()] = (matcher.weight(), matcher.value())
+                matcher.next()
+            assert read == {docnum: (float(frequency), encoded) for docnum, (frequency, encoded) in docs.items()}
+            assert reader.doc_frequency("body", term) == len(docs)
+            assert reader.frequency("body", term) == sum(frequency for frequency, _ in docs.values())
+            assert reader.term_info("body", term).max_weight() == max(frequency for frequency, _ in docs.values())
+    ix.close()
+    # Phrases are checked by Whoosh itself, from the positions written.
+    adjacent = sum("common common" in path.read_text("utf-8") for path in root.iterdir())
+    assert 0 < adjacent < 300
+    assert archive.search(SearchRequest('"common common"')).total == adjacent
+
+
+def test_tasks_come_in_whole_equal_rounds() -> None:
+    jobs = list(range(10_000))
+    tasks = split_into_tasks(jobs, 2)  # type: ignore[arg-type]
+    assert len(tasks) % 2 == 0 and max(map(len, tasks)) <= FILES_PER_TASK
+    assert max(map(len, tasks)) - min(map(len, tasks)) <= 1
+    assert sum(tasks, []) == jobs
+    assert split_into_tasks([], 2) == []
+    assert split_into_tasks(jobs[:3], 4) == [[0], [1], [2]]  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_task_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path, enabled: bool) -> None:
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "a.txt").write_text("Some words about Baku and Hanoi.\n", "utf-8")
+    archive = Archive(root)
+    archive.update()
+    found, _ = scan(root)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        write_task(
+            str(archive.index_dir / WHOOSH_DIR), root, [(found[0], None)], UserCorrections(), print, lambda: False
+        )
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
