@@ -41,7 +41,7 @@ from .models import Article, EntityMention, IndexSummary, SkippedFile
 from .readers import FoundFile, read_file, scan
 from .schema import SCHEMA_VERSION, PreAnalyzed, build_schema, postings, term_count
 from .segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool
-from .store import ArticleStore, StoredArticle
+from .store import ArticleRow, ArticleStore, StoredArticle
 
 ProgressCallback = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
@@ -62,13 +62,13 @@ MERGE_BELOW_FILES = 1000
 class ReadFile:
     """A file as a worker read it.
 
-    ``articles`` is None when the content is unchanged since it was indexed (only its size and
-    time changed).
+    ``rows`` are its articles as the article store keeps them, encoded by the worker; None when
+    the content is unchanged since it was indexed (only its size and time changed).
     """
 
     found: FoundFile
     sha1: str
-    articles: list[StoredArticle] | None
+    rows: list[ArticleRow] | None
     skipped: list[SkippedFile]
 
 
@@ -129,7 +129,8 @@ def analyse_file(
     documents, skipped = read_file(found.relpath, data)
     articles = [apply_corrections(a, corrections.articles.get(a.id, {})) for a in map(infer, documents)]
     analysed = [analyse_article(article, corrections.entities) for article in articles]
-    return ReadFile(found, sha1, [stored for stored, _ in analysed], skipped), [fields for _, fields in analysed]
+    rows = [stored.row(found.relpath) for stored, _ in analysed]
+    return ReadFile(found, sha1, rows, skipped), [fields for _, fields in analysed]
 
 
 def document_fields(stored: StoredArticle, title: PreAnalyzed, body: PreAnalyzed) -> dict[str, Any]:
@@ -300,8 +301,8 @@ class Indexer:
                     existed = read.found.relpath in manifest
                     commit.record(read, existed)
                     skipped += read.skipped
-                    if read.articles:
-                        counts["updated" if existed else "added"] += len(read.articles)
+                    if read.rows:
+                        counts["updated" if existed else "added"] += len(read.rows)
                 commit.finish([result.segment] if result.segment is not None else [], merge, clean=False)
             _clean_unused_files(ix)
             write_columns(ix, store, self.index_dir)
@@ -466,10 +467,10 @@ class _Commit:
     def record(self, read: ReadFile, indexed_before: bool) -> None:
         """Store a file's articles; their index entries are in the segment committed with them."""
         found = read.found
-        if read.articles is not None:
+        if read.rows is not None:
             if indexed_before:  # Whoosh opens a searcher per delete: only when there is something to delete.
                 self.writer.delete_by_term("file", found.relpath)
-            self.store.put_articles(found.relpath, read.articles)
+            self.store.put_rows(found.relpath, read.rows)
         if read.sha1:
             self.store.record_file(found.relpath, found.size, found.mtime_ns, read.sha1, read.skipped)
 
