@@ -2,8 +2,10 @@
 
 Whoosh yields matching documents one Python call per posting, which costs about a second per
 query at 100k articles when facets need the whole match set. Here each term's postings are read
-block by block and delta-decoded with NumPy, and the boolean query tree is evaluated with mask
-operations. Queries this module does not know (phrases, for their positions) fall back to Whoosh.
+block by block and delta-decoded with NumPy, or sliced from the segment's frequent-terms file
+(frequent.py), and the boolean query tree is evaluated with mask operations. Exact phrases are
+matched from positions with array operations too; the queries this module does not know
+(phrases with slop) fall back to Whoosh.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
+from pathlib import Path
+from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
@@ -19,6 +24,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
 from .columns import NO_DATE, date_to_day
+from .frequent import FrequentTerms, TermPostings, open_frequent_terms
 
 # Term masks kept between queries: typing and facet clicks ask for the same terms again and again.
 CACHED_TERMS = 512
@@ -33,14 +39,19 @@ class MaskEvaluator:
         searcher: an open Whoosh searcher; a new evaluator is needed when it is refreshed.
         alive: True for document numbers that are not deleted; also fixes the mask size.
         day: each document's date as days since 1970-01-01, NO_DATE when unknown.
+        folder: the Whoosh index folder, where the segments' frequent-terms files are.
     """
 
-    def __init__(self, searcher: Searcher, alive: np.ndarray, day: np.ndarray) -> None:
+    def __init__(self, searcher: Searcher, alive: np.ndarray, day: np.ndarray, folder: Path) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.alive = alive
         self.day = day
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        segments = [reader.segment() for reader, _ in self.leaves]  # None for an empty index's reader
+        self.frequent: list[FrequentTerms | None] = [
+            open_frequent_terms(folder, segment.segment_id()) if segment is not None else None for segment in segments
+        ]
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
         self._phrases: OrderedDict[tuple[str, tuple[str, ...], int], np.ndarray] = OrderedDict()
         self._expansions: dict[wq.MultiTerm, tuple[bytes, ...]] = {}
@@ -58,7 +69,12 @@ class MaskEvaluator:
             return cached
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for reader, offset in self.leaves:
+        for (reader, offset), frequent in zip(self.leaves, self.frequent, strict=True):
+            stored = frequent.get(fieldname, btext) if frequent is not None else None
+            if stored is not None:
+                ids.append(stored.ids.astype(np.int64) + offset)
+                weights.append(stored.weights)
+                continue
             if (fieldname, btext) not in reader:
                 continue
             for block_ids, block_weights in _blocks(reader.postings(fieldname, btext)):
@@ -127,9 +143,12 @@ class MaskEvaluator:
         key = (q.fieldname, tuple(q.words), q.slop)
         cached = self._phrases.get(key)
         if cached is None:
+            if q.slop == 1:
+                cached = self._exact_phrase_mask(q.fieldname, [_as_bytes(self.reader, q.fieldname, w) for w in q.words])
             # Only documents holding every word can hold the phrase: skip the rest cheaply.
-            words = [wq.Term(q.fieldname, w) for w in q.words]
-            if _combine(np.logical_and, (self._eval(w) for w in words), len(self.alive), True).any():
+            elif _combine(
+                np.logical_and, (self._eval(wq.Term(q.fieldname, w)) for w in q.words), len(self.alive), True
+            ).any():
                 cached = self._docs_mask(q)
             else:
                 cached = np.zeros(len(self.alive), dtype=bool)
@@ -138,6 +157,51 @@ class MaskEvaluator:
                 self._phrases.popitem(last=False)
         self._phrases.move_to_end(key)
         return cached.copy()
+
+    def _exact_phrase_mask(self, fieldname: str, words: list[bytes]) -> np.ndarray:
+        """Documents where the words stand one after the other, found from their positions.
+
+        Each occurrence is a key ``document << 32 | position``; the phrase starts at the first
+        word's keys ``k`` for which ``k + i`` is a key of word ``i``, for every ``i``.
+        """
+        mask = np.zeros(len(self.alive), dtype=bool)
+        for leaf, (_, offset) in enumerate(self.leaves):
+            starts: np.ndarray | None = None
+            for i, word in enumerate(words):
+                postings = self._positions(leaf, fieldname, word)
+                if postings is None or postings.counts is None or postings.positions is None:
+                    starts = None
+                    break
+                keys = (np.repeat(postings.ids.astype(np.int64), postings.counts) << 32) | postings.positions
+                starts = keys if starts is None else starts[np.isin(starts + i, keys)]
+                if not len(starts):
+                    break
+            if starts is not None and len(starts):
+                mask[(starts >> 32) + offset] = True
+        return mask
+
+    def _positions(self, leaf: int, fieldname: str, btext: bytes) -> TermPostings | None:
+        """A term's postings with positions in one segment, or None when the segment lacks it."""
+        frequent = self.frequent[leaf]
+        stored = frequent.get(fieldname, btext) if frequent is not None else None
+        if stored is not None:
+            return stored
+        reader = self.leaves[leaf][0]
+        if (fieldname, btext) not in reader:
+            return None
+        matcher = reader.postings(fieldname, btext)
+        ids, positions = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            # Whoosh's Positions format: a 4-byte count, then the pickled gaps between positions.
+            positions.append(list(accumulate(loads(matcher.value()[4:]))))
+            matcher.next()
+        return TermPostings(
+            np.array(ids, dtype=np.int64),
+            np.ones(len(ids), dtype=np.float32),
+            np.array([len(p) for p in positions], dtype=np.int64),
+            np.array([p for posting in positions for p in posting], dtype=np.int64),
+        )
 
     def _docs_mask(self, q: wq.Query) -> np.ndarray:
         mask = np.zeros(len(self.alive), dtype=bool)

@@ -40,7 +40,7 @@ from .metadata import infer
 from .models import Article, EntityMention, IndexSummary, SkippedFile
 from .readers import FoundFile, read_file, scan
 from .schema import SCHEMA_VERSION, PreAnalyzed, build_schema, postings, term_count
-from .segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool
+from .segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool, finish_segment
 from .store import ArticleRow, ArticleStore, StoredArticle
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -188,7 +188,7 @@ def write_task(
                 writer.add_document(**fields)
             files.append(read)
             report(found.relpath)
-        segment = writer._finalize_segment() if writer._added else None  # noqa: SLF001
+        segment = finish_segment(writer) if writer._added else None  # noqa: SLF001
         if segment is None:
             writer._close_segment()  # noqa: SLF001
         writer._finish()  # noqa: SLF001
@@ -487,7 +487,7 @@ class _Commit:
         try:
             final = writer._merge_segments(None, False, merge) + segments  # noqa: SLF001
             if writer._added:  # noqa: SLF001 - merged small segments, or update_article's document
-                final.append(writer._finalize_segment())  # noqa: SLF001
+                final.append(finish_segment(writer))
             else:
                 writer._close_segment()  # noqa: SLF001
             TOC(writer.schema, final, writer.generation).write(writer.storage, writer.indexname)

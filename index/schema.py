@@ -20,7 +20,7 @@ Posting = tuple[bytes, int, float, bytes]
 
 
 class PreAnalyzed(list):  # type: ignore[type-arg]
-    """Postings ``(term bytes, frequency, weight, encoded positions)`` computed ahead of time."""
+    """Postings ``(term bytes, frequency, weight, encoded positions, positions)`` computed ahead of time."""
 
 
 class PreAnalyzedText(fields.TEXT):  # type: ignore[misc]
@@ -40,7 +40,8 @@ def postings(text: str, language: str) -> PreAnalyzed:
         language: the article's language, which chooses the stemmer.
 
     Returns:
-        One posting per distinct term, with its positions encoded as Whoosh stores them.
+        One posting per distinct term, with its positions both encoded as Whoosh stores them
+        and as a list (for the segment's frequent-terms file, see frequent.py).
     """
     positions: dict[str, list[int]] = {}
     for position, term in enumerate(terms(text, language)):
@@ -50,9 +51,9 @@ def postings(text: str, language: str) -> PreAnalyzed:
         else:
             found.append(position)
     return PreAnalyzed(
-        (term.encode("utf-8"), 1, 1.0, _single_position(poslist[0]))
+        (term.encode("utf-8"), 1, 1.0, _single_position(poslist[0]), poslist)
         if len(poslist) == 1
-        else (term.encode("utf-8"), len(poslist), float(len(poslist)), _encode_positions(poslist))
+        else (term.encode("utf-8"), len(poslist), float(len(poslist)), _encode_positions(poslist), poslist)
         for term, poslist in positions.items()
     )
 
@@ -71,7 +72,7 @@ def _single_position(position: int) -> bytes:
 
 def term_count(analysed: PreAnalyzed) -> int:
     """How many terms (tokens) the analysed text has: the field length relevance scoring uses."""
-    return sum(frequency for _, frequency, _, _ in analysed)
+    return sum(posting[1] for posting in analysed)
 
 
 class _FoldFilter(analysis.Filter):  # type: ignore[misc]

@@ -95,7 +95,7 @@ class ArchiveSearcher:
         """Columns, derived arrays and caches for the searcher's generation of the index."""
         self.columns = self._load_columns()
         self.derived = _DerivedColumns(self.columns)
-        self.masks = MaskEvaluator(self.searcher, self.columns.alive, self.columns.day)
+        self.masks = MaskEvaluator(self.searcher, self.columns.alive, self.columns.day, self.index_dir / WHOOSH_DIR)
 
     def _load_columns(self) -> Columns:
         columns = load_columns(self.index_dir / COLUMNS_FILE)

@@ -14,6 +14,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from operator import itemgetter, sub
+from pathlib import Path
 from pickle import dumps
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +23,16 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
 from whoosh.util.numeric import length_to_byte
 
+from .frequent import FREQUENT_MIN_DF, FrequentTermsWriter
+
 if TYPE_CHECKING:
     from .schema import PreAnalyzed
 
 TEMP_SUFFIX = ".tmp"  # Whoosh's writers' temporary folders inside the index folder.
 # A posting as Whoosh's writer produces it: (field name, term bytes, document number, weight, value).
 PoolItem = tuple[str, bytes, int, float, bytes]
-TermPosting = tuple[int, float, bytes]  # document number, weight, encoded positions
+# Document number, weight, encoded positions, and the positions when known.
+TermPosting = tuple[int, float, bytes, list[int] | None]
 # Blocks of fewer postings are stored uncompressed (each block records its own level): most terms
 # are rare, and compressing a few dozen bytes costs more time than it saves space.
 COMPRESSED_FROM = 8
@@ -94,10 +98,10 @@ class TermGroupedPool:
         fieldname, btext, docnum, weight, value = item
         if isinstance(value, BulkPostings):
             terms = self.terms
-            for term, _, term_weight, positions in value.postings:
-                terms[fieldname, term].append((docnum, term_weight * weight, positions))
+            for term, _, term_weight, encoded, positions in value.postings:
+                terms[fieldname, term].append((docnum, term_weight * weight, encoded, positions))
         else:
-            self.terms[fieldname, btext].append((docnum, weight, value))
+            self.terms[fieldname, btext].append((docnum, weight, value, None))
 
     def iter_postings(self) -> TermGroupedPool:
         """What Whoosh's segment writer hands its field writer: here, the pool itself."""
@@ -106,7 +110,7 @@ class TermGroupedPool:
     def __iter__(self) -> Iterator[PoolItem]:
         """Every posting in Whoosh's order, for field writers that want them one by one."""
         for (fieldname, btext), postings in self.sorted_terms():
-            for docnum, weight, value in postings:
+            for docnum, weight, value, _ in postings:
                 yield fieldname, btext, docnum, weight, value
 
     def sorted_terms(self) -> Iterator[tuple[tuple[str, bytes], list[TermPosting]]]:
@@ -151,6 +155,10 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
     as :class:`whoosh.codec.whoosh3.W3PostingsWriter` writes it.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.frequent = FrequentTermsWriter()
+
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
         if not isinstance(items, TermGroupedPool):
             super().add_postings(schema, lengths, items)
@@ -165,14 +173,29 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
                 current_field = fieldname
                 field_id = pack_ushort(self._fieldid)
                 fixed_size = self._format.fixed_value_size()
-            terminfo = self._write_term_postings(postings, fixed_size)
+                positional = self._format.supports("positions")
+            docnums, weights, terminfo = self._write_term_postings(postings, fixed_size)
             add_term(field_id + btext, terminfo.to_bytes())
+            if len(docnums) >= FREQUENT_MIN_DF:
+                positions = [self._positions(posting) for posting in postings] if positional else None
+                self.frequent.add(fieldname, btext, docnums, weights, positions)
         if current_field is not None:
             self.finish_field()
 
-    def _write_term_postings(self, postings: list[TermPosting], fixed_size: int | None) -> W3TermInfo:
-        """Write one term's postings (in document order) as blocks; return its term info."""
-        docnums, raw_weights, values = zip(*postings, strict=True)
+    def _positions(self, posting: TermPosting) -> list[int]:
+        # Postings copied from another segment (a merge) carry their positions encoded only.
+        positions = posting[3]
+        return positions if positions is not None else list(self._format.decode_positions(posting[2]))
+
+    def _write_term_postings(
+        self, postings: list[TermPosting], fixed_size: int | None
+    ) -> tuple[tuple[int, ...], list[float], W3TermInfo]:
+        """Write one term's postings (in document order) as blocks.
+
+        Returns:
+            The document numbers, the weights as stored, and the term info.
+        """
+        docnums, raw_weights, values, _ = zip(*postings, strict=True)
         weights: list[float] = array("f", raw_weights).tolist()  # The precision Whoosh stores weights in.
         limit, level = self._codec._blocklimit, self._codec._compression  # noqa: SLF001
         chunks = [WHOOSH3_HEADER_MAGIC]
@@ -193,7 +216,7 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
         )
         terminfo.set_extent(postfile.tell(), len(payload))
         postfile.write(payload)
-        return terminfo
+        return docnums, weights, terminfo
 
 
 def _deltas(ids: tuple[int, ...]) -> tuple[int, ...]:
@@ -212,3 +235,16 @@ def _mini_values(values: tuple[bytes, ...], fixed_size: int | None) -> tuple[byt
     if fixed_size is None or fixed_size < 0:
         return values
     return None if fixed_size == 0 else b"".join(values)
+
+
+def finish_segment(writer: Any) -> Any:
+    """Finish a segment writer's new segment, with its frequent-terms file; return the segment.
+
+    The file is written once Whoosh has assembled the segment's own files into one, which would
+    otherwise take it in (see frequent.py).
+    """
+    segment = writer._finalize_segment()  # noqa: SLF001
+    fieldwriter = writer.fieldwriter
+    if isinstance(fieldwriter, _GroupedFieldWriter):
+        fieldwriter.frequent.save(Path(writer.storage.folder), segment.segment_id())
+    return segment

@@ -7,15 +7,19 @@ import pickle
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
 
 from index import Archive, SearchRequest
+from index.frequent import open_frequent_terms
 from index.indexer import FILES_PER_TASK, WHOOSH_DIR, UserCorrections, split_into_tasks, write_task
 from index.readers import scan
 from index.schema import _encode_positions, postings
+from index.search import ArchiveSearcher
 from index.segments import COMPRESSED_FROM, SegmentCodec
 
 
@@ -50,7 +54,7 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
         expected: dict[bytes, dict[int, tuple[int, bytes]]] = {}
         for docnum, stored in reader.iter_docs():
             article = archive.article(stored["id"])
-            for term, frequency, _, encoded in postings(article.body, article.language):
+            for term, frequency, _, encoded, _ in postings(article.body, article.language):
                 expected.setdefault(term, {})[docnum] = (frequency, encoded)
         assert max(len(docs) for docs in expected.values()) > 2 * 128
         assert any(len(docs) < COMPRESSED_FROM for docs in expected.values())
@@ -64,11 +68,48 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
             assert reader.doc_frequency("body", term) == len(docs)
             assert reader.frequency("body", term) == sum(frequency for frequency, _ in docs.values())
             assert reader.term_info("body", term).max_weight() == max(frequency for frequency, _ in docs.values())
+        # The frequent terms' copy holds the same postings, positions included.
+        (segment,) = [s.reader().segment() for s, _ in searcher.leaf_searchers()]
+        frequent = open_frequent_terms(archive.index_dir / WHOOSH_DIR, segment.segment_id())
+        assert frequent is not None
+        common = frequent.get("body", b"common")
+        assert common is not None and common.counts is not None and common.positions is not None
+        assert common.ids.tolist() == sorted(expected[b"common"])
+        assert common.weights.tolist() == [float(expected[b"common"][d][0]) for d in common.ids.tolist()]
+        offsets = np.cumsum(common.counts) - common.counts
+        for docnum, offset, count in zip(common.ids.tolist(), offsets, common.counts, strict=True):
+            decoded = Positions().decode_positions(expected[b"common"][docnum][1])
+            assert common.positions[offset : offset + count].tolist() == list(decoded)
+        assert frequent.get("body", b"rare5") is None
     ix.close()
-    # Phrases are checked by Whoosh itself, from the positions written.
     adjacent = sum("common common" in path.read_text("utf-8") for path in root.iterdir())
     assert 0 < adjacent < 300
     assert archive.search(SearchRequest('"common common"')).total == adjacent
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("common", "common"), ("rare5", "common"), ("word3", "word4"), ("common", "word7", "common"), ("nope", "x")],
+)
+def test_exact_phrases_match_whooshs_own_answer(tmp_path: Path, words: tuple[str, ...]) -> None:
+    """Frequent and rare words alike, whether their positions come from the .frq file or from Whoosh."""
+    rng = random.Random(3)
+    root = tmp_path / "archive"
+    root.mkdir()
+    for number in range(300):
+        text = ["common"] * rng.randint(1, 4) + [f"rare{number % 60}"] + [f"word{rng.randint(0, 9)}" for _ in range(25)]
+        rng.shuffle(text)
+        (root / f"{number:03d}.txt").write_text(" ".join(text) + ".\n", "utf-8")
+    archive = Archive(root)
+    archive.update(workers=1)
+    searcher = ArchiveSearcher(archive.index_dir)
+    try:
+        phrase = wq.Phrase("body", list(words))
+        ours = np.flatnonzero(searcher.masks.mask(phrase)).tolist()
+        assert ours == sorted(searcher.searcher.docs_for_query(phrase))
+        assert (len(ours) > 0) is (words != ("nope", "x"))
+    finally:
+        searcher.close()
 
 
 def test_tasks_come_in_whole_equal_rounds() -> None:

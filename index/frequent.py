@@ -1,0 +1,176 @@
+"""Each segment's frequent terms, also kept as flat NumPy arrays in a file beside the segment.
+
+Reading a common term from Whoosh unpickles every posting block, positions included: about
+150 ms the first time a word found in most of 100k articles is asked for. Whoosh also checks a
+phrase document by document: two seconds for a phrase in half of them. The terms found in at
+least FREQUENT_MIN_DF documents of a segment are written a second time, into ``<segment>.frq``:
+their document numbers, weights and, for positional fields, each posting's positions. A term
+mask, its scores and a phrase over such terms are then a few array slices, with no Python per
+posting; rarer terms, a few blocks each, are still read from Whoosh.
+
+The file is written after Whoosh assembles the segment (so it is not packed into the compound
+file) and carries the segment's name, so Whoosh deletes it together with the segment.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+
+FREQUENT_MIN_DF = 256  # two posting blocks
+EXTENSION = ".frq"
+_MAGIC = b"ARCHFRQ1"
+_HEADER_LENGTH = struct.Struct("<Q")
+_ALIGN = 8
+
+
+@dataclass(frozen=True)
+class TermPostings:
+    """One term's postings in one segment: segment document numbers, weights, and positions.
+
+    ``counts[i]`` positions of posting ``i`` follow those of posting ``i - 1`` in ``positions``;
+    both are None for fields that keep no positions.
+    """
+
+    ids: np.ndarray
+    weights: np.ndarray
+    counts: np.ndarray | None
+    positions: np.ndarray | None
+
+
+class FrequentTermsWriter:
+    """Collects a segment's frequent terms as the field writer writes them."""
+
+    def __init__(self) -> None:
+        self._terms: list[tuple[str, str, int, int, int]] = []  # field, term hex, start, count, position start
+        self._ids: list[tuple[int, ...]] = []
+        self._weights: list[list[float]] = []
+        self._counts: list[list[int]] = []
+        self._positions: list[list[int]] = []
+        self._postings = 0
+        self._positioned = 0
+
+    def add(
+        self,
+        fieldname: str,
+        btext: bytes,
+        ids: tuple[int, ...],
+        weights: list[float],
+        positions: list[list[int]] | None,
+    ) -> None:
+        """Keep a term's postings, if it is frequent enough to be worth it.
+
+        Args:
+            fieldname: the field.
+            btext: the term.
+            ids: segment document numbers, ascending.
+            weights: the term's weight in each document.
+            positions: for positional fields, each document's positions of the term.
+        """
+        if len(ids) < FREQUENT_MIN_DF:
+            return
+        position_start = -1
+        if positions is not None:
+            position_start = self._positioned
+            counts = list(map(len, positions))
+            self._counts.append(counts)
+            self._positions.append(list(chain.from_iterable(positions)))
+            self._positioned += sum(counts)
+        else:
+            self._counts.append([0] * len(ids))
+        self._terms.append((fieldname, btext.hex(), self._postings, len(ids), position_start))
+        self._ids.append(ids)
+        self._weights.append(weights)
+        self._postings += len(ids)
+
+    def save(self, folder: Path, segment_id: str) -> None:
+        """Write the file of segment ``segment_id`` into the index folder (nothing if no term qualified)."""
+        if not self._terms:
+            return
+        arrays = {
+            "ids": _smallest(np.fromiter(chain.from_iterable(self._ids), np.int64, self._postings)),
+            "weights": np.fromiter(chain.from_iterable(self._weights), np.float32, self._postings),
+            "counts": _smallest(np.fromiter(chain.from_iterable(self._counts), np.int64, self._postings)),
+            "positions": _smallest(np.fromiter(chain.from_iterable(self._positions), np.int64, self._positioned)),
+        }
+        layout, offset = {}, 0
+        for name, array in arrays.items():
+            layout[name] = [array.dtype.str, offset, len(array)]
+            offset += _padded(array.nbytes)
+        header = json.dumps({"terms": self._terms, "arrays": layout}).encode("utf-8")
+        path = folder / f"{segment_id}{EXTENSION}"
+        with open(path, "wb") as file:
+            file.write(_MAGIC + _HEADER_LENGTH.pack(len(header)) + header)
+            file.write(b"\0" * (_padded(file.tell()) - file.tell()))
+            for array in arrays.values():
+                file.write(array.tobytes())
+                file.write(b"\0" * (_padded(array.nbytes) - array.nbytes))
+
+
+class FrequentTerms:
+    """A segment's frequent terms, read from its file (memory-mapped, so only what is used is read).
+
+    Args:
+        path: the ``.frq`` file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as file:
+            start = file.read(len(_MAGIC) + _HEADER_LENGTH.size)
+            if start[: len(_MAGIC)] != _MAGIC:
+                raise ValueError(f"{path} is not a frequent-terms file")
+            (length,) = _HEADER_LENGTH.unpack(start[len(_MAGIC) :])
+            header = json.loads(file.read(length))
+        base = _padded(len(start) + length)
+        self._arrays = {
+            name: np.memmap(path, dtype=np.dtype(dtype), mode="r", offset=base + offset, shape=(size,))
+            if size
+            else np.zeros(0, dtype=np.dtype(dtype))
+            for name, (dtype, offset, size) in header["arrays"].items()
+        }
+        self._terms = {
+            (fieldname, bytes.fromhex(term)): (start, count, position_start)
+            for fieldname, term, start, count, position_start in header["terms"]
+        }
+
+    def __contains__(self, key: tuple[str, bytes]) -> bool:
+        return key in self._terms
+
+    def get(self, fieldname: str, btext: bytes) -> TermPostings | None:
+        """The term's postings in this segment, or None when it is not one of its frequent terms."""
+        found = self._terms.get((fieldname, btext))
+        if found is None:
+            return None
+        start, count, position_start = found
+        arrays = self._arrays
+        ids = arrays["ids"][start : start + count]
+        weights = arrays["weights"][start : start + count]
+        if position_start < 0:
+            return TermPostings(ids, weights, None, None)
+        counts = arrays["counts"][start : start + count]
+        positions = arrays["positions"][position_start : position_start + int(counts.sum())]
+        return TermPostings(ids, weights, counts, positions)
+
+
+def open_frequent_terms(folder: Path, segment_id: str) -> FrequentTerms | None:
+    """The frequent terms of a segment, or None when it has none (or was written without them)."""
+    path = folder / f"{segment_id}{EXTENSION}"
+    return FrequentTerms(path) if path.exists() else None
+
+
+def _smallest(values: np.ndarray) -> np.ndarray:
+    """The values as the narrowest unsigned type that holds them."""
+    top = int(values.max()) if len(values) else 0
+    for dtype in (np.uint16, np.uint32):
+        if top <= np.iinfo(dtype).max:
+            return values.astype(dtype)
+    return values.astype(np.uint64)
+
+
+def _padded(size: int) -> int:
+    return -(-size // _ALIGN) * _ALIGN
