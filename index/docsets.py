@@ -161,8 +161,9 @@ class MaskEvaluator:
     def _exact_phrase_mask(self, fieldname: str, words: list[bytes]) -> np.ndarray:
         """Documents where the words stand one after the other, found from their positions.
 
-        Each occurrence is a key ``document << 32 | position``; the phrase starts at the first
-        word's keys ``k`` for which ``k + i`` is a key of word ``i``, for every ``i``.
+        Each occurrence is a key ``document << 32 | position``, ascending as postings are; the
+        phrase starts at the first word's keys ``k`` for which ``k + i`` is a key of word ``i``,
+        for every ``i``.
         """
         mask = np.zeros(len(self.alive), dtype=bool)
         for leaf, (_, offset) in enumerate(self.leaves):
@@ -173,7 +174,7 @@ class MaskEvaluator:
                     starts = None
                     break
                 keys = (np.repeat(postings.ids.astype(np.int64), postings.counts) << 32) | postings.positions
-                starts = keys if starts is None else starts[np.isin(starts + i, keys)]
+                starts = keys if starts is None else starts[_in_sorted(starts + i, keys)]
                 if not len(starts):
                     break
             if starts is not None and len(starts):
@@ -183,7 +184,7 @@ class MaskEvaluator:
     def _positions(self, leaf: int, fieldname: str, btext: bytes) -> TermPostings | None:
         """A term's postings with positions in one segment, or None when the segment lacks it."""
         frequent = self.frequent[leaf]
-        stored = frequent.get(fieldname, btext) if frequent is not None else None
+        stored = frequent.with_positions(fieldname, btext) if frequent is not None else None
         if stored is not None:
             return stored
         reader = self.leaves[leaf][0]
@@ -279,6 +280,14 @@ def _blocks(matcher: object) -> Iterator[tuple[np.ndarray, np.ndarray]]:
             weights = np.asarray(raw_weights, dtype=np.float32)
         yield ids, weights
         matcher._next_block()  # noqa: SLF001
+
+
+def _in_sorted(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in ``keys``, an ascending array (binary search, no sorting)."""
+    if not len(keys):
+        return np.zeros(len(values), dtype=bool)
+    found = np.searchsorted(keys, values).clip(max=len(keys) - 1)
+    return keys[found] == values
 
 
 def _combine(operation: np.ufunc, masks: Iterator[np.ndarray], size: int, start: bool) -> np.ndarray:

@@ -142,14 +142,24 @@ class FrequentTerms:
         return key in self._terms
 
     def get(self, fieldname: str, btext: bytes) -> TermPostings | None:
-        """The term's postings in this segment, or None when it is not one of its frequent terms."""
+        """The term's documents and weights in this segment (no positions), or None when it is
+        not one of the segment's frequent terms."""
+        found = self._terms.get((fieldname, btext))
+        if found is None:
+            return None
+        start, count, _ = found
+        arrays = self._arrays
+        return TermPostings(arrays["ids"][start : start + count], arrays["weights"][start : start + count], None, None)
+
+    def with_positions(self, fieldname: str, btext: bytes) -> TermPostings | None:
+        """The term's postings with their positions, or None as for :meth:`get`; the positions
+        are None too for fields that keep none."""
         found = self._terms.get((fieldname, btext))
         if found is None:
             return None
         start, count, position_start = found
         arrays = self._arrays
-        ids = arrays["ids"][start : start + count]
-        weights = arrays["weights"][start : start + count]
+        ids, weights = arrays["ids"][start : start + count], arrays["weights"][start : start + count]
         if position_start < 0:
             return TermPostings(ids, weights, None, None)
         counts = arrays["counts"][start : start + count]

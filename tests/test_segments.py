@@ -72,7 +72,7 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
         (segment,) = [s.reader().segment() for s, _ in searcher.leaf_searchers()]
         frequent = open_frequent_terms(archive.index_dir / WHOOSH_DIR, segment.segment_id())
         assert frequent is not None
-        common = frequent.get("body", b"common")
+        common = frequent.with_positions("body", b"common")
         assert common is not None and common.counts is not None and common.positions is not None
         assert common.ids.tolist() == sorted(expected[b"common"])
         assert common.weights.tolist() == [float(expected[b"common"][d][0]) for d in common.ids.tolist()]
@@ -81,6 +81,8 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
             decoded = Positions().decode_positions(expected[b"common"][docnum][1])
             assert common.positions[offset : offset + count].tolist() == list(decoded)
         assert frequent.get("body", b"rare5") is None
+        plain = frequent.get("body", b"common")
+        assert plain is not None and plain.ids.tolist() == common.ids.tolist() and plain.positions is None
     ix.close()
     adjacent = sum("common common" in path.read_text("utf-8") for path in root.iterdir())
     assert 0 < adjacent < 300
