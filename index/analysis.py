@@ -10,6 +10,7 @@ from functools import lru_cache
 import Stemmer
 
 TOKEN = re.compile(r"\w+")
+KNOWN_TERMS_PER_LANGUAGE = 200_000  # words remembered with their term, per language
 # Letters that carry no combining mark to strip, so NFKD alone would not fold them.
 _SPECIAL_FOLDS = str.maketrans(
     {"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "ð": "d", "þ": "th"}
@@ -64,9 +65,25 @@ def terms(text: str, language: str) -> list[str]:
     Returns:
         Folded, stemmed terms; a term's index in the list is its token position.
     """
-    folded = [fold(word) for word in TOKEN.findall(text)]
-    stemmer = _stemmer(language)
-    return stemmer.stemWords(folded) if stemmer else folded
+    return _terms_of(TOKEN.findall(text), language)
+
+
+def _terms_of(words: list[str], language: str) -> list[str]:
+    # Each word is folded and stemmed once, then looked up: one dict access per token instead of
+    # a cached call and a stemmer call (indexing analyses every token). A full table is replaced,
+    # never emptied, so a search thread still reading the old one keeps every word it added.
+    known = _known_terms.get(language)
+    if known is None or len(known) > KNOWN_TERMS_PER_LANGUAGE:
+        known = _known_terms[language] = {}
+    new = [word for word in set(words) if word not in known]
+    if new:
+        folded = [fold(word) for word in new]
+        stemmer = _stemmer(language)
+        known.update(zip(new, stemmer.stemWords(folded) if stemmer else folded, strict=True))
+    return [known[word] for word in words]
+
+
+_known_terms: dict[str, dict[str, str]] = {}
 
 
 def term_variants(word: str, languages: Iterable[str]) -> list[str]:
@@ -92,11 +109,6 @@ def term_variants(word: str, languages: Iterable[str]) -> list[str]:
 
 def term_spans(text: str, language: str, wanted: set[str]) -> list[tuple[int, int]]:
     """Character ranges of the tokens of ``text`` whose term is in ``wanted``."""
-    stemmer = _stemmer(language)
-    spans = []
-    for match in TOKEN.finditer(text):
-        folded = fold(match.group())
-        term = stemmer.stemWord(folded) if stemmer else folded
-        if term in wanted:
-            spans.append(match.span())
-    return spans
+    matches = list(TOKEN.finditer(text))
+    found = _terms_of([match.group() for match in matches], language)
+    return [match.span() for match, term in zip(matches, found, strict=True) if term in wanted]
