@@ -92,16 +92,17 @@ class TermGroupedPool:
     """
 
     def __init__(self) -> None:
-        self.terms: defaultdict[tuple[str, bytes], list[TermPosting]] = defaultdict(list)
+        # By field, then term: a tuple key would be built and hashed again for every posting.
+        self.fields: defaultdict[str, defaultdict[bytes, list[TermPosting]]] = defaultdict(lambda: defaultdict(list))
 
     def add(self, item: PoolItem) -> None:
         fieldname, btext, docnum, weight, value = item
+        terms = self.fields[fieldname]
         if isinstance(value, BulkPostings):
-            terms = self.terms
             for term, _, term_weight, encoded, positions in value.postings:
-                terms[fieldname, term].append((docnum, term_weight * weight, encoded, positions))
+                terms[term].append((docnum, term_weight * weight, encoded, positions))
         else:
-            self.terms[fieldname, btext].append((docnum, weight, value, None))
+            terms[btext].append((docnum, weight, value, None))
 
     def iter_postings(self) -> TermGroupedPool:
         """What Whoosh's segment writer hands its field writer: here, the pool itself."""
@@ -115,13 +116,15 @@ class TermGroupedPool:
 
     def sorted_terms(self) -> Iterator[tuple[tuple[str, bytes], list[TermPosting]]]:
         """Each (field name, term) in order, with its postings in document order."""
-        for key in sorted(self.terms):
-            postings = self.terms[key]
-            postings.sort(key=itemgetter(0))  # In order already, except after merging segments.
-            yield key, postings
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for term in sorted(terms):
+                postings = terms[term]
+                postings.sort(key=itemgetter(0))  # In order already, except after merging segments.
+                yield (fieldname, term), postings
 
     def cleanup(self) -> None:
-        self.terms.clear()
+        self.fields.clear()
 
 
 class BulkPostings(bytes):
