@@ -9,7 +9,6 @@ no longer the bottleneck.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import os
@@ -144,7 +143,6 @@ def document_fields(stored: StoredArticle, title: PreAnalyzed, body: PreAnalyzed
         "body": body,
         "source": article.source or None,
         "language": article.language,
-        "date": dt.datetime.combine(article.date, dt.time()) if article.date else None,
         **{facet: names for facet, names in named.items() if names},
     }
 
