@@ -48,7 +48,7 @@ def corpus(size: int, seed: int) -> Path:
 class TreeMemorySampler:
     """Samples the summed RSS and PSS of this process and all its descendants from /proc."""
 
-    def __init__(self, interval: float = 0.1) -> None:
+    def __init__(self, interval: float = 0.25) -> None:
         self.interval = interval
         self.peak_rss = 0
         self.peak_pss = 0
@@ -125,9 +125,11 @@ def build_whoosh(folder: Path, data: Path, workers: int | None) -> dict[str, flo
     shutil.rmtree(data, ignore_errors=True)
     archive = Archive(folder, data=data)
 
+    started = time.perf_counter()
+
     def progress(done: int, total: int, _path: str) -> None:
         if done % 10_000 == 0:
-            print(f"  indexed {done}/{total} files", flush=True)
+            print(f"  indexed {done}/{total} files in {time.perf_counter() - started:.0f} s", flush=True)
 
     with TreeMemorySampler() as memory:
         started = time.perf_counter()
