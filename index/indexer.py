@@ -15,8 +15,9 @@ import os
 import queue
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ Job = tuple[FoundFile, str | None]  # a file to read, with its content hash when
 COLUMNS_FILE = "columns.npz"
 STORE_FILE = "articles.sqlite"
 WHOOSH_DIR = "whoosh"
+READ_AHEAD_FILES = 16  # per worker: enough to hide the disk, few enough to bound the memory
 INLINE_LIMIT = 64  # Below this many files, starting worker processes costs more than it saves.
 # Files per worker task, hence per segment: bounds a worker's memory (its postings stay in memory
 # until the segment is written) and what a cancel discards, and keeps segments few.
@@ -105,23 +107,21 @@ def analyse_article(article: Article, corrections: EntityCorrections) -> tuple[S
 
 
 def analyse_file(
-    root: Path, found: FoundFile, known_sha1: str | None, corrections: UserCorrections
+    found: FoundFile, data: bytes | OSError, known_sha1: str | None, corrections: UserCorrections
 ) -> tuple[ReadFile, list[dict[str, Any]]]:
-    """Read one file and turn it into indexable articles.
+    """Turn one file's content into indexable articles.
 
     Args:
-        root: the archive folder.
-        found: the file to read.
+        found: the file.
+        data: its content, or the error reading it.
         known_sha1: the content hash it had when last indexed, if it was.
         corrections: the user's corrections.
 
     Returns:
         The file as read, and each article's Whoosh fields.
     """
-    try:
-        data = (root / found.relpath).read_bytes()
-    except OSError as error:
-        return ReadFile(found, "", [], [SkippedFile(found.relpath, f"cannot be read: {error.strerror}")]), []
+    if isinstance(data, OSError):
+        return ReadFile(found, "", [], [SkippedFile(found.relpath, f"cannot be read: {data.strerror}")]), []
     sha1 = hashlib.sha1(data).hexdigest()
     if sha1 == known_sha1:
         return ReadFile(found, sha1, None, []), []
@@ -176,12 +176,12 @@ def write_task(
     writer = SegmentWriter(ix, _lk=False, codec=SegmentCodec())
     writer.pool = TermGroupedPool()
     files: list[ReadFile] = []
-    with _cycle_collection_paused():
-        for found, known_sha1 in jobs:
+    with _cycle_collection_paused(), _read_ahead(root, jobs) as contents:
+        for (found, known_sha1), data in contents:
             if cancelled():
                 writer.cancel()
                 return TaskResult(files, None, True)
-            read, documents = analyse_file(root, found, known_sha1, corrections)
+            read, documents = analyse_file(found, data, known_sha1, corrections)
             for fields in documents:
                 writer.add_document(**fields)
             files.append(read)
@@ -191,6 +191,36 @@ def write_task(
             writer._close_segment()  # noqa: SLF001
         writer._finish()  # noqa: SLF001
     return TaskResult(files, segment, False)
+
+
+@contextmanager
+def _read_ahead(root: Path, jobs: list[Job]) -> Iterator[Iterator[tuple[Job, bytes | OSError]]]:
+    """The jobs with their files' contents, read by a thread a few files ahead.
+
+    File reads release the GIL: waiting for the disk (most of an archive is not in the OS cache)
+    overlaps with analysing the files already read.
+    """
+    with ThreadPoolExecutor(1) as reader:
+
+        def contents() -> Iterator[tuple[Job, bytes | OSError]]:
+            pending: deque[tuple[Job, Future[bytes | OSError]]] = deque()
+            for job in jobs:
+                pending.append((job, reader.submit(_read_bytes, root / job[0].relpath)))
+                if len(pending) > READ_AHEAD_FILES:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+
+        yield contents()
+
+
+def _read_bytes(path: Path) -> bytes | OSError:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return error
 
 
 @contextmanager
