@@ -41,7 +41,7 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def detect(text: str, samples: tuple[int, ...] = (500, 1500)) -> str:
+def detect(text: str, samples: tuple[int, ...] = (300, 1500)) -> str:
     """The ISO 639-1 code of the language ``text`` is written in, or ``und``.
 
     Args:

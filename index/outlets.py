@@ -15,8 +15,8 @@ _RELAYED = re.compile(
     r"\b(?:citing|via|quoting|according to)[ \t]+(?:the[ \t]+)?"
     r"((?:[A-Z][\w.&'’/-]*)(?:[ \t]+(?:of|the|and|de|du|des|la|[A-Z][\w.&'’/-]*))*)"
 )
-SIGNATURE_LEAD_CHARS = 1000
-SIGNATURE_END_CHARS = 400
+SIGNATURE_LEAD_CHARS = 600
+SIGNATURE_END_CHARS = 300
 _TRAILING_JOINERS = re.compile(r"(?:[ \t]+(?:of|the|and|de|du|des|la))+$")
 
 

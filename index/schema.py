@@ -20,7 +20,10 @@ Posting = tuple[bytes, int, float, bytes]
 
 
 class PreAnalyzed(list):  # type: ignore[type-arg]
-    """Postings ``(term bytes, frequency, weight, encoded positions, positions)`` computed ahead of time."""
+    """Postings ``(term bytes, positions encoded as Whoosh stores them, positions)`` computed ahead of time.
+
+    A term's frequency, and its weight, is its number of positions.
+    """
 
 
 class PreAnalyzedText(fields.TEXT):  # type: ignore[misc]
@@ -51,9 +54,11 @@ def postings(text: str, language: str) -> PreAnalyzed:
         else:
             found.append(position)
     return PreAnalyzed(
-        (term.encode("utf-8"), 1, 1.0, _single_position(poslist[0]), poslist)
-        if len(poslist) == 1
-        else (term.encode("utf-8"), len(poslist), float(len(poslist)), _encode_positions(poslist), poslist)
+        (
+            term.encode("utf-8"),
+            _single_position(poslist[0]) if len(poslist) == 1 else _encode_positions(poslist),
+            poslist,
+        )
         for term, poslist in positions.items()
     )
 
@@ -72,7 +77,7 @@ def _single_position(position: int) -> bytes:
 
 def term_count(analysed: PreAnalyzed) -> int:
     """How many terms (tokens) the analysed text has: the field length relevance scoring uses."""
-    return sum(posting[1] for posting in analysed)
+    return sum(len(positions) for _, _, positions in analysed)
 
 
 class _FoldFilter(analysis.Filter):  # type: ignore[misc]

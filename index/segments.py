@@ -99,8 +99,8 @@ class TermGroupedPool:
         fieldname, btext, docnum, weight, value = item
         terms = self.fields[fieldname]
         if isinstance(value, BulkPostings):
-            for term, _, term_weight, encoded, positions in value.postings:
-                terms[term].append((docnum, term_weight * weight, encoded, positions))
+            for term, encoded, positions in value.postings:
+                terms[term].append((docnum, len(positions) * weight, encoded, positions))
         else:
             terms[btext].append((docnum, weight, value, None))
 
@@ -168,6 +168,8 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
             return
         current_field = None
         add_term = self._tindex.add
+        # Only this loop writes to the postings file: keep its position rather than ask the file.
+        offset = self._postfile.tell()
         for (fieldname, btext), postings in items.sorted_terms():
             if fieldname != current_field:
                 if current_field is not None:
@@ -177,7 +179,8 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
                 field_id = pack_ushort(self._fieldid)
                 fixed_size = self._format.fixed_value_size()
                 positional = self._format.supports("positions")
-            docnums, weights, terminfo = self._write_term_postings(postings, fixed_size)
+            docnums, weights, terminfo = self._write_term_postings(postings, fixed_size, offset)
+            offset += terminfo.extent()[1]
             add_term(field_id + btext, terminfo.to_bytes())
             if len(docnums) >= FREQUENT_MIN_DF:
                 positions = [self._positions(posting) for posting in postings] if positional else None
@@ -191,9 +194,9 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
         return positions if positions is not None else list(self._format.decode_positions(posting[2]))
 
     def _write_term_postings(
-        self, postings: list[TermPosting], fixed_size: int | None
+        self, postings: list[TermPosting], fixed_size: int | None, offset: int
     ) -> tuple[tuple[int, ...], list[float], W3TermInfo]:
-        """Write one term's postings (in document order) as blocks.
+        """Write one term's postings (in document order) as blocks, at ``offset`` in the postings file.
 
         Returns:
             The document numbers, the weights as stored, and the term info.
@@ -213,12 +216,11 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
             size = len(info) + len(data)
             chunks += (pack_int(-size if end >= len(docnums) else size), info, data)
         payload = b"".join(chunks)
-        postfile = self._postfile
         terminfo = W3TermInfo(
             weight=sum(weights), df=len(docnums), maxweight=max(weights), minid=docnums[0], maxid=docnums[-1]
         )
-        terminfo.set_extent(postfile.tell(), len(payload))
-        postfile.write(payload)
+        terminfo.set_extent(offset, len(payload))
+        self._postfile.write(payload)
         return docnums, weights, terminfo
 
 
