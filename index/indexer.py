@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 from whoosh.writing import LockError, SegmentWriter
@@ -138,7 +139,6 @@ def document_fields(stored: StoredArticle, title: PreAnalyzed, body: PreAnalyzed
     named = {facet: [fold(name) for name in names] for facet, names in stored.entity_names().items()}
     return {
         "id": article.id,
-        "file": article.path,
         "title": title,
         "body": body,
         "source": article.source or None,
@@ -252,7 +252,33 @@ def _start_worker(reports: Any, stop: Any) -> None:
 
 
 def _worker_task(whoosh_dir: str, root: Path, jobs: list[Job], corrections: UserCorrections) -> TaskResult:
-    return write_task(whoosh_dir, root, jobs, corrections, _worker_reports.put, _worker_stop.is_set)
+    reports = _ReportBatches(_worker_reports.put)
+    try:
+        return write_task(whoosh_dir, root, jobs, corrections, reports.add, _worker_stop.is_set)
+    finally:
+        reports.flush()
+
+
+class _ReportBatches:
+    """Sends the paths of files read in batches, a few per second: a message per file costs the
+    worker a pickle, a lock and a pipe write, and its queue thread competes for the GIL."""
+
+    def __init__(self, send: Callable[[list[str]], None], interval: float = 0.1) -> None:
+        self._send = send
+        self._interval = interval
+        self._paths: list[str] = []
+        self._sent = time.monotonic()
+
+    def add(self, path: str) -> None:
+        self._paths.append(path)
+        if time.monotonic() - self._sent >= self._interval:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._paths:
+            self._send(self._paths)
+            self._paths = []
+        self._sent = time.monotonic()
 
 
 class Indexer:
@@ -421,7 +447,8 @@ class Indexer:
         def drain() -> None:
             while True:
                 try:
-                    on_file(reports.get_nowait())
+                    for path in reports.get_nowait():
+                        on_file(path)
                 except queue.Empty:
                     return
 
@@ -440,7 +467,7 @@ class Indexer:
                 for future in done:
                     finished.add(pending.pop(future))
                     yield future.result()
-            drain()
+        drain()  # The workers have exited, so their last reports have all arrived.
 
 
 def split_into_tasks(jobs: list[Job], workers: int) -> list[list[Job]]:
@@ -489,18 +516,25 @@ class _Commit:
         store.connection.execute("BEGIN")
 
     def delete_file(self, path: str) -> None:
-        self.writer.delete_by_term("file", path)
+        self._delete_from_index(path)
         self.store.forget_file(path)
 
     def record(self, read: ReadFile, indexed_before: bool) -> None:
         """Store a file's articles; their index entries are in the segment committed with them."""
         found = read.found
         if read.rows is not None:
-            if indexed_before:  # Whoosh opens a searcher per delete: only when there is something to delete.
-                self.writer.delete_by_term("file", found.relpath)
+            if indexed_before:
+                self._delete_from_index(found.relpath)
             self.store.put_rows(found.relpath, read.rows)
         if read.sha1:
             self.store.record_file(found.relpath, found.size, found.mtime_ns, read.sha1, read.skipped)
+
+    def _delete_from_index(self, path: str) -> None:
+        """Delete a file's articles from the index, by their ids, in one query (Whoosh opens a
+        searcher for every delete)."""
+        ids = self.store.article_ids(path)
+        if ids:
+            self.writer.delete_by_query(wq.Or([wq.Term("id", article_id) for article_id in ids]))
 
     def finish(self, segments: list[Any], merge: bool, clean: bool = True) -> None:
         """Commit: the index first, then the store (a crash between is caught by Indexer._prepare).

@@ -113,8 +113,8 @@ def _canonical_fields(text: str, schema: Schema) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1).lower()
         name = FIELD_ALIASES.get(name, name)
-        if name not in schema.names() or name in ("id", "file"):
-            known = ", ".join(sorted(set(schema.names()) - {"id", "file"}))
+        if name not in schema.names() or name == "id":
+            known = ", ".join(sorted(set(schema.names()) - {"id"}))
             raise QuerySyntaxError(f"unknown field '{match.group(1)}'; fields are {known}", match.start())
         return f"{name}:"
 

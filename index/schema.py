@@ -14,7 +14,7 @@ from whoosh.system import pack_uint
 from .analysis import fold, terms
 from .segments import bulk_item
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 
@@ -98,7 +98,6 @@ def build_schema() -> fields.Schema:
     keyword = analysis.IDTokenizer() | _FoldFilter()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        file=fields.ID(),
         title=PreAnalyzedText(analyzer=folding, field_boost=2.0),
         body=PreAnalyzedText(analyzer=folding),
         source=fields.ID(analyzer=keyword),

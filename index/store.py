@@ -130,6 +130,10 @@ class ArticleStore:
         self.connection.execute("DELETE FROM files WHERE path = ?", (path,))
         self.connection.execute("DELETE FROM articles WHERE file = ?", (path,))
 
+    def article_ids(self, file: str) -> list[str]:
+        """The ids of the articles read from ``file``."""
+        return [row[0] for row in self.connection.execute("SELECT id FROM articles WHERE file = ?", (file,))]
+
     def put_rows(self, file: str, rows: Iterable[ArticleRow]) -> None:
         """Replace the articles of ``file`` with these rows (see :meth:`StoredArticle.row`)."""
         self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
