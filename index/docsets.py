@@ -165,8 +165,13 @@ class MaskEvaluator:
         phrase starts at the first word's keys ``k`` for which ``k + i`` is a key of word ``i``,
         for every ``i``.
         """
+        # Positions are read only in segments holding documents with every word (a title phrase
+        # has few): which documents those are comes from the words' postings, read and cached anyway.
+        candidates = _combine(np.logical_and, (self.term_mask(fieldname, w) for w in words), len(self.alive), True)
         mask = np.zeros(len(self.alive), dtype=bool)
-        for leaf, (_, offset) in enumerate(self.leaves):
+        for leaf, (reader, offset) in enumerate(self.leaves):
+            if not candidates[offset : offset + reader.doc_count_all()].any():
+                continue
             starts: np.ndarray | None = None
             for i, word in enumerate(words):
                 postings = self._positions(leaf, fieldname, word)

@@ -3,7 +3,7 @@
 Reading a common term from Whoosh unpickles every posting block, positions included: about
 150 ms the first time a word found in most of 100k articles is asked for. Whoosh also checks a
 phrase document by document: two seconds for a phrase in half of them. The terms found in at
-least FREQUENT_MIN_DF documents of a segment are written a second time, into ``<segment>.frq``:
+least ``min_documents(field)`` documents of a segment are written a second time, into ``<segment>.frq``:
 their document numbers, weights and, for positional fields, each posting's positions. A term
 mask, its scores and a phrase over such terms are then a few array slices, with no Python per
 posting; rarer terms, a few blocks each, are still read from Whoosh.
@@ -23,6 +23,9 @@ from pathlib import Path
 import numpy as np
 
 FREQUENT_MIN_DF = 256  # two posting blocks
+# Titles are short, so their words are rarer; but a phrase is looked for in titles as well as
+# bodies, and reading a word's positions from Whoosh in every segment costs more than keeping it.
+FREQUENT_MIN_DF_BY_FIELD = {"title": 32}
 EXTENSION = ".frq"
 _MAGIC = b"ARCHFRQ1"
 _HEADER_LENGTH = struct.Struct("<Q")
@@ -72,7 +75,7 @@ class FrequentTermsWriter:
             weights: the term's weight in each document.
             positions: for positional fields, each document's positions of the term.
         """
-        if len(ids) < FREQUENT_MIN_DF:
+        if len(ids) < min_documents(fieldname):
             return
         position_start = -1
         if positions is not None:
@@ -165,6 +168,11 @@ class FrequentTerms:
         counts = arrays["counts"][start : start + count]
         positions = arrays["positions"][position_start : position_start + int(counts.sum())]
         return TermPostings(ids, weights, counts, positions)
+
+
+def min_documents(fieldname: str) -> int:
+    """In how many of a segment's documents a term of this field must be to be kept here."""
+    return FREQUENT_MIN_DF_BY_FIELD.get(fieldname, FREQUENT_MIN_DF)
 
 
 def open_frequent_terms(folder: Path, segment_id: str) -> FrequentTerms | None:

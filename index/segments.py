@@ -23,7 +23,7 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
 from whoosh.util.numeric import length_to_byte
 
-from .frequent import FREQUENT_MIN_DF, FrequentTermsWriter
+from .frequent import FrequentTermsWriter, min_documents
 
 if TYPE_CHECKING:
     from .schema import PreAnalyzed
@@ -182,7 +182,7 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
             docnums, weights, terminfo = self._write_term_postings(postings, fixed_size, offset)
             offset += terminfo.extent()[1]
             add_term(field_id + btext, terminfo.to_bytes())
-            if len(docnums) >= FREQUENT_MIN_DF:
+            if len(docnums) >= min_documents(fieldname):
                 positions = [self._positions(posting) for posting in postings] if positional else None
                 self.frequent.add(fieldname, btext, docnums, weights, positions)
         if current_field is not None:
