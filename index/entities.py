@@ -19,7 +19,9 @@ ORG = "ORG"
 PLACE = "PLACE"
 TYPES = (PERSON, ORG, PLACE)
 RULES_VERSION = "1"  # bump when the rules change what they extract
-_DATA_FILES = ("aliases.json", "countries.json", "rules.json")
+# Gazetteers, most trusted first: an earlier file wins a name that two of them hold.
+_GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json")
+_DATA_FILES = (*_GAZETTEER_FILES, "rules.json")
 # Languages whose capitalisation the rules understand; elsewhere only the gazetteer is used.
 RULE_LANGUAGES = frozenset({"en", "fr"})
 
@@ -171,8 +173,7 @@ def _data() -> _Data:
     rules = json.loads(resource_path("entities", "rules.json").read_text("utf-8"))
     stopwords = frozenset(rules["stopwords"])
     gazetteer: dict[tuple[str, ...], _Entry] = {}
-    # Earlier files win on a clash: curated aliases before the generated country list.
-    for name in ("aliases.json", "countries.json"):
+    for name in _GAZETTEER_FILES:
         table = json.loads(resource_path("entities", name).read_text("utf-8"))
         for type_ in TYPES:
             for canonical, aliases in table.get(type_, {}).items():
@@ -538,7 +539,7 @@ def canonical_name(name: str, type_: str | None = None) -> str | None:
 @lru_cache(maxsize=1)
 def _alias_table() -> dict[tuple[str, str], tuple[str, ...]]:
     table: dict[tuple[str, str], tuple[str, ...]] = {}
-    for name in ("aliases.json", "countries.json"):
+    for name in _GAZETTEER_FILES:
         data = json.loads(resource_path("entities", name).read_text("utf-8"))
         for type_ in TYPES:
             for canonical, names in data.get(type_, {}).items():

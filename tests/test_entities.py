@@ -229,3 +229,15 @@ def test_canonical_name_maps_typed_names_and_version_is_stable():
     assert canonical_name("Hanoi", ORG) is None
     assert canonical_name("Nowhere In Particular") is None
     assert version() == version() and version().startswith("1-")
+
+
+def test_large_cities_are_places_but_not_when_they_are_common_words() -> None:
+    text = "Officials met in Munich and Mombasa. Nice weather helped. Reading the report, Baltimore agreed."
+    places = {text[m.start : m.end] for m in extract(text, "en") if m.type == PLACE}
+    assert {"Munich", "Mombasa", "Baltimore"} <= places
+    assert not places & {"Nice", "Reading"}
+
+
+def test_chief_executive_introduces_a_person() -> None:
+    text = "Chief executive Christian Bruch said orders had doubled."
+    assert [(text[m.start : m.end], m.type) for m in extract(text, "en")] == [("Christian Bruch", PERSON)]
