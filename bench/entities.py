@@ -197,6 +197,22 @@ def _print_scores(title: str, scores: Scores) -> None:
         print(f"  {type_:7} P={p:.3f} R={r:.3f} F1={f:.3f}")
 
 
+def _score_mentions(label: str, fixtures: list[dict], verbose: bool) -> None:
+    expected = {f["id"]: [Mention(m["start"], m["end"], m["type"], m["canonical"]) for m in f["mentions"]]
+                for f in fixtures}
+    found = {f["id"]: extract(f["text"], f["language"]) for f in fixtures}
+    _print_scores(f"Mention level, {label} (span + type):", mention_scores(found, expected))
+    _print_scores(f"Mention level, {label} (span + type + canonical):",
+                  mention_scores(found, expected, with_canonical=True))
+    if verbose:
+        for f in fixtures:
+            got = {(m.start, m.end, m.type, m.canonical) for m in found[f["id"]]}
+            want = {(m.start, m.end, m.type, m.canonical) for m in expected[f["id"]]}
+            for kind, items in (("missed", want - got), ("spurious", got - want)):
+                for start, end, type_, canonical in sorted(items):
+                    print(f"  {f['id']} {kind}: {f['text'][start:end]!r} {type_} {canonical}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the scores and speed.
 
@@ -210,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     parser.add_argument("--gold", type=Path, default=ROOT / "bench" / "gold" / "seeds.json")
     parser.add_argument("--fixtures", type=Path, default=ROOT / "tests" / "data" / "entities" / "fixtures.json")
+    parser.add_argument("--news", type=Path, default=ROOT / "bench" / "gold" / "news_en.json",
+                        help="held-out English news paragraphs with mention-level gold")
     parser.add_argument("--rounds", type=int, default=40, help="passes over the seeds when timing")
     parser.add_argument("--corpus", type=Path, help="also time a corpus made by bench/generate.py")
     parser.add_argument("--verbose", action="store_true", help="list the misses and spurious entities")
@@ -227,20 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                 if missed or spurious:
                     print(f"  {name} {type_}: missed {sorted(missed)} spurious {sorted(spurious)}")
 
-    fixtures = load_fixtures(args.fixtures)
-    expected = {f["id"]: [Mention(m["start"], m["end"], m["type"], m["canonical"]) for m in f["mentions"]]
-                for f in fixtures}
-    found = {f["id"]: extract(f["text"], f["language"]) for f in fixtures}
-    _print_scores("Mention level, fixtures (span + type):", mention_scores(found, expected))
-    _print_scores("Mention level, fixtures (span + type + canonical):",
-                  mention_scores(found, expected, with_canonical=True))
-    if args.verbose:
-        for f in fixtures:
-            got = {(m.start, m.end, m.type, m.canonical) for m in found[f["id"]]}
-            want = {(m.start, m.end, m.type, m.canonical) for m in expected[f["id"]]}
-            for label, items in (("missed", want - got), ("spurious", got - want)):
-                for start, end, type_, canonical in sorted(items):
-                    print(f"  {f['id']} {label}: {f['text'][start:end]!r} {type_} {canonical}")
+    for label, path in (("fixtures", args.fixtures), ("held-out English news", args.news)):
+        _score_mentions(label, load_fixtures(path), args.verbose)
 
     texts = list(seeds.values())
     rate, per_kb = throughput(texts, extract, args.rounds)
