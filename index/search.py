@@ -88,7 +88,10 @@ class ArchiveSearcher:
         """Pick up a newer generation of the index, if one was committed."""
         if self.ix.latest_generation() == self.columns.generation:
             return
-        self.searcher = self.searcher.refresh()
+        # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 the refreshed reader keeps every segment
+        # of the old one, merged-away segments included, so documents are counted twice.
+        previous, self.searcher = self.searcher, self.ix.searcher()
+        previous.close()
         self._load_generation()
 
     def _load_generation(self) -> None:

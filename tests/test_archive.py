@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from index import Archive, Filters, Provenance, QuerySyntaxError, SearchRequest, SortOrder
+from index import frequent as frequent_module
 from index import indexer as indexer_module
 
 from .conftest import DATA
@@ -334,3 +335,23 @@ def test_updates_and_deletions_across_worker_segments(tmp_path: Path, monkeypatc
         "2020": count - 5,
         "2021": 3,
     }
+
+
+def test_a_correction_that_merges_segments_keeps_every_article_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexer_module, "FILES_PER_TASK", 20)  # Several small segments, written inline.
+    monkeypatch.setattr(frequent_module, "FREQUENT_MIN_DF", 4)  # With frequent-term files, as big segments have.
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(120):
+        (root / f"{i:03d}.txt").write_text(f"date 2020-02-{i % 28 + 1:02d}\n\nReport {i} on the Caspian ferry.")
+    archive = Archive(root)
+    archive.update(workers=1)
+    hit = archive.search(SearchRequest("Caspian")).hits[0]
+    archive.correct(hit.id, "date", "2001-02-03")
+    assert archive.search(SearchRequest("Caspian")).total == 120
+    assert archive.search(SearchRequest('"Caspian ferry"')).total == 120
+    assert [h.id for h in archive.search(SearchRequest("date:2001")).hits] == [hit.id]
+    years = {v.value: v.count for v in archive.search(SearchRequest("*")).facets["year"].values}
+    assert years == {"2001": 1, "2020": 119}
