@@ -29,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
+from whoosh.reading import SegmentReader
 from whoosh.writing import LockError, SegmentWriter
 
 from . import entities
@@ -55,9 +56,10 @@ INLINE_LIMIT = 64  # Below this many files, starting worker processes costs more
 # Files per worker task, hence per segment: bounds a worker's memory (its postings stay in memory
 # until the segment is written) and what a cancel discards, and keeps segments few.
 FILES_PER_TASK = 2000
-# A run touching fewer files than this lets Whoosh merge small segments; bigger runs add their
-# segments as they are, since a merge rewrites postings one at a time in Python.
+# A run touching fewer files than this merges the index's tiny segments into its new one; bigger
+# runs add their segments as they are, since a merge rewrites postings one at a time in Python.
 MERGE_BELOW_FILES = 1000
+TINY_SEGMENT_DOCS = 200  # segments merged by small runs and corrections, so they do not pile up
 
 
 @dataclass(frozen=True)
@@ -541,13 +543,14 @@ class _Commit:
 
         Args:
             segments: finished segments written by workers, to add to the index.
-            merge: let Whoosh merge small segments.
+            merge: merge the index's tiny segments into the new one (see merge_tiny_segments).
             clean: delete index files no longer used; never while workers are writing segments,
                 whose files are not listed yet.
         """
         writer = self.writer
         try:
-            final = writer._merge_segments(None, False, merge) + segments  # noqa: SLF001
+            final = writer._merge_segments(merge_tiny_segments if merge else None, False, merge)  # noqa: SLF001
+            final += segments
             if writer._added:  # noqa: SLF001 - merged small segments, or update_article's document
                 final.append(finish_segment(writer))
             else:
@@ -561,6 +564,27 @@ class _Commit:
             raise
         writer._finish()  # noqa: SLF001 - releases the lock
         self.store.connection.execute("COMMIT")
+
+
+def merge_tiny_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Merge policy: rewrite segments of fewer than TINY_SEGMENT_DOCS documents into the new one.
+
+    Whoosh's MERGE_SMALL picks by a Fibonacci rule that, at 100k articles in 2,000-article
+    segments, merged 19 of them (38,000 articles rewritten posting by posting, 2.5 minutes) to
+    save one corrected date.
+
+    Returns:
+        The segments kept as they are.
+    """
+    kept = []
+    for segment in segments:
+        if segment.doc_count_all() < TINY_SEGMENT_DOCS:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
 
 
 def update_articles(index_dir: Path, articles: list[Article], corrections: EntityCorrections) -> None:
