@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from index import Archive, Filters, Provenance, QuerySyntaxError, SearchRequest, SortOrder
 from index import frequent as frequent_module
@@ -355,3 +356,31 @@ def test_a_correction_that_merges_segments_keeps_every_article_once(
     assert [h.id for h in archive.search(SearchRequest("date:2001")).hits] == [hit.id]
     years = {v.value: v.count for v in archive.search(SearchRequest("*")).facets["year"].values}
     assert years == {"2001": 1, "2020": 119}
+
+
+def test_small_updates_merge_only_tiny_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(indexer_module, "FILES_PER_TASK", 225)
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(450):
+        (root / f"{i:03d}.txt").write_text(f"Report {i} on the Caspian ferry.")
+    archive = Archive(root)
+    archive.update(workers=1)
+
+    def segment_sizes() -> list[int]:
+        ix = whoosh_index.open_dir(str(archive.index_dir / indexer_module.WHOOSH_DIR))
+        try:
+            return sorted(segment.doc_count_all() for segment in ix._segments())  # noqa: SLF001
+        finally:
+            ix.close()
+
+    assert segment_sizes() == [225, 225]
+    (root / "new.txt").write_text("A new report on the Caspian ferry.")
+    archive.update(workers=1)
+    archive.correct(archive.search(SearchRequest("Caspian")).hits[0].id, "title", "Corrected")
+    archive.update(workers=1)
+    # The two big segments are kept (one may carry a deletion); the new article and the corrected
+    # one went to one small merged segment instead of a segment each.
+    sizes = segment_sizes()
+    assert len(sizes) == 3 and sizes[1:] == [225, 225] and sizes[0] <= 2
+    assert archive.search(SearchRequest("Caspian")).total == 451
