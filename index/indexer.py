@@ -41,7 +41,7 @@ from .errors import ArchiveNotFoundError, IndexLockedError
 from .metadata import infer
 from .models import Article, EntityMention, IndexSummary, SkippedFile
 from .readers import FoundFile, read_file, scan
-from .schema import SCHEMA_VERSION, PreAnalyzed, build_schema, postings, term_count
+from .schema import SCHEMA_VERSION, PreAnalyzed, build_schema, postings
 from .segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool, finish_segment
 from .store import ArticleRow, ArticleStore, StoredArticle
 
@@ -105,7 +105,7 @@ def analyse_article(article: Article, corrections: EntityCorrections) -> tuple[S
         for m in corrections.apply(article.body, entities.extract(article.body, article.language))
     )
     title, body = postings(article.title, article.language), postings(article.body, article.language)
-    stored = StoredArticle(article, term_count(title), term_count(body), mentions)
+    stored = StoredArticle(article, title.length, body.length, mentions)
     return stored, document_fields(stored, title, body)
 
 

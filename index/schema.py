@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import pairwise
 from pickle import dumps
@@ -22,8 +22,13 @@ Posting = tuple[bytes, int, float, bytes]
 class PreAnalyzed(list):  # type: ignore[type-arg]
     """Postings ``(term bytes, positions encoded as Whoosh stores them, positions)`` computed ahead of time.
 
-    A term's frequency, and its weight, is its number of positions.
+    A term's frequency, and its weight, is its number of positions. ``length`` is the number of
+    terms (tokens) of the text: the field length relevance scoring uses.
     """
+
+    def __init__(self, postings: Iterable[tuple[bytes, bytes, list[int]]], length: int) -> None:
+        super().__init__(postings)
+        self.length = length
 
 
 class PreAnalyzedText(fields.TEXT):  # type: ignore[misc]
@@ -31,7 +36,7 @@ class PreAnalyzedText(fields.TEXT):  # type: ignore[misc]
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[Posting]:
         if isinstance(value, PreAnalyzed):
-            return iter((bulk_item(value, term_count(value)),))
+            return iter((bulk_item(value, value.length),))
         return super().index(value, **kwargs)  # type: ignore[no-any-return]
 
 
@@ -46,8 +51,9 @@ def postings(text: str, language: str) -> PreAnalyzed:
         One posting per distinct term, with its positions both encoded as Whoosh stores them
         and as a list (for the segment's frequent-terms file, see frequent.py).
     """
+    tokens = terms(text, language)
     positions: dict[str, list[int]] = {}
-    for position, term in enumerate(terms(text, language)):
+    for position, term in enumerate(tokens):
         found = positions.get(term)
         if found is None:
             positions[term] = [position]
@@ -55,11 +61,14 @@ def postings(text: str, language: str) -> PreAnalyzed:
             found.append(position)
     return PreAnalyzed(
         (
-            term.encode("utf-8"),
-            _single_position(poslist[0]) if len(poslist) == 1 else _encode_positions(poslist),
-            poslist,
-        )
-        for term, poslist in positions.items()
+            (
+                term.encode("utf-8"),
+                _single_position(poslist[0]) if len(poslist) == 1 else _encode_positions(poslist),
+                poslist,
+            )
+            for term, poslist in positions.items()
+        ),
+        len(tokens),
     )
 
 
@@ -73,11 +82,6 @@ def _encode_positions(positions: list[int]) -> bytes:
 def _single_position(position: int) -> bytes:
     # Most terms occur once in an article: their encoding is the same for every article.
     return _encode_positions([position])
-
-
-def term_count(analysed: PreAnalyzed) -> int:
-    """How many terms (tokens) the analysed text has: the field length relevance scoring uses."""
-    return sum(len(positions) for _, _, positions in analysed)
 
 
 class _FoldFilter(analysis.Filter):  # type: ignore[misc]
