@@ -105,14 +105,9 @@ class TermGroupedPool:
             terms[btext].append((docnum, weight, value, None))
 
     def iter_postings(self) -> TermGroupedPool:
-        """What Whoosh's segment writer hands its field writer: here, the pool itself."""
+        """What Whoosh's segment writer hands its field writer: the pool itself, which
+        SegmentCodec's field writer reads term by term."""
         return self
-
-    def __iter__(self) -> Iterator[PoolItem]:
-        """Every posting in Whoosh's order, for field writers that want them one by one."""
-        for (fieldname, btext), postings in self.sorted_terms():
-            for docnum, weight, value, _ in postings:
-                yield fieldname, btext, docnum, weight, value
 
     def sorted_terms(self) -> Iterator[tuple[tuple[str, bytes], list[TermPosting]]]:
         """Each (field name, term) in order, with its postings in document order."""
