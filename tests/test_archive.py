@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,19 @@ from index import frequent as frequent_module
 from index import indexer as indexer_module
 
 from .conftest import DATA
+
+
+def numbered_articles(tmp_path: Path, count: int, text: Callable[[int], str]) -> Path:
+    """A folder of ``count`` one-article files, ``000.txt`` onwards, file ``i`` holding ``text(i)``."""
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(count):
+        (root / f"{i:03d}.txt").write_text(text(i))
+    return root
+
+
+def dated_ferry_report(i: int) -> str:
+    return f"date 2020-02-{i % 28 + 1:02d}\n\nReport {i} on the Caspian ferry."
 
 
 def titles(archive: Archive, query: str, **kwargs: object) -> list[str]:
@@ -187,12 +201,11 @@ def test_cancel_leaves_the_previous_index_usable(seeds_archive: Archive, seeds_c
 
 
 def test_parallel_indexing_matches_inline(tmp_path: Path) -> None:
-    root = tmp_path / "many"
-    root.mkdir()
-    for i in range(indexer_module.INLINE_LIMIT + 6):
-        (root / f"{i:03d}.txt").write_text(
-            f"date 2020-01-{i % 28 + 1:02d}\n\nArticle {i} on trade between Baku and Hanoi."
-        )
+    root = numbered_articles(
+        tmp_path,
+        indexer_module.INLINE_LIMIT + 6,
+        lambda i: f"date 2020-01-{i % 28 + 1:02d}\n\nArticle {i} on trade between Baku and Hanoi.",
+    )
     progress: list[int] = []
     archive = Archive(root)
     summary = archive.update(progress=lambda done, total, path: progress.append(done), workers=2)
@@ -216,10 +229,9 @@ def test_hit_spans_for_the_reader(seeds_archive: Archive) -> None:
 
 
 def test_indexing_finishes_when_worker_processes_cannot_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = tmp_path / "many"
-    root.mkdir()
-    for i in range(indexer_module.INLINE_LIMIT + 3):
-        (root / f"{i:03d}.txt").write_text(f"Article {i} on the ferry between Baku and Turkmenbashi.")
+    root = numbered_articles(
+        tmp_path, indexer_module.INLINE_LIMIT + 3, lambda i: f"Article {i} on the ferry between Baku and Turkmenbashi."
+    )
 
     class BrokenPool:
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -315,11 +327,8 @@ def test_lost_facet_columns_are_rebuilt(seeds_archive: Archive) -> None:
 
 def test_updates_and_deletions_across_worker_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(indexer_module, "FILES_PER_TASK", 20)  # Several segments from few files.
-    root = tmp_path / "many"
-    root.mkdir()
     count = indexer_module.INLINE_LIMIT + 16
-    for i in range(count):
-        (root / f"{i:03d}.txt").write_text(f"date 2020-02-{i % 28 + 1:02d}\n\nReport {i} on the Caspian ferry.")
+    root = numbered_articles(tmp_path, count, dated_ferry_report)
     archive = Archive(root)
     assert archive.update(workers=2).added == count
     for i in (3, 41, 77):
@@ -343,10 +352,7 @@ def test_a_correction_that_merges_segments_keeps_every_article_once(
 ) -> None:
     monkeypatch.setattr(indexer_module, "FILES_PER_TASK", 20)  # Several small segments, written inline.
     monkeypatch.setattr(frequent_module, "FREQUENT_MIN_DF", 4)  # With frequent-term files, as big segments have.
-    root = tmp_path / "many"
-    root.mkdir()
-    for i in range(120):
-        (root / f"{i:03d}.txt").write_text(f"date 2020-02-{i % 28 + 1:02d}\n\nReport {i} on the Caspian ferry.")
+    root = numbered_articles(tmp_path, 120, dated_ferry_report)
     archive = Archive(root)
     archive.update(workers=1)
     hit = archive.search(SearchRequest("Caspian")).hits[0]
@@ -360,10 +366,7 @@ def test_a_correction_that_merges_segments_keeps_every_article_once(
 
 def test_small_updates_merge_only_tiny_segments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(indexer_module, "FILES_PER_TASK", 225)
-    root = tmp_path / "many"
-    root.mkdir()
-    for i in range(450):
-        (root / f"{i:03d}.txt").write_text(f"Report {i} on the Caspian ferry.")
+    root = numbered_articles(tmp_path, 450, lambda i: f"Report {i} on the Caspian ferry.")
     archive = Archive(root)
     archive.update(workers=1)
 
