@@ -18,10 +18,10 @@ PERSON = "PERSON"
 ORG = "ORG"
 PLACE = "PLACE"
 TYPES = (PERSON, ORG, PLACE)
-RULES_VERSION = "1"  # bump when the rules change what they extract
+RULES_VERSION = "2"  # bump when the rules change what they extract
 # Gazetteers, most trusted first: an earlier file wins a name that two of them hold.
 _GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json")
-_DATA_FILES = (*_GAZETTEER_FILES, "rules.json")
+_DATA_FILES = (*_GAZETTEER_FILES, "rules.json", "names.json")
 # Languages whose capitalisation the rules understand; elsewhere only the gazetteer is used.
 RULE_LANGUAGES = frozenset({"en", "fr"})
 
@@ -61,7 +61,11 @@ _MAX_NAME_TOKENS = 4
 _WORD, _PUNCT, _POSS, _BREAK = "word", "punct", "poss", "break"
 # Priority of each source when two candidates cover the same span (lower wins): a repeat of a name
 # already found carries its full canonical (``M. Brochet`` → ``Olivier Brochet``).
-_REPEAT, _GAZETTEER, _ORG_RULE, _TITLE_RULE, _APPOSITION_RULE, _NAME_PATTERN = range(6)
+_REPEAT, _GAZETTEER, _ORG_RULE, _TITLE_RULE, _APPOSITION_RULE, _NAME_PATTERN, _ACRONYM_RULE = range(7)
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}")
+_SCORE = re.compile(r"\d{1,3}")  # a score or a count in a results line; a dateline's date is no score
+_VERSUS = frozenset({"v", "vs"})
+_SHOUTING = 0.6  # share of capitals among a line's letters from which it is a headline in capitals
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class _Entry:
     canonical: str
     exact: tuple[str, ...] | None  # surface tokens required verbatim (acronyms), else None
     capital: bool  # whether the surface must start with a capital
+    nation: bool  # a country or a nation that fields teams (``England``), not a city or a state
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,10 @@ class _Data:
     complement_openers: frozenset[str]  # ``of the`` in ``Ministry of the Interior``
     conjunctions: frozenset[str]  # ``and`` in ``State Oil and Industry University``
     given_names: frozenset[str]
+    corporate_suffixes: frozenset[str]  # ``Corp``, ``Ltd``: the words before one are the company's short name
+    club_prefixes: frozenset[str]  # ``Real`` Madrid, ``AC`` Milan: a place after one names a sports club
+    not_organisations: frozenset[str]  # capitalised abbreviations that name no organisation: GMT, CEO, GDP
+    common_words: frozenset[str]  # English words written lower case: a run holding one is no personal name
     vn_surnames: frozenset[str]
     vn_syllables: frozenset[str]
 
@@ -156,6 +165,10 @@ def _tokens(text: str) -> list[_Token]:
     return list(map(tuple.__new__, repeat(_Token), fields))
 
 
+def _is_score_or_versus(token: _Token) -> bool:
+    return _SCORE.fullmatch(token.text) is not None or token.text in _VERSUS
+
+
 def _is_acronym(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters) and " " not in name
@@ -171,10 +184,12 @@ def _index(phrases: dict[tuple[str, ...], Any]) -> dict[str, tuple[int, ...]]:
 @lru_cache(maxsize=1)
 def _data() -> _Data:
     rules = json.loads(resource_path("entities", "rules.json").read_text("utf-8"))
+    names = json.loads(resource_path("entities", "names.json").read_text("utf-8"))
     stopwords = frozenset(rules["stopwords"])
+    tables = {name: json.loads(resource_path("entities", name).read_text("utf-8")) for name in _GAZETTEER_FILES}
+    nations = {*tables["countries.json"]["PLACE"], *rules["nations"]}
     gazetteer: dict[tuple[str, ...], _Entry] = {}
-    for name in _GAZETTEER_FILES:
-        table = json.loads(resource_path("entities", name).read_text("utf-8"))
+    for table in tables.values():
         for type_ in TYPES:
             for canonical, aliases in table.get(type_, {}).items():
                 for alias in (canonical, *aliases):
@@ -183,7 +198,7 @@ def _data() -> _Data:
                     exact = tuple(t.text for t in tokens) if _is_acronym(alias) else None
                     if not key or key in gazetteer or (exact is None and len(key) == 1 and key[0] in stopwords):
                         continue
-                    gazetteer[key] = _Entry(type_, canonical, exact, alias[:1].isupper())
+                    gazetteer[key] = _Entry(type_, canonical, exact, alias[:1].isupper(), canonical in nations)
     titles = {tuple(t.fold for t in _tokens(title)): True for title in rules["titles"]}
     return _Data(
         gazetteer=gazetteer,
@@ -197,7 +212,11 @@ def _data() -> _Data:
         stopwords=stopwords,
         complement_openers=frozenset(rules["complement_openers"]),
         conjunctions=frozenset(rules["conjunctions"]),
-        given_names=frozenset(rules["given_names"]),
+        given_names=frozenset(rules["given_names"]) | frozenset(names["given_names"]),
+        common_words=frozenset(names["common_words"]),
+        club_prefixes=frozenset(rules["club_prefixes"]),
+        corporate_suffixes=frozenset(rules["corporate_suffixes"]),
+        not_organisations=frozenset(rules["not_organisations"]),
         vn_surnames=frozenset(rules["vietnamese_surnames"]),
         vn_syllables=frozenset(rules["vietnamese_syllables"]),
     )
@@ -217,11 +236,12 @@ def _document_tokens(text: str) -> list[_Token]:
 class _Extractor:
     """The passes over one document's tokens; candidates are resolved longest first."""
 
-    def __init__(self, text: str, tokens: list[_Token], data: _Data, rules: bool) -> None:
+    def __init__(self, text: str, tokens: list[_Token], data: _Data, language: str) -> None:
         self.text = text
+        self.language = language
         self.tokens = tokens
         self.data = data
-        self.rules = rules
+        self.rules = language in RULE_LANGUAGES
         self.gazetteer_at: dict[int, tuple[int, _Entry]] = {}
         self.title_end: dict[int, int] = {}
         self.in_title: set[int] = set()
@@ -235,6 +255,9 @@ class _Extractor:
             self._titled_people()
             self._appositions()
             self._name_patterns()
+            self._clubs()
+            self._teams()
+            self._acronyms()
         chosen = self._resolve(self.candidates)
         if self.rules:
             chosen = self._resolve(chosen + self._repeats(chosen))
@@ -277,11 +300,29 @@ class _Extractor:
                 length, entry = match
                 self.gazetteer_at[i] = match
                 end = self.tokens[i + length - 1].end
+                type_ = ORG if self._team_in_results(i, i + length, entry) else entry.type
                 self.candidates.append(
-                    _Candidate(token.start, end, entry.type, entry.canonical, _GAZETTEER, (i, i + length))
+                    _Candidate(token.start, end, type_, entry.canonical, _GAZETTEER, (i, i + length))
                 )
             elif "-" in token.text and token.text[:1].isupper():
                 self._compound_parts(i, token)
+
+    def _team_in_results(self, i: int, j: int, entry: _Entry) -> bool:
+        """Whether a city or state stands for a club in results or standings; a nation there names a
+        national team, which stays a place."""
+        return entry.type == PLACE and not entry.nation and self._in_results(i, j)
+
+    def _in_results(self, i: int, j: int) -> bool:
+        """Whether tokens [i, j) stand where results and standings put teams: ``Lens 0 Nantes 4``,
+        ``Barcelona ( Spain ) 9 4 5``, ``Fiorentina ( 10 ) v Perugia ( 8 )``."""
+        tokens = self.tokens
+        if i and not (tokens[i - 1].kind == _BREAK or _is_score_or_versus(tokens[i - 1])):
+            return False
+        if j + 2 < len(tokens) and tokens[j].text == "(" and tokens[j + 2].text == ")":
+            if _SCORE.fullmatch(tokens[j + 1].text):
+                return True  # ``Perugia ( 8 )``: its place in the table
+            j += 3
+        return j < len(tokens) and _is_score_or_versus(tokens[j])
 
     def _compound_parts(self, i: int, token: _Token) -> None:
         """``Azerbaijan-Vietnam``: look each part of a hyphenated word up on its own."""
@@ -382,20 +423,108 @@ class _Extractor:
                 self._person(i, comma, _APPOSITION_RULE)
 
     def _name_patterns(self) -> None:
-        """Vietnamese surname + given syllables; a known given name + capitalised surname."""
-        tokens, data = self.tokens, self.data
+        """Vietnamese surname + given syllables, or another personal name (see ``_personal_name``)."""
         for i in self.capitals:
             if i in self.gazetteer_at:
                 continue
-            token = tokens[i]
             end = self._vietnamese_name(i)
-            if end is None and token.fold in data.given_names:
-                j = i + 1
-                while j < len(tokens) and j - i < 3 and self._name_word(j):
-                    j += 1
-                end = j if j > i + 1 else None
+            if end is None:
+                end = self._personal_name(i)
             if end is not None:
                 self._person(i, end, _NAME_PATTERN)
+
+    def _personal_name(self, i: int) -> int | None:
+        """The end of a name at ``i``: an initial and a surname (``B. Young``), a known given name and one
+        or two capitalised words (``Shane Warne``), or two or three capitalised words none of which is
+        an English word (``Nader Jokhadar``)."""
+        tokens, data = self.tokens, self.data
+        token = tokens[i]
+        start = i + 1
+        if len(token.text) == 1:
+            if i + 2 >= len(tokens) or tokens[i + 1].text != "." or (i and tokens[i - 1].capitalised):
+                return None  # ``Group C. The``
+            if i in self.title_end and self.language == "fr":
+                return None  # ``M. Brochet`` is Monsieur Brochet
+            start = i + 2
+        elif token.fold in data.given_names:
+            if _is_acronym(token.text):
+                return None
+        elif token.fold in data.common_words or not self._name_word(i):
+            return None
+        end = start
+        while end < len(tokens) and end - start < 2 and self._name_word(end):
+            end += 1
+        if end == start:
+            return None
+        if start == i + 2 or token.fold in data.given_names:
+            return end
+        run = tokens[i + 1 : end]
+        if any(t.fold in data.given_names for t in run):
+            return None  # ``Midfielder Valentin Stefan``: the name starts at the given name
+        return None if any(t.fold in data.common_words for t in run) else end
+
+    def _clubs(self) -> None:
+        """``Real Madrid``, ``AC Milan``, ``Bayer Leverkusen``: a club prefix and the capitalised words after it."""
+        tokens = self.tokens
+        for i in self.capitals:
+            if tokens[i].text not in self.data.club_prefixes:
+                continue
+            if i + 1 < len(tokens) and tokens[i + 1].capitalised and not _is_acronym(tokens[i + 1].text):
+                self._organisation(i, i + 2, _ORG_RULE)
+
+    def _teams(self) -> None:
+        """Unknown names where results and standings put teams (``Feyenoord 17 11 3 3``) are clubs."""
+        tokens, data = self.tokens, self.data
+        for i in self.capitals:
+            before = tokens[i - 1] if i else None
+            if (
+                before is not None
+                and before.kind != _BREAK
+                and not (before.text in _VERSUS or (before.text[0].isdigit() and _SCORE.fullmatch(before.text)))
+            ):
+                continue
+            if i in self.gazetteer_at or tokens[i].fold in data.given_names or len(tokens[i].text) == 1:
+                continue
+            j = i
+            while j < len(tokens) and j - i < 3 and self._org_word(j) and j not in self.gazetteer_at:
+                j += 1
+            if j > i and self._in_results(i, j):
+                self._organisation(i, j, _ORG_RULE)
+
+    def _acronyms(self) -> None:
+        """``FIFA``, ``USDA``: an unknown abbreviation in capitals, outside a headline written in capitals."""
+        tokens, data = self.tokens, self.data
+        for i in self.capitals:
+            token = tokens[i]
+            if (
+                i in self.gazetteer_at
+                or i in self.in_title
+                or token.text in data.not_organisations
+                or not _ACRONYM.fullmatch(token.text)
+                or self._shouting(token.start)
+            ):
+                continue
+            end = i + 1  # ``PSV Eindhoven``, ``PT Tambang Timah``: the name an abbreviation opens
+            while end < len(tokens) and end - i <= 2 and self._org_word(end) and end not in self.in_title:
+                if _is_acronym(tokens[end].text):
+                    break
+                end += 1
+            self._organisation(i, end, _ACRONYM_RULE)
+
+    def _organisation(self, i: int, j: int, priority: int) -> None:
+        tokens = self.tokens
+        surface = " ".join(self.text[tokens[i].start : tokens[j - 1].end].split())
+        entry = self.data.gazetteer.get(tuple(t.fold for t in tokens[i:j]))
+        canonical = entry.canonical if entry is not None and entry.type == ORG else surface.replace("’", "'")
+        self.candidates.append(_Candidate(tokens[i].start, tokens[j - 1].end, ORG, canonical, priority, (i, j)))
+
+    def _shouting(self, position: int) -> bool:
+        """Whether the line holding ``position`` is written in capitals (a headline or a table heading)."""
+        line_start = self.text.rfind("\n", 0, position) + 1
+        line_end = self.text.find("\n", position)
+        line = self.text[line_start : line_end if line_end != -1 else len(self.text)]
+        letters = sum(c.isalpha() for c in line)
+        return sum(c.isupper() for c in line) > _SHOUTING * letters
 
     def _org_word(self, i: int) -> bool:
         token = self.tokens[i]
@@ -405,26 +534,31 @@ class _Extractor:
         """A capitalised run around an organisation head word: ``Azerbaijan State Oil and Industry University``."""
         tokens, data = self.tokens, self.data
         for h in self.capitals:
-            if tokens[h].fold not in data.org_heads:
+            if tokens[h].fold not in data.org_heads or (
+                _is_acronym(tokens[h].text) and self._shouting(tokens[h].start)
+            ):
                 continue
             i = h
             while i > 0:
                 before = tokens[i - 1]
                 if self._org_word(i - 1):
                     i -= 1
-                elif (before.kind == _POSS or before.fold in data.conjunctions) and i > 1 and self._org_word(i - 2):
+                elif (
+                    i > 1
+                    and self._org_word(i - 2)
+                    and tokens[i - 2].fold not in data.org_heads  # ``British Airways Plc and American Airlines``
+                    and (
+                        before.fold in data.conjunctions
+                        or (before.kind == _POSS and tokens[i - 2].fold in data.common_words)
+                    )
+                ):
                     i -= 2
                 else:
                     break
             end = self._org_complement(h + 1)
             if end - i == 1 and i == h:
                 continue  # a head word alone (``Parliament``) is too vague
-            surface = " ".join(self.text[tokens[i].start : tokens[end - 1].end].split())
-            entry = data.gazetteer.get(tuple(t.fold for t in tokens[i:end]))
-            canonical = entry.canonical if entry is not None else surface.replace("’", "'")
-            self.candidates.append(
-                _Candidate(tokens[i].start, tokens[end - 1].end, ORG, canonical, _ORG_RULE, (i, end))
-            )
+            self._organisation(i, end, _ORG_RULE)
 
     def _org_complement(self, k: int) -> int:
         """The end of ``of X`` / ``of X of Y`` after a head word, when no X names an organisation of its own."""
@@ -466,9 +600,11 @@ class _Extractor:
         return chosen
 
     def _repeats(self, chosen: list[_Candidate]) -> list[_Candidate]:
-        """Later short references to a named person (``Mammadov``, ``Lam``) and acronyms given in parentheses."""
+        """Later short references to a named person (``Mammadov``, ``Lam``) or company (``Newmont`` after
+        ``Newmont Mining Corp``, even where it is also a place: ``Santa Fe``) and acronyms given in parentheses."""
         tokens = self.tokens
         names: dict[tuple[str, ...], str | None] = {}
+        short_company_names: set[tuple[str, ...]] = set()
         for candidate in chosen:
             i, j = candidate.tokens
             if candidate.type == PERSON and j - i >= 2:
@@ -483,6 +619,12 @@ class _Extractor:
                 acronym = tokens[j + 1]
                 if _is_acronym(acronym.text) and j + 1 not in self.gazetteer_at:
                     names[(acronym.fold,)] = candidate.canonical
+            if candidate.type == ORG and j - i >= 2 and tokens[j - 1].fold in self.data.corporate_suffixes:
+                for k in range(i + 1, j):
+                    key = tuple(t.fold for t in tokens[i:k])
+                    if k - i > 1 or (key[0] not in self.data.common_words and key[0] not in self.data.stopwords):
+                        names.setdefault(key, candidate.canonical)
+                        short_company_names.add(key)
         if not names:
             return []
         types = {c.canonical: c.type for c in chosen}
@@ -490,11 +632,12 @@ class _Extractor:
         found = []
         for i in self.capitals:
             token = tokens[i]
-            if token.fold not in lengths or i in self.gazetteer_at:
+            if token.fold not in lengths:
                 continue
             for length in lengths[token.fold]:
-                canonical = names.get(tuple(t.fold for t in tokens[i : i + length]))
-                if canonical is not None:
+                key = tuple(t.fold for t in tokens[i : i + length])
+                canonical = names.get(key)
+                if canonical is not None and (i not in self.gazetteer_at or key in short_company_names):
                     found.append(
                         _Candidate(
                             token.start,
@@ -543,7 +686,8 @@ def _alias_table() -> dict[tuple[str, str], tuple[str, ...]]:
         data = json.loads(resource_path("entities", name).read_text("utf-8"))
         for type_ in TYPES:
             for canonical, names in data.get(type_, {}).items():
-                table.setdefault((type_, canonical), tuple(names))
+                known = table.get((type_, canonical), ())
+                table[type_, canonical] = known + tuple(n for n in names if n not in known)
     return table
 
 
@@ -567,7 +711,7 @@ def extract(text: str, language: str) -> list[Mention]:
         The mentions, sorted by start, non-overlapping; ``text[m.start:m.end]`` is each surface form.
     """
     tokens = _document_tokens(text)
-    return _Extractor(text, tokens, _data(), language in RULE_LANGUAGES).run()
+    return _Extractor(text, tokens, _data(), language).run()
 
 
 def entities(mentions: list[Mention]) -> dict[str, list[str]]:
