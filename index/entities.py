@@ -110,6 +110,7 @@ class _Data:
     complement_openers: frozenset[str]  # ``of the`` in ``Ministry of the Interior``
     conjunctions: frozenset[str]  # ``and`` in ``State Oil and Industry University``
     given_names: frozenset[str]
+    name_particles: frozenset[str]  # ``van``, ``von der``, ``De``: between a given name and a surname
     corporate_suffixes: frozenset[str]  # ``Corp``, ``Ltd``: the words before one are the company's short name
     club_prefixes: frozenset[str]  # ``Real`` Madrid, ``AC`` Milan: a place after one names a sports club
     not_organisations: frozenset[str]  # capitalised abbreviations that name no organisation: GMT, CEO, GDP
@@ -216,6 +217,7 @@ def _data() -> _Data:
         common_words=frozenset(names["common_words"]),
         club_prefixes=frozenset(rules["club_prefixes"]),
         corporate_suffixes=frozenset(rules["corporate_suffixes"]),
+        name_particles=frozenset(rules["name_particles"]),
         not_organisations=frozenset(rules["not_organisations"]),
         vn_surnames=frozenset(rules["vietnamese_surnames"]),
         vn_syllables=frozenset(rules["vietnamese_syllables"]),
@@ -243,6 +245,7 @@ class _Extractor:
         self.data = data
         self.rules = language in RULE_LANGUAGES
         self.gazetteer_at: dict[int, tuple[int, _Entry]] = {}
+        self.in_gazetteer: set[int] = set()  # every token of a known name
         self.title_end: dict[int, int] = {}
         self.in_title: set[int] = set()
         self.candidates: list[_Candidate] = []
@@ -299,6 +302,7 @@ class _Extractor:
             if match is not None:
                 length, entry = match
                 self.gazetteer_at[i] = match
+                self.in_gazetteer.update(range(i, i + length))
                 end = self.tokens[i + length - 1].end
                 type_ = ORG if self._team_in_results(i, i + length, entry) else entry.type
                 self.candidates.append(
@@ -425,8 +429,8 @@ class _Extractor:
     def _name_patterns(self) -> None:
         """Vietnamese surname + given syllables, or another personal name (see ``_personal_name``)."""
         for i in self.capitals:
-            if i in self.gazetteer_at:
-                continue
+            if i in self.in_gazetteer:
+                continue  # ``Chi Minh`` inside ``Ho Chi Minh`` starts no other name
             end = self._vietnamese_name(i)
             if end is None:
                 end = self._personal_name(i)
@@ -435,8 +439,8 @@ class _Extractor:
 
     def _personal_name(self, i: int) -> int | None:
         """The end of a name at ``i``: an initial and a surname (``B. Young``), a known given name and one
-        or two capitalised words (``Shane Warne``), or two or three capitalised words none of which is
-        an English word (``Nader Jokhadar``)."""
+        or two capitalised words (``Shane Warne``, ``Ursula von der Leyen``), or, in English, two or three
+        capitalised words none of which is an English word (``Nader Jokhadar``)."""
         tokens, data = self.tokens, self.data
         token = tokens[i]
         start = i + 1
@@ -446,22 +450,42 @@ class _Extractor:
             if i in self.title_end and self.language == "fr":
                 return None  # ``M. Brochet`` is Monsieur Brochet
             start = i + 2
-        elif token.fold in data.given_names:
+        elif self._given_name(token):
             if _is_acronym(token.text):
                 return None
-        elif token.fold in data.common_words or not self._name_word(i):
-            return None
-        end = start
-        while end < len(tokens) and end - start < 2 and self._name_word(end):
-            end += 1
+        elif self.language != "en" or token.fold in data.common_words or not self._name_word(i):
+            return None  # the common words are English ones: a French ``Affaires Etrangeres`` is no name
+        end = self._surname_end(start)
         if end == start:
             return None
-        if start == i + 2 or token.fold in data.given_names:
+        if start == i + 2 or self._given_name(token):
             return end
         run = tokens[i + 1 : end]
-        if any(t.fold in data.given_names for t in run):
+        if any(map(self._given_name, run)):
             return None  # ``Midfielder Valentin Stefan``: the name starts at the given name
         return None if any(t.fold in data.common_words for t in run) else end
+
+    def _given_name(self, token: _Token) -> bool:
+        """``Shane``, and ``Jean-Marie`` by its first part."""
+        given = self.data.given_names
+        return token.fold in given or ("-" in token.fold and token.fold.partition("-")[0] in given)
+
+    def _surname_end(self, start: int) -> int:
+        """The end of the one or two capitalised words from ``start`` that complete a name, particles
+        included (``De Bruyne``, ``von der Leyen``, ``al-Boushi`` is one word)."""
+        tokens, particles = self.tokens, self.data.name_particles
+        end = start
+        while end < len(tokens) and end - start < 2:
+            if self._name_word(end):
+                end += 1
+                continue
+            after = end
+            while after < len(tokens) and after - end < 2 and tokens[after].fold in particles:
+                after += 1
+            if after == end or after >= len(tokens) or not self._name_word(after):
+                break
+            return after + 1  # a surname after particles ends the name
+        return end
 
     def _clubs(self) -> None:
         """``Real Madrid``, ``AC Milan``, ``Bayer Leverkusen``: a club prefix and the capitalised words after it."""

@@ -286,10 +286,14 @@ def test_results_lines_name_clubs_while_nations_stay_places() -> None:
     )
     assert found(text) == [
         ("LONDON", PLACE),
-        ("Lens", ORG), ("Nantes", ORG),
-        ("Japan", PLACE), ("Syria", PLACE),
-        ("Barcelona", ORG), ("Spain", PLACE),
-        ("Fiorentina", ORG), ("Perugia", ORG),
+        ("Lens", ORG),
+        ("Nantes", ORG),
+        ("Japan", PLACE),
+        ("Syria", PLACE),
+        ("Barcelona", ORG),
+        ("Spain", PLACE),
+        ("Fiorentina", ORG),
+        ("Perugia", ORG),
         ("Barcelona", PLACE),
     ]
 
@@ -316,10 +320,28 @@ def test_a_company_is_later_named_by_its_short_name_even_when_that_is_a_place() 
 def test_a_possessive_joins_an_organisation_only_after_an_ordinary_word() -> None:
     text = "Britain's Office of Fair Trading met the Women's Union and British Airways Plc and American Airlines."
     assert [s for s, t in found(text) if t == ORG] == [
-        "Office of Fair Trading", "Women's Union", "British Airways Plc", "American Airlines"
+        "Office of Fair Trading",
+        "Women's Union",
+        "British Airways Plc",
+        "American Airlines",
     ]
 
 
 def test_renamed_countries_and_home_nations_are_places() -> None:
     text = "Burma, Zaire, East Timor, England and the West Indies."
     assert [m.canonical for m in extract(text, "en")] == ["Myanmar", "Zaire", "Timor-Leste", "England", "West Indies"]
+
+
+def test_name_particles_stay_inside_a_name() -> None:
+    text = "Ursula von der Leyen met Kevin De Bruyne and Jean-Marie van Boxmeer."
+    assert [s for s, t in found(text) if t == PERSON] == [
+        "Ursula von der Leyen",
+        "Kevin De Bruyne",
+        "Jean-Marie van Boxmeer",
+    ]
+
+
+def test_unknown_capitalised_pairs_are_people_only_in_english() -> None:
+    text = "Le ministère des Affaires Etrangères et Nader Jokhadar."
+    assert PERSON not in {t for _, t in found(text, "fr")}
+    assert ("Nader Jokhadar", PERSON) in found(text.replace("Le ministère des", "The"), "en")
