@@ -465,6 +465,14 @@ class _Extractor:
             return None  # ``Midfielder Valentin Stefan``: the name starts at the given name
         return None if any(t.fold in data.common_words for t in run) else end
 
+    def _town_as_surname(self, i: int) -> bool:
+        """Whether token ``i`` is a one-word town, which after a given name is a surname (``Mark Cairns``)."""
+        match = self.gazetteer_at.get(i)
+        if match is None or match[0] != 1:
+            return False
+        entry = match[1]
+        return entry.type == PLACE and not entry.nation and not _is_acronym(self.tokens[i].text)
+
     def _given_name(self, token: _Token) -> bool:
         """``Shane``, and ``Jean-Marie`` by its first part."""
         given = self.data.given_names
@@ -476,7 +484,7 @@ class _Extractor:
         tokens, particles = self.tokens, self.data.name_particles
         end = start
         while end < len(tokens) and end - start < 2:
-            if self._name_word(end):
+            if self._name_word(end) or self._town_as_surname(end):
                 end += 1
                 continue
             after = end
@@ -507,11 +515,16 @@ class _Extractor:
                 and not (before.text in _VERSUS or (before.text[0].isdigit() and _SCORE.fullmatch(before.text)))
             ):
                 continue
-            if i in self.gazetteer_at or tokens[i].fold in data.given_names or len(tokens[i].text) == 1:
+            if i in self.gazetteer_at or len(tokens[i].text) == 1:
                 continue
             j = i
-            while j < len(tokens) and j - i < 3 and self._org_word(j) and j not in self.gazetteer_at:
+            while j < len(tokens) and j - i < 3 and self._org_word(j):
+                if j in self.gazetteer_at and not (j > i and self._town_as_surname(j)):
+                    break  # ``Hansa Rostock 0``: a club may end with its town
                 j += 1
+            named_after_town = j - 1 > i and j - 1 in self.gazetteer_at
+            if tokens[i].fold in data.given_names and not named_after_town:
+                continue  # ``Ernie Els 70 68``: a player's scores
             if j > i and self._in_results(i, j):
                 self._organisation(i, j, _ORG_RULE)
 
@@ -629,6 +642,7 @@ class _Extractor:
         tokens = self.tokens
         names: dict[tuple[str, ...], str | None] = {}
         short_company_names: set[tuple[str, ...]] = set()
+        surnames: set[tuple[str, ...]] = set()
         for candidate in chosen:
             i, j = candidate.tokens
             if candidate.type == PERSON and j - i >= 2:
@@ -639,6 +653,7 @@ class _Extractor:
                     names[last] = (
                         candidate.canonical if names.get(last, candidate.canonical) == candidate.canonical else None
                     )
+                    surnames.add(last)
             elif candidate.type == ORG and j + 2 < len(tokens) and tokens[j].text == "(" and tokens[j + 2].text == ")":
                 acronym = tokens[j + 1]
                 if _is_acronym(acronym.text) and j + 1 not in self.gazetteer_at:
@@ -661,7 +676,11 @@ class _Extractor:
             for length in lengths[token.fold]:
                 key = tuple(t.fold for t in tokens[i : i + length])
                 canonical = names.get(key)
-                if canonical is not None and (i not in self.gazetteer_at or key in short_company_names):
+                if canonical is not None and (
+                    i not in self.gazetteer_at
+                    or key in short_company_names
+                    or (key in surnames and self._town_as_surname(i))  # ``Cairns`` after ``Mark Cairns``
+                ):
                     found.append(
                         _Candidate(
                             token.start,

@@ -6,9 +6,10 @@ Sources (needed only to run this script: ``pip install names english-words wordf
   Webster's Second International word list (public domain, from ``english-words``) writes in lower
   case, directly or as the word they inflect (``groups``, ``women``).
 
-A given name that is also a common lower-case word ("Will", "May", "Hope") is left out: "May" opens
-far more sentences than names. A vocabulary word written lower case in the dictionary and frequent
-in text ("house", "cup") tells the extractor that a capitalised run holding it is not a personal name.
+A given name that is also a very common lower-case word ("Will", "May") is left out: "May" opens
+far more sentences than names; the other given names are not counted as common words ("Tom",
+"Tony"). A common word ("house", "cup") tells the extractor that a capitalised run holding it is
+not a personal name.
 
 Run: python scripts/make_names.py
 """
@@ -43,7 +44,7 @@ _SUFFIXES = (
     ("ing", "e"),
 )
 # A given name this frequent that is also a lower-case dictionary word is mostly that word.
-NAME_AS_WORD_ZIPF = 4.5
+NAME_AS_WORD_ZIPF = 5.0
 
 
 def _census_first_names() -> set[str]:
@@ -70,12 +71,11 @@ def main() -> None:
     dictionary = get_english_words_set(["web2"], lower=False, alpha=True)
     lower_words = {w for w in dictionary if w.islower()}
     frequent = {w for w in top_n_list("en", TOP_WORDS) if w.isalpha() and zipf_frequency(w, "en") >= COMMON_ZIPF}
-    common = sorted(w for w in frequent if len(w) > 1 and any(stem in lower_words for stem in _stems(w)))
-    given = sorted(
-        n
-        for n in _census_first_names()
-        if len(n) > 1 and not (n in lower_words and zipf_frequency(n, "en") >= NAME_AS_WORD_ZIPF)
-    )
+    words = {w for w in frequent if len(w) > 1 and any(stem in lower_words for stem in _stems(w))}
+    census = {n for n in _census_first_names() if len(n) > 1}
+    given = census - {n for n in words if zipf_frequency(n, "en") >= NAME_AS_WORD_ZIPF}
+    # A name the dictionary also lists in lower case (``tom``, ``tony``, ``clive``) is still a name.
+    common = sorted(words - given)
     data = {
         "_source": (
             f"given_names: US Census 1990 first names (public domain), names {version('names')}, without those "
@@ -84,7 +84,7 @@ def main() -> None:
             f"Webster's Second International (public domain, english-words {version('english-words')}) "
             "writes in lower case, directly or as the word they inflect. Written by scripts/make_names.py."
         ),
-        "given_names": given,
+        "given_names": sorted(given),
         "common_words": common,
     }
     TARGET.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", "utf-8")

@@ -345,3 +345,19 @@ def test_unknown_capitalised_pairs_are_people_only_in_english() -> None:
     text = "Le ministère des Affaires Etrangères et Nader Jokhadar."
     assert PERSON not in {t for _, t in found(text, "fr")}
     assert ("Nader Jokhadar", PERSON) in found(text.replace("Le ministère des", "The"), "en")
+
+
+def test_a_town_after_a_given_name_is_a_surname_and_stays_one_in_the_article() -> None:
+    text = "Mark Cairns took two wickets in France.\nCairns 8-1-35-1 , Vaughan 9-1-55-1\nCairns bowled well."
+    assert found(text) == [
+        ("Mark Cairns", PERSON),
+        ("France", PLACE),
+        ("Cairns", PERSON),
+        ("Vaughan", PLACE),
+        ("Cairns", PERSON),
+    ]
+
+
+def test_a_club_named_after_its_town_is_a_club_in_standings() -> None:
+    text = "Standings :\nHansa Rostock 17 4 3 10\nAlba Berlin ( Germany ) 9 5 4 14"
+    assert found(text) == [("Hansa Rostock", ORG), ("Alba Berlin", ORG), ("Germany", PLACE)]
