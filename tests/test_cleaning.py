@@ -19,6 +19,8 @@ from index.cleaning import clean, is_debris
         "Permis de publication : 25/GP-BTTTT",
         "Rédactrice en chef : Nguyễn Hồng Nga",
         "© 2024 Example News. All rights reserved.",
+        "-- Moscow Newsroom , +7095 941 8520",
+        "( ( Winnipeg bureau 204-947-3548 ) )",
     ],
 )
 def test_debris_lines(line: str) -> None:
@@ -33,6 +35,7 @@ def test_debris_lines(line: str) -> None:
         "News.Az",
         "Address by the President to the nation was broadcast live.",
         "Le 12 mars, à Hanoï.",
+        "The Moscow bureau opened in 1990 with 12 staff.",
     ],
 )
 def test_article_lines_are_kept(line: str) -> None:
