@@ -60,8 +60,9 @@ _TITLE_LOWERCASE_WORDS = 2  # ``vice-ministre azerbaïdjanais des Affaires étra
 _MAX_NAME_TOKENS = 4
 _WORD, _PUNCT, _POSS, _BREAK = "word", "punct", "poss", "break"
 # Priority of each source when two candidates cover the same span (lower wins): a repeat of a name
-# already found carries its full canonical (``M. Brochet`` → ``Olivier Brochet``).
-_REPEAT, _GAZETTEER, _ORG_RULE, _TITLE_RULE, _APPOSITION_RULE, _NAME_PATTERN, _ACRONYM_RULE = range(7)
+# already found carries its full canonical (``M. Brochet`` → ``Olivier Brochet``); a word that says what
+# a town names overrides the gazetteer (``the Italian side Bologna``).
+_REPEAT, _DESCRIBED, _GAZETTEER, _ORG_RULE, _TITLE_RULE, _APPOSITION_RULE, _NAME_PATTERN, _ACRONYM_RULE = range(8)
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}")
 _SCORE = re.compile(r"\d{1,3}")  # a score or a count in a results line; a dateline's date is no score
 _VERSUS = frozenset({"v", "vs"})
@@ -112,6 +113,8 @@ class _Data:
     given_names: frozenset[str]
     name_particles: frozenset[str]  # ``van``, ``von der``, ``De``: between a given name and a surname
     corporate_suffixes: frozenset[str]  # ``Corp``, ``Ltd``: the words before one are the company's short name
+    descriptors_before: frozenset[str]  # ``side`` Rosenborg: lower-case words that introduce an organisation
+    descriptors_after: frozenset[str]  # Interfax ``news agency``: lower-case words that follow one
     club_prefixes: frozenset[str]  # ``Real`` Madrid, ``AC`` Milan: a place after one names a sports club
     not_organisations: frozenset[str]  # capitalised abbreviations that name no organisation: GMT, CEO, GDP
     common_words: frozenset[str]  # English words written lower case: a run holding one is no personal name
@@ -216,6 +219,8 @@ def _data() -> _Data:
         given_names=frozenset(rules["given_names"]) | frozenset(names["given_names"]),
         common_words=frozenset(names["common_words"]),
         club_prefixes=frozenset(rules["club_prefixes"]),
+        descriptors_before=frozenset(rules["organisation_descriptors_before"]),
+        descriptors_after=frozenset(rules["organisation_descriptors_after"]),
         corporate_suffixes=frozenset(rules["corporate_suffixes"]),
         name_particles=frozenset(rules["name_particles"]),
         not_organisations=frozenset(rules["not_organisations"]),
@@ -259,6 +264,7 @@ class _Extractor:
             self._appositions()
             self._name_patterns()
             self._clubs()
+            self._described_organisations()
             self._teams()
             self._acronyms()
         chosen = self._resolve(self.candidates)
@@ -468,10 +474,12 @@ class _Extractor:
     def _town_as_surname(self, i: int) -> bool:
         """Whether token ``i`` is a one-word town, which after a given name is a surname (``Mark Cairns``)."""
         match = self.gazetteer_at.get(i)
-        if match is None or match[0] != 1:
-            return False
-        entry = match[1]
-        return entry.type == PLACE and not entry.nation and not _is_acronym(self.tokens[i].text)
+        return match is not None and match[0] == 1 and self._town(i) and not _is_acronym(self.tokens[i].text)
+
+    def _town(self, i: int) -> bool:
+        """Whether a known city or state, not a nation, starts at token ``i``."""
+        match = self.gazetteer_at.get(i)
+        return match is not None and match[1].type == PLACE and not match[1].nation
 
     def _given_name(self, token: _Token) -> bool:
         """``Shane``, and ``Jean-Marie`` by its first part."""
@@ -503,6 +511,32 @@ class _Extractor:
                 continue
             if i + 1 < len(tokens) and tokens[i + 1].capitalised and not _is_acronym(tokens[i + 1].text):
                 self._organisation(i, i + 2, _ORG_RULE)
+
+    def _described_organisations(self) -> None:
+        """A name that a lower-case word says is an organisation: ``Norwegian side Rosenborg``, ``the
+        brewer Okocim``, ``Interfax news agency``, ``le quotidien Le Monde``."""
+        tokens, data = self.tokens, self.data
+        for d, token in enumerate(tokens):
+            if token.capitalised or token.kind != _WORD:
+                continue
+            priority = _ORG_RULE
+            if token.fold in data.descriptors_before:
+                i = j = d + 1
+                priority = _DESCRIBED
+                if i < len(tokens) and i in self.gazetteer_at and not self._town(i):
+                    continue
+                while j < len(tokens) and j - i < 3 and self._org_word(j) and not self._given_name(tokens[j]):
+                    j += 1
+            elif token.fold in data.descriptors_after:
+                j = i = d
+                if d and tokens[d - 1].fold == "news":
+                    j = i = d - 1
+                while i > 0 and j - i < 3 and self._org_word(i - 1) and i - 1 not in self.in_gazetteer:
+                    i -= 1
+            else:
+                continue
+            if j > i:
+                self._organisation(i, j, priority)
 
     def _teams(self) -> None:
         """Unknown names where results and standings put teams (``Feyenoord 17 11 3 3``) are clubs."""

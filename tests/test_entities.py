@@ -361,3 +361,11 @@ def test_a_town_after_a_given_name_is_a_surname_and_stays_one_in_the_article() -
 def test_a_club_named_after_its_town_is_a_club_in_standings() -> None:
     text = "Standings :\nHansa Rostock 17 4 3 10\nAlba Berlin ( Germany ) 9 5 4 14"
     assert found(text) == [("Hansa Rostock", ORG), ("Alba Berlin", ORG), ("Germany", PLACE)]
+
+
+def test_a_descriptive_word_makes_the_name_next_to_it_an_organisation() -> None:
+    text = (
+        "After losing to Norwegian side Rosenborg, he told Interfax news agency the brewer Okocim was next.\n"
+        "The Italian side Bologna beat the Spanish side Spain B."
+    )
+    assert [s for s, t in found(text) if t == ORG] == ["Rosenborg", "Interfax", "Okocim", "Bologna"]
