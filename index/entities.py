@@ -216,7 +216,8 @@ def _data() -> _Data:
         stopwords=stopwords,
         complement_openers=frozenset(rules["complement_openers"]),
         conjunctions=frozenset(rules["conjunctions"]),
-        given_names=frozenset(rules["given_names"]) | frozenset(names["given_names"]),
+        # Census first names include "Le", "April" and "Sunday": a cue word is never taken for a name.
+        given_names=(frozenset(rules["given_names"]) | frozenset(names["given_names"])) - stopwords,
         common_words=frozenset(names["common_words"]),
         club_prefixes=frozenset(rules["club_prefixes"]),
         descriptors_before=frozenset(rules["organisation_descriptors_before"]),
@@ -525,6 +526,8 @@ class _Extractor:
                 priority = _DESCRIBED
                 if i < len(tokens) and i in self.gazetteer_at and not self._town(i):
                     continue
+                if i + 1 < len(tokens) and tokens[i].capitalised and self._org_word(i + 1):
+                    j = i + 1  # an article opens the name: ``le quotidien Le Monde``, ``the daily El Mundo``
                 while j < len(tokens) and j - i < 3 and self._org_word(j) and not self._given_name(tokens[j]):
                     j += 1
             elif token.fold in data.descriptors_after:

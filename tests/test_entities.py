@@ -341,6 +341,11 @@ def test_name_particles_stay_inside_a_name() -> None:
     ]
 
 
+def test_cue_words_that_are_also_given_names_start_no_name() -> None:
+    text = "Le journal cite Les Echos. Sunday Times readers met in April Smith's shop. Le quotidien Le Monde aussi."
+    assert found(text, "fr") == [("Le Monde", ORG)]
+
+
 def test_unknown_capitalised_pairs_are_people_only_in_english() -> None:
     text = "Le ministère des Affaires Etrangères et Nader Jokhadar."
     assert PERSON not in {t for _, t in found(text, "fr")}
