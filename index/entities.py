@@ -20,7 +20,7 @@ PLACE = "PLACE"
 TYPES = (PERSON, ORG, PLACE)
 RULES_VERSION = "2"  # bump when the rules change what they extract
 # Gazetteers, most trusted first: an earlier file wins a name that two of them hold.
-_GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json")
+_GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json", "companies.json")
 _DATA_FILES = (*_GAZETTEER_FILES, "rules.json", "names.json")
 # Languages whose capitalisation the rules understand; elsewhere only the gazetteer is used.
 RULE_LANGUAGES = frozenset({"en", "fr"})

@@ -374,3 +374,14 @@ def test_a_descriptive_word_makes_the_name_next_to_it_an_organisation() -> None:
         "The Italian side Bologna beat the Spanish side Spain B."
     )
     assert [s for s, t in found(text) if t == ORG] == ["Rosenborg", "Interfax", "Okocim", "Bologna"]
+
+
+def test_listed_companies_are_organisations_by_their_short_names() -> None:
+    text = "Shares of Nvidia, Apple and Tesla, Inc. rose; Goldman Sachs and Siemens Energy fell. Target was missed."
+    assert [(s, m.canonical) for m in extract(text, "en") for s in [text[m.start : m.end]] if m.type == ORG] == [
+        ("Nvidia", "Nvidia"),
+        ("Apple", "Apple"),
+        ("Tesla, Inc.", "Tesla"),
+        ("Goldman Sachs", "Goldman Sachs"),
+        ("Siemens Energy", "Siemens Energy"),
+    ]
