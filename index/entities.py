@@ -101,7 +101,7 @@ class _Entry:
 class _Data:
     gazetteer: dict[tuple[str, ...], _Entry]
     gazetteer_lengths: dict[str, tuple[int, ...]]
-    first_words: frozenset[str]  # of the titles and of the names written without a capital
+    first_words: frozenset[str]  # of the titles, of the names written without a capital, and descriptors
     pairs: frozenset[tuple[str, ...]]  # first two words of the multiword names: a quick rejection
     uncapitalised: frozenset[str]  # first words of the names written without a capital (``mer Caspienne``)
     titles: frozenset[tuple[str, ...]]
@@ -115,6 +115,7 @@ class _Data:
     corporate_suffixes: frozenset[str]  # ``Corp``, ``Ltd``: the words before one are the company's short name
     descriptors_before: frozenset[str]  # ``side`` Rosenborg: lower-case words that introduce an organisation
     descriptors_after: frozenset[str]  # Interfax ``news agency``: lower-case words that follow one
+    descriptors: frozenset[str]  # both
     club_prefixes: frozenset[str]  # ``Real`` Madrid, ``AC`` Milan: a place after one names a sports club
     not_organisations: frozenset[str]  # capitalised abbreviations that name no organisation: GMT, CEO, GDP
     common_words: frozenset[str]  # English words written lower case: a run holding one is no personal name
@@ -208,7 +209,9 @@ def _data() -> _Data:
         gazetteer=gazetteer,
         gazetteer_lengths=_index(gazetteer),
         pairs=frozenset(key[:2] for key in gazetteer if len(key) > 1),
-        first_words=frozenset(key[0] for key in (*titles, *(k for k, e in gazetteer.items() if not e.capital))),
+        first_words=frozenset(key[0] for key in (*titles, *(k for k, e in gazetteer.items() if not e.capital)))
+        | frozenset(rules["organisation_descriptors_before"])
+        | frozenset(rules["organisation_descriptors_after"]),
         uncapitalised=frozenset(key[0] for key, entry in gazetteer.items() if not entry.capital),
         titles=frozenset(titles),
         title_lengths=_index(titles),
@@ -222,6 +225,7 @@ def _data() -> _Data:
         club_prefixes=frozenset(rules["club_prefixes"]),
         descriptors_before=frozenset(rules["organisation_descriptors_before"]),
         descriptors_after=frozenset(rules["organisation_descriptors_after"]),
+        descriptors=frozenset(rules["organisation_descriptors_before"] + rules["organisation_descriptors_after"]),
         corporate_suffixes=frozenset(rules["corporate_suffixes"]),
         name_particles=frozenset(rules["name_particles"]),
         not_organisations=frozenset(rules["not_organisations"]),
@@ -252,6 +256,7 @@ class _Extractor:
         self.rules = language in RULE_LANGUAGES
         self.gazetteer_at: dict[int, tuple[int, _Entry]] = {}
         self.in_gazetteer: set[int] = set()  # every token of a known name
+        self.descriptors: list[int] = []  # lower-case words that say the name beside them is an organisation
         self.title_end: dict[int, int] = {}
         self.in_title: set[int] = set()
         self.candidates: list[_Candidate] = []
@@ -295,9 +300,11 @@ class _Extractor:
 
     def _lookups(self) -> None:
         data, tokens = self.data, self.tokens
-        starters = data.first_words
+        starters, descriptors = data.first_words, data.descriptors
         for i in [i for i, token in enumerate(tokens) if token.fold in starters or token.capitalised]:
             token = tokens[i]
+            if token.fold in descriptors and not token.capitalised:
+                self.descriptors.append(i)
             for length in data.title_lengths.get(token.fold, ()):
                 if tuple(t.fold for t in self.tokens[i : i + length]) in data.titles:
                     self.title_end[i] = i + length
@@ -517,9 +524,8 @@ class _Extractor:
         """A name that a lower-case word says is an organisation: ``Norwegian side Rosenborg``, ``the
         brewer Okocim``, ``Interfax news agency``, ``le quotidien Le Monde``."""
         tokens, data = self.tokens, self.data
-        for d, token in enumerate(tokens):
-            if token.capitalised or token.kind != _WORD:
-                continue
+        for d in self.descriptors:
+            token = tokens[d]
             priority = _ORG_RULE
             if token.fold in data.descriptors_before:
                 i = j = d + 1
