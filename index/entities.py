@@ -116,6 +116,7 @@ class _Data:
     descriptors_before: frozenset[str]  # ``side`` Rosenborg: lower-case words that introduce an organisation
     descriptors_after: frozenset[str]  # Interfax ``news agency``: lower-case words that follow one
     descriptors: frozenset[str]  # both
+    table_words: frozenset[str]  # ``Total``, ``Table``: words that open lines of numbers without naming a team
     club_prefixes: frozenset[str]  # ``Real`` Madrid, ``AC`` Milan: a place after one names a sports club
     not_organisations: frozenset[str]  # capitalised abbreviations that name no organisation: GMT, CEO, GDP
     common_words: frozenset[str]  # English words written lower case: a run holding one is no personal name
@@ -223,6 +224,7 @@ def _data() -> _Data:
         given_names=(frozenset(rules["given_names"]) | frozenset(names["given_names"])) - stopwords,
         common_words=frozenset(names["common_words"]),
         club_prefixes=frozenset(rules["club_prefixes"]),
+        table_words=frozenset(rules["table_words"]),
         descriptors_before=frozenset(rules["organisation_descriptors_before"]),
         descriptors_after=frozenset(rules["organisation_descriptors_after"]),
         descriptors=frozenset(rules["organisation_descriptors_before"] + rules["organisation_descriptors_after"]),
@@ -480,9 +482,12 @@ class _Extractor:
         return None if any(t.fold in data.common_words for t in run) else end
 
     def _town_as_surname(self, i: int) -> bool:
-        """Whether token ``i`` is a one-word town, which after a given name is a surname (``Mark Cairns``)."""
+        """Whether token ``i`` is a one-word town or company, which after a given name is a surname
+        (``Mark Cairns``, ``Jean Dupont``)."""
         match = self.gazetteer_at.get(i)
-        return match is not None and match[0] == 1 and self._town(i) and not _is_acronym(self.tokens[i].text)
+        if match is None or match[0] != 1 or _is_acronym(self.tokens[i].text):
+            return False
+        return self._town(i) or match[1].type == ORG
 
     def _town(self, i: int) -> bool:
         """Whether a known city or state, not a nation, starts at token ``i``."""
@@ -568,6 +573,8 @@ class _Extractor:
             named_after_town = j - 1 > i and j - 1 in self.gazetteer_at
             if tokens[i].fold in data.given_names and not named_after_town:
                 continue  # ``Ernie Els 70 68``: a player's scores
+            if tokens[i].fold in data.table_words:
+                continue  # ``Total 45 30``, ``Table 1``: a table's own words
             if j > i and self._in_results(i, j):
                 self._organisation(i, j, _ORG_RULE)
 
@@ -636,6 +643,12 @@ class _Extractor:
                 else:
                     break
             end = self._org_complement(h + 1)
+            if self.language == "fr" and end == h + 1:
+                # French puts the adjectives after the head: ``Conseil Constitutionnel``, ``Banque Centrale``
+                while end < len(tokens) and end - h <= 2 and self._org_word(end) and end not in self.in_title:
+                    if end in self.gazetteer_at or tokens[end].fold in data.org_heads:
+                        break
+                    end += 1
             if end - i == 1 and i == h:
                 continue  # a head word alone (``Parliament``) is too vague
             self._organisation(i, end, _ORG_RULE)

@@ -385,3 +385,17 @@ def test_listed_companies_are_organisations_by_their_short_names() -> None:
         ("Goldman Sachs", "Goldman Sachs"),
         ("Siemens Energy", "Siemens Energy"),
     ]
+
+
+def test_a_tables_own_words_are_no_teams() -> None:
+    text = "Table 1 : Results\nTeam 12 10 2\nTotal 45 30\nExtras ( lb-8 nb-2 ) 24\nArsenal 2 Everton 1"
+    assert found(text) == [("Arsenal", ORG), ("Everton", ORG)]
+
+
+def test_a_company_after_a_given_name_is_a_surname() -> None:
+    assert found("Jean Dupont a parlé, puis Henry Ford.", "fr") == [("Jean Dupont", PERSON), ("Henry Ford", PERSON)]
+
+
+def test_french_organisations_take_the_adjectives_after_their_head() -> None:
+    text = "Le Conseil Constitutionnel et la Banque Centrale Européenne ont répondu au Conseil."
+    assert found(text, "fr") == [("Conseil Constitutionnel", ORG), ("Banque Centrale Européenne", ORG)]
