@@ -191,7 +191,10 @@ def _index(phrases: dict[tuple[str, ...], Any]) -> dict[str, tuple[int, ...]]:
 def _data() -> _Data:
     rules = json.loads(resource_path("entities", "rules.json").read_text("utf-8"))
     names = json.loads(resource_path("entities", "names.json").read_text("utf-8"))
-    stopwords = frozenset(rules["stopwords"])
+    # Tokens are matched by their fold, so the cue lists are folded too (``assemblée`` → ``assemblee``);
+    # an elided article (``L'Agence``) is a stopword like the article it shortens.
+    elided = {f"{article}'" for article in ("l", "d", "qu", "j", "m", "n", "s", "t", "c")}
+    stopwords = frozenset(map(fold, rules["stopwords"])) | elided
     tables = {name: json.loads(resource_path("entities", name).read_text("utf-8")) for name in _GAZETTEER_FILES}
     nations = {*tables["countries.json"]["PLACE"], *rules["nations"]}
     gazetteer: dict[tuple[str, ...], _Entry] = {}
@@ -216,7 +219,7 @@ def _data() -> _Data:
         uncapitalised=frozenset(key[0] for key, entry in gazetteer.items() if not entry.capital),
         titles=frozenset(titles),
         title_lengths=_index(titles),
-        org_heads=frozenset(rules["org_heads"]),
+        org_heads=frozenset(map(fold, rules["org_heads"])),
         stopwords=stopwords,
         complement_openers=frozenset(rules["complement_openers"]),
         conjunctions=frozenset(rules["conjunctions"]),
@@ -258,6 +261,7 @@ class _Extractor:
         self.rules = language in RULE_LANGUAGES
         self.gazetteer_at: dict[int, tuple[int, _Entry]] = {}
         self.in_gazetteer: set[int] = set()  # every token of a known name
+        self.shouting_lines: dict[int, bool] = {}  # line start → written in capitals
         self.descriptors: list[int] = []  # lower-case words that say the name beside them is an organisation
         self.title_end: dict[int, int] = {}
         self.in_title: set[int] = set()
@@ -330,7 +334,7 @@ class _Extractor:
     def _team_in_results(self, i: int, j: int, entry: _Entry) -> bool:
         """Whether a city or state stands for a club in results or standings; a nation there names a
         national team, which stays a place."""
-        return entry.type == PLACE and not entry.nation and self._in_results(i, j)
+        return self.rules and entry.type == PLACE and not entry.nation and self._in_results(i, j)
 
     def _in_results(self, i: int, j: int) -> bool:
         """Whether tokens [i, j) stand where results and standings put teams: ``Lens 0 Nantes 4``,
@@ -463,9 +467,15 @@ class _Extractor:
         if len(token.text) == 1:
             if i + 2 >= len(tokens) or tokens[i + 1].text != "." or (i and tokens[i - 1].capitalised):
                 return None  # ``Group C. The``
+            if i > 1 and tokens[i - 1].text == "." and len(tokens[i - 2].text) == 1:
+                return None  # the second initial of ``J. K. Rowling``: the name starts at the first
             if i in self.title_end and self.language == "fr":
                 return None  # ``M. Brochet`` is Monsieur Brochet
             start = i + 2
+            while start + 1 < len(tokens) and len(tokens[start].text) == 1 and tokens[start + 1].text == ".":
+                start += 2  # ``J. K. Rowling``
+            if start >= len(tokens) or len(tokens[start].text) < 2:
+                return None  # ``A. B. C.``, ``U. S. officials``
         elif self._given_name(token):
             if _is_acronym(token.text):
                 return None
@@ -474,7 +484,7 @@ class _Extractor:
         end = self._surname_end(start)
         if end == start:
             return None
-        if start == i + 2 or self._given_name(token):
+        if len(token.text) == 1 or self._given_name(token):
             return end
         run = tokens[i + 1 : end]
         if any(map(self._given_name, run)):
@@ -522,7 +532,13 @@ class _Extractor:
         for i in self.capitals:
             if tokens[i].text not in self.data.club_prefixes:
                 continue
-            if i + 1 < len(tokens) and tokens[i + 1].capitalised and not _is_acronym(tokens[i + 1].text):
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            if (
+                after is not None
+                and after.capitalised
+                and not _is_acronym(after.text)
+                and after.fold not in self.data.common_words  # ``Real Estate``, ``Sporting Goods``
+            ):
                 self._organisation(i, i + 2, _ORG_RULE)
 
     def _described_organisations(self) -> None:
@@ -537,9 +553,16 @@ class _Extractor:
                 priority = _DESCRIBED
                 if i < len(tokens) and i in self.gazetteer_at and not self._town(i):
                     continue
-                if i + 1 < len(tokens) and tokens[i].capitalised and self._org_word(i + 1):
+                if i + 1 < len(tokens) and tokens[i].fold in data.stopwords and self._org_word(i + 1):
                     j = i + 1  # an article opens the name: ``le quotidien Le Monde``, ``the daily El Mundo``
-                while j < len(tokens) and j - i < 3 and self._org_word(j) and not self._given_name(tokens[j]):
+                while (
+                    j < len(tokens)
+                    and j - i < 3
+                    and self._org_word(j)
+                    and not self._given_name(tokens[j])
+                    and j not in self.in_title  # ``the company Chief Executive Elon Musk``
+                    and (j == i or j not in self.in_gazetteer)
+                ):
                     j += 1
             elif token.fold in data.descriptors_after:
                 j = i = d
@@ -593,8 +616,8 @@ class _Extractor:
                 continue
             end = i + 1  # ``PSV Eindhoven``, ``PT Tambang Timah``: the name an abbreviation opens
             while end < len(tokens) and end - i <= 2 and self._org_word(end) and end not in self.in_title:
-                if _is_acronym(tokens[end].text):
-                    break
+                if _is_acronym(tokens[end].text) or (end in self.in_gazetteer and not self._town(end)):
+                    break  # ``AI Giant Nvidia``: the known name stands alone; ``PSV Eindhoven`` is one club
                 end += 1
             self._organisation(i, end, _ACRONYM_RULE)
 
@@ -608,10 +631,13 @@ class _Extractor:
     def _shouting(self, position: int) -> bool:
         """Whether the line holding ``position`` is written in capitals (a headline or a table heading)."""
         line_start = self.text.rfind("\n", 0, position) + 1
-        line_end = self.text.find("\n", position)
-        line = self.text[line_start : line_end if line_end != -1 else len(self.text)]
-        letters = sum(c.isalpha() for c in line)
-        return sum(c.isupper() for c in line) > _SHOUTING * letters
+        known = self.shouting_lines.get(line_start)
+        if known is None:
+            line_end = self.text.find("\n", position)
+            line = self.text[line_start : line_end if line_end != -1 else len(self.text)]
+            letters = sum(c.isalpha() for c in line)
+            known = self.shouting_lines[line_start] = sum(c.isupper() for c in line) > _SHOUTING * letters
+        return known
 
     def _org_word(self, i: int) -> bool:
         token = self.tokens[i]
@@ -697,7 +723,7 @@ class _Extractor:
         ``Newmont Mining Corp``, even where it is also a place: ``Santa Fe``) and acronyms given in parentheses."""
         tokens = self.tokens
         names: dict[tuple[str, ...], str | None] = {}
-        short_company_names: set[tuple[str, ...]] = set()
+        short_company_names: dict[tuple[str, ...], str] = {}
         surnames: set[tuple[str, ...]] = set()
         for candidate in chosen:
             i, j = candidate.tokens
@@ -717,9 +743,12 @@ class _Extractor:
             if candidate.type == ORG and j - i >= 2 and tokens[j - 1].fold in self.data.corporate_suffixes:
                 for k in range(i + 1, j):
                     key = tuple(t.fold for t in tokens[i:k])
+                    known = self.data.gazetteer.get(key)
+                    if known is not None and known.type == PLACE:
+                        continue  # ``Texas`` of Texas Instruments Inc stays the state
                     if k - i > 1 or (key[0] not in self.data.common_words and key[0] not in self.data.stopwords):
-                        names.setdefault(key, candidate.canonical)
-                        short_company_names.add(key)
+                        short_company_names[key] = candidate.canonical
+        names.update(short_company_names)  # ``Dean Foods`` after Dean Foods Co is the company, not a person
         if not names:
             return []
         types = {c.canonical: c.type for c in chosen}
