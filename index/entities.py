@@ -195,6 +195,8 @@ def _data() -> _Data:
     # an elided article (``L'Agence``) is a stopword like the article it shortens.
     elided = {f"{article}'" for article in ("l", "d", "qu", "j", "m", "n", "s", "t", "c")}
     stopwords = frozenset(map(fold, rules["stopwords"])) | elided
+    descriptors_before = frozenset(rules["organisation_descriptors_before"])
+    descriptors_after = frozenset(rules["organisation_descriptors_after"])
     tables = {name: json.loads(resource_path("entities", name).read_text("utf-8")) for name in _GAZETTEER_FILES}
     nations = {*tables["countries.json"]["PLACE"], *rules["nations"]}
     gazetteer: dict[tuple[str, ...], _Entry] = {}
@@ -214,8 +216,8 @@ def _data() -> _Data:
         gazetteer_lengths=_index(gazetteer),
         pairs=frozenset(key[:2] for key in gazetteer if len(key) > 1),
         first_words=frozenset(key[0] for key in (*titles, *(k for k, e in gazetteer.items() if not e.capital)))
-        | frozenset(rules["organisation_descriptors_before"])
-        | frozenset(rules["organisation_descriptors_after"]),
+        | descriptors_before
+        | descriptors_after,
         uncapitalised=frozenset(key[0] for key, entry in gazetteer.items() if not entry.capital),
         titles=frozenset(titles),
         title_lengths=_index(titles),
@@ -228,9 +230,9 @@ def _data() -> _Data:
         common_words=frozenset(names["common_words"]),
         club_prefixes=frozenset(rules["club_prefixes"]),
         table_words=frozenset(rules["table_words"]),
-        descriptors_before=frozenset(rules["organisation_descriptors_before"]),
-        descriptors_after=frozenset(rules["organisation_descriptors_after"]),
-        descriptors=frozenset(rules["organisation_descriptors_before"] + rules["organisation_descriptors_after"]),
+        descriptors_before=descriptors_before,
+        descriptors_after=descriptors_after,
+        descriptors=descriptors_before | descriptors_after,
         corporate_suffixes=frozenset(rules["corporate_suffixes"]),
         name_particles=frozenset(rules["name_particles"]),
         not_organisations=frozenset(rules["not_organisations"]),
@@ -336,11 +338,15 @@ class _Extractor:
         national team, which stays a place."""
         return self.rules and entry.type == PLACE and not entry.nation and self._in_results(i, j)
 
+    def _opens_team_slot(self, i: int) -> bool:
+        """Whether a team's name may start at token ``i``: at a line's start, after a score or ``v``."""
+        return not i or self.tokens[i - 1].kind == _BREAK or _is_score_or_versus(self.tokens[i - 1])
+
     def _in_results(self, i: int, j: int) -> bool:
         """Whether tokens [i, j) stand where results and standings put teams: ``Lens 0 Nantes 4``,
         ``Barcelona ( Spain ) 9 4 5``, ``Fiorentina ( 10 ) v Perugia ( 8 )``."""
         tokens = self.tokens
-        if i and not (tokens[i - 1].kind == _BREAK or _is_score_or_versus(tokens[i - 1])):
+        if not self._opens_team_slot(i):
             return False
         if j + 2 < len(tokens) and tokens[j].text == "(" and tokens[j + 2].text == ")":
             if _SCORE.fullmatch(tokens[j + 1].text):
@@ -463,6 +469,7 @@ class _Extractor:
         capitalised words none of which is an English word (``Nader Jokhadar``)."""
         tokens, data = self.tokens, self.data
         token = tokens[i]
+        given = self._given_name(token)
         start = i + 1
         if len(token.text) == 1:
             if i + 2 >= len(tokens) or tokens[i + 1].text != "." or (i and tokens[i - 1].capitalised):
@@ -476,7 +483,7 @@ class _Extractor:
                 start += 2  # ``J. K. Rowling``
             if start >= len(tokens) or len(tokens[start].text) < 2:
                 return None  # ``A. B. C.``, ``U. S. officials``
-        elif self._given_name(token):
+        elif given:
             if _is_acronym(token.text):
                 return None
         elif self.language != "en" or token.fold in data.common_words or not self._name_word(i):
@@ -484,14 +491,14 @@ class _Extractor:
         end = self._surname_end(start)
         if end == start:
             return None
-        if len(token.text) == 1 or self._given_name(token):
+        if len(token.text) == 1 or given:
             return end
         run = tokens[i + 1 : end]
         if any(map(self._given_name, run)):
             return None  # ``Midfielder Valentin Stefan``: the name starts at the given name
         return None if any(t.fold in data.common_words for t in run) else end
 
-    def _town_as_surname(self, i: int) -> bool:
+    def _one_word_town_or_company(self, i: int) -> bool:
         """Whether token ``i`` is a one-word town or company, which after a given name is a surname
         (``Mark Cairns``, ``Jean Dupont``)."""
         match = self.gazetteer_at.get(i)
@@ -515,7 +522,7 @@ class _Extractor:
         tokens, particles = self.tokens, self.data.name_particles
         end = start
         while end < len(tokens) and end - start < 2:
-            if self._name_word(end) or self._town_as_surname(end):
+            if self._name_word(end) or self._one_word_town_or_company(end):
                 end += 1
                 continue
             after = end
@@ -579,18 +586,11 @@ class _Extractor:
         """Unknown names where results and standings put teams (``Feyenoord 17 11 3 3``) are clubs."""
         tokens, data = self.tokens, self.data
         for i in self.capitals:
-            before = tokens[i - 1] if i else None
-            if (
-                before is not None
-                and before.kind != _BREAK
-                and not (before.text in _VERSUS or (before.text[0].isdigit() and _SCORE.fullmatch(before.text)))
-            ):
-                continue
-            if i in self.gazetteer_at or len(tokens[i].text) == 1:
+            if i in self.gazetteer_at or len(tokens[i].text) == 1 or not self._opens_team_slot(i):
                 continue
             j = i
             while j < len(tokens) and j - i < 3 and self._org_word(j):
-                if j in self.gazetteer_at and not (j > i and self._town_as_surname(j)):
+                if j in self.gazetteer_at and not (j > i and self._one_word_town_or_company(j)):
                     break  # ``Hansa Rostock 0``: a club may end with its town
                 j += 1
             named_after_town = j - 1 > i and j - 1 in self.gazetteer_at
@@ -719,8 +719,9 @@ class _Extractor:
         return chosen
 
     def _repeats(self, chosen: list[_Candidate]) -> list[_Candidate]:
-        """Later short references to a named person (``Mammadov``, ``Lam``) or company (``Newmont`` after
-        ``Newmont Mining Corp``, even where it is also a place: ``Santa Fe``) and acronyms given in parentheses."""
+        """Later short references to a named person (``Mammadov``, ``Lam``, ``Cairns`` after ``Mark Cairns``
+        even where it is also a town) or company (``Newmont`` after ``Newmont Mining Corp``, unless the short
+        name is a known place) and acronyms given in parentheses."""
         tokens = self.tokens
         names: dict[tuple[str, ...], str | None] = {}
         short_company_names: dict[tuple[str, ...], str] = {}
@@ -764,7 +765,7 @@ class _Extractor:
                 if canonical is not None and (
                     i not in self.gazetteer_at
                     or key in short_company_names
-                    or (key in surnames and self._town_as_surname(i))  # ``Cairns`` after ``Mark Cairns``
+                    or (key in surnames and self._one_word_town_or_company(i))  # ``Cairns`` after ``Mark Cairns``
                 ):
                     found.append(
                         _Candidate(
