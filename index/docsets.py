@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
-from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
@@ -25,6 +23,7 @@ from whoosh.searching import Searcher
 
 from .columns import NO_DATE, date_to_day
 from .frequent import FrequentTerms, TermPostings, open_frequent_terms
+from .schema import decode_positions
 
 # Term masks kept between queries: typing and facet clicks ask for the same terms again and again.
 CACHED_TERMS = 512
@@ -199,8 +198,7 @@ class MaskEvaluator:
         ids, positions = [], []
         while matcher.is_active():
             ids.append(matcher.id())
-            # Whoosh's Positions format: a 4-byte count, then the pickled gaps between positions.
-            positions.append(list(accumulate(loads(matcher.value()[4:]))))
+            positions.append(decode_positions(matcher.value()))
             matcher.next()
         return TermPostings(
             np.array(ids, dtype=np.int64),

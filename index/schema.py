@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import pairwise
-from pickle import dumps
+from itertools import accumulate, pairwise
+from pickle import dumps, loads
 from typing import Any
 
 from whoosh import analysis, fields
@@ -76,6 +76,14 @@ def _encode_positions(positions: list[int]) -> bytes:
     """Positions as Whoosh's Positions format encodes them: a count, then pickled deltas."""
     deltas = [position - previous for previous, position in pairwise((0, *positions))]
     return pack_uint(len(deltas)) + dumps(deltas, 2)  # type: ignore[no-any-return]
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """The positions of a posting value in Whoosh's Positions format, as ``_encode_positions`` writes it."""
+    return list(accumulate(loads(value[_COUNT_BYTES:])))
+
+
+_COUNT_BYTES = len(pack_uint(0))
 
 
 @lru_cache(maxsize=8192)

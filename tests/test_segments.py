@@ -18,7 +18,7 @@ from index import Archive, SearchRequest
 from index.frequent import open_frequent_terms
 from index.indexer import FILES_PER_TASK, WHOOSH_DIR, UserCorrections, split_into_tasks, write_task
 from index.readers import scan
-from index.schema import _encode_positions, postings
+from index.schema import _encode_positions, decode_positions, postings
 from index.search import ArchiveSearcher
 from index.segments import COMPRESSED_FROM, SegmentCodec
 
@@ -27,6 +27,7 @@ from index.segments import COMPRESSED_FROM, SegmentCodec
 def test_positions_are_encoded_as_whoosh_encodes_them(count: int) -> None:
     positions = sorted(random.Random(count).sample(range(10_000), count))
     assert _encode_positions(positions) == Positions().encode(positions)
+    assert decode_positions(Positions().encode(positions)) == positions
 
 
 def test_segments_name_whoosh_codec_not_ours() -> None:
