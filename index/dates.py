@@ -10,7 +10,23 @@ from functools import lru_cache
 
 from .paths import resource_path
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+# "2025-05-07", "2025-5-7", "2025-05" (read as the 1st); not "2025-05-071".
+_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")
+# "20250507", as GDELT and many database exports write dates.
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+# Unix time as JSON exports write it: seconds (9-10 digits, 1973-2286) or milliseconds (12-13 digits).
+_EPOCH = re.compile(r"(\d{9,10}|\d{12,13})(?:\.\d*)?")
+# A time of day after the date, which dateparser may fail to read ("31-MAR-1987 605:12:19.12" in
+# Reuters-21578): the date is retried without it.
+_TIME_OF_DAY = re.compile(r"[ T]+\d+:\d+.*$", re.DOTALL)
+# Metadata years outside this range are placeholders ("0001-01-01", "9999-12-31") or typos, not news.
+_PLAUSIBLE_YEARS = range(1600, 2101)
+# A longer value is prose or junk, and dateparser's time grows with the length of what it is given.
+_DATE_VALUE_MAX_CHARS = 200
+# dateparser's parsers that read a date written out in full. Left out: "relative-time" ("yesterday",
+# "in 3 days", "now": a date that depends on the day the archive is indexed), "timestamp" (any
+# 10-digit number; plausible epochs are read above) and "no-spaces-time" (any run of digits).
+_ABSOLUTE_PARSERS = ["custom-formats", "absolute-time"]
 _YEAR = r"(1[89]\d{2}|20\d{2})"
 # A range such as "(1959-2019)", typical of anniversary articles, which end at the year of writing.
 _YEAR_RANGE = re.compile(rf"\b{_YEAR}\s*[-–]\s*{_YEAR}\b")
@@ -52,6 +68,10 @@ def _text_date_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def parse_date_value(value: str) -> dt.date | None:
     """Read a date from a metadata value (ISO, RFC 2822, "7 May 2025", "05/07/2025", ...).
 
+    Only absolute dates count: "yesterday" or "2 hours ago" would give a date that depends
+    on the day the archive is indexed. Invalid or implausible dates ("2025-02-30",
+    "9999-12-31") are None, never a nearby date; nothing a file holds makes this raise.
+
     Args:
         value: the value as found in a header, JSON, CSV or HTML metadata.
 
@@ -59,16 +79,44 @@ def parse_date_value(value: str) -> dt.date | None:
         The date, or None when the value is not a date.
     """
     value = value.strip()
+    if not value or len(value) > _DATE_VALUE_MAX_CHARS:
+        return None
     match = _ISO.match(value)
     if match:
-        try:
-            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
-        except ValueError:
-            return None
+        return _plausible_date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
+    match = _COMPACT_DATE.fullmatch(value)
+    if match:
+        return _plausible_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _EPOCH.fullmatch(value)
+    if match:
+        seconds = int(match.group(1)) / (1000 if len(match.group(1)) > 10 else 1)
+        return _plausible(dt.datetime.fromtimestamp(seconds, dt.UTC).date())
+    parsed = _parse_absolute_date(value)
+    if parsed is None and _TIME_OF_DAY.search(value):
+        parsed = _parse_absolute_date(_TIME_OF_DAY.sub("", value))
+    return _plausible(parsed)
+
+
+def _parse_absolute_date(value: str) -> dt.date | None:
     import dateparser  # Slow to import, and rarely needed: most archives use ISO dates.
 
-    parsed = dateparser.parse(value, settings={"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first"})
+    settings = {"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first", "PARSERS": _ABSOLUTE_PARSERS}
+    try:
+        parsed = dateparser.parse(value, settings=settings)
+    except Exception:  # A heuristic over dozens of languages: whatever it trips on is no date.
+        return None
     return parsed.date() if parsed else None
+
+
+def _plausible_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return _plausible(dt.date(year, month, day))
+    except ValueError:
+        return None
+
+
+def _plausible(date: dt.date | None) -> dt.date | None:
+    return date if date is not None and date.year in _PLAUSIBLE_YEARS else None
 
 
 @dataclass(frozen=True)
@@ -90,17 +138,27 @@ def find_text_dates(text: str) -> list[TextDate]:
     Returns:
         The mentions that form a valid calendar day (given their year, or some year).
     """
-    number = _months().number
     found: list[TextDate] = []
     day_month, month_day = _text_date_patterns()
     for match in day_month.finditer(text):
-        found.append(_text_date(int(match.group(1)), number[match.group(2).lower()], match.group(3), match.start()))
+        found.append(_text_date(int(match.group(1)), _month_number(match.group(2)), match.group(3), match.start()))
     for match in month_day.finditer(text):
         if not match.group(1)[0].isupper():  # "may 10 people" is no date; English capitalises months.
             continue
-        found.append(_text_date(int(match.group(2)), number[match.group(1).lower()], match.group(3), match.start()))
+        found.append(_text_date(int(match.group(2)), _month_number(match.group(1)), match.group(3), match.start()))
     valid = [d for d in found if d.day and _is_valid(d)]
     return sorted(valid, key=lambda d: d.start)
+
+
+def _month_number(name: str) -> int:
+    """The month a name matched by the case-insensitive patterns stands for."""
+    number = _months().number
+    found = number.get(name.lower())
+    if found is None:
+        # IGNORECASE also matches letters whose str.lower is not the pattern's: ``ſept`` (long s),
+        # ``julı`` (dotless i), ``APRİL`` (whose lower case gains a combining dot).
+        found = next(n for key, n in number.items() if re.fullmatch(re.escape(key), name, re.IGNORECASE))
+    return found
 
 
 def _text_date(day: int, month: int, year: str | None, start: int) -> TextDate:

@@ -1,20 +1,30 @@
-"""Find article files in a folder and read each into RawDocuments, or say why not."""
+"""Find article files in a folder and read each into RawDocuments, or say why not.
+
+Nothing a file holds, nor anything found in the folder, raises: every file either yields documents
+or a SkippedFile whose reason a person understands, in time and memory bounded by its size.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
+import errno
+import itertools
 import json
+import math
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .decoding import decode
 from .errors import UnreadableFileError
 from .models import Provenance, RawDocument, SkippedFile
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -26,9 +36,20 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 _FIELD_ALIASES = {
     "id": ("id", "guid", "uid", "article_id"),
     "title": ("title", "headline"),
-    "body": ("body", "text", "content", "article", "maintext"),
-    "date": ("date", "published", "pubdate", "date_published", "published_at", "datetime"),
-    "source": ("source", "outlet", "publisher", "site", "sitename", "media"),
+    # Summaries last: a record with nothing more (NewsAPI's) is still worth finding.
+    "body": ("body", "text", "content", "article", "maintext", "description", "summary", "abstract"),
+    "date": (
+        "date",
+        "published",
+        "pubdate",
+        "date_published",
+        "published_at",
+        "publishedat",
+        "publication_date",
+        "date_publish",
+        "datetime",
+    ),
+    "source": ("source", "outlet", "publisher", "site", "sitename", "source-name", "source_name", "media"),
     "language": ("language", "lang"),
     "url": ("url", "link"),
     "author": ("author", "authors", "byline"),
@@ -36,62 +57,218 @@ _FIELD_ALIASES = {
 _HEADER_KEYS = "date|title|source|outlet|url|language|lang|author|id"
 # `date 2025-05-07 rest of the line...`: the seeds' header, which may carry the article's start.
 _BARE_DATE_HEADER = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(.*))?$", re.IGNORECASE)
-# `key: value`, `key = value`, `# key = value`.
-_KEY_VALUE_HEADER = re.compile(rf"^[ \t]*#?[ \t]*({_HEADER_KEYS})[ \t]*[:=][ \t]*(.+?)[ \t]*$", re.IGNORECASE)
+# `# doc_id = news_001`: CoNLL-style comment headers, whatever their key (unknown ones are skipped).
+_COMMENT_HEADER = re.compile(r"^[ \t]*+#[ \t]*+([A-Za-z][\w-]{0,40})[ \t]*+=[ \t]*+(.*\S)[ \t]*$")
+# `key: value`, `key = value`, `# key = value`. Possessive blanks and a value that ends at its last
+# non-blank keep matching linear: a line of 10,000 blanks took the plain pattern 13 seconds.
+_KEY_VALUE_HEADER = re.compile(rf"^[ \t]*+(?:#[ \t]*+)?({_HEADER_KEYS})[ \t]*+[:=][ \t]*+(.*\S)[ \t]*$", re.IGNORECASE)
+# Surrogates cannot be encoded: SQLite, hashing and the index fail on them. Decoded bytes never hold
+# any; JSON escapes ("\ud800") and file names that are not valid UTF-8 (os.fsdecode) do.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What os.fsdecode turns each undecodable byte 0x80-0xff of a file name into.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_SHOWN_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
+# Each record problem is listed up to this many times a file; then one line counts the rest, so
+# a damaged file of a million rows does not become a million reports.
+_MAX_LISTED_PROBLEMS = 100
+# A CSV row broken by a stray quote swallows the lines after it; it is re-read from its second
+# line at most this many times a file, since each retry may re-read up to the CSV field limit.
+_MAX_CSV_RESYNCS = 100
+# Markup larger than this (after removing scripts, styles and inline images) is extracted without
+# trafilatura's fallback extractors and htmldate's search of the whole page for a date, which
+# together take about a second per megabyte.
+_FULL_HTML_ANALYSIS_CHARS = 1_000_000
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b([^>]{0,2000})>", re.IGNORECASE)
+_CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
+# An inline image (or font...) as base64: megabytes that htmldate scans with regexes, for nothing.
+_BASE64_DATA_URI = re.compile(r"data:[\w.+-]{1,100}/[\w.+-]{1,100}(?:;[\w.+-]{1,100}=[\w.+-]{1,100})*;base64,[\w+/=-]*")
+_NOT_REGULAR_KINDS = (
+    (stat.S_ISDIR, "folder"),
+    (stat.S_ISFIFO, "named pipe"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "device file"),
+    (stat.S_ISBLK, "device file"),
+)
+# Never wait on a named pipe with no writer; never make a terminal our controlling one; no newline
+# translation on Windows.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
 class FoundFile:
-    """A candidate file: its path relative to the archive, and what decides if it changed."""
+    """A candidate file: its path relative to the archive, and what decides if it changed.
+
+    ``relpath`` names the file everywhere (store, ids, reports, the UI) and is always valid
+    Unicode. ``fs_relpath`` is the name to open it by. They differ only for a name that is not
+    valid UTF-8, which the system hands over with its bad bytes as surrogate escapes
+    (``os.fsdecode``) and ``relpath`` shows as ``\\xNN`` (see ``displayable``).
+    """
 
     relpath: str
     size: int
     mtime_ns: int
+    fs_relpath: str
+
+
+def displayable(name: str) -> str:
+    """``name`` as valid Unicode: each undecodable byte shown as ``\\xNN``, any other surrogate as ``\\uNNNN``.
+
+    Distinct names stay distinct (barring a name that spells such an escape out literally, which
+    ``scan`` reports), and the same name always gives the same result, hence the same article ids.
+    """
+    return _SURROGATE.sub(_shown_surrogate, name)
+
+
+def _shown_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if _ESCAPED_BYTE.match(match.group()) else f"\\u{code:04x}"
+
+
+def path_in_archive(root: Path, relpath: str) -> Path:
+    """The file a ``FoundFile.relpath`` (or an article's path) names under ``root``.
+
+    Args:
+        root: the archive folder.
+        relpath: the displayable path, as ``scan`` gave it.
+
+    Returns:
+        The path to open: ``root / relpath`` unless ``relpath`` shows bytes of a name that
+        is not valid UTF-8, which are put back.
+    """
+    plain = root / relpath
+    if os.path.lexists(plain) or not _SHOWN_BYTE.search(relpath):
+        return plain
+    return root / _SHOWN_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), relpath)
 
 
 def scan(root: Path) -> tuple[list[FoundFile], list[SkippedFile]]:
     """List the article files under ``root``, recursively.
 
-    Hidden files and folders are ignored; symlinks are followed only when they stay inside
-    ``root``; files of other types and oversized files are reported as skipped.
+    Hidden files and folders are ignored. Symbolic links to files are followed when they stay
+    inside ``root``; links to folders are not (their files are found where they are). Folders
+    that cannot be listed, files of other types, anything but regular files (named pipes,
+    sockets, devices), broken links, link loops and oversized files are reported as skipped.
 
     Args:
         root: the archive folder.
 
     Returns:
-        The files to read (sorted by path) and the files skipped, with reasons.
+        The files to read (sorted by path) and the files skipped (sorted by path), with reasons.
     """
-    root = root.resolve()
+    top = os.path.realpath(root)
     found: list[FoundFile] = []
     skipped: list[SkippedFile] = []
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
+    names: set[str] = set()
+    folders = [""]  # relative to top, with "/" separators; "" is top itself
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(os.path.join(top, folder)) as listing:
+                entries = sorted(listing, key=lambda e: e.name, reverse=True)
+        except OSError as error:
+            skipped.append(SkippedFile(displayable(folder) or ".", f"folder cannot be read: {_reason(error)}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            path = Path(folder) / name
-            relpath = path.relative_to(root).as_posix()
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                skipped.append(SkippedFile(relpath, "symbolic link leading outside the archive"))
-                continue
-            suffix = path.suffix.lower()
-            if suffix not in SUPPORTED_SUFFIXES:
-                skipped.append(SkippedFile(relpath, f"unsupported file type ({suffix or 'no extension'})"))
-                continue
+            fs_relpath = f"{folder}/{entry.name}" if folder else entry.name
+            relpath = displayable(fs_relpath)
             try:
-                stat = path.stat()
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(fs_relpath)  # Popped in name order: entries are in reverse.
+                    continue
+                problem = _not_a_file_to_read(entry, top)
+                if problem is None and relpath in names:
+                    problem = "its name reads as another file's once bytes that are not UTF-8 show as \\xNN"
+                if problem is None:
+                    status = entry.stat()
+                    if status.st_size > MAX_FILE_BYTES:
+                        problem = f"larger than {MAX_FILE_BYTES // 2**20} MB"
             except OSError as error:
-                skipped.append(SkippedFile(relpath, f"cannot be read: {error.strerror}"))
+                problem = f"cannot be read: {_reason(error)}"
+            if problem is not None:
+                skipped.append(SkippedFile(relpath, problem))
                 continue
-            if stat.st_size > MAX_FILE_BYTES:
-                skipped.append(SkippedFile(relpath, f"larger than {MAX_FILE_BYTES // 2**20} MB"))
-                continue
-            found.append(FoundFile(relpath, stat.st_size, stat.st_mtime_ns))
+            names.add(relpath)
+            found.append(FoundFile(relpath, status.st_size, status.st_mtime_ns, fs_relpath))
+    found.sort(key=lambda f: f.relpath)
+    skipped.sort(key=lambda s: s.path)
     return found, skipped
 
 
+def _not_a_file_to_read(entry: os.DirEntry[str], top: str) -> str | None:
+    """Why ``entry`` (not a folder) is not read, or None when it is a supported regular file.
+
+    Costs no system call for a plain file (the listing gives its type), a few for a link.
+    """
+    if entry.is_symlink():
+        try:
+            target = os.path.realpath(entry.path, strict=True)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                return "symbolic link loop"
+            return f"broken symbolic link ({_reason(error)})"
+        if not Path(target).is_relative_to(top):
+            return "symbolic link leading outside the archive"
+        if os.path.isdir(target):
+            return "symbolic link to a folder (not followed: its files are read where they are)"
+    if not entry.is_file():
+        return f"not a regular file ({_kind(entry.stat().st_mode)})"
+    suffix = os.path.splitext(entry.name)[1].lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return f"unsupported file type ({displayable(suffix) or 'no extension'})"
+    return None
+
+
+def _kind(mode: int) -> str:
+    return next((kind for test, kind in _NOT_REGULAR_KINDS if test(mode)), "special file")
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def read_bytes(root: Path, relpath: str, fs_relpath: str | None = None) -> bytes | SkippedFile:
+    """A file's content, or why it cannot be read.
+
+    The folder may have changed since ``scan``: the file is opened without blocking (a named pipe
+    put in its place would otherwise wait for a writer forever, past any cancel) and read only
+    if it is still a regular file, and never beyond MAX_FILE_BYTES.
+
+    Args:
+        root: the archive folder.
+        relpath: the file's path as ``scan`` gave it (``FoundFile.relpath``, an article's path).
+        fs_relpath: its name on disk (``FoundFile.fs_relpath``); worked out from ``relpath``
+            when not given.
+
+    Returns:
+        The bytes, or the file skipped with the reason.
+    """
+    path = root / fs_relpath if fs_relpath is not None else path_in_archive(root, relpath)
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        return SkippedFile(relpath, f"cannot be read: {_reason(error)}")
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return SkippedFile(relpath, f"not a regular file ({_kind(status.st_mode)})")
+        with open(descriptor, "rb", closefd=False) as handle:
+            # One byte more than its size shows whether it grew since; only then read on.
+            data = handle.read(min(status.st_size, MAX_FILE_BYTES) + 1)
+            if len(data) > status.st_size:
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
+    except OSError as error:
+        return SkippedFile(relpath, f"cannot be read: {_reason(error)}")
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_FILE_BYTES:
+        return SkippedFile(relpath, f"larger than {MAX_FILE_BYTES // 2**20} MB")
+    return data
+
+
 def read_file(relpath: str, data: bytes) -> tuple[list[RawDocument], list[SkippedFile]]:
-    """Parse one file's bytes into documents.
+    """Parse one file's bytes into documents; never raises for anything the bytes hold.
 
     Args:
         relpath: the file's path inside the archive, with forward slashes.
@@ -101,22 +278,31 @@ def read_file(relpath: str, data: bytes) -> tuple[list[RawDocument], list[Skippe
         The documents it holds, and the parts of it that were skipped with reasons.
         A malformed file as a whole yields no document and one skip.
     """
+    relpath = displayable(relpath)
     try:
-        if len(data) > MAX_FILE_BYTES:
-            raise UnreadableFileError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
-        text, encoding = decode(data)
-        suffix = Path(relpath).suffix.lower()
-        if suffix in HTML_SUFFIXES:
-            return [_read_html(relpath, text, encoding)], []
-        if suffix == ".json":
-            return _read_json(relpath, text, encoding)
-        if suffix == ".jsonl":
-            return _read_records(relpath, _jsonl_records(text), encoding)
-        if suffix == ".csv":
-            return _read_records(relpath, _csv_records(text), encoding)
-        return [_read_text(relpath, text, encoding)], []
+        return _read(relpath, data)
     except UnreadableFileError as error:
         return [], [SkippedFile(relpath, str(error))]
+    except Exception as error:  # The last line of defence: a file we did not foresee is one skip.
+        message = displayable(" ".join(str(error).split()))[:200]
+        return [], [SkippedFile(relpath, f"could not be parsed: {type(error).__name__}: {message}")]
+
+
+def _read(relpath: str, data: bytes) -> tuple[list[RawDocument], list[SkippedFile]]:
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableFileError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
+    text, encoding = decode(data)
+    suffix = Path(relpath).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return [_read_html(relpath, text, encoding)], []
+    if suffix == ".json":
+        return _read_json(relpath, text, encoding)
+    if suffix == ".jsonl":
+        return _read_records(relpath, "record", _jsonl_records(text), encoding)
+    if suffix == ".csv":
+        return _read_records(relpath, "line", _csv_records(text), encoding)
+    # A few NULs (damage, a converter's stray byte) are no text; more, and decode() refused the file.
+    return [_read_text(relpath, text.replace("\0", ""), encoding)], []
 
 
 def split_header(text: str) -> tuple[dict[str, str], str]:
@@ -156,9 +342,11 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
                 break
             index += 1
             continue
-        keyed = _KEY_VALUE_HEADER.match(line)
+        keyed = _KEY_VALUE_HEADER.match(line) or _COMMENT_HEADER.match(line)
         if keyed:
-            metadata.setdefault(_header_key(keyed.group(1)), keyed.group(2))
+            key = _header_key(keyed.group(1))
+            if key in _HEADER_KEYS.split("|"):
+                metadata.setdefault(key, keyed.group(2))
             index += 1
             continue
         break
@@ -183,9 +371,22 @@ def _read_text(relpath: str, text: str, encoding: str) -> RawDocument:
 
 
 def _read_html(relpath: str, html: str, encoding: str) -> RawDocument:
-    import trafilatura  # Imported here: it is slow to import and only HTML needs it.
-
-    extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, favor_precision=True)
+    try:
+        import trafilatura  # Imported here: it is slow to import and only HTML needs it.
+    except Exception as error:  # A broken install (a missing lxml_html_clean...) must not stop a run.
+        raise UnreadableFileError(f"HTML support unavailable: {error or type(error).__name__}") from error
+    html = _without_embedded_data(html)
+    # Extraction works on the page as given and fetches nothing: no image, frame, style sheet or
+    # script is loaded or run, and lxml's parser does not touch the network.
+    full = len(html) <= _FULL_HTML_ANALYSIS_CHARS
+    extracted = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        favor_precision=True,
+        fast=not full,
+        date_extraction_params={"extensive_search": full, "original_date": True},
+    )
     document: dict[str, Any] = extracted.as_dict() if extracted is not None else {}  # type: ignore[union-attr]
     text = str(document.get("text") or "")
     if not text.strip():
@@ -202,15 +403,64 @@ def _read_html(relpath: str, html: str, encoding: str) -> RawDocument:
     return RawDocument(relpath, relpath, text, metadata, Provenance.STRUCTURED, encoding)
 
 
+def _without_embedded_data(html: str) -> str:
+    """``html`` without the bodies of scripts and styles and without base64 inline data.
+
+    Neither is article text, and on pages that carry megabytes of them they dominate extraction
+    time. JSON-LD scripts are kept: they hold the article's date and author. Linear time: each
+    search starts where the previous one ended.
+    """
+    parts: list[str] = []
+    position = 0
+    while (opening := _SCRIPT_OR_STYLE.search(html, position)) is not None:
+        closing = _CLOSING_TAG[opening.group(1).lower()].search(html, opening.end())
+        end = closing.start() if closing is not None else len(html)
+        parts.append(html[position : opening.end()])
+        if "ld+json" in opening.group(2).lower():
+            parts.append(html[opening.end() : end])
+        position = end  # The closing tag is kept.
+    parts.append(html[position:])
+    return _BASE64_DATA_URI.sub("data:,", "".join(parts))
+
+
 def _read_json(relpath: str, text: str, encoding: str) -> tuple[list[RawDocument], list[SkippedFile]]:
     try:
-        value = json.loads(text)
+        value = _parse_json(text)
     except json.JSONDecodeError as error:
-        raise UnreadableFileError(f"malformed JSON at line {error.lineno}: {error.msg}") from error
+        raise UnreadableFileError(
+            f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from error
+    except RecursionError as error:
+        raise UnreadableFileError("JSON nested too deeply to be read") from error
     if isinstance(value, dict) and isinstance(value.get("articles"), list):
         value = value["articles"]
-    records = value if isinstance(value, list) else [value]
-    return _read_records(relpath, ((n, r, None) for n, r in enumerate(records, 1)), encoding)
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        raise UnreadableFileError(f"JSON file holds {_describe(value)}, not articles")
+    return _read_records(relpath, "record", ((n, r, None) for n, r in enumerate(value, 1)), encoding)
+
+
+def _parse_json(text: str) -> object:
+    # Not strict: exporters write raw tabs, newlines and other control characters inside strings.
+    return json.loads(text, parse_int=_json_int, strict=False)
+
+
+def _json_int(digits: str) -> int | float:
+    # Python refuses to convert an integer of more than 4,300 digits (a guard against quadratic
+    # time) and would fail the whole file; no field can use such a number, so it becomes one that
+    # every field ignores.
+    try:
+        return int(digits)
+    except ValueError:
+        return math.inf
+
+
+def _json_problem(error: json.JSONDecodeError) -> str:
+    """Where and what: "Unterminated string starting at line 1, column 22" (json's own message
+    drops the place, and several of its messages end in "at")."""
+    place = f"line {error.lineno}, column {error.colno}"
+    return f"{error.msg} {place}" if error.msg.endswith(" at") else f"{error.msg} at {place}"
 
 
 def _jsonl_records(text: str) -> Iterator[tuple[int, object, str | None]]:
@@ -218,73 +468,156 @@ def _jsonl_records(text: str) -> Iterator[tuple[int, object, str | None]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line), None
+            yield number, _parse_json(line), None
         except json.JSONDecodeError as error:
-            yield number, None, f"malformed JSON: {error.msg}"
+            yield number, None, f"malformed JSON: {_json_problem(error)}"
+        except RecursionError:
+            yield number, None, "JSON nested too deeply to be read"
 
 
 def _csv_records(text: str) -> Iterator[tuple[int, object, str | None]]:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except (StopIteration, csv.Error) as error:
-        raise UnreadableFileError("CSV file without a header row") from error
+    """The rows of a CSV file with a header row, each with its line number or why it is skipped.
+
+    A good row is numbered by its last line (as record ids without an id column have always
+    been), a bad one by its first. Rows are read strictly: a quote left open no longer makes the
+    rest of the file one field; the row is skipped and reading resumes on the line after its
+    start. One bad row never costs the rows after it.
+    """
+    lines = text.split("\n")
+    reader, base = _csv_reader(lines, 0), 0
+    header: list[str] = []
+    while not any(header):
+        try:
+            header = [name.strip().lower() for name in next(reader)]
+        except StopIteration:
+            raise UnreadableFileError("CSV file has no header row") from None
+        except csv.Error as error:
+            raise UnreadableFileError(f"CSV header row cannot be read: {_csv_problem(error)}") from error
     if not any(name in header for name in _FIELD_ALIASES["body"]):
-        raise UnreadableFileError("CSV header has no body, text or content column")
+        raise UnreadableFileError("CSV file has no header row naming a body, text or content column")
+    resyncs = 0
     while True:
+        start = base + reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            yield reader.line_num, None, f"malformed CSV row: {error}"
+            yield start, None, f"malformed CSV row: {_csv_problem(error)}"
+            if base + reader.line_num > start and resyncs < _MAX_CSV_RESYNCS:
+                resyncs += 1
+                reader, base = _csv_reader(lines, start), start
             continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield reader.line_num, None, f"CSV row has {len(row)} fields, the header has {len(header)}"
-            continue
-        yield reader.line_num, dict(zip(header, row, strict=True)), None
+            yield start, None, f"CSV row has {len(row)} fields, the header has {len(header)}"
+        elif any("\0" in cell for cell in row):
+            yield start, None, "CSV row holds NUL characters (damaged data)"
+        else:
+            yield base + reader.line_num, dict(zip(header, row, strict=True)), None
+
+
+def _csv_reader(lines: list[str], start: int) -> CsvReader:
+    """A strict CSV reader over ``lines`` from index ``start`` on."""
+    return csv.reader((line + "\n" for line in itertools.islice(lines, start, None)), strict=True)
+
+
+def _csv_problem(error: csv.Error) -> str:
+    message = str(error)
+    if message == "unexpected end of data":
+        return "a quoted field is never closed"
+    if message.endswith("expected after '\"'"):
+        return "a quote inside a quoted field is not doubled"
+    return message
 
 
 def _read_records(
-    relpath: str, records: Iterable[tuple[int, object, str | None]], encoding: str
+    relpath: str, unit: str, records: Iterable[tuple[int, object, str | None]], encoding: str
 ) -> tuple[list[RawDocument], list[SkippedFile]]:
     documents: list[RawDocument] = []
     skipped: list[SkippedFile] = []
+    unlisted = 0
     seen_keys: set[str] = set()
     for number, record, problem in records:
-        where = f"{relpath} (record {number})"
+        fields: dict[str, str] = {}
         if problem is None and not isinstance(record, dict):
-            problem = "record is not an object with named fields"
+            problem = f"record is {_describe(record)}, not an object with named fields"
         if problem is None:
-            fields = _map_fields(record)  # type: ignore[arg-type]
-            body = fields.pop("body", "")
-            if not body.strip():
-                problem = "record has no article text"
+            fields, problem = _record_fields(record)  # type: ignore[arg-type]
         if problem is not None:
-            skipped.append(SkippedFile(where, problem))
+            if len(skipped) < _MAX_LISTED_PROBLEMS:
+                skipped.append(SkippedFile(f"{relpath} ({unit} {number})", problem))
+            else:
+                unlisted += 1
             continue
+        body = fields.pop("body")
         record_id = fields.get("id") or str(number)
         key = f"{relpath}#{record_id}"
         if key in seen_keys:
             key = f"{relpath}#{record_id}@{number}"
         seen_keys.add(key)
         documents.append(RawDocument(key, relpath, body, fields, Provenance.STRUCTURED, encoding))
+    if unlisted:
+        skipped.append(SkippedFile(relpath, f"{unlisted} more {unit}s skipped (only the first are listed)"))
     if not documents and not skipped:
-        raise UnreadableFileError("no records")
+        raise UnreadableFileError("no records in the file")
     return documents, skipped
 
 
-def _map_fields(record: dict[str, object]) -> dict[str, str]:
-    lowered = {str(name).strip().lower(): value for name, value in record.items()}
+def _record_fields(record: dict[str, object]) -> tuple[dict[str, str], str | None]:
+    """The fields we understand of a record, and why it is skipped when it has no article text.
+
+    Values of the wrong type (an object as a date, ``true`` as a title) are left out as if
+    absent: the rest of the record is still worth reading.
+    """
+    lowered = {name.strip().lower(): value for name, value in record.items()}
+    if isinstance(lowered.get("source"), dict):  # NewsAPI: "source": {"id": ..., "name": "Reuters"}
+        lowered["source"] = lowered["source"].get("name")  # type: ignore[union-attr]
     fields: dict[str, str] = {}
     for field, aliases in _FIELD_ALIASES.items():
         for alias in aliases:
-            value = lowered.get(alias)
-            if isinstance(value, list):
-                value = ", ".join(str(item) for item in value)
-            if value not in (None, ""):
-                fields[field] = str(value).strip() if field != "body" else str(value)
+            text = _field_text(lowered.get(alias), body=field == "body")
+            if text is not None:
+                fields[field] = text if field == "body" else text.strip()
                 break
-    return fields
+    if "body" in fields:
+        return fields, None
+    wrong = next((alias for alias in _FIELD_ALIASES["body"] if lowered.get(alias) not in (None, "")), None)
+    if wrong is not None and not isinstance(lowered[wrong], str):
+        return fields, f'record\'s "{wrong}" is {_describe(lowered[wrong])}, not text'
+    return fields, "record has no article text"
+
+
+def _field_text(value: object, body: bool) -> str | None:
+    """A record value as text, or None when it is absent or of no use.
+
+    The body must be text, or a list of paragraphs; other fields may also be numbers, and
+    lists (of authors, say) are joined. Lone surrogates, which JSON escapes can make
+    (``"\\ud800"``) but no encoding can store, become U+FFFD REPLACEMENT CHARACTER; NULs go.
+    """
+    if isinstance(value, list):
+        items = [_field_text(item, body) for item in value if not isinstance(item, list | dict)]
+        text = ("\n\n" if body else ", ").join(item for item in items if item is not None)
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and not body:
+        text = str(value)
+    else:
+        return None
+    text = _SURROGATE.sub("\ufffd", text).replace("\0", "")
+    return text if text.strip() else None
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"

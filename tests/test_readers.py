@@ -137,7 +137,7 @@ def test_scan_skips_other_types_big_files_and_links_leaving_the_archive(tmp_path
     outside.write_text("secret")
     os.symlink(outside, root / "link.txt")
     found, skipped = scan(root)
-    assert [f.relpath for f in found] == ["sub/a.txt"]
+    assert [(f.relpath, f.fs_relpath) for f in found] == [("sub/a.txt", "sub/a.txt")]
     reasons = {s.path: s.reason for s in skipped}
     assert reasons["image.png"].startswith("unsupported file type")
     assert reasons["big.txt"] == "larger than 20 MB"
