@@ -10,6 +10,7 @@ from functools import lru_cache
 import Stemmer
 
 TOKEN = re.compile(r"\w+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 KNOWN_TERMS_PER_LANGUAGE = 200_000  # words remembered with their term, per language
 # Letters that carry no combining mark to strip, so NFKD alone would not fold them.
 _SPECIAL_FOLDS = str.maketrans(
@@ -41,7 +42,11 @@ _STEMMER_LANGUAGES = {
 def fold(word: str) -> str:
     """Lower-case ``word`` and strip its accents: ``Hanoï`` -> ``hanoi``, ``Nguyễn`` -> ``nguyen``."""
     decomposed = unicodedata.normalize("NFKD", word.lower().translate(_SPECIAL_FOLDS))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # NFKD can bring out what the first pass had folded: a capital (``ℌ`` -> ``H``) or a letter of
+    # the table (``ǿ`` -> ``ø`` + acute). Folding those too keeps fold(fold(w)) == fold(w), which
+    # query terms folded twice rely on.
+    return stripped.lower().translate(_SPECIAL_FOLDS)
 
 
 @lru_cache(maxsize=64)
@@ -98,6 +103,10 @@ def term_variants(word: str, languages: Iterable[str]) -> list[str]:
     """
     folded = fold(word)
     variants = [folded]
+    if not folded.isascii() and _SURROGATE.search(folded):
+        # A lone surrogate (a command-line byte that was not UTF-8) is in no indexed term, and the
+        # stemmers, which take UTF-8, would raise on it.
+        return variants
     for language in languages:
         stemmer = _stemmer(language)
         if stemmer:

@@ -17,7 +17,9 @@ def _debris_line() -> re.Pattern[str]:
 
 def is_debris(line: str) -> bool:
     """Whether a whole line is page debris rather than article text."""
-    stripped = line.strip()
+    # Whitespace runs are matched as one space: debris is told by its words, not its spacing, and
+    # patterns with adjacent ``\s*`` (``[+-]?\s*[↺]?\s*[+-]?\s*\d``) backtrack cubically over a long run.
+    stripped = " ".join(line.split())
     return bool(stripped) and _debris_line().fullmatch(stripped) is not None
 
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate, repeat
@@ -32,7 +33,9 @@ _TOKENS = re.compile(
     r"|[^\W_]+(?:(?:[-.&]|['’](?=[^\W_]{2}))[^\W_]+)*"  # word: Non-Aligned, News.Az, O'Brien
     r"|[^\w\s]|\n)"  # punctuation, line break
 )
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
+# An address's user part starts where a run of its characters starts: tried inside the run as well, a long
+# run (CJK text has no spaces) was rescanned from each of its characters, quadratic in its length.
+_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
 _SENTENCE_END = frozenset(".!?;:")
 _APPOSITION_MARKS = frozenset({",", "(", ")"})
 _ABBREVIATED_TITLES = frozenset({"mr", "mrs", "ms", "dr", "m", "mme", "mlle", "prof", "st"})
@@ -264,6 +267,7 @@ class _Extractor:
         self.gazetteer_at: dict[int, tuple[int, _Entry]] = {}
         self.in_gazetteer: set[int] = set()  # every token of a known name
         self.shouting_lines: dict[int, bool] = {}  # line start → written in capitals
+        self.line_starts: list[int] | None = None  # offsets of the text's lines, found on first need
         self.descriptors: list[int] = []  # lower-case words that say the name beside them is an organisation
         self.title_end: dict[int, int] = {}
         self.in_title: set[int] = set()
@@ -293,8 +297,8 @@ class _Extractor:
         token = tokens[i]
         pair = (token.fold, tokens[i + 1].fold) if i + 1 < len(tokens) else None
         for length in data.gazetteer_lengths.get(token.fold, ()):
-            if length > 1 and pair not in data.pairs:
-                continue
+            if i + length > len(tokens) or (length > 1 and pair not in data.pairs):
+                continue  # a window cut short by the text's end would match a shorter name under a longer length
             window = tokens[i : i + length]
             entry = data.gazetteer.get(tuple(t.fold for t in window))
             if entry is None:
@@ -314,7 +318,9 @@ class _Extractor:
             if token.fold in descriptors and not token.capitalised:
                 self.descriptors.append(i)
             for length in data.title_lengths.get(token.fold, ()):
-                if tuple(t.fold for t in self.tokens[i : i + length]) in data.titles:
+                if i + length > len(tokens):
+                    continue  # a window cut short by the text's end holds fewer than ``length`` tokens
+                if tuple(t.fold for t in tokens[i : i + length]) in data.titles:
                     self.title_end[i] = i + length
                     self.in_title.update(range(i, i + length))
                     break
@@ -630,13 +636,18 @@ class _Extractor:
 
     def _shouting(self, position: int) -> bool:
         """Whether the line holding ``position`` is written in capitals (a headline or a table heading)."""
-        line_start = self.text.rfind("\n", 0, position) + 1
+        if self.line_starts is None:
+            # Found once: an rfind per abbreviation rescans a long line back to its start, which made a
+            # 15 MB text without line breaks quadratic.
+            self.line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        number = bisect_right(self.line_starts, position) - 1
+        line_start = self.line_starts[number]
         known = self.shouting_lines.get(line_start)
         if known is None:
-            line_end = self.text.find("\n", position)
-            line = self.text[line_start : line_end if line_end != -1 else len(self.text)]
-            letters = sum(c.isalpha() for c in line)
-            known = self.shouting_lines[line_start] = sum(c.isupper() for c in line) > _SHOUTING * letters
+            last = number + 1 == len(self.line_starts)
+            line = self.text[line_start : len(self.text) if last else self.line_starts[number + 1] - 1]
+            letters = sum(map(str.isalpha, line))
+            known = self.shouting_lines[line_start] = sum(map(str.isupper, line)) > _SHOUTING * letters
         return known
 
     def _org_word(self, i: int) -> bool:
@@ -760,6 +771,8 @@ class _Extractor:
             if token.fold not in lengths:
                 continue
             for length in lengths[token.fold]:
+                if i + length > len(tokens):
+                    continue  # a window cut short by the text's end holds fewer than ``length`` tokens
                 key = tuple(t.fold for t in tokens[i : i + length])
                 canonical = names.get(key)
                 if canonical is not None and (
@@ -978,12 +991,17 @@ class EntityCorrections:
             The corrected mentions, sorted by start and non-overlapping.
         """
         result = list(mentions)
-        if self.added:
+        # A blank surface (``add(" ", ...)``, or one in a hand-edited file) would match the empty string
+        # between every two non-word characters, and each empty match would drop the mention around it.
+        surfaces = tuple(surface for surface in self.added if surface)
+        if surfaces:
             found = [
-                Mention(m.start(), m.end(), *self.added[m.group()])
-                for m in _surface_pattern(tuple(self.added)).finditer(text)
+                Mention(m.start(), m.end(), *self.added[m.group()]) for m in _surface_pattern(surfaces).finditer(text)
             ]
-            result = found + [m for m in result if not any(m.start < a.end and a.start < m.end for a in found)]
+            # The added mentions are sorted and disjoint, so the last one starting before a mention's end is
+            # the only one that may overlap it (testing them all made a long text quadratic).
+            starts = [added.start for added in found]
+            result = found + [m for m in result if (k := bisect_left(starts, m.end) - 1) < 0 or found[k].end <= m.start]
         corrected = []
         for mention in result:
             surface = fold(text[mention.start : mention.end])

@@ -18,6 +18,9 @@ _RELAYED = re.compile(
 SIGNATURE_LEAD_CHARS = 600
 SIGNATURE_END_CHARS = 300
 _TRAILING_JOINERS = re.compile(r"(?:[ \t]+(?:of|the|and|de|du|des|la))+$")
+# Runs of spaces within a line. Signatures see each as one space: ``[A-Za-z ]+\s*\(VNA\)`` tried on a
+# line holding a long run backtracked quadratically in its length.
+_SPACE_RUN = re.compile(r"[^\S\n]{2,}")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def default_outlets() -> tuple[Outlet, ...]:
 
 def outlet_from_text(text: str, outlets: tuple[Outlet, ...] | None = None) -> str | None:
     """The outlet whose signature the text carries in its lead or its last lines, or None."""
-    text = _lead_and_end(text)
+    text = _SPACE_RUN.sub(" ", _lead_and_end(text))
     for outlet in outlets if outlets is not None else default_outlets():
         # Separate searches: each keeps re's fast scan for its literal prefix, which one big
         # alternation of all signatures loses (measured 2.5x slower).

@@ -121,3 +121,54 @@ def test_the_last_lines_are_whole_lines() -> None:
     text = FILLER_LINE * 15 + "Officials spoke to the press, quoted by " + ending
     assert text[-SIGNATURE_END_CHARS:].startswith("AFP\n")
     assert outlet_from_text(text) is None
+
+
+# Shapes met in public news corpora that no one here wrote (see docs/RELIABILITY.md); texts are ours.
+
+
+def test_comment_headers_with_keys_of_their_own_are_headers() -> None:
+    """The shape of a public Vietnamese news corpus: `# doc_id = `, `# url = `, `# date = YYYYMMDD`."""
+    text = (
+        "# doc_id = news_world_015\n# url = https://dantri.com.vn/the-gioi/bai-viet.htm\n# date = 20201101\n"
+        "Phà mới nối Hải Phòng với Cát Bà\nChuyến phà đầu tiên rời bến sáng nay với hàng trăm hành khách."
+    )
+    article = infer(read_file("news_world_015.txt", text.encode())[0][0])
+    assert (article.date, article.date_provenance) == (dt.date(2020, 11, 1), Provenance.HEADER)
+    assert article.title == "Phà mới nối Hải Phòng với Cát Bà"
+    assert (article.source, article.source_provenance) == ("dantri.com.vn", Provenance.HEADER)
+    assert "doc_id" not in article.body
+
+
+def test_newsapi_records_keep_their_date_source_and_summary() -> None:
+    records = [
+        {
+            "source": {"id": None, "name": "El País"},
+            "title": "Un ferry une Bakú",
+            "publishedAt": "2021-03-30T08:00:00Z",
+            "description": "El primer ferry salió esta mañana del puerto.",
+            "content": None,
+            "language": "es",
+        },
+        {
+            "source-name": "Le Monde",
+            "title": "Un ferry relie Bakou",
+            "publishedAt": "2021-03-31T09:00:00Z",
+            "description": "Le premier ferry est parti ce matin du port.",
+            "language": "fr",
+        },
+    ]
+    data = "\n".join(json.dumps(record, ensure_ascii=False) for record in records).encode()
+    documents, skipped = read_file("briefings.jsonl", data)
+    articles = [infer(document) for document in documents]
+    assert not skipped
+    assert [(a.source, a.date) for a in articles] == [
+        ("El País", dt.date(2021, 3, 30)),
+        ("Le Monde", dt.date(2021, 3, 31)),
+    ]
+    assert articles[0].body == "El primer ferry salió esta mañana del puerto."
+
+
+def test_a_wire_story_signed_reuter_on_its_last_line() -> None:
+    story = "NEW YORK, Feb 26 - The company said its first quarter profit rose sharply.\n\n Reuter\n"
+    assert outlet_from_text(story) == "Reuters"
+    assert outlet_from_text("Reuters said the bank would grow.\nThe Reuter poll closed.") is None
