@@ -1,11 +1,17 @@
-"""A user's corrections of article metadata, kept in the user data dir and applied at indexing."""
+"""A user's corrections of article metadata and of entities, kept in the user data dir.
+
+The files are the truth: every reader reads them afresh and every change goes through
+:class:`~index.userdata.UserFile` (re-read under a lock, atomic write, previous version kept), so an
+app and a command line correcting the same archive at once both keep their corrections.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import json
-import os
+import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,87 +19,161 @@ from .entities import EntityCorrections
 from .errors import ArchivistError
 from .language import normalise as normalise_language
 from .models import Article, Provenance
+from .userdata import UserFile
 
+log = logging.getLogger(__name__)
 CORRECTABLE = ("title", "date", "source", "language")
+ArticleCorrections = dict[str, dict[str, str]]  # article id -> {field: value}
 
 
 class Corrections:
-    """Corrections for one archive: article id -> {field: value}, saved as JSON.
+    """The metadata corrections of one archive: article id -> {field: value}, saved as JSON.
 
-    The file is written atomically (temporary file, then rename), so a crash never leaves a
-    half-written file; a file that cannot be parsed is kept aside, never overwritten.
+    Args:
+        path: the JSON file.
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self.by_article: dict[str, dict[str, str]] = read_json_or_keep_aside(path) or {}
+        self.file = UserFile(path, "corrections", lambda value: isinstance(value, dict))
 
-    def set(self, article_id: str, field: str, value: str | None) -> None:
+    @property
+    def path(self) -> Path:
+        """The JSON file."""
+        return self.file.path
+
+    def by_article(self) -> ArticleCorrections:
+        """The corrections as they are on disk now; entries that make no sense are left out (and logged).
+
+        Raises:
+            UserFileError: the file and its previous version are unreadable.
+        """
+        return valid_corrections(self.file.read() or {})
+
+    def set(self, article_id: str, field: str, value: str | None) -> dict[str, str]:
         """Record (or, with ``value`` None, withdraw) a correction, and save.
+
+        Returns:
+            All the corrections of that article now.
 
         Raises:
             ArchivistError: the field cannot be corrected or the value is not valid for it.
+            UserFileError: the corrections could not be saved.
         """
         if field not in CORRECTABLE:
             raise ArchivistError(f"'{field}' cannot be corrected; choose one of {', '.join(CORRECTABLE)}")
-        entry = self.by_article.setdefault(article_id, {})
-        if value is None or not value.strip():
-            entry.pop(field, None)
-        else:
-            entry[field] = _validated(field, value.strip())
-        if not entry:
-            del self.by_article[article_id]
-        self.save()
+        checked = None if value is None or not value.strip() else _validated(field, value.strip())
 
-    def save(self) -> None:
-        """Write the corrections to disk atomically."""
-        write_json_atomically(self.path, self.by_article)
+        def change(current: Any) -> dict[str, Any]:
+            # Entries this version does not understand are kept as they are: they are the user's.
+            everything = dict(current or {})
+            entry = everything.get(article_id)
+            entry = dict(entry) if isinstance(entry, dict) else {}
+            if checked is None:
+                entry.pop(field, None)
+            else:
+                entry[field] = checked
+            if entry:
+                everything[article_id] = entry
+            else:
+                everything.pop(article_id, None)
+            return everything
 
-    def apply(self, article: Article) -> Article:
-        """The article with the user's corrections applied, marked with provenance ``user``."""
-        return apply_corrections(article, self.by_article.get(article.id, {}))
+        saved = self.file.update(change)
+        return valid_corrections({article_id: saved.get(article_id, {})}).get(article_id, {})
 
 
-def read_json_or_keep_aside(path: Path) -> Any:
-    """A JSON file's content (None when missing); an unreadable file is renamed, never overwritten.
+def valid_corrections(raw: dict[str, Any]) -> ArticleCorrections:
+    """The well-formed corrections of ``raw`` (a parsed corrections file); the others are logged."""
+    corrections: ArticleCorrections = {}
+    for article_id, entry in raw.items():
+        if not isinstance(entry, dict):
+            log.warning("ignoring the correction of %r: not a set of fields", article_id)
+            continue
+        fields: dict[str, str] = {}
+        for field, value in entry.items():
+            try:
+                if field not in CORRECTABLE or not isinstance(value, str):
+                    raise ArchivistError(f"{field!r} = {value!r} is not a correction")
+                fields[field] = _validated(field, value.strip())
+            except ArchivistError as error:
+                log.warning("ignoring a correction of %r: %s", article_id, error)
+        if fields:
+            corrections[str(article_id)] = fields
+    return corrections
+
+
+def entity_corrections_file(path: Path) -> UserFile:
+    """The file of an archive's entity corrections."""
+    return UserFile(path, "entity corrections", _holds_entity_corrections)
+
+
+def update_entity_corrections(
+    path: Path, change: Callable[[EntityCorrections], EntityCorrections]
+) -> tuple[EntityCorrections, EntityCorrections]:
+    """Apply ``change`` to the entity corrections saved at ``path``, as they are now, and save them.
+
+    Returns:
+        The corrections before and after the change.
 
     Raises:
-        ArchivistError: the file exists but is not valid JSON (it is kept beside, renamed).
+        UserFileError: they could not be saved.
     """
-    if not path.is_file():
-        return None
+    before: list[EntityCorrections] = []
+
+    def apply(current: Any) -> dict[str, list[list[str]]]:
+        before.append(entity_corrections_from(current, path))
+        return change(before[0]).to_dict()
+
+    after = entity_corrections_file(path).update(apply)
+    return before[0], entity_corrections_from(after, path)
+
+
+def _holds_entity_corrections(data: Any) -> bool:
     try:
-        return json.loads(path.read_text("utf-8"))
-    except (ValueError, OSError) as error:
-        kept = path.with_suffix(".unreadable.json")
-        path.replace(kept)
-        raise ArchivistError(f"corrections file {path} could not be read and was kept as {kept}") from error
-
-
-def write_json_atomically(path: Path, value: Any) -> None:
-    """Write ``value`` as JSON to ``path`` through a temporary file, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
-    os.replace(temporary, path)
+        entity_corrections_from(data, Path())
+    except ArchivistError:
+        return False
+    return True
 
 
 def load_entity_corrections(path: Path) -> EntityCorrections:
-    """The entity corrections saved at ``path`` (none when the file is missing).
+    """Entity corrections from a file (none when it is missing).
 
     Raises:
-        ArchivistError: the file is not a valid corrections file.
+        ArchivistError: the file is not a valid entity corrections file.
     """
-    data = read_json_or_keep_aside(path)
+    return entity_corrections_from(entity_corrections_file(path).read(), path)
+
+
+def read_shared_entity_corrections(path: Path) -> EntityCorrections:
+    """Entity corrections from a file someone shared, which is only read, never moved or changed.
+
+    Raises:
+        ArchivistError: the file cannot be read or is not an entity corrections file.
+    """
     try:
-        return EntityCorrections.from_dict(data or {})
-    except (ValueError, TypeError) as error:
-        raise ArchivistError(f"{path} is not an entity corrections file: {error}") from error
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError, RecursionError) as error:
+        raise ArchivistError(f"cannot read {path}: {error}") from error
+    if data is None:
+        raise ArchivistError(f"{path} is not an entity corrections file")
+    return entity_corrections_from(data, path)
 
 
-def save_entity_corrections(path: Path, corrections: EntityCorrections) -> None:
-    """Save entity corrections as a JSON file a team can share."""
-    write_json_atomically(path, corrections.to_dict())
+def entity_corrections_from(data: Any, where: Path) -> EntityCorrections:
+    """Entity corrections from the parsed content of a file (None: none).
+
+    Raises:
+        ArchivistError: ``data`` does not hold entity corrections.
+    """
+    if data is None:
+        return EntityCorrections()
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        return EntityCorrections.from_dict(data)
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        raise ArchivistError(f"{where} is not an entity corrections file: {error}") from error
 
 
 def apply_corrections(article: Article, fields: dict[str, str]) -> Article:
@@ -108,6 +188,8 @@ def apply_corrections(article: Article, fields: dict[str, str]) -> Article:
 
 
 def _validated(field: str, value: str) -> str:
+    if not value:
+        raise ArchivistError(f"an empty {field} is not a correction")
     if field == "date":
         try:
             return dt.date.fromisoformat(value).isoformat()
