@@ -16,14 +16,14 @@ from pathlib import Path
 from unittest import mock
 
 from index import Archive
-from index import indexer as indexer_module
+from index import pipeline as pipeline_module
 
 
 def build(archive: Path, extract: bool) -> float:
     """Articles per second for a fresh single-process build of ``archive``."""
     data = Path(tempfile.mkdtemp(prefix="entity-cost-"))
     try:
-        switch = mock.patch.object(indexer_module.entities, "extract", return_value=[]) if not extract else None
+        switch = mock.patch.object(pipeline_module.entities, "extract", return_value=[]) if not extract else None
         if switch:
             switch.start()
         started = time.perf_counter()

@@ -6,14 +6,18 @@ from .errors import (
     ArchiveNotFoundError,
     ArchivistError,
     ArticleNotFoundError,
+    IndexDamagedError,
     IndexLockedError,
     IndexNotBuiltError,
+    IndexWriteError,
     NoArchiveError,
     QuerySyntaxError,
     UnreadableFileError,
 )
+from .logs import log_path, start_logging
 from .models import (
     ENTITY_FACETS,
+    AnalysisProblem,
     Article,
     EntityInfo,
     EntityMention,
@@ -36,6 +40,11 @@ from .paths import bundled_seeds, data_dir, resource_path
 
 __all__ = [
     "ENTITY_FACETS",
+    "AnalysisProblem",
+    "IndexDamagedError",
+    "IndexWriteError",
+    "log_path",
+    "start_logging",
     "EntityCorrections",
     "EntityInfo",
     "EntityMention",

@@ -1,33 +1,80 @@
-"""The engine's facade: one archive folder, its index, its searches and its corrections."""
+"""The engine's facade: one archive folder, its index, its searches and its corrections.
+
+How the facade keeps readers and writers apart, inside a process and between processes (an app
+and a command line on the same archive):
+- reads (search, article, entities...) share one searcher, one thread at a time; they never wait
+  for a writer, and see the last generation committed, moving on when a newer one is;
+- an indexing run holds the archive's indexing lock: a second run waits for it, then indexes
+  what is still changed; archive-wide entity corrections take the same lock;
+- a correction of one article saves the user's file (re-read under its own lock) and commits under
+  the commit lock, which an indexing run holds only while it commits a batch: the correction
+  waits seconds, never for the whole run.
+The user's correction files are the truth: each run puts right any article the index shows
+otherwise (after a crash between saving a correction and indexing it, for example).
+"""
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
+import pickle
+import sqlite3
+import struct
 import threading
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from .corrections import Corrections, load_entity_corrections, save_entity_corrections
+from .atomic import write_atomically
+from .commits import remove_unused_files, update_articles
+from .corrections import Corrections, entity_corrections_from, load_entity_corrections, update_entity_corrections
 from .entities import TYPES, EntityCorrections, canonical_name
-from .errors import ArchivistError, ArticleNotFoundError, IndexNotBuiltError, NoArchiveError
+from .errors import (
+    ArchiveNotFoundError,
+    ArchivistError,
+    ArticleNotFoundError,
+    IndexDamagedError,
+    IndexLockedError,
+    IndexNotBuiltError,
+    NoArchiveError,
+)
 from .indexer import (
-    STORE_FILE,
+    ENTITY_CORRECTIONS_APPLIED,
     CancelCheck,
     Indexer,
     ProgressCallback,
-    UserCorrections,
     index_version,
-    update_articles,
+    json_of,
+    writing_index,
 )
-from .models import Article, EntityInfo, EntityMention, Hit, IndexSummary, SearchRequest, SearchResult, Span
-from .paths import data_dir, index_dir_for
+from .layout import DAMAGE_FILE, STORE_FILE, commit_lock, indexing_lock
+from .models import (
+    AnalysisProblem,
+    Article,
+    EntityInfo,
+    EntityMention,
+    Hit,
+    IndexSummary,
+    SearchRequest,
+    SearchResult,
+    Span,
+)
+from .paths import absolute, data_dir, index_dir_for
+from .pipeline import UserCorrections
 from .search import ArchiveSearcher
-from .store import ArticleStore
+from .store import ArticleStore, is_damage
 
+log = logging.getLogger(__name__)
 _LAST_ARCHIVE_FILE = "last_archive.json"
+WaitCallback = Callable[[str], None]
+# What reading damaged index files raises, besides what the opening checks catch.
+_DAMAGE = (zlib.error, struct.error, EOFError, pickle.UnpicklingError)
 
 
 class Archive:
-    """An archive folder and its index. Safe to share between threads: calls are serialised.
+    """An archive folder and its index; safe to share between threads, and to open in several processes.
 
     Args:
         root: the archive folder.
@@ -35,15 +82,23 @@ class Archive:
     """
 
     def __init__(self, root: Path, data: Path | None = None) -> None:
-        self.root = root.resolve()
+        self.root = absolute(root)
         self.data = data or data_dir()
         self.index_dir = index_dir_for(self.root, self.data)
         corrections_dir = self.data / "corrections"
         self.corrections = Corrections(corrections_dir / f"{self.index_dir.name}.json")
         self.entity_corrections_path = corrections_dir / f"{self.index_dir.name}.entities.json"
-        self.entity_corrections = load_entity_corrections(self.entity_corrections_path)
         self._searcher: ArchiveSearcher | None = None
-        self._lock = threading.RLock()
+        self._read_lock = threading.Lock()
+
+    @property
+    def entity_corrections(self) -> EntityCorrections:
+        """The archive's entity corrections, as saved now.
+
+        Raises:
+            ArchivistError: the saved file is not an entity corrections file.
+        """
+        return load_entity_corrections(self.entity_corrections_path)
 
     @property
     def is_indexed(self) -> bool:
@@ -55,7 +110,10 @@ class Archive:
         """Whether the index exists and was built with this version's schema."""
         if not self.is_indexed:
             return False
-        store = ArticleStore(self.index_dir / STORE_FILE)
+        try:
+            store = ArticleStore(self.index_dir / STORE_FILE)
+        except IndexDamagedError:
+            return False
         try:
             return store.get_meta("index_version") == index_version()
         finally:
@@ -66,42 +124,182 @@ class Archive:
         progress: ProgressCallback | None = None,
         should_cancel: CancelCheck | None = None,
         workers: int | None = None,
+        on_wait: WaitCallback | None = None,
     ) -> IndexSummary:
-        """Index what changed in the folder since the last run (everything, the first time).
+        """Index what changed in the folder since the last run (everything the first time, and again
+        when the index is damaged or its format changed).
 
         Args:
             progress: called as ``progress(done, total, path)``.
-            should_cancel: polled between files; True stops the run, keeping the index usable.
+            should_cancel: polled between files, and while waiting for another run; True stops
+                the run, keeping the index usable.
             workers: processes analysing files (default: one per core).
+            on_wait: called once with a message if another run of this archive must finish first.
 
         Returns:
             What was done.
+
+        Raises:
+            ArchiveNotFoundError: the folder is missing (removed or renamed).
+            IndexWriteError: the index could not be written (disk full, read-only).
         """
-        corrections = UserCorrections(self.corrections.by_article, self.entity_corrections)
-        indexer = Indexer(self.root, self.index_dir, corrections)
-        summary = indexer.run(progress, should_cancel, workers)
+        if self.root.exists() and not self.root.is_dir():
+            raise ArchiveNotFoundError(f"{self.root} is a file; an archive is a folder of articles")
+        if not self.root.is_dir():
+            raise ArchiveNotFoundError(f"the archive folder {self.root} does not exist (was it moved or renamed?)")
+        try:
+            with indexing_lock(self.index_dir).held(should_cancel=should_cancel, on_wait=on_wait):
+                summary = self._update_holding_lock(progress, should_cancel, workers)
+        except IndexLockedError:
+            if should_cancel is not None and should_cancel():
+                return IndexSummary(cancelled=True)
+            raise
         remember_archive(self.root, self.data)
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
         return summary
+
+    def _update_holding_lock(
+        self, progress: ProgressCallback | None, should_cancel: CancelCheck | None, workers: int | None
+    ) -> IndexSummary:
+        notes: list[str] = []
+        try:
+            articles = self.corrections.by_article()
+        except ArchivistError as error:
+            articles = {}
+            notes.append(f"{error}; they were not applied")
+        try:
+            entity_corrections = self.entity_corrections
+        except ArchivistError as error:
+            entity_corrections = None
+            notes.append(f"{error}; they were not applied")
+        with writing_index(self.root, self.index_dir, holds_indexing_lock=True):
+            indexer = Indexer(
+                self.root, self.index_dir, UserCorrections(articles, entity_corrections or EntityCorrections())
+            )
+            indexer.prepare()
+            if entity_corrections is not None:
+                self._apply_entity_corrections(entity_corrections)
+            summary = indexer.run(progress, should_cancel, workers)
+            problems = list(summary.problems) + self._apply_article_corrections(entity_corrections)
+            indexer.finish()
+        return IndexSummary(
+            added=summary.added,
+            updated=summary.updated,
+            deleted=summary.deleted,
+            unchanged=summary.unchanged,
+            skipped=summary.skipped,
+            cancelled=summary.cancelled,
+            rebuilt=summary.rebuilt,
+            seconds=summary.seconds,
+            problems=tuple(problems),
+            notes=tuple(notes),
+        )
+
+    def _apply_article_corrections(self, entity_corrections: EntityCorrections | None) -> list[AnalysisProblem]:
+        """Re-index the articles whose metadata corrections differ from what the index shows."""
+        try:
+            current = self.corrections.by_article()
+        except ArchivistError:
+            return []  # Already reported by the run.
+        store = ArticleStore(self.index_dir / STORE_FILE)
+        try:
+            applied = store.applied_corrections()
+            stale = sorted(i for i in current.keys() | applied.keys() if current.get(i, {}) != applied.get(i, {}))
+            stale = [i for i in stale if i in applied or store.originals([i])]
+            if not stale:
+                return []
+            corrections = (
+                entity_corrections if entity_corrections is not None else self._applied_entity_corrections(store)
+            )
+            return update_articles(self.index_dir, store, stale, self.corrections, corrections)
+        finally:
+            store.close()
+
+    def _applied_entity_corrections(self, store: ArticleStore) -> EntityCorrections:
+        """The entity corrections the index reflects."""
+        recorded = store.get_meta(ENTITY_CORRECTIONS_APPLIED)
+        return entity_corrections_from(json.loads(recorded) if recorded else None, self.index_dir)
+
+    def _apply_entity_corrections(self, wanted: EntityCorrections) -> int:
+        """Re-index the articles a change of entity corrections touches (the indexing lock is held).
+
+        Returns:
+            How many articles were re-indexed.
+        """
+        store = ArticleStore(self.index_dir / STORE_FILE)
+        try:
+            applied = self._applied_entity_corrections(store)
+            if applied == wanted:
+                return 0
+            with self._reading() as searcher:
+                touched = sorted(searcher.articles_touched(applied, wanted))
+            update_articles(
+                self.index_dir,
+                store,
+                touched,
+                self.corrections,
+                wanted,
+                meta={ENTITY_CORRECTIONS_APPLIED: json_of(wanted)},
+            )
+            with commit_lock(self.index_dir).held():
+                remove_unused_files(self.index_dir, store)
+            return len(touched)
+        finally:
+            store.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[ArchiveSearcher]:
+        """The searcher, for one thread at a time; damage found while reading closes it and says so."""
+        with self._read_lock:
+            searcher = self._open_searcher()
+            try:
+                yield searcher
+            except (OSError, sqlite3.DatabaseError, *_DAMAGE) as error:
+                if not _is_damage(error):
+                    raise
+                log.exception("reading the index of %s failed", self.root)
+                self._close_searcher()
+                self._mark_damaged(f"{type(error).__name__}: {error}")
+                raise IndexDamagedError(
+                    f"the index of {self.root} is damaged ({type(error).__name__}); "
+                    "index the archive again to rebuild it"
+                ) from error
 
     def _open_searcher(self) -> ArchiveSearcher:
         if not self.is_indexed:
             raise IndexNotBuiltError(f"{self.root} has not been indexed yet; run: archivist index {self.root}")
         if self._searcher is None:
             if not self.is_current:
-                raise IndexNotBuiltError(f"the index of {self.root} was built by an older version; index it again")
-            self._searcher = ArchiveSearcher(self.index_dir)
+                raise IndexNotBuiltError(f"the index of {self.root} was built by another version; index it again")
+            try:
+                self._searcher = ArchiveSearcher(self.index_dir)
+            except IndexDamagedError as error:
+                self._mark_damaged(str(error))
+                raise IndexDamagedError(
+                    f"the index of {self.root} is damaged ({error}); index the archive again to rebuild it"
+                ) from error
         else:
             self._searcher.refresh()
         return self._searcher
 
+    def _mark_damaged(self, reason: str) -> None:
+        """Tell the next indexing run to rebuild: the damage may be where its checks do not look."""
+        try:
+            write_atomically(self.index_dir / DAMAGE_FILE, reason.encode("utf-8", "replace"))
+        except OSError:
+            log.exception("could not record that the index of %s is damaged", self.root)
+
+    def _close_searcher(self) -> None:
+        if self._searcher is not None:
+            searcher, self._searcher = self._searcher, None
+            try:
+                searcher.close()
+            except Exception:  # noqa: BLE001 - closing a damaged index may fail too; it is dropped anyway
+                log.exception("closing the searcher failed")
+
     def search(self, request: SearchRequest) -> SearchResult:
         """Search the archive. See :class:`SearchRequest` and :class:`SearchResult`."""
-        with self._lock:
-            return self._open_searcher().search(request)
+        with self._reading() as searcher:
+            return searcher.search(request)
 
     def article(self, article_id: str) -> Article:
         """The article with this id.
@@ -109,8 +307,8 @@ class Archive:
         Raises:
             ArticleNotFoundError: no article has this id.
         """
-        with self._lock:
-            article = self._open_searcher().article(article_id)
+        with self._reading() as searcher:
+            article = searcher.article(article_id)
         if article is None:
             raise ArticleNotFoundError(f"no article with id {article_id}")
         return article
@@ -118,47 +316,46 @@ class Archive:
     def hit_spans(self, article_id: str, query: str) -> dict[str, tuple[Span, ...]]:
         """Where ``query``'s words occur in the article's title and body."""
         article = self.article(article_id)
-        with self._lock:
-            return self._open_searcher().hit_spans(article, query)
+        with self._reading() as searcher:
+            return searcher.hit_spans(article, query)
 
     def more_like(self, article_id: str, limit: int = 10) -> tuple[Hit, ...]:
         """Articles most similar to the given one."""
         article = self.article(article_id)
-        with self._lock:
-            return self._open_searcher().more_like(article, limit)
+        with self._reading() as searcher:
+            return searcher.more_like(article, limit)
 
     def correct(self, article_id: str, field: str, value: str | None) -> Article:
         """Correct an article's title, date, source or language (None withdraws the correction).
 
-        The correction is stored in the user data dir, survives re-indexing, and shows at once
-        in searches and facets.
+        The correction is saved in the user data dir at once (and survives re-indexing), then shows
+        in searches and facets; it waits for a commit in progress, never for a whole indexing run.
 
         Returns:
             The article as it now reads.
+
+        Raises:
+            ArticleNotFoundError: no article has this id.
+            ArchivistError: the field or value is not valid, or the correction could not be saved.
         """
-        article = self.article(article_id)
+        self.article(article_id)
         self.corrections.set(article_id, field, value)
-        if value is None:
-            from .metadata import infer
-            from .readers import read_file
+        self._reindex([article_id])
+        return self.article(article_id)
 
-            documents, _ = read_file(article.path, (self.root / article.path).read_bytes())
-            article = next((a for a in map(infer, documents) if a.id == article_id), article)
-        corrected = self.corrections.apply(article)
-        self._reindex([corrected])
-        return corrected
-
-    def _reindex(self, articles: list[Article]) -> None:
-        with self._lock:
-            update_articles(self.index_dir, articles, self.entity_corrections)
-            if self._searcher is not None:
-                self._searcher.refresh()
+    def _reindex(self, ids: list[str]) -> None:
+        store = ArticleStore(self.index_dir / STORE_FILE)
+        try:
+            with writing_index(self.root, self.index_dir, holds_indexing_lock=False):
+                update_articles(self.index_dir, store, ids, self.corrections, self._applied_entity_corrections(store))
+        finally:
+            store.close()
 
     def entities(self, article_id: str) -> tuple[EntityMention, ...]:
         """The people, organisations and places an article's body names, with their offsets."""
         self.article(article_id)
-        with self._lock:
-            return self._open_searcher().store.mentions(article_id)
+        with self._reading() as searcher:
+            return searcher.store.mentions(article_id)
 
     def entity(self, name: str, type_: str | None = None) -> EntityInfo:
         """An entity by any of its names: its canonical name, type, aliases, article count and dates.
@@ -171,52 +368,74 @@ class Archive:
             ArchivistError: no article names such an entity.
         """
         types = (type_,) if type_ else TYPES
-        with self._lock:
-            searcher = self._open_searcher()
+        with self._reading() as searcher:
             for kind in types:
                 info = searcher.entity_info(canonical_name(name, kind) or name, kind)
                 if info is not None:
                     return info
         raise ArchivistError(f"no article names an entity called '{name}'")
 
+    def change_entity_corrections(
+        self,
+        change: Callable[[EntityCorrections], EntityCorrections],
+        should_cancel: CancelCheck | None = None,
+        on_wait: WaitCallback | None = None,
+    ) -> int:
+        """Apply ``change`` to the entity corrections as saved now, save them, and re-index the
+        articles they touch. Waits for an indexing run of the archive to finish first.
+
+        Returns:
+            How many articles were re-indexed.
+
+        Raises:
+            ArchivistError: the corrections could not be saved, or waiting was cancelled.
+        """
+        with indexing_lock(self.index_dir).held(should_cancel=should_cancel, on_wait=on_wait):
+            _before, after = update_entity_corrections(self.entity_corrections_path, change)
+            with writing_index(self.root, self.index_dir, holds_indexing_lock=True):
+                return self._apply_entity_corrections(after)
+
     def set_entity_corrections(self, corrections: EntityCorrections) -> int:
-        """Replace the archive's entity corrections, save them, and re-index the articles they touch.
+        """Replace the archive's entity corrections (an import), save them, and re-index what they touch.
 
         Returns:
             How many articles were re-indexed.
         """
-        previous, self.entity_corrections = self.entity_corrections, corrections
-        save_entity_corrections(self.entity_corrections_path, corrections)
-        with self._lock:
-            searcher = self._open_searcher()
-            # Stored articles already carry the user's metadata corrections.
-            articles = list(searcher.store.get_many(sorted(searcher.articles_touched(previous, corrections))).values())
-        if articles:
-            self._reindex(articles)
-        return len(articles)
+        return self.change_entity_corrections(lambda _current: corrections)
 
     def close(self) -> None:
         """Release open index files."""
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        with self._read_lock:
+            self._close_searcher()
+
+
+def _is_damage(error: BaseException) -> bool:
+    if isinstance(error, sqlite3.DatabaseError):
+        return is_damage(error)
+    if isinstance(error, OSError):
+        return error.errno == errno.EIO
+    return True
 
 
 def remember_archive(root: Path, data: Path | None = None) -> None:
-    """Record ``root`` as the archive used last."""
+    """Record ``root`` as the archive used last (a failure to do so is only logged)."""
     target = (data or data_dir()) / _LAST_ARCHIVE_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"archive": str(root.resolve())}), "utf-8")
+    try:
+        write_atomically(target, json.dumps({"archive": str(absolute(root))}).encode("utf-8"))
+    except OSError:
+        log.exception("could not record %s as the archive used last", root)
 
 
 def last_archive(data: Path | None = None) -> Path:
     """The archive indexed or opened last.
 
     Raises:
-        NoArchiveError: none was.
+        NoArchiveError: none was, or the record of it is unreadable.
     """
     try:
-        return Path(json.loads(((data or data_dir()) / _LAST_ARCHIVE_FILE).read_text("utf-8"))["archive"])
-    except (OSError, ValueError, KeyError) as error:
+        recorded = json.loads(((data or data_dir()) / _LAST_ARCHIVE_FILE).read_text("utf-8"))["archive"]
+        if not isinstance(recorded, str) or not recorded:
+            raise TypeError("not a path")
+        return Path(recorded)
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
         raise NoArchiveError("no archive given and none used before; pass --archive PATH") from error

@@ -7,7 +7,10 @@ instead of a Python loop over hits.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import zipfile
+import zlib
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import write_atomically
 from .models import ENTITY_FACETS
 
 NO_DATE = -1
@@ -33,6 +37,9 @@ class Columns:
     Entities are many per document: for each entity facet (``person``, ``org``, ``place``),
     ``entity_docs[facet][k]`` is a document holding entity ``entity_codes[facet][k]``, a code
     into ``entity_names[facet]``.
+
+    ``files`` are the sizes of the generation's index files when it was committed, to check them
+    against before opening it.
     """
 
     generation: int
@@ -48,6 +55,7 @@ class Columns:
     entity_names: dict[str, list[str]]
     entity_docs: dict[str, np.ndarray]
     entity_codes: dict[str, np.ndarray]
+    files: dict[str, int]
 
     def date_of(self, docnum: int) -> dt.date | None:
         """The date of a document, or None."""
@@ -67,6 +75,7 @@ def date_to_day(date: dt.date) -> int:
 
 def build_columns(
     generation: int,
+    files: dict[str, int],
     docnums: dict[str, int],
     doc_count_all: int,
     facet_rows: Iterable[tuple[str, str | None, str | None, str, int, int, str]],
@@ -75,6 +84,7 @@ def build_columns(
 
     Args:
         generation: the index generation these columns describe.
+        files: the sizes of the generation's files.
         docnums: article id -> its live document number.
         doc_count_all: number of document numbers, deleted ones included.
         facet_rows: (article id, ISO date or None, source or None, language, title terms, body terms,
@@ -127,15 +137,16 @@ def build_columns(
         {facet: list(codes) for facet, codes in entity_codes.items()},
         {facet: np.frombuffer(pairs[0], dtype=np.int32) for facet, pairs in entity_pairs.items()},
         {facet: np.frombuffer(pairs[1], dtype=np.int32) for facet, pairs in entity_pairs.items()},
+        files,
     )
 
 
 def save_columns(columns: Columns, path: Path) -> None:
-    """Write columns to ``path`` (an .npz file), replacing it atomically."""
-    temporary = path.with_suffix(".tmp.npz")
+    """Write columns to ``path`` (an .npz file), replacing it atomically and durably."""
     vocabulary = json.dumps(
         {
             "generation": columns.generation,
+            "files": columns.files,
             "ids": columns.ids,
             "sources": columns.sources,
             "languages": columns.languages,
@@ -154,12 +165,13 @@ def save_columns(columns: Columns, path: Path) -> None:
     for facet in ENTITY_FACETS:
         arrays[f"{facet}_docs"] = columns.entity_docs[facet]
         arrays[f"{facet}_codes"] = columns.entity_codes[facet]
-    np.savez(temporary, **arrays)  # type: ignore[arg-type]
-    temporary.replace(path)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    write_atomically(path, buffer.getvalue())
 
 
 def load_columns(path: Path) -> Columns | None:
-    """Columns saved by :func:`save_columns`, or None when missing or unreadable."""
+    """Columns saved by :func:`save_columns`, or None when missing, cut short or otherwise unreadable."""
     try:
         with np.load(path) as data:
             vocabulary = json.loads(data["vocabulary"].tobytes().decode("utf-8"))
@@ -177,6 +189,7 @@ def load_columns(path: Path) -> Columns | None:
                 vocabulary["entity_names"],
                 {facet: data[f"{facet}_docs"] for facet in ENTITY_FACETS},
                 {facet: data[f"{facet}_codes"] for facet in ENTITY_FACETS},
+                {str(name): int(size) for name, size in vocabulary["files"].items()},
             )
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile, zlib.error):
         return None

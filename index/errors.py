@@ -31,6 +31,14 @@ class IndexLockedError(ArchivistError):
     """Another process is writing this archive's index."""
 
 
+class IndexDamagedError(IndexNotBuiltError):
+    """The index files are damaged (a disk error, a file cut short); indexing again rebuilds them."""
+
+
+class IndexWriteError(ArchivistError):
+    """The index could not be written (disk full, read-only folder); the previous index is intact."""
+
+
 class QuerySyntaxError(ArchivistError):
     """A query could not be understood.
 

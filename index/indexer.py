@@ -2,55 +2,67 @@
 
 Worker processes each read, analyse and write a whole Whoosh segment for a share of the files;
 the main process only applies deletions, adds finished segments to the index and stores the
-articles. Nothing per token or per posting crosses a process boundary, and the single Whoosh
-writer, whose per-posting Python work otherwise caps indexing at about 110 articles/s here, is
-no longer the bottleneck.
+articles (commits.py). Nothing per token or per posting crosses a process boundary, and the single
+Whoosh writer, whose per-posting Python work otherwise caps indexing at about 110 articles/s
+here, is no longer the bottleneck.
+
+A run is safe to kill at any moment: what it committed stays, the rest is found changed again by
+the next run, and files it left half written are deleted then (see generations.py).
 """
 
 from __future__ import annotations
 
+import errno
 import gc
-import hashlib
+import json
+import logging
 import os
 import queue
 import shutil
+import signal
+import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, clean_files
-from whoosh.reading import SegmentReader
-from whoosh.writing import LockError, SegmentWriter
+from whoosh.index import FileIndex
+from whoosh.writing import SegmentWriter
 
 from . import entities
-from .analysis import fold
-from .columns import build_columns, save_columns
-from .corrections import apply_corrections
-from .entities import EntityCorrections
-from .errors import ArchiveNotFoundError, IndexLockedError
-from .metadata import infer
-from .models import Article, EntityMention, IndexSummary, SkippedFile
-from .readers import FoundFile, read_file, scan
-from .schema import SCHEMA_VERSION, PreAnalyzed, build_schema, postings
-from .segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool, finish_segment
-from .store import ArticleRow, ArticleStore, StoredArticle
+from .columns import load_columns
+from .commits import (
+    COMMIT_WAIT_SECONDS,
+    committed_files,
+    committed_generation,
+    committing,
+    remove_unused_files,
+    write_columns,
+)
+from .errors import ArchiveNotFoundError, IndexDamagedError, IndexWriteError
+from .generations import INDEX_NAME, flush_generation, missing_or_changed, open_reader, read_toc, storage
+from .layout import COLUMNS_FILE, DAMAGE_FILE, INDEX_PARTS, STORE_FILE, WHOOSH_DIR, commit_lock
+from .models import AnalysisProblem, IndexSummary, SkippedFile
+from .paths import absolute
+from .pipeline import ReadFile, UserCorrections, analyse_file, log_tracebacks
+from .readers import FoundFile, displayable, read_bytes, scan
+from .schema import SCHEMA_VERSION, build_schema
+from .segments import SegmentCodec, TermGroupedPool, finish_segment
+from .store import ArticleStore, is_damage
+from .userdata import describe_os_error
 
+log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
 Job = tuple[FoundFile, str | None]  # a file to read, with its content hash when last indexed
-COLUMNS_FILE = "columns.npz"
-STORE_FILE = "articles.sqlite"
-WHOOSH_DIR = "whoosh"
 READ_AHEAD_FILES = 16  # per worker: enough to hide the disk, few enough to bound the memory
 INLINE_LIMIT = 64  # Below this many files, starting worker processes costs more than it saves.
 # Files per worker task, hence per segment: bounds a worker's memory (its postings stay in memory
@@ -59,21 +71,11 @@ FILES_PER_TASK = 2000
 # A run touching fewer files than this merges the index's tiny segments into its new one; bigger
 # runs add their segments as they are, since a merge rewrites postings one at a time in Python.
 MERGE_BELOW_FILES = 1000
-TINY_SEGMENT_DOCS = 200  # segments merged by small runs and corrections, so they do not pile up
-
-
-@dataclass(frozen=True)
-class ReadFile:
-    """A file as a worker read it.
-
-    ``rows`` are its articles as the article store keeps them, encoded by the worker; None when
-    the content is unchanged since it was indexed (only its size and time changed).
-    """
-
-    found: FoundFile
-    sha1: str
-    rows: list[ArticleRow] | None
-    skipped: list[SkippedFile]
+PARENT_CHECK_SECONDS = 1.0  # how soon a worker notices its parent died
+# Errors writing the index that the user can do something about.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO}
+_SQLITE_WRITE_CODES = {13: "the disk is full", 8: "the index folder is read-only", 10: "a disk input/output error"}
+ENTITY_CORRECTIONS_APPLIED = "entity_corrections"  # store meta: the entity corrections the index reflects
 
 
 @dataclass(frozen=True)
@@ -85,68 +87,9 @@ class TaskResult:
     cancelled: bool
 
 
-@dataclass(frozen=True)
-class UserCorrections:
-    """What the user corrected: article metadata by article id, and entities archive-wide."""
-
-    articles: dict[str, dict[str, str]] = field(default_factory=dict)
-    entities: EntityCorrections = field(default_factory=EntityCorrections)
-
-
 def index_version() -> str:
     """What an index depends on: the schema and the entity extractor's rules and data."""
     return f"{SCHEMA_VERSION}/{entities.version()}"
-
-
-def analyse_article(article: Article, corrections: EntityCorrections) -> tuple[StoredArticle, dict[str, Any]]:
-    """An article's entities and postings: what is stored of it, and its Whoosh fields."""
-    mentions = tuple(
-        EntityMention(m.start, m.end, m.type, m.canonical)
-        for m in corrections.apply(article.body, entities.extract(article.body, article.language))
-    )
-    title, body = postings(article.title, article.language), postings(article.body, article.language)
-    stored = StoredArticle(article, title.length, body.length, mentions)
-    return stored, document_fields(stored, title, body)
-
-
-def analyse_file(
-    found: FoundFile, data: bytes | OSError, known_sha1: str | None, corrections: UserCorrections
-) -> tuple[ReadFile, list[dict[str, Any]]]:
-    """Turn one file's content into indexable articles.
-
-    Args:
-        found: the file.
-        data: its content, or the error reading it.
-        known_sha1: the content hash it had when last indexed, if it was.
-        corrections: the user's corrections.
-
-    Returns:
-        The file as read, and each article's Whoosh fields.
-    """
-    if isinstance(data, OSError):
-        return ReadFile(found, "", [], [SkippedFile(found.relpath, f"cannot be read: {data.strerror}")]), []
-    sha1 = hashlib.sha1(data).hexdigest()
-    if sha1 == known_sha1:
-        return ReadFile(found, sha1, None, []), []
-    documents, skipped = read_file(found.relpath, data)
-    articles = [apply_corrections(a, corrections.articles.get(a.id, {})) for a in map(infer, documents)]
-    analysed = [analyse_article(article, corrections.entities) for article in articles]
-    rows = [stored.row(found.relpath) for stored, _ in analysed]
-    return ReadFile(found, sha1, rows, skipped), [fields for _, fields in analysed]
-
-
-def document_fields(stored: StoredArticle, title: PreAnalyzed, body: PreAnalyzed) -> dict[str, Any]:
-    """The Whoosh fields of one article."""
-    article = stored.article
-    named = {facet: [fold(name) for name in names] for facet, names in stored.entity_names().items()}
-    return {
-        "id": article.id,
-        "title": title,
-        "body": body,
-        "source": article.source or None,
-        "language": article.language,
-        **{facet: names for facet, names in named.items() if names},
-    }
 
 
 def write_task(
@@ -173,30 +116,38 @@ def write_task(
     Returns:
         The files read and the segment, or a cancelled result without a segment.
     """
-    ix = whoosh_index.open_dir(whoosh_dir)
+    ix = FileIndex(storage(Path(whoosh_dir)), indexname=INDEX_NAME)
     # The index lock belongs to the main process, which commits this segment.
     writer = SegmentWriter(ix, _lk=False, codec=SegmentCodec())
     writer.pool = TermGroupedPool()
     files: list[ReadFile] = []
-    with _cycle_collection_paused(), _read_ahead(root, jobs) as contents:
-        for (found, known_sha1), data in contents:
-            if cancelled():
+    try:
+        with _cycle_collection_paused(), _read_ahead(root, jobs) as contents:
+            for (found, known_sha1), data in contents:
+                if cancelled():
+                    writer.cancel()
+                    return TaskResult(files, None, True)
+                read, documents = analyse_file(found, data, known_sha1, corrections)
+                for fields in documents:
+                    writer.add_document(**fields)
+                files.append(read)
+                report(found.relpath)
+            segment = finish_segment(writer) if writer._added else None  # noqa: SLF001
+            if segment is None:
+                writer._close_segment()  # noqa: SLF001
+            writer._finish()  # noqa: SLF001
+    except BaseException:
+        # Close the segment's files now: on a full disk, files deleted but still open keep their space.
+        if not writer.is_closed:
+            with suppress(Exception):
                 writer.cancel()
-                return TaskResult(files, None, True)
-            read, documents = analyse_file(found, data, known_sha1, corrections)
-            for fields in documents:
-                writer.add_document(**fields)
-            files.append(read)
-            report(found.relpath)
-        segment = finish_segment(writer) if writer._added else None  # noqa: SLF001
-        if segment is None:
-            writer._close_segment()  # noqa: SLF001
-        writer._finish()  # noqa: SLF001
+        ix.storage.close_all()
+        raise
     return TaskResult(files, segment, False)
 
 
 @contextmanager
-def _read_ahead(root: Path, jobs: list[Job]) -> Iterator[Iterator[tuple[Job, bytes | OSError]]]:
+def _read_ahead(root: Path, jobs: list[Job]) -> Iterator[Iterator[tuple[Job, bytes | SkippedFile]]]:
     """The jobs with their files' contents, read by a thread a few files ahead.
 
     File reads release the GIL: waiting for the disk (most of an archive is not in the OS cache)
@@ -204,10 +155,11 @@ def _read_ahead(root: Path, jobs: list[Job]) -> Iterator[Iterator[tuple[Job, byt
     """
     with ThreadPoolExecutor(1) as reader:
 
-        def contents() -> Iterator[tuple[Job, bytes | OSError]]:
-            pending: deque[tuple[Job, Future[bytes | OSError]]] = deque()
+        def contents() -> Iterator[tuple[Job, bytes | SkippedFile]]:
+            pending: deque[tuple[Job, Future[bytes | SkippedFile]]] = deque()
             for job in jobs:
-                pending.append((job, reader.submit(_read_bytes, root / job[0].relpath)))
+                found = job[0]
+                pending.append((job, reader.submit(read_bytes, root, found.relpath, found.fs_relpath)))
                 if len(pending) > READ_AHEAD_FILES:
                     done, future = pending.popleft()
                     yield done, future.result()
@@ -216,13 +168,6 @@ def _read_ahead(root: Path, jobs: list[Job]) -> Iterator[Iterator[tuple[Job, byt
                 yield done, future.result()
 
         yield contents()
-
-
-def _read_bytes(path: Path) -> bytes | OSError:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        return error
 
 
 @contextmanager
@@ -248,9 +193,26 @@ _worker_reports: Any = None
 _worker_stop: Any = None
 
 
-def _start_worker(reports: Any, stop: Any) -> None:
+def _start_worker(reports: Any, stop: Any, parent: int) -> None:
     global _worker_reports, _worker_stop
     _worker_reports, _worker_stop = reports, stop
+    # Ctrl-C reaches the whole process group: the parent decides what it means (cancel the run).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _exit_with_parent(parent)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the process that started it dies (even by SIGKILL, even before this
+    worker got this far), rather than linger, holding hundreds of MB, waiting for tasks that will
+    never come. An orphan is adopted by another process, so its parent's pid changes."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _worker_task(whoosh_dir: str, root: Path, jobs: list[Job], corrections: UserCorrections) -> TaskResult:
@@ -283,21 +245,34 @@ class _ReportBatches:
         self._sent = time.monotonic()
 
 
+@dataclass(frozen=True)
+class _FailedTask:
+    """A task that raised instead of returning (a bug, or memory ran out): its files are reported
+    and left out of the manifest, so the next run tries them again."""
+
+    jobs: list[Job]
+    error: BaseException
+
+
 class Indexer:
     """Keeps one archive's index in step with its folder.
+
+    The caller holds the archive's indexing lock (layout.py) for as long as it uses the indexer.
 
     Args:
         root: the archive folder.
         index_dir: where its index lives (created when missing).
-        corrections: the user's corrections by article id, applied to every article indexed.
+        corrections: the user's corrections, applied to every article indexed.
     """
 
     def __init__(self, root: Path, index_dir: Path, corrections: UserCorrections | None = None) -> None:
         if not root.is_dir():
             raise ArchiveNotFoundError(f"{root} is not a folder")
-        self.root = root.resolve()
+        self.root = absolute(root)
         self.index_dir = index_dir
         self.corrections = corrections or UserCorrections()
+        self.rebuilt: str | None = None  # set by prepare()
+        self.committed = False  # whether the run committed anything the facet columns must show
 
     def run(
         self,
@@ -305,7 +280,7 @@ class Indexer:
         should_cancel: CancelCheck | None = None,
         workers: int | None = None,
     ) -> IndexSummary:
-        """Bring the index up to date with the folder.
+        """Bring the index up to date with the folder (after :meth:`prepare`, before :meth:`finish`).
 
         Args:
             progress: called as ``progress(done, total, path)`` after each file read.
@@ -316,9 +291,11 @@ class Indexer:
         Returns:
             What was added, updated, deleted, left unchanged and skipped.
         """
+        return self._run(progress, should_cancel or (lambda: False), workers)
+
+    def _run(self, progress: ProgressCallback | None, should_cancel: CancelCheck, workers: int | None) -> IndexSummary:
         started = time.perf_counter()
-        rebuilt = self._prepare()
-        ix = whoosh_index.open_dir(str(self.index_dir / WHOOSH_DIR))
+        rebuilt = self.rebuilt if self.rebuilt is not None else self.prepare()
         store = ArticleStore(self.index_dir / STORE_FILE)
         try:
             found, skipped = scan(self.root)
@@ -327,16 +304,25 @@ class Indexer:
             deleted = [path for path in manifest if path not in present]
             candidates = [f for f in found if manifest.get(f.relpath, (None, None))[:2] != (f.size, f.mtime_ns)]
             to_read = {f.relpath for f in candidates}
-            known_problems = store.file_problems()
-            skipped += [p for path, problems in known_problems.items() if path not in to_read for p in problems]
+            problems: list[AnalysisProblem] = []
+            for path, (known_skips, known_problems) in store.file_problems().items():
+                if path not in to_read:
+                    skipped += known_skips
+                    problems += known_problems
             if not deleted and not candidates:
-                return IndexSummary(unchanged=len(found), skipped=tuple(skipped), seconds=time.perf_counter() - started)
+                return IndexSummary(
+                    unchanged=len(found),
+                    skipped=tuple(skipped),
+                    rebuilt=rebuilt,
+                    seconds=time.perf_counter() - started,
+                    problems=tuple(problems),
+                )
             merge = len(candidates) + len(deleted) < MERGE_BELOW_FILES
             if deleted:
-                commit = _Commit(ix, store)
-                for path in deleted:
-                    commit.delete_file(path)
-                commit.finish([], merge)
+                with committing(self.index_dir, store, merge, columns=False) as commit:
+                    for path in deleted:
+                        commit.delete_file(path)
+                self.committed = True
             counts = {"added": 0, "updated": 0}
             cancelled = False
             files_read = 0
@@ -348,20 +334,29 @@ class Indexer:
                     progress(files_read, len(candidates), path)
 
             jobs = [(f, manifest[f.relpath][2] if f.relpath in manifest else None) for f in candidates]
-            for result in self._tasks(jobs, workers, on_file, should_cancel or (lambda: False)):
+            applied = json_of(self.corrections.entities)
+            for result in self._tasks(jobs, workers, on_file, should_cancel):
+                if isinstance(result, _FailedTask):
+                    log.error("a task of %d files failed", len(result.jobs), exc_info=result.error)
+                    reason = f"could not be indexed: {type(result.error).__name__}: {result.error}"
+                    skipped += [SkippedFile(job[0].relpath, reason) for job in result.jobs]
+                    continue
                 if result.cancelled:
                     cancelled = True
                     continue
-                commit = _Commit(ix, store)
-                for read in result.files:
-                    existed = read.found.relpath in manifest
-                    commit.record(read, existed)
-                    skipped += read.skipped
-                    if read.rows:
-                        counts["updated" if existed else "added"] += len(read.rows)
-                commit.finish([result.segment] if result.segment is not None else [], merge, clean=False)
-            _clean_unused_files(ix)
-            write_columns(ix, store, self.index_dir)
+                with committing(self.index_dir, store, merge, columns=False) as commit:
+                    for read in result.files:
+                        existed = read.found.relpath in manifest
+                        commit.record(read, existed)
+                        log_tracebacks(read)
+                        skipped += read.skipped
+                        problems += read.problems
+                        if read.rows:
+                            counts["updated" if existed else "added"] += len(read.rows)
+                    if result.segment is not None:
+                        commit.add_segment(result.segment)
+                    store.set_meta(ENTITY_CORRECTIONS_APPLIED, applied)
+                self.committed = True
             return IndexSummary(
                 added=counts["added"],
                 updated=counts["updated"],
@@ -371,56 +366,122 @@ class Indexer:
                 cancelled=cancelled,
                 rebuilt=rebuilt,
                 seconds=time.perf_counter() - started,
+                problems=tuple(problems),
             )
         finally:
             store.close()
-            ix.close()
 
-    def _prepare(self) -> bool:
-        """Create the index when missing; rebuild it when its schema version changed.
-
-        Also rebuilds when the index and the store disagree on the number of articles, which
-        only a crash between their commits can cause.
-        """
-        store_path = self.index_dir / STORE_FILE
-        whoosh_dir = self.index_dir / WHOOSH_DIR
-        if store_path.exists():
-            store = ArticleStore(store_path)
-            version, stored = store.get_meta("index_version"), store.count()
+    def finish(self) -> None:
+        """After the run: let searches see what it committed, and delete the files no longer needed."""
+        store = ArticleStore(self.index_dir / STORE_FILE)
+        try:
+            with commit_lock(self.index_dir).held(timeout=COMMIT_WAIT_SECONDS):
+                if self.committed:
+                    write_columns(self.index_dir, store)
+                remove_unused_files(self.index_dir, store)
+        finally:
             store.close()
-            if version == index_version() and whoosh_index.exists_in(str(whoosh_dir)):
-                ix = whoosh_index.open_dir(str(whoosh_dir))
-                indexed = ix.doc_count()
-                ix.close()
-                if indexed == stored:
-                    return False
-            for name in (WHOOSH_DIR, STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm", COLUMNS_FILE):
-                target = self.index_dir / name
-                if target.is_dir():
-                    shutil.rmtree(target)
-                elif target.exists():
-                    target.unlink()
-            rebuilt = True
-        else:
-            rebuilt = False
-        whoosh_dir.mkdir(parents=True, exist_ok=True)
-        whoosh_index.create_in(str(whoosh_dir), build_schema())
-        store = ArticleStore(store_path)
-        store.set_meta("index_version", index_version())
-        store.set_meta("archive", str(self.root))
-        store.close()
-        return rebuilt
+
+    def prepare(self) -> str:
+        """Make the index ready for a run: create it, put it right after a crash, or rebuild it.
+
+        Returns:
+            Why the index was rebuilt from scratch ("" when it was not).
+        """
+        self.rebuilt = self._prepare()
+        return self.rebuilt
+
+    def _prepare(self) -> str:
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with commit_lock(self.index_dir).held(timeout=COMMIT_WAIT_SECONDS):
+            store_path = self.index_dir / STORE_FILE
+            if not store_path.exists() and not (self.index_dir / WHOOSH_DIR).exists():
+                self._create()
+                return ""
+            reason = self._damage() if store_path.exists() else "the article store was missing"
+            if reason:
+                log.warning("rebuilding the index of %s: %s", self.root, reason)
+                self._create()
+                return reason
+            store = ArticleStore(store_path)
+            try:
+                # Segments of a run that was killed, a TOC never committed: gone before this run starts.
+                remove_unused_files(self.index_dir, store)
+                columns = load_columns(self.index_dir / COLUMNS_FILE)
+                if columns is None or columns.generation != committed_generation(store):
+                    write_columns(self.index_dir, store)
+            finally:
+                store.close()
+            return ""
+
+    def _damage(self) -> str:
+        """What makes the index unusable ("" when it is sound): checked at every run's start."""
+        with suppress(OSError):
+            return f"it was found damaged: {(self.index_dir / DAMAGE_FILE).read_text('utf-8').strip()}"
+        try:
+            store = ArticleStore(self.index_dir / STORE_FILE)
+        except IndexDamagedError as error:
+            return str(error)
+        try:
+            version = store.get_meta("index_version")
+            if version != index_version():
+                return "the index format changed"
+            generation = committed_generation(store)
+            if generation is None:
+                return "the first indexing run never finished its first commit"
+            folder = self.index_dir / WHOOSH_DIR
+            wrong = missing_or_changed(folder, committed_files(store))
+            if wrong:
+                return f"index file {wrong}"
+            toc, reader = open_reader(folder, generation)
+            reader.close()
+            indexed, stored = sum(segment.doc_count() for segment in toc.segments), store.count()
+            if indexed != stored:
+                return f"the index holds {indexed} articles and the article store {stored}"
+        except IndexDamagedError as error:
+            return str(error)
+        except sqlite3.DatabaseError as error:
+            if is_damage(error):
+                return f"the article store is damaged ({error})"
+            raise
+        finally:
+            store.close()
+        return ""
+
+    def _create(self) -> None:
+        """An empty index, committed as generation 0 (whatever was there before is removed)."""
+        for name in INDEX_PARTS:
+            target = self.index_dir / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+        folder = self.index_dir / WHOOSH_DIR
+        folder.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
+        files = flush_generation(folder, read_toc(folder, ix.latest_generation()))
+        store = ArticleStore(self.index_dir / STORE_FILE)
+        try:
+            with store.transaction():
+                store.set_meta("index_version", index_version())
+                store.set_meta("archive", displayable(str(self.root)))
+                store.set_meta(ENTITY_CORRECTIONS_APPLIED, json_of(self.corrections.entities))
+                store.set_meta("files", json.dumps(files))
+                store.set_meta("generation", str(ix.latest_generation()))
+            write_columns(self.index_dir, store)
+        finally:
+            store.close()
 
     def _tasks(
         self, jobs: list[Job], workers: int | None, on_file: Callable[[str], None], should_cancel: CancelCheck
-    ) -> Iterator[TaskResult]:
+    ) -> Iterator[TaskResult | _FailedTask]:
         """Run the jobs as tasks, in worker processes unless there are few, yielding each result."""
         whoosh_dir = str(self.index_dir / WHOOSH_DIR)
         workers = workers or os.cpu_count() or 1
         tasks = split_into_tasks(jobs, workers)
         if len(jobs) < INLINE_LIMIT or workers == 1:
             for task in tasks:
-                yield write_task(whoosh_dir, self.root, task, self.corrections, on_file, should_cancel)
+                yield self._inline_task(whoosh_dir, task, on_file, should_cancel)
             return
         finished: set[int] = set()
         try:
@@ -428,9 +489,20 @@ class Indexer:
         except BrokenProcessPool:
             # Workers could not start or died (a frozen app without freeze_support, no /dev/shm...):
             # do the rest in this process rather than fail the run.
+            log.warning("worker processes failed; indexing the remaining files in this process", exc_info=True)
             for number, task in enumerate(tasks):
                 if number not in finished:
-                    yield write_task(whoosh_dir, self.root, task, self.corrections, on_file, should_cancel)
+                    yield self._inline_task(whoosh_dir, task, on_file, should_cancel)
+
+    def _inline_task(
+        self, whoosh_dir: str, task: list[Job], on_file: Callable[[str], None], should_cancel: CancelCheck
+    ) -> TaskResult | _FailedTask:
+        try:
+            return write_task(whoosh_dir, self.root, task, self.corrections, on_file, should_cancel)
+        except (OSError, sqlite3.Error):
+            raise
+        except Exception as error:  # noqa: BLE001 - reported as its files' failure; the run goes on
+            return _FailedTask(task, error)
 
     def _tasks_in_processes(
         self,
@@ -440,7 +512,7 @@ class Indexer:
         on_file: Callable[[str], None],
         should_cancel: CancelCheck,
         finished: set[int],
-    ) -> Iterator[TaskResult]:
+    ) -> Iterator[TaskResult | _FailedTask]:
         # "spawn": forking a process that runs Qt threads is unsafe.
         context = get_context("spawn")
         reports = context.Queue()
@@ -454,22 +526,54 @@ class Indexer:
                 except queue.Empty:
                     return
 
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(reports, stop)
-        ) as pool:
-            pending: dict[Future[TaskResult], int] = {
-                pool.submit(_worker_task, whoosh_dir, self.root, task, self.corrections): number
-                for number, task in enumerate(tasks)
-            }
+        pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(reports, stop, os.getpid())
+        )
+        try:
+            with _stop_signals_ignored():  # Workers start here, and inherit that.
+                pending: dict[Future[TaskResult], int] = {
+                    pool.submit(_worker_task, whoosh_dir, self.root, task, self.corrections): number
+                    for number, task in enumerate(tasks)
+                }
             while pending:
                 done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
                 drain()
                 if should_cancel():
                     stop.set()
                 for future in done:
-                    finished.add(pending.pop(future))
-                    yield future.result()
+                    number = pending.pop(future)
+                    finished.add(number)
+                    try:
+                        result: TaskResult | _FailedTask = future.result()
+                    except (BrokenProcessPool, OSError, sqlite3.Error):
+                        raise
+                    except Exception as error:  # noqa: BLE001 - reported as its files' failure
+                        result = _FailedTask(tasks[number], error)
+                    yield result
+        except BaseException:
+            # Failing, or interrupted: workers stop at their next file instead of finishing their task.
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
         drain()  # The workers have exited, so their last reports have all arrived.
+
+
+@contextmanager
+def _stop_signals_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C and SIGTERM while workers start, so that they ignore them too, even while they
+    are still starting up: a terminal sends Ctrl-C to the whole process group, and a service
+    manager may send SIGTERM to all, but the run is this process's to stop (workers stop at their
+    next file when it asks, and end by themselves if it dies)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # Only the main thread may touch signals; there, the app is not in a terminal's group.
+        return
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def split_into_tasks(jobs: list[Job], workers: int) -> list[list[Job]]:
@@ -482,129 +586,54 @@ def split_into_tasks(jobs: list[Job], workers: int) -> list[list[Job]]:
     return [jobs[i * len(jobs) // count : (i + 1) * len(jobs) // count] for i in range(count)]
 
 
-def _clean_unused_files(ix: whoosh_index.Index) -> None:
-    """Delete segment files of cancelled tasks and of older generations, once no worker writes."""
-    ix = ix.refresh()
-    clean_files(ix.storage, ix.indexname, ix.latest_generation(), ix._segments())  # noqa: SLF001
-    for leftover in Path(ix.storage.folder).glob(f"*{TEMP_SUFFIX}"):
-        shutil.rmtree(leftover, ignore_errors=True)
+def json_of(corrections: entities.EntityCorrections) -> str:
+    """Entity corrections as the canonical JSON recorded in the store."""
+    return json.dumps(corrections.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
-def write_columns(ix: whoosh_index.Index, store: ArticleStore, index_dir: Path) -> None:
-    """Rebuild the facet columns for the index's current generation.
+@contextmanager
+def writing_index(root: Path, index_dir: Path, holds_indexing_lock: bool) -> Iterator[None]:
+    """Turn a failure to write the index (disk full, read-only) into an IndexWriteError, after
+    deleting what the failed writer left half written (when it may: see remove_unused_files).
 
-    The index is read without memory-mapping: mapped, every page of stored fields read here stays
-    in the process's resident memory (1.4 GB at 100k articles).
+    Raises:
+        IndexWriteError: for such a failure; what was committed before stays.
     """
-    unmapped = FileStorage(ix.storage.folder, supports_mmap=False).open_index(ix.indexname)
-    with unmapped.reader() as reader:
-        docnums = {stored["id"]: docnum for docnum, stored in reader.iter_docs()}
-        columns = build_columns(unmapped.latest_generation(), docnums, reader.doc_count_all(), store.facet_rows())
-    save_columns(columns, index_dir / COLUMNS_FILE)
-
-
-class _Commit:
-    """Deletions, stored articles and new segments, committed to the index and the store together."""
-
-    def __init__(self, ix: whoosh_index.Index, store: ArticleStore) -> None:
-        try:
-            self.writer = ix.writer(codec=SegmentCodec())
-        except LockError as error:
-            raise IndexLockedError(
-                "the index is being updated by another Archivist; try again when it finishes"
-            ) from error
-        self.writer.pool = TermGroupedPool()
-        self.store = store
-        store.connection.execute("BEGIN")
-
-    def delete_file(self, path: str) -> None:
-        self._delete_from_index(path)
-        self.store.forget_file(path)
-
-    def record(self, read: ReadFile, indexed_before: bool) -> None:
-        """Store a file's articles; their index entries are in the segment committed with them."""
-        found = read.found
-        if read.rows is not None:
-            if indexed_before:
-                self._delete_from_index(found.relpath)
-            self.store.put_rows(found.relpath, read.rows)
-        if read.sha1:
-            self.store.record_file(found.relpath, found.size, found.mtime_ns, read.sha1, read.skipped)
-
-    def _delete_from_index(self, path: str) -> None:
-        """Delete a file's articles from the index, by their ids, in one query (Whoosh opens a
-        searcher for every delete)."""
-        ids = self.store.article_ids(path)
-        if ids:
-            self.writer.delete_by_query(wq.Or([wq.Term("id", article_id) for article_id in ids]))
-
-    def finish(self, segments: list[Any], merge: bool, clean: bool = True) -> None:
-        """Commit: the index first, then the store (a crash between is caught by Indexer._prepare).
-
-        Args:
-            segments: finished segments written by workers, to add to the index.
-            merge: merge the index's tiny segments into the new one (see merge_tiny_segments).
-            clean: delete index files no longer used; never while workers are writing segments,
-                whose files are not listed yet.
-        """
-        writer = self.writer
-        try:
-            final = writer._merge_segments(merge_tiny_segments if merge else None, False, merge)  # noqa: SLF001
-            final += segments
-            if writer._added:  # noqa: SLF001 - merged small segments, or update_article's document
-                final.append(finish_segment(writer))
-            else:
-                writer._close_segment()  # noqa: SLF001
-            TOC(writer.schema, final, writer.generation).write(writer.storage, writer.indexname)
-            if clean:
-                clean_files(writer.storage, writer.indexname, writer.generation, final)
-        except BaseException:
-            writer.cancel()  # Also releases the lock.
-            self.store.connection.execute("ROLLBACK")
-            raise
-        writer._finish()  # noqa: SLF001 - releases the lock
-        self.store.connection.execute("COMMIT")
-
-
-def merge_tiny_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Merge policy: rewrite segments of fewer than TINY_SEGMENT_DOCS documents into the new one.
-
-    Whoosh's MERGE_SMALL picks by a Fibonacci rule that, at 100k articles in 2,000-article
-    segments, merged 19 of them (38,000 articles rewritten posting by posting, 2.5 minutes) to
-    save one corrected date.
-
-    Returns:
-        The segments kept as they are.
-    """
-    kept = []
-    for segment in segments:
-        if segment.doc_count_all() < TINY_SEGMENT_DOCS:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
-        else:
-            kept.append(segment)
-    return kept
-
-
-def update_articles(index_dir: Path, articles: list[Article], corrections: EntityCorrections) -> None:
-    """Re-index some articles in place (after user corrections) and refresh the facet columns.
-
-    Args:
-        index_dir: the archive's index folder.
-        articles: the articles as they should now be indexed.
-        corrections: the user's entity corrections, applied to their entities.
-    """
-    ix = whoosh_index.open_dir(str(index_dir / WHOOSH_DIR))
-    store = ArticleStore(index_dir / STORE_FILE)
     try:
-        commit = _Commit(ix, store)
-        for article in articles:
-            stored, fields = analyse_article(article, corrections)
-            commit.writer.update_document(**fields)
-            store.replace_article(stored)
-        commit.finish([], merge=True)
-        write_columns(ix, store, index_dir)
+        yield
+    except (OSError, sqlite3.OperationalError) as error:
+        message = _write_problem(error)
+        if message is None:
+            raise
+        log.exception("writing the index of %s failed", root)
+        if holds_indexing_lock:
+            _clean_after_failure(index_dir)
+        raise IndexWriteError(
+            f"could not write the index of {root} in {index_dir}: {message}. What was indexed before is "
+            "intact; make room and try again"
+        ) from error
+
+
+def _clean_after_failure(index_dir: Path) -> None:
+    """Delete what a failed writer left half written, if the index folder can still be written."""
+    try:
+        store = ArticleStore(index_dir / STORE_FILE)
+    except Exception:  # noqa: BLE001 - nothing more to do for a store that cannot even open
+        return
+    try:
+        with commit_lock(index_dir).held(timeout=COMMIT_WAIT_SECONDS):
+            remove_unused_files(index_dir, store)
+    except Exception:  # noqa: BLE001 - best effort: the next run cleans too
+        log.exception("could not clean up after the failed write")
     finally:
         store.close()
-        ix.close()
+
+
+def _write_problem(error: BaseException) -> str | None:
+    """What a person should read for an error writing the index, or None if it is not one."""
+    if isinstance(error, sqlite3.OperationalError):
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        return _SQLITE_WRITE_CODES.get(code)
+    if isinstance(error, OSError) and error.errno in _WRITE_ERRNOS:
+        return describe_os_error(error)
+    return None

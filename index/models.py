@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .errors import ArchivistError
+
 
 class Provenance(StrEnum):
     """Where an inferred value came from."""
@@ -120,9 +122,20 @@ class SortOrder(StrEnum):
     OLDEST = "oldest"
 
 
+class InvalidRequestError(ArchivistError):
+    """A SearchRequest asks for a page that cannot exist (page below 1, negative sizes)."""
+
+
 @dataclass(frozen=True)
 class SearchRequest:
-    """What the user asked for: a query string, filters, an order and a page."""
+    """What the user asked for: a query string, filters, an order and a page.
+
+    ``page`` counts from 1; a page past the last hit is empty. ``page_size`` 0 asks only for the
+    total, the facets and the timeline.
+
+    Raises:
+        InvalidRequestError: ``page`` is below 1, or ``page_size`` or ``facet_limit`` below 0.
+    """
 
     query: str = ""
     filters: Filters = field(default_factory=Filters)
@@ -130,6 +143,15 @@ class SearchRequest:
     page: int = 1
     page_size: int = 20
     facet_limit: int = 50
+
+    def __post_init__(self) -> None:
+        # Refused where the request is made (a CLI option, a GUI page change), not deep in a search.
+        if self.page < 1:
+            raise InvalidRequestError(f"the page must be 1 or more, not {self.page}")
+        if self.page_size < 0:
+            raise InvalidRequestError(f"the page size must be 0 or more, not {self.page_size}")
+        if self.facet_limit < 0:
+            raise InvalidRequestError(f"the number of facet values must be 0 or more, not {self.facet_limit}")
 
 
 @dataclass(frozen=True)
@@ -212,8 +234,22 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
+class AnalysisProblem:
+    """One step of analysing an article failed; the article was indexed without that step's result."""
+
+    path: str  # the file, and the record in it for JSON, JSONL and CSV
+    step: str  # "cleaning", "title", "date", "source", "language", "entities", ...
+    error: str  # the exception, in one line; its traceback is in the log file
+
+
+@dataclass(frozen=True)
 class IndexSummary:
-    """What one indexing run did."""
+    """What one indexing run did.
+
+    ``rebuilt`` says why the whole index was rebuilt ("" when it was not); ``problems`` lists the
+    articles indexed without some part of their analysis, and ``notes`` anything else the user
+    should know about the run (a corrections file that could not be read, for example).
+    """
 
     added: int = 0
     updated: int = 0
@@ -221,5 +257,7 @@ class IndexSummary:
     unchanged: int = 0
     skipped: tuple[SkippedFile, ...] = ()
     cancelled: bool = False
-    rebuilt: bool = False
+    rebuilt: str = ""
     seconds: float = 0.0
+    problems: tuple[AnalysisProblem, ...] = ()
+    notes: tuple[str, ...] = ()

@@ -28,9 +28,18 @@ def config_dir() -> Path:
 
 def index_dir_for(archive: Path, base: Path | None = None) -> Path:
     """The folder holding the index of ``archive``: one per archive, named after it."""
-    resolved = archive.resolve()
-    digest = hashlib.sha1(str(resolved).encode("utf-8")).hexdigest()[:12]
-    return (base or data_dir()) / "indexes" / f"{resolved.name or 'root'}-{digest}"
+    resolved = absolute(archive)
+    digest = hashlib.sha1(os.fsencode(resolved)).hexdigest()[:12]
+    name = os.fsencode(resolved.name).decode("utf-8", "replace") or "root"
+    return (base or data_dir()) / "indexes" / f"{name}-{digest}"
+
+
+def absolute(path: Path) -> Path:
+    """``path`` resolved; a symbolic link loop cannot be, and is then kept as given (it is no folder)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
 
 
 def resource_path(*parts: str) -> Path:

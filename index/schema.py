@@ -14,7 +14,7 @@ from whoosh.system import pack_uint
 from .analysis import fold, terms
 from .segments import bulk_item
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher
 
 from .analysis import TOKEN, has_stemmer, term_spans, terms
 from .columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
+from .commits import columns_for, committed_files, committed_generation
 from .docsets import MaskEvaluator, ScoredTerm
 from .entities import EntityCorrections, aliases
-from .indexer import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, write_columns
+from .errors import IndexDamagedError, IndexNotBuiltError
+from .generations import missing_or_changed, open_reader
+from .layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
 from .models import (
     ENTITY_FACET_OF_TYPE,
     ENTITY_FACETS,
@@ -37,7 +42,9 @@ from .query import parse_query
 from .schema import TEXT_FIELDS
 from .store import ArticleStore
 
+log = logging.getLogger(__name__)
 SNIPPET_CHARS = 240
+OPEN_ATTEMPTS = 5  # a writer may replace the columns and delete an old generation while we open it
 MORE_LIKE_TERMS = 12
 # BM25 as Whoosh's default BM25F scores it.
 BM25_K1 = 1.2
@@ -65,49 +72,89 @@ class _DerivedColumns:
 class ArchiveSearcher:
     """Keeps one Whoosh searcher and the facet columns open, and reopens them when the index changes.
 
+    It opens the generation the facet columns describe (commits.py writes them once a generation is
+    committed), so it always sees a complete one; it never writes.
+
     Args:
         index_dir: the archive's index folder, as written by the indexer.
+
+    Raises:
+        IndexNotBuiltError: the index was never committed.
+        IndexDamagedError: the index files are damaged.
     """
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
-        # Not memory-mapped: Whoosh's default open brings most of the index into the process
-        # (1.4 GB at 100k articles); read on demand, the whole process stays near 200 MB.
-        self.ix = FileStorage(str(index_dir / WHOOSH_DIR), supports_mmap=False).open_index()
         self.store = ArticleStore(index_dir / STORE_FILE)
-        self.searcher = self.ix.searcher()
-        self._load_generation()
+        try:
+            self._open()
+        except BaseException:
+            self.store.close()
+            raise
 
     def close(self) -> None:
         """Release the searcher and the store."""
         self.searcher.close()
         self.store.close()
-        self.ix.close()
 
     def refresh(self) -> None:
-        """Pick up a newer generation of the index, if one was committed."""
-        if self.ix.latest_generation() == self.columns.generation:
+        """Move to the generation of newer facet columns, if a writer committed one."""
+        if _stamp(self.index_dir / COLUMNS_FILE) == self._stamp and not self._columns_left_behind():
             return
-        # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 the refreshed reader keeps every segment
-        # of the old one, merged-away segments included, so documents are counted twice.
-        previous, self.searcher = self.searcher, self.ix.searcher()
+        previous = self.searcher
+        self._open()
         previous.close()
-        self._load_generation()
 
-    def _load_generation(self) -> None:
-        """Columns, derived arrays and caches for the searcher's generation of the index."""
-        self.columns = self._load_columns()
-        self.derived = _DerivedColumns(self.columns)
-        self.masks = MaskEvaluator(self.searcher, self.columns.alive, self.columns.day, self.index_dir / WHOOSH_DIR)
+    def _columns_left_behind(self) -> bool:
+        """Whether the store committed a generation the columns file will never describe: its
+        writer was killed between the two. (While a writer works, the columns follow soon.)"""
+        if committed_generation(self.store) == self.columns.generation:
+            return False
+        return not any(
+            lock.is_held_elsewhere() for lock in (commit_lock(self.index_dir), indexing_lock(self.index_dir))
+        )
 
-    def _load_columns(self) -> Columns:
-        columns = load_columns(self.index_dir / COLUMNS_FILE)
-        if columns is None or columns.generation != self.ix.latest_generation():
-            # Rare: the columns were lost, or a crash left them behind the index.
-            write_columns(self.ix, self.store, self.index_dir)
-            columns = load_columns(self.index_dir / COLUMNS_FILE)
-            assert columns is not None
-        return columns
+    def _open(self) -> None:
+        """The searcher, columns and caches for the generation the columns file describes."""
+        path = self.index_dir / COLUMNS_FILE
+        folder = self.index_dir / WHOOSH_DIR
+        for _attempt in range(OPEN_ATTEMPTS):
+            stamp = _stamp(path)
+            columns = load_columns(path)
+            try:
+                if columns is not None and missing_or_changed(folder, columns.files) is None:
+                    self.columns = columns
+                    if self._columns_left_behind():
+                        columns = self._columns_from_store()
+                    toc, reader = open_reader(folder, columns.generation)
+                elif _stamp(path) != stamp:
+                    continue  # Replaced while being read: read the new one.
+                else:
+                    columns = self._columns_from_store()
+                    toc, reader = open_reader(folder, columns.generation)
+            except FileNotFoundError:
+                continue  # A writer deleted the generation just as it was opened: there is a newer one.
+            self._stamp = stamp
+            self.schema = toc.schema
+            self.searcher = Searcher(reader)
+            self.columns = columns
+            self.derived = _DerivedColumns(columns)
+            self.masks = MaskEvaluator(self.searcher, columns.alive, columns.day, folder)
+            return
+        raise IndexDamagedError("the index kept changing while it was opened")
+
+    def _columns_from_store(self) -> Columns:
+        """Columns built in memory for the store's generation, when the columns file is missing or
+        damaged (a writer rewrites it at its next commit; searches never write)."""
+        generation = committed_generation(self.store)
+        if generation is None:
+            raise IndexNotBuiltError("the index is still being built")
+        files = committed_files(self.store)
+        wrong = missing_or_changed(self.index_dir / WHOOSH_DIR, files)
+        if wrong:
+            raise IndexDamagedError(f"index file {wrong}")
+        log.warning("facet columns of %s missing or behind; computed in memory", self.index_dir)
+        return columns_for(self.index_dir, self.store, generation, files)
 
     def languages(self) -> list[str]:
         """Languages present in the index that have a stemmer."""
@@ -125,7 +172,7 @@ class ArchiveSearcher:
         Raises:
             QuerySyntaxError: the query is malformed.
         """
-        q = parse_query(request.query, self.ix.schema, self.languages())
+        q = parse_query(request.query, self.schema, self.languages())
         matched = self.masks.mask(q)
         masks = self._filter_masks(request.filters)
         selected = matched.copy()
@@ -317,7 +364,7 @@ class ArchiveSearcher:
         Returns:
             ``{"title": spans, "body": spans}``; empty when the query is empty or malformed.
         """
-        q = parse_query(query_text, self.ix.schema, self.languages())
+        q = parse_query(query_text, self.schema, self.languages())
         if isinstance(q, wq.Every):
             return {"title": (), "body": ()}
         wanted = _highlighted(self.masks.positive_terms(q))
@@ -366,7 +413,7 @@ class ArchiveSearcher:
         for surface in surfaces:
             phrase = '"' + " ".join(TOKEN.findall(surface)) + '"'
             if phrase != '""':
-                touched |= self.masks.mask(parse_query(phrase, self.ix.schema, self.languages()))
+                touched |= self.masks.mask(parse_query(phrase, self.schema, self.languages()))
         touched &= self.columns.alive
         return {self.columns.ids[d] for d in np.flatnonzero(touched)}
 
@@ -380,6 +427,15 @@ class ArchiveSearcher:
         results = self.searcher.search(q, limit=limit + 1)
         page = [(hit.docnum, float(hit.score)) for hit in results if self.columns.ids[hit.docnum] != article.id][:limit]
         return self._hits(self.masks.positive_terms(q), [d for d, _ in page], [s for _, s in page])
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells one version of a file from the next (a replaced file is a new inode)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def _highlighted(positive: list[ScoredTerm]) -> set[str]:

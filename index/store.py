@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .models import ENTITY_FACETS, Article, EntityMention, Provenance, SkippedFile
+from .corrections import apply_corrections
+from .errors import IndexDamagedError
+from .models import ENTITY_FACETS, AnalysisProblem, Article, EntityMention, Provenance, SkippedFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -22,10 +24,14 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, file TEXT NOT NULL, date TEXT, source TEXT, language TEXT NOT NULL,
     title_terms INTEGER NOT NULL, body_terms INTEGER NOT NULL, entities TEXT NOT NULL, mentions BLOB NOT NULL,
-    record BLOB NOT NULL
+    record BLOB NOT NULL, corrections TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
+CREATE INDEX IF NOT EXISTS articles_corrected ON articles(id) WHERE corrections IS NOT NULL;
 """
+# SQLite's primary result codes that mean the file is not a sound database.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
 
 
 ArticleRow = tuple[object, ...]
@@ -33,9 +39,15 @@ ArticleRow = tuple[object, ...]
 
 @dataclass(frozen=True)
 class StoredArticle:
-    """An article with what indexing learnt of it: field lengths (for scoring) and entity mentions."""
+    """An article with what indexing learnt of it: field lengths (for scoring) and entity mentions.
+
+    ``article`` is the article as shown, the user's ``corrections`` applied to ``inferred``, the
+    article as read; both are kept, so a correction can be withdrawn without reading the file.
+    """
 
     article: Article
+    inferred: Article
+    corrections: dict[str, str]
     title_terms: int
     body_terms: int
     mentions: tuple[EntityMention, ...]
@@ -60,7 +72,8 @@ class StoredArticle:
             self.body_terms,
             json.dumps(self.entity_names(), ensure_ascii=False),
             zlib.compress(json.dumps([[m.start, m.end, m.type, m.canonical] for m in self.mentions]).encode(), 1),
-            encode_article(a),
+            encode_article(self.inferred),
+            json.dumps(self.corrections, ensure_ascii=False, sort_keys=True) if self.corrections else None,
         )
 
 
@@ -77,6 +90,14 @@ def encode_article(article: Article) -> bytes:
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
+_IDS_PER_QUERY = 500  # SQLite limits the parameters of one statement
+_INSERT_ROW = "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _fields(applied: str | None) -> dict[str, str]:
+    return dict(json.loads(applied)) if applied else {}
+
+
 def decode_article(blob: bytes) -> Article:
     """The article that :func:`encode_article` encoded."""
     record = json.loads(zlib.decompress(blob))
@@ -86,14 +107,35 @@ def decode_article(blob: bytes) -> Article:
     return Article(**record)
 
 
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether an SQLite error says the database file is damaged (not locked, not full)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    return type(error) is sqlite3.DatabaseError
+
+
 class ArticleStore:
-    """SQLite file beside the Whoosh index. Writes happen in the caller's transactions."""
+    """SQLite file beside the Whoosh index. Writes happen in the caller's transactions.
+
+    Raises:
+        IndexDamagedError: the file is not a sound SQLite database.
+    """
 
     def __init__(self, path: Path) -> None:
-        self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA synchronous=NORMAL")
-        self.connection.executescript(_SCHEMA)
+        # A writer in another process holds the database for a commit at most; wait rather than fail.
+        self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
+        try:
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit is on the disk when it returns, so the index generation the store names
+            # after a power cut is one whose files were flushed before it (see generations.py).
+            self.connection.execute("PRAGMA synchronous=FULL")
+            self.connection.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as error:
+            self.connection.close()
+            if is_damage(error):
+                raise IndexDamagedError(f"the article store {path.name} is damaged ({error})") from error
+            raise
 
     def close(self) -> None:
         """Close the database."""
@@ -113,17 +155,39 @@ class ArticleStore:
         rows = self.connection.execute("SELECT path, size, mtime_ns, sha1 FROM files")
         return {path: (size, mtime, sha1) for path, size, mtime, sha1 in rows}
 
-    def record_file(self, path: str, size: int, mtime_ns: int, sha1: str, problems: list[SkippedFile]) -> None:
+    def record_file(
+        self,
+        path: str,
+        size: int,
+        mtime_ns: int,
+        sha1: str,
+        skipped: list[SkippedFile],
+        problems: list[AnalysisProblem],
+    ) -> None:
         """Remember that ``path`` was read at this size, time and content, and what was wrong in it."""
+        report = None
+        if skipped or problems:
+            report = json.dumps(
+                {
+                    "skipped": [[s.path, s.reason] for s in skipped],
+                    "problems": [[p.path, p.step, p.error] for p in problems],
+                }
+            )
         self.connection.execute(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-            (path, size, mtime_ns, sha1, json.dumps([[s.path, s.reason] for s in problems]) if problems else None),
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", (path, size, mtime_ns, sha1, report)
         )
 
-    def file_problems(self) -> dict[str, list[SkippedFile]]:
-        """What was skipped in each file when it was last read."""
+    def file_problems(self) -> dict[str, tuple[list[SkippedFile], list[AnalysisProblem]]]:
+        """What was skipped in each file, and what failed in analysing its articles, when it was last read."""
         rows = self.connection.execute("SELECT path, problems FROM files WHERE problems IS NOT NULL")
-        return {path: [SkippedFile(where, reason) for where, reason in json.loads(problems)] for path, problems in rows}
+        report: dict[str, tuple[list[SkippedFile], list[AnalysisProblem]]] = {}
+        for path, problems in rows:
+            found = json.loads(problems)
+            report[path] = (
+                [SkippedFile(where, reason) for where, reason in found["skipped"]],
+                [AnalysisProblem(where, step, error) for where, step, error in found["problems"]],
+            )
+        return report
 
     def forget_file(self, path: str) -> None:
         """Drop a file and its articles."""
@@ -137,15 +201,32 @@ class ArticleStore:
     def put_rows(self, file: str, rows: Iterable[ArticleRow]) -> None:
         """Replace the articles of ``file`` with these rows (see :meth:`StoredArticle.row`)."""
         self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
-        self.connection.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.connection.executemany(_INSERT_ROW, rows)
 
     def replace_article(self, stored: StoredArticle) -> None:
         """Store a new version of one article, keeping its file."""
         file = self.connection.execute("SELECT file FROM articles WHERE id = ?", (stored.article.id,)).fetchone()
         if file is not None:
-            self.connection.execute(
-                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stored.row(file[0])
-            )
+            self.connection.execute(_INSERT_ROW, stored.row(file[0]))
+
+    def originals(self, ids: list[str]) -> dict[str, tuple[Article, dict[str, str]]]:
+        """Articles as read, before the user's corrections, with the corrections applied to them."""
+        found: dict[str, tuple[Article, dict[str, str]]] = {}
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            batch = ids[start : start + _IDS_PER_QUERY]
+            marks = ",".join("?" * len(batch))
+            rows = self.connection.execute(f"SELECT id, record, corrections FROM articles WHERE id IN ({marks})", batch)
+            found.update((article_id, (decode_article(blob), _fields(applied))) for article_id, blob, applied in rows)
+        return found
+
+    def applied_corrections(self) -> dict[str, dict[str, str]]:
+        """The user's corrections each article was last indexed with, by article id."""
+        rows = self.connection.execute("SELECT id, corrections FROM articles WHERE corrections IS NOT NULL")
+        return {article_id: _fields(applied) for article_id, applied in rows}
+
+    def ids(self) -> set[str]:
+        """The ids of every stored article."""
+        return {row[0] for row in self.connection.execute("SELECT id FROM articles")}
 
     def mentions(self, article_id: str) -> tuple[EntityMention, ...]:
         """The entity mentions of an article, in order."""
@@ -153,15 +234,12 @@ class ArticleStore:
         return tuple(EntityMention(*m) for m in json.loads(zlib.decompress(row[0]))) if row else ()
 
     def get(self, article_id: str) -> Article | None:
-        """The article with this id, or None."""
-        row = self.connection.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return decode_article(row[0]) if row else None
+        """The article with this id, as shown (the user's corrections applied), or None."""
+        return self.get_many([article_id]).get(article_id)
 
     def get_many(self, ids: list[str]) -> dict[str, Article]:
-        """Articles by id; missing ids are left out."""
-        marks = ",".join("?" * len(ids))
-        rows = self.connection.execute(f"SELECT id, record FROM articles WHERE id IN ({marks})", ids)
-        return {article_id: decode_article(blob) for article_id, blob in rows}
+        """Articles by id, as shown; missing ids are left out."""
+        return {article_id: apply_corrections(*original) for article_id, original in self.originals(ids).items()}
 
     def facet_rows(self) -> Iterator[tuple[str, str | None, str | None, str, int, int, str]]:
         """(id, ISO date, source, language, title terms, body terms, entities JSON) of every article."""

@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from index import Archive, Filters, Provenance, QuerySyntaxError, SearchRequest, SortOrder
 from index import frequent as frequent_module
 from index import indexer as indexer_module
+from index.layout import COLUMNS_FILE, WHOOSH_DIR
 
 from .conftest import DATA
 
@@ -321,7 +322,7 @@ def test_an_archive_without_readable_articles_searches_empty(tmp_path: Path) -> 
 
 def test_lost_facet_columns_are_rebuilt(seeds_archive: Archive) -> None:
     seeds_archive.close()
-    (seeds_archive.index_dir / indexer_module.COLUMNS_FILE).unlink()
+    (seeds_archive.index_dir / COLUMNS_FILE).unlink()
     assert facet_values(seeds_archive, "*", "language") == {"en": 4, "fr": 1}
 
 
@@ -371,7 +372,7 @@ def test_small_updates_merge_only_tiny_segments(tmp_path: Path, monkeypatch: pyt
     archive.update(workers=1)
 
     def segment_sizes() -> list[int]:
-        ix = whoosh_index.open_dir(str(archive.index_dir / indexer_module.WHOOSH_DIR))
+        ix = whoosh_index.open_dir(str(archive.index_dir / WHOOSH_DIR))
         try:
             return sorted(segment.doc_count_all() for segment in ix._segments())  # noqa: SLF001
         finally:

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from whoosh import scoring
+from whoosh.searching import Searcher
 
 from index import Archive, SearchRequest
 
@@ -32,7 +33,7 @@ def test_masks_match_whoosh(seeds_archive: Archive, query: str) -> None:
     assert searcher is not None
     from index.query import parse_query
 
-    q = parse_query(query, searcher.ix.schema, searcher.languages())
+    q = parse_query(query, searcher.schema, searcher.languages())
     expected = np.zeros(len(searcher.columns.alive), dtype=bool)
     expected[list(searcher.searcher.docs_for_query(q))] = True
     assert np.array_equal(searcher.masks.mask(q), expected & searcher.columns.alive)
@@ -49,7 +50,7 @@ def test_date_queries_match_the_articles_dates(seeds_archive: Archive, query: st
     assert searcher is not None
     from index.query import parse_query
 
-    mask = searcher.masks.mask(parse_query(query, searcher.ix.schema, searcher.languages()))
+    mask = searcher.masks.mask(parse_query(query, searcher.schema, searcher.languages()))
     dates = [seeds_archive.article(article_id).date for article_id in searcher.columns.ids]
     expected = [d is not None and first <= d.isoformat() <= last for d in dates]
     assert mask.tolist() == expected and any(expected)
@@ -62,8 +63,8 @@ def test_ranking_matches_whoosh_bm25(seeds_archive: Archive, query: str) -> None
     assert searcher is not None
     from index.query import parse_query
 
-    q = parse_query(query, searcher.ix.schema, searcher.languages())
-    with searcher.ix.searcher(weighting=scoring.BM25F()) as whoosh_searcher:
+    q = parse_query(query, searcher.schema, searcher.languages())
+    with Searcher(searcher.searcher.reader(), weighting=scoring.BM25F(), closereader=False) as whoosh_searcher:
         theirs = [searcher.columns.ids[hit.docnum] for hit in whoosh_searcher.search(q, limit=None)]
     assert ours[0] == theirs[0]
     assert set(ours) == set(theirs)

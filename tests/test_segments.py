@@ -16,7 +16,9 @@ from whoosh.formats import Positions
 
 from index import Archive, SearchRequest
 from index.frequent import open_frequent_terms
-from index.indexer import FILES_PER_TASK, WHOOSH_DIR, UserCorrections, split_into_tasks, write_task
+from index.indexer import FILES_PER_TASK, split_into_tasks, write_task
+from index.layout import WHOOSH_DIR
+from index.pipeline import UserCorrections
 from index.readers import scan
 from index.schema import _encode_positions, decode_positions, postings
 from index.search import ArchiveSearcher

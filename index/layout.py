@@ -1,0 +1,32 @@
+"""The parts of an archive's index inside its folder, and the locks that keep their writers apart.
+
+Two locks, always taken in this order when both are needed:
+- the indexing lock, held for a whole indexing run and for archive-wide entity corrections: a
+  second run waits for the first; it alone may delete index files no generation needs;
+- the commit lock, held while a change is committed (a run's batch of files, a correction):
+  short, so a correction waits for a batch, never for a whole run.
+Searches take neither: they read the last generation committed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .locks import ExclusiveLock
+
+WHOOSH_DIR = "whoosh"
+STORE_FILE = "articles.sqlite"
+COLUMNS_FILE = "columns.npz"
+DAMAGE_FILE = "damaged.txt"  # left by a reader that found the index damaged: the next run rebuilds it
+# Files of the index proper: removed when it is rebuilt (the lock files stay, others may wait on them).
+INDEX_PARTS = (WHOOSH_DIR, STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm", COLUMNS_FILE, DAMAGE_FILE)
+
+
+def indexing_lock(index_dir: Path) -> ExclusiveLock:
+    """Held by the indexing run of the archive whose index is in ``index_dir``."""
+    return ExclusiveLock(index_dir / "indexing.lock", "indexing this archive")
+
+
+def commit_lock(index_dir: Path) -> ExclusiveLock:
+    """Held while a change to the index in ``index_dir`` is committed."""
+    return ExclusiveLock(index_dir / "commit.lock", "saving changes to this archive's index")

@@ -1,0 +1,227 @@
+"""From one file's bytes to stored articles and their Whoosh fields, each step isolated per article.
+
+A step that fails for one article never stops the others, nor the run: the article is indexed
+without what that step would have given (no entities, no date...) when the rest is sound, or is
+skipped when nothing sound is left; either way the failure is reported with the file, the step
+and the error, and its traceback goes to the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any, TypeVar
+
+from . import entities
+from .analysis import fold
+from .corrections import apply_corrections
+from .entities import EntityCorrections, Mention
+from .language import UNDETERMINED
+from .metadata import article_id, infer
+from .models import AnalysisProblem, Article, EntityMention, Provenance, RawDocument, SkippedFile
+from .readers import FoundFile, read_file
+from .schema import PreAnalyzed, postings
+from .store import ArticleRow, StoredArticle
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# Lone surrogates come from JSON escapes ("\ud800") and undecodable file names; they cannot be
+# encoded, so SQLite, hashing and Whoosh would all fail on them.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Extraction takes about 1.4 s per MB (bench/hostile.py): a book-length "article" (a 15 MB line in a
+# real archive) is searched for names only this far, and the report says so.
+ENTITY_SEARCH_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class UserCorrections:
+    """What the user corrected: article metadata by article id, and entities archive-wide."""
+
+    articles: dict[str, dict[str, str]] = field(default_factory=dict)
+    entities: EntityCorrections = field(default_factory=EntityCorrections)
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """A file as a worker read it.
+
+    ``rows`` are its articles as the article store keeps them, encoded by the worker; None when
+    the content is unchanged since it was indexed (only its size and time changed). ``tracebacks``
+    are the details of ``problems`` and of skips caused by errors, for the log.
+    """
+
+    found: FoundFile
+    sha1: str
+    rows: list[ArticleRow] | None
+    skipped: list[SkippedFile]
+    problems: list[AnalysisProblem] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
+
+
+class StepFailedError(Exception):
+    """A step failed and nothing sound is left of the article."""
+
+
+@dataclass
+class Steps:
+    """Runs an article's steps, turning a failure into a reported problem and a fallback value."""
+
+    where: str
+    problems: list[AnalysisProblem] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
+
+    def note(self, step: str, what: str) -> None:
+        """Report that a step did only part of its work."""
+        self.problems.append(AnalysisProblem(self.where, step, what))
+
+    def run(self, step: str, work: Callable[[], T], fallback: Callable[[], T] | None = None) -> T:
+        try:
+            return work()
+        except Exception as error:  # noqa: BLE001 - one article's failure must not stop the run
+            self.tracebacks.append(f"{self.where}: {step} failed\n{traceback.format_exc()}")
+            problem = AnalysisProblem(self.where, step, _one_line(error))
+            if fallback is None:
+                raise StepFailedError(f"{step} failed: {problem.error}") from error
+            self.problems.append(problem)
+            return fallback()
+
+
+def analyse_article(
+    inferred: Article, fields: dict[str, str], corrections: EntityCorrections, steps: Steps | None = None
+) -> tuple[StoredArticle, dict[str, Any]]:
+    """An article's entities and postings: what is stored of it, and its Whoosh fields.
+
+    Args:
+        inferred: the article as read and inferred.
+        fields: the user's corrections of its metadata.
+        corrections: the user's entity corrections.
+        steps: where failures are reported; None raises them.
+
+    Raises:
+        StepFailedError: the article cannot be indexed at all.
+    """
+    steps = steps or Steps(inferred.path)
+    article = steps.run("corrections", lambda: apply_corrections(inferred, fields), lambda: inferred)
+    searched = article.body[:ENTITY_SEARCH_CHARS]
+    found: list[Mention] = steps.run("entities", lambda: entities.extract(searched, article.language), list)
+    if len(article.body) > ENTITY_SEARCH_CHARS:
+        steps.note("entities", f"names searched for in the first {ENTITY_SEARCH_CHARS:,} characters only")
+    corrected = steps.run("entity corrections", lambda: corrections.apply(article.body, found), lambda: found)
+    mentions = tuple(EntityMention(m.start, m.end, m.type, m.canonical) for m in corrected)
+    title = steps.run("indexing", lambda: postings(article.title, article.language))
+    body = steps.run("indexing", lambda: postings(article.body, article.language))
+    stored = StoredArticle(article, inferred, fields, title.length, body.length, mentions)
+    return stored, document_fields(stored, title, body)
+
+
+def analyse_file(
+    found: FoundFile, data: bytes | SkippedFile, known_sha1: str | None, corrections: UserCorrections
+) -> tuple[ReadFile, list[dict[str, Any]]]:
+    """Turn one file's content into indexable articles; never raises for anything in the file.
+
+    Args:
+        found: the file.
+        data: its content, or why it could not be read.
+        known_sha1: the content hash it had when last indexed, if it was.
+        corrections: the user's corrections.
+
+    Returns:
+        The file as read, and each article's Whoosh fields.
+    """
+    if isinstance(data, SkippedFile):
+        return ReadFile(found, "", [], [data]), []
+    sha1 = hashlib.sha1(data).hexdigest()
+    if sha1 == known_sha1:
+        return ReadFile(found, sha1, None, []), []
+    file_steps = Steps(found.relpath)
+    try:
+        documents, skipped = file_steps.run("reading", lambda: read_file(found.relpath, data))
+    except StepFailedError as failure:
+        return ReadFile(found, sha1, [], [SkippedFile(found.relpath, str(failure))], [], file_steps.tracebacks), []
+    rows: list[ArticleRow] = []
+    documents_fields: list[dict[str, Any]] = []
+    problems: list[AnalysisProblem] = []
+    tracebacks = list(file_steps.tracebacks)
+    for raw in documents:
+        raw = _encodable(raw)
+        steps = Steps(raw.key)
+        try:
+            inferred = steps.run("metadata", partial(infer, raw, steps), partial(_as_read, raw))
+            fields = corrections.articles.get(inferred.id, {})
+            stored, whoosh_fields = analyse_article(inferred, fields, corrections.entities, steps)
+            row = steps.run("storing", partial(stored.row, found.relpath))
+        except StepFailedError as failure:
+            skipped.append(SkippedFile(raw.key, str(failure)))
+        else:
+            rows.append(row)
+            documents_fields.append(whoosh_fields)
+        problems += steps.problems
+        tracebacks += steps.tracebacks
+    return ReadFile(found, sha1, rows, skipped, problems, tracebacks), documents_fields
+
+
+def document_fields(stored: StoredArticle, title: PreAnalyzed, body: PreAnalyzed) -> dict[str, Any]:
+    """The Whoosh fields of one article."""
+    article = stored.article
+    named = {facet: [fold(name) for name in names] for facet, names in stored.entity_names().items()}
+    return {
+        "id": article.id,
+        "title": title,
+        "body": body,
+        "source": article.source or None,
+        "language": article.language,
+        **{facet: names for facet, names in named.items() if names},
+    }
+
+
+def log_tracebacks(read: ReadFile) -> None:
+    """Write the details of a file's failures to the log (workers send them to the main process)."""
+    for details in read.tracebacks:
+        log.warning("%s", details)
+
+
+def _as_read(raw: RawDocument) -> Article:
+    """An article with nothing inferred: the text as read, every value unknown (inference failed)."""
+    return Article(
+        id=article_id(raw.key),
+        path=raw.path,
+        title="(untitled)",
+        title_provenance=Provenance.UNKNOWN,
+        body=raw.text,
+        date=None,
+        date_provenance=Provenance.UNKNOWN,
+        source=None,
+        source_provenance=Provenance.UNKNOWN,
+        language=UNDETERMINED,
+        language_provenance=Provenance.UNKNOWN,
+        encoding=raw.encoding,
+    )
+
+
+def _encodable(raw: RawDocument) -> RawDocument:
+    """The document with lone surrogates replaced by U+FFFD (one character each, so offsets hold).
+
+    The readers already replace them; this keeps whatever a reader may still let through from
+    failing the whole file's commit to SQLite.
+    """
+
+    def clean(text: str) -> str:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+
+    return replace(
+        raw,
+        key=clean(raw.key),
+        path=clean(raw.path),
+        text=clean(raw.text),
+        metadata={clean(key): clean(value) for key, value in raw.metadata.items()},
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    message = " ".join(str(error).split())
+    return f"{type(error).__name__}: {message[:300]}" if message else type(error).__name__

@@ -1,0 +1,197 @@
+"""One bad article never stops a run: each analysis step fails alone, is reported, and is logged."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from index import Archive, SearchRequest, metadata, pipeline
+from index import indexer as indexer_module
+from index.cli import main
+from index.models import RawDocument
+
+from .test_archive import numbered_articles
+
+VIETNAMESE_ENDING_IN_A_KNOWN_NAME = (
+    "# date = 2021-03-04\n\nSinh viên được trao học bổng tại Trường Đại học Công nghệ, Đại học quốc gia Hà Nội"
+)
+
+
+def ferry(i: int) -> str:
+    return f"date 2020-02-{i % 28 + 1:02d}\n\nPresident Ilham Aliyev opened ferry line {i} from Baku to Turkmenbashi."
+
+
+def test_an_article_ending_in_a_known_name_is_indexed_with_its_entities(tmp_path: Path) -> None:
+    root = tmp_path / "vi"
+    root.mkdir()
+    (root / "bai.txt").write_text(VIETNAMESE_ENDING_IN_A_KNOWN_NAME, "utf-8")
+    (root / "other.txt").write_text(ferry(1), "utf-8")
+    archive = Archive(root)
+    summary = archive.update()
+    assert (summary.added, summary.skipped, summary.problems) == (2, (), ())
+    hit = archive.search(SearchRequest("học bổng")).hits[0]
+    assert {m.canonical for m in archive.entities(hit.id)} >= {"Hanoi"}
+
+
+def test_a_failing_entity_step_leaves_the_article_indexed_without_entities(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = numbered_articles(tmp_path, 6, ferry)
+    real_extract = pipeline.entities.extract
+
+    def extract(text: str, language: str) -> list[object]:
+        if "line 3 " in text:
+            raise IndexError("list index out of range")
+        return real_extract(text, language)
+
+    monkeypatch.setattr(pipeline.entities, "extract", extract)
+    archive = Archive(root)
+    summary = archive.update()
+    assert summary.added == 6 and not summary.skipped
+    assert [(p.path, p.step, p.error) for p in summary.problems] == [
+        ("003.txt", "entities", "IndexError: list index out of range")
+    ]
+    assert archive.search(SearchRequest('"ferry line 3"')).total == 1
+    assert archive.search(SearchRequest('person:"Ilham Aliyev"')).total == 5
+    # The problem is still reported by a run that does not read the file again.
+    assert [p.path for p in archive.update().problems] == ["003.txt"]
+
+
+def test_a_failing_inference_keeps_the_text_and_says_what_is_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = numbered_articles(tmp_path, 3, ferry)
+    real_infer = pipeline.infer
+
+    def infer(raw: RawDocument, steps: object = None) -> object:
+        if raw.path == "001.txt":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_infer(raw, steps)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "infer", infer)
+    archive = Archive(root)
+    summary = archive.update()
+    assert summary.added == 3
+    assert [(p.path, p.step) for p in summary.problems] == [("001.txt", "metadata")]
+    hit = archive.search(SearchRequest('"ferry line 1"')).hits[0]
+    article = archive.article(hit.id)
+    assert (article.title, article.date, article.language) == ("(untitled)", None, "und")
+
+
+def test_a_failing_inference_step_leaves_only_its_value_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = numbered_articles(
+        tmp_path, 3, lambda i: f"BAKU, May {i + 1} - Report {i} on the ferry from Baku, which sailed late again."
+    )
+    real_date = metadata.date_from_text
+
+    def date_from_text(text: str) -> object:
+        if "Report 2 " in text:
+            raise ValueError("year 0 is out of range")
+        return real_date(text)
+
+    monkeypatch.setattr(metadata, "date_from_text", date_from_text)
+    archive = Archive(root)
+    summary = archive.update()
+    assert [(p.path, p.step, p.error) for p in summary.problems] == [
+        ("002.txt", "date", "ValueError: year 0 is out of range")
+    ]
+    article = archive.article(archive.search(SearchRequest('"report 2"')).hits[0].id)
+    assert article.date is None and article.title.startswith("Report 2") and article.language == "en"
+
+
+def test_an_article_that_cannot_be_indexed_is_skipped_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = numbered_articles(tmp_path, 4, ferry)
+    real_postings = pipeline.postings
+
+    def postings(text: str, language: str) -> object:
+        if "line 2 " in text:
+            raise MemoryError()
+        return real_postings(text, language)
+
+    monkeypatch.setattr(pipeline, "postings", postings)
+    summary = Archive(root).update()
+    assert summary.added == 3
+    assert [(s.path, s.reason) for s in summary.skipped] == [("002.txt", "indexing failed: MemoryError")]
+
+
+def test_a_file_the_reader_chokes_on_is_skipped_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = numbered_articles(tmp_path, 4, ferry)
+    real_read = pipeline.read_file
+
+    def read_file(relpath: str, data: bytes) -> object:
+        if relpath == "000.txt":
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+        return real_read(relpath, data)
+
+    monkeypatch.setattr(pipeline, "read_file", read_file)
+    summary = Archive(root).update()
+    assert summary.added == 3
+    assert summary.skipped[0].path == "000.txt"
+    assert summary.skipped[0].reason.startswith("reading failed: UnicodeEncodeError")
+
+
+def test_a_task_that_fails_as_a_whole_skips_its_files_until_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexer_module, "FILES_PER_TASK", 5)
+    root = numbered_articles(tmp_path, 15, ferry)
+    real_task = indexer_module.write_task
+    calls = []
+
+    def write_task(whoosh_dir: str, archive_root: Path, jobs: list[object], *args: object) -> object:
+        calls.append(len(jobs))
+        if len(calls) == 2:
+            raise RuntimeError("a bug in one batch")
+        return real_task(whoosh_dir, archive_root, jobs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexer_module, "write_task", write_task)
+    archive = Archive(root)
+    summary = archive.update(workers=1)
+    assert summary.added == 10
+    assert {s.reason for s in summary.skipped} == {"could not be indexed: RuntimeError: a bug in one batch"}
+    assert len(summary.skipped) == 5
+    again = archive.update(workers=1)  # The failed files were not recorded as indexed: read again.
+    assert (again.added, again.skipped) == (5, ())
+    assert archive.search(SearchRequest("ferry")).total == 15
+
+
+def test_failures_in_worker_processes_are_isolated_and_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fault is injected in the spawned workers themselves, through a sitecustomize module."""
+    injection = tmp_path / "inject"
+    injection.mkdir()
+    (injection / "sitecustomize.py").write_text(
+        textwrap.dedent(
+            """
+            import index.entities
+
+            _real = index.entities.extract
+
+            def extract(text, language):
+                if "line 7 " in text:
+                    raise ValueError("injected in a worker")
+                return _real(text, language)
+
+            index.entities.extract = extract
+            """
+        )
+    )
+    monkeypatch.setenv("PYTHONPATH", str(injection))
+    count = indexer_module.INLINE_LIMIT + 6
+    root = numbered_articles(tmp_path, count, ferry)
+    assert main(["index", str(root), "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"{count} added" in out
+    assert "partly analysed 007.txt (entities): ValueError: injected in a worker" in out
+    assert "Details of the failures:" in out
+    log = (tmp_path / "userlogs" / "archivist.log").read_text()
+    assert "007.txt: entities failed" in log and "Traceback" in log and "injected in a worker" in log
