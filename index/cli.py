@@ -5,18 +5,33 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
+import os
+import re
+import signal
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from .archive import Archive, last_archive
-from .corrections import load_entity_corrections, save_entity_corrections
+from .corrections import read_shared_entity_corrections
 from .errors import ArchivistError, QuerySyntaxError
+from .logs import log_path, start_logging
 from .models import ENTITY_FACETS, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
+from .userdata import UserFile, describe_os_error
+
+log = logging.getLogger(__name__)
+# Control characters an article may hold that a terminal would obey (clear the screen, retitle the
+# window, write the clipboard with OSC 52): shown escaped, never sent. Tabs and newlines stay.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+EXIT_BROKEN_PIPE = 128 + 13  # what a program killed by SIGPIPE returns, as shells expect from `| head`
+EXIT_SOFTWARE = 70  # sysexits' EX_SOFTWARE: a bug, whose details are in the log
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,17 +43,56 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     parser = _parser()
     options = parser.parse_args(args)
+    start_logging()
     try:
         return int(options.handler(options))
     except QuerySyntaxError as error:
         query = getattr(options, "query", "") or ""
-        print(f"archivist: bad query: {error.message}\n  {query}\n  {' ' * error.position}^", file=sys.stderr)
+        marker = " " * min(error.position, len(query))
+        print(f"archivist: bad query: {error.message}\n  {printable(query)}\n  {marker}^", file=sys.stderr)
         return 2
     except ArchivistError as error:
-        print(f"archivist: {error}", file=sys.stderr)
+        log.info("archivist %s: %s", options.command, error)
+        print(f"archivist: {printable(str(error))}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`archivist entities | head`): stop quietly, as other tools do.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
+    except OSError as error:
+        log.exception("archivist %s failed", options.command)
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"archivist: {describe_os_error(error)}{printable(where)}", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - a bug: one line for the user, the traceback in the log
+        log.exception("archivist %s failed", options.command)
+        print(f"archivist: unexpected error ({type(error).__name__}); details are in {log_path()}", file=sys.stderr)
+        return EXIT_SOFTWARE
+
+
+def printable(text: str) -> str:
+    """``text`` with the control characters a terminal would obey shown as escapes (``\\x1b``)."""
+    return _TERMINAL_CONTROLS.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it at exit does not fail again on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _json(value: Any) -> str:
+    """JSON for the terminal: C1 control characters escaped too (json escapes only C0 ones)."""
+    return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=1))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", help="index an archive folder (only what changed)")
     index.add_argument("path", type=Path)
-    index.add_argument("--workers", type=int, help="processes analysing files (default: one per core)")
+    index.add_argument("--workers", type=_positive, help="processes analysing files (default: one per core)")
     index.set_defaults(handler=_index)
 
     search = commands.add_parser("search", help="search the archive; words are ANDed")
@@ -60,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--from", dest="date_from", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     search.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     search.add_argument("--sort", choices=["relevance", "date", "newest", "oldest"], default="relevance")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=_positive, default=20)
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=_search)
 
@@ -76,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
 
     similar = commands.add_parser("similar", help="articles like the given one")
     similar.add_argument("id")
-    similar.add_argument("--limit", type=int, default=10)
+    similar.add_argument("--limit", type=_positive, default=10)
     similar.add_argument("--json", action="store_true")
     similar.set_defaults(handler=_similar)
 
@@ -90,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     entities = commands.add_parser("entities", help="people, organisations and places named by matching articles")
     entities.add_argument("query", nargs="?", default="*")
     entities.add_argument("--type", choices=sorted(ENTITY_FACETS), action="append", help="only this type (repeatable)")
-    entities.add_argument("--limit", type=int, default=30)
+    entities.add_argument("--limit", type=_positive, default=30)
     entities.add_argument("--json", action="store_true")
     entities.set_defaults(handler=_entities)
 
@@ -122,6 +176,9 @@ def _parser() -> argparse.ArgumentParser:
 
     for command in (search, show, facets, similar, correct, entities, entity):
         command.add_argument("--archive", type=Path, help="the archive folder (default: the one used last)")
+    for action in actions.choices.values():
+        # Also after the action (`entity info X --archive A`); SUPPRESS keeps a value given before it.
+        action.add_argument("--archive", type=Path, default=argparse.SUPPRESS, help="the archive folder")
     return parser
 
 
@@ -145,25 +202,61 @@ def _index(options: argparse.Namespace) -> int:
         sys.stderr.write(line[:120])
         sys.stderr.flush()
 
-    summary = archive.update(progress=progress, workers=options.workers)
+    def waiting(holder: str) -> None:
+        print(f"archivist: waiting: {holder}", file=sys.stderr)
+
+    with _cancelled_by_signals() as cancelled:
+        summary = archive.update(progress=progress, should_cancel=cancelled, workers=options.workers, on_wait=waiting)
     if show_bar:
         sys.stderr.write("\n")
     print(_summary_text(summary, archive))
-    return 0
+    return 130 if summary.cancelled else 0
+
+
+@contextmanager
+def _cancelled_by_signals() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C and SIGTERM ask the run to stop cleanly (what it committed stays); a second Ctrl-C
+    stops at once."""
+    requested = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield requested.is_set
+        return
+
+    def on_signal(number: int, _frame: object) -> None:
+        if requested.is_set() and number == signal.SIGINT:
+            raise KeyboardInterrupt
+        requested.set()
+        print("\narchivist: stopping after the files being read; Ctrl-C again to stop at once", file=sys.stderr)
+
+    previous = {number: signal.signal(number, on_signal) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield requested.is_set
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _summary_text(summary: IndexSummary, archive: Archive) -> str:
     lines = [
-        f"{archive.root}: {summary.added} added, {summary.updated} updated, {summary.deleted} deleted, "
-        f"{summary.unchanged} files unchanged, {len(summary.skipped)} skipped ({summary.seconds:.1f} s)"
+        f"{printable(str(archive.root))}: {summary.added} added, {summary.updated} updated, {summary.deleted} "
+        f"deleted, {summary.unchanged} files unchanged, {len(summary.skipped)} skipped ({summary.seconds:.1f} s)"
     ]
+    if summary.cancelled:
+        lines.append("Stopped before the end: what was indexed is kept; index again to finish.")
     if summary.rebuilt:
-        lines.append("The index format changed, so the index was rebuilt.")
+        lines.append(f"The index was rebuilt from the archive: {summary.rebuilt}.")
+    lines += [f"Note: {printable(note)}" for note in summary.notes]
     reasons = Counter(s.reason for s in summary.skipped)
     for skipped in summary.skipped[:50]:
-        lines.append(f"  skipped {skipped.path}: {skipped.reason}")
+        lines.append(f"  skipped {printable(skipped.path)}: {printable(skipped.reason)}")
     if len(summary.skipped) > 50:
-        lines.append("  ... and more: " + "; ".join(f"{n} x {r}" for r, n in reasons.most_common(5)))
+        lines.append("  ... and more: " + "; ".join(f"{n} x {printable(r)}" for r, n in reasons.most_common(5)))
+    for problem in summary.problems[:50]:
+        lines.append(f"  partly analysed {printable(problem.path)} ({problem.step}): {printable(problem.error)}")
+    if len(summary.problems) > 50:
+        lines.append(f"  ... and {len(summary.problems) - 50} more partly analysed articles")
+    if summary.problems or any(s.reason.startswith(("could not", "reading failed")) for s in summary.skipped):
+        lines.append(f"Details of the failures: {log_path()}")
     lines.append(f"Index: {archive.index_dir}")
     return "\n".join(lines)
 
@@ -180,9 +273,9 @@ def _search(options: argparse.Namespace) -> int:
     )
     result = _archive(options).search(SearchRequest(options.query, filters, sort, page_size=options.limit))
     if options.json:
-        print(json.dumps(_result_json(result), ensure_ascii=False, indent=1))
+        print(_json(_result_json(result)))
         return 0
-    print(f"{result.total} articles match {options.query!r}")
+    print(f"{result.total} articles match {printable(repr(options.query))}")
     for hit in result.hits:
         print(_hit_line(hit))
     return 0
@@ -191,15 +284,16 @@ def _search(options: argparse.Namespace) -> int:
 def _facets(options: argparse.Namespace) -> int:
     result = _archive(options).search(SearchRequest(options.query, page_size=0))
     if options.json:
-        print(json.dumps(_result_json(result), ensure_ascii=False, indent=1))
+        print(_json(_result_json(result)))
         return 0
-    print(f"{result.total} articles match {options.query!r}")
+    print(f"{result.total} articles match {printable(repr(options.query))}")
     for facet in result.facets.values():
         print(f"\n{facet.name} ({facet.distinct} values)")
         for value in facet.values:
-            print(f"  {value.count:6d}  {value.value}")
+            print(f"  {value.count:6d}  {printable(value.value)}")
     timeline = result.timeline
-    print(f"\ntimeline by {timeline.unit}: " + ", ".join(f"{b.label}: {b.count}" for b in timeline.buckets if b.count))
+    counts = ", ".join(f"{b.label}: {b.count}" for b in timeline.buckets if b.count)
+    print(f"\ntimeline by {timeline.unit}: {counts or 'no dated article'}")
     print(f"no date: {timeline.undated}")
     return 0
 
@@ -210,30 +304,28 @@ def _show(options: argparse.Namespace) -> int:
     if options.json:
         record = _plain(asdict(article))
         record["entities"] = [_plain(asdict(m)) for m in archive.entities(article.id)]
-        print(json.dumps(record, ensure_ascii=False, indent=1))
+        print(_json(record))
         return 0
-    print(article.title)
-    print(f"date: {article.date or 'unknown'} ({article.date_provenance.value})")
-    print(
+    lines = [
+        article.title,
+        f"date: {article.date or 'unknown'} ({article.date_provenance.value})",
         f"source: {article.source or 'unknown'} ({article.source_provenance.value})"
-        + (f", relaying {article.relayed_source}" if article.relayed_source else "")
-    )
-    print(f"language: {article.language} ({article.language_provenance.value})")
-    print(f"file: {article.path}")
+        + (f", relaying {article.relayed_source}" if article.relayed_source else ""),
+        f"language: {article.language} ({article.language_provenance.value})",
+        f"file: {article.path}",
+    ]
     named: dict[str, set[str]] = {}
     for mention in archive.entities(article.id):
         named.setdefault(mention.type.lower(), set()).add(mention.canonical)
-    for kind, names in sorted(named.items()):
-        print(f"{kind}: {', '.join(sorted(names))}")
-    print()
-    print(article.body)
+    lines += [f"{kind}: {', '.join(sorted(names))}" for kind, names in sorted(named.items())]
+    print(printable("\n".join([*lines, "", article.body])))
     return 0
 
 
 def _similar(options: argparse.Namespace) -> int:
     hits = _archive(options).more_like(options.id, options.limit)
     if options.json:
-        print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=1))
+        print(_json([_hit_json(h) for h in hits]))
     for hit in hits if not options.json else ():
         print(_hit_line(hit))
     return 0
@@ -244,7 +336,7 @@ def _correct(options: argparse.Namespace) -> int:
         print("archivist: give the right value, or --undo to withdraw the correction", file=sys.stderr)
         return 2
     article = _archive(options).correct(options.id, options.field, None if options.undo else options.value)
-    print(f"{article.id}: {options.field} is now {getattr(article, options.field)!s}")
+    print(f"{article.id}: {options.field} is now {printable(str(getattr(article, options.field)))}")
     return 0
 
 
@@ -253,60 +345,63 @@ def _entities(options: argparse.Namespace) -> int:
     facets = {name: result.facets[name] for name in options.type or sorted(ENTITY_FACETS)}
     if options.json:
         print(
-            json.dumps(
+            _json(
                 {
                     name: {"distinct": f.distinct, "values": {v.value: v.count for v in f.values}}
                     for name, f in facets.items()
-                },
-                ensure_ascii=False,
-                indent=1,
+                }
             )
         )
         return 0
     for name, facet in facets.items():
         print(f"{name} ({facet.distinct} in {result.total} articles)")
         for value in facet.values:
-            print(f"  {value.count:6d}  {value.value}")
+            print(f"  {value.count:6d}  {printable(value.value)}")
     return 0
 
 
 def _entity(options: argparse.Namespace) -> int:
     archive = _archive(options)
-    corrections = archive.entity_corrections
     if options.action == "info":
         entity = archive.entity(options.name, ENTITY_FACETS[options.type] if options.type else None)
         dates = f"{entity.first_date or '?'} to {entity.last_date or '?'}"
-        print(f"{entity.name} ({entity.type.lower()}): {entity.articles} articles, {dates}")
+        print(printable(f"{entity.name} ({entity.type.lower()}): {entity.articles} articles, {dates}"))
         if entity.aliases:
-            print("also known as: " + ", ".join(entity.aliases))
+            print(printable("also known as: " + ", ".join(entity.aliases)))
         return 0
     if options.action == "export":
-        save_entity_corrections(options.file, corrections)
-        print(f"entity corrections written to {options.file}")
+        UserFile(options.file, "exported entity corrections").replace(archive.entity_corrections.to_dict())
+        print(f"entity corrections written to {printable(str(options.file))}")
         return 0
     if options.action == "import":
-        changed = load_entity_corrections(options.file)
+        shared = read_shared_entity_corrections(options.file)
+        count = archive.set_entity_corrections(shared)
     else:
         type_ = ENTITY_FACETS[options.type]
         if options.action in ("rename", "merge", "retype", "delete"):
             archive.entity(options.name, type_)  # Says so when no article names it.
-        changed = {
-            "rename": lambda: corrections.rename(type_, options.name, options.new_name),
-            "merge": lambda: corrections.merge(type_, options.name, options.into),
-            "retype": lambda: corrections.retype(type_, options.name, ENTITY_FACETS[options.new_type]),
-            "delete": lambda: corrections.delete(type_, options.name),
-            "add": lambda: corrections.add(options.text, type_, options.name),
-            "split": lambda: corrections.split_alias(options.text, type_, options.name),
-        }[options.action]()
-    count = archive.set_entity_corrections(changed)
+        change = {
+            "rename": lambda c: c.rename(type_, options.name, options.new_name),
+            "merge": lambda c: c.merge(type_, options.name, options.into),
+            "retype": lambda c: c.retype(type_, options.name, ENTITY_FACETS[options.new_type]),
+            "delete": lambda c: c.delete(type_, options.name),
+            "add": lambda c: c.add(options.text, type_, options.name),
+            "split": lambda c: c.split_alias(options.text, type_, options.name),
+        }[options.action]
+
+        def waiting(holder: str) -> None:
+            print(f"archivist: waiting: {holder}", file=sys.stderr)
+
+        count = archive.change_entity_corrections(change, on_wait=waiting)
     print(f"entity corrections saved; {count} articles re-indexed")
     return 0
 
 
 def _hit_line(hit: Hit) -> str:
     date = hit.date.isoformat() if hit.date else "no date   "
-    mark = "" if hit.date_provenance.value in ("header", "structured", "user") else "~"
-    return f"{hit.id}  {date}{mark:1} {hit.language:3} {(hit.source or '?')[:14]:14} {hit.title[:70]}"
+    mark = "~" if hit.date and hit.date_provenance.value == "text" else ""
+    line = f"{hit.id}  {date}{mark:1} {hit.language:3} {(hit.source or '?')[:14]:14} {hit.title[:70]}"
+    return printable(line)
 
 
 def _hit_json(hit: Hit) -> dict[str, Any]:

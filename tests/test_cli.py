@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from index import Archive, SearchRequest
 from index.cli import main
+
+from .conftest import ARCHIVIST, ROOT
 
 
 def test_index_then_search_json(seeds_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -49,7 +53,7 @@ def test_show_facets_and_errors(seeds_copy: Path, capsys: pytest.CaptureFixture[
     assert "'(' is not closed" in capsys.readouterr().err
     assert main(["show", "nope"]) == 1
     assert main(["index", str(seeds_copy / "missing")]) == 1
-    assert "is not a folder" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_no_archive_yet(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,3 +80,102 @@ def test_entity_commands(seeds_copy: Path, tmp_path: Path, capsys: pytest.Captur
     capsys.readouterr()
     assert main(["entities", "--type", "org", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["org"]["values"]["Central Committee"] == 3
+
+
+def test_a_closed_pipe_ends_the_command_quietly(seeds_copy: Path) -> None:
+    main(["index", str(seeds_copy)])
+    reader = subprocess.Popen(
+        [*ARCHIVIST, "search", "*", "--limit", "5", "--archive", str(seeds_copy)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None
+    reader.stdout.read(10)
+    reader.stdout.close()  # as `| head -c 10` does
+    _out, err = reader.communicate(timeout=60)
+    assert reader.returncode in (0, 141)
+    assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+def test_foreseeable_errors_are_one_line_and_a_non_zero_status(
+    seeds_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    assert main(["--data-dir", str(a_file / "data"), "index", str(seeds_copy)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("archivist: not a directory") and err.count("\n") == 1
+    assert main(["index", str(a_file)]) == 1
+    assert "is a file; an archive is a folder" in capsys.readouterr().err
+    assert main(["search", "x", "--archive", str(tmp_path / "missing")]) == 1
+    err = capsys.readouterr().err
+    assert "has not been indexed" in err and err.count("\n") == 1
+    with pytest.raises(SystemExit) as exit_info:
+        main(["search", "x", "--limit", "-5000"])
+    assert exit_info.value.code == 2
+    assert "must be 1 or more" in capsys.readouterr().err
+
+
+def test_a_malformed_record_of_the_last_archive_is_no_archive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "userdata"
+    data.mkdir(parents=True, exist_ok=True)
+    for content in ("[]", '{"archive": 5}', "{", '"x"', "null"):
+        (data / "last_archive.json").write_text(content)
+        assert main(["search", "Hanoi"]) == 1
+        assert "pass --archive PATH" in capsys.readouterr().err
+
+
+def test_the_archive_may_follow_an_entity_action(seeds_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["index", str(seeds_copy)])
+    (seeds_copy.parent / "userdata" / "last_archive.json").unlink()
+    capsys.readouterr()
+    assert main(["entity", "info", "CPCV", "--archive", str(seeds_copy)]) == 0
+    assert "Communist Party of Vietnam" in capsys.readouterr().out
+    assert main(["entity", "--archive", str(seeds_copy), "info", "CPCV"]) == 0
+
+
+def test_article_text_never_reaches_the_terminal_as_control_sequences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "hostile"
+    root.mkdir()
+    # Clear the screen, retitle the window, write the clipboard (OSC 52), and an 8-bit CSI.
+    nasty = "\x1b[2J\x1b]0;pwned\x07\x1b]52;c;ZWNobyBoaQ==\x07\x9b31m"
+    long_enough = " The ferry carried trucks and passengers across the Caspian Sea." * 20  # not taken for binary
+    (root / "a.txt").write_text(
+        f"title: Ferry {nasty} news\n\nThe ferry {nasty} sailed from Baku.{long_enough}", "utf-8"
+    )
+    assert main(["index", str(root)]) == 0
+    for command in (["search", "ferry"], ["search", "ferry", "--json"], ["facets", "ferry"]):
+        assert main([*command, "--archive", str(root)]) == 0
+        out = capsys.readouterr().out
+        assert "1 articles match" in out or '"total": 1' in out
+        assert not any(ch in out for ch in "\x1b\x07\x9b"), command
+    article_id = Archive(root).search(SearchRequest("ferry")).hits[0].id
+    assert main(["show", article_id, "--archive", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "\\x1b[2J" in out and not any(ch in out for ch in "\x1b\x07\x9b")
+    assert main(["show", article_id, "--json", "--archive", str(root)]) == 0
+    shown = capsys.readouterr().out
+    assert not any(ch in shown for ch in "\x1b\x07\x9b")
+    assert json.loads(shown)["body"].startswith("The ferry \x1b[2J")  # JSON still carries the exact text.
+
+
+def test_an_unexpected_error_is_one_line_pointing_to_the_log(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["index", str(seeds_copy)])
+    capsys.readouterr()
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Archive, "search", broken)
+    assert main(["search", "x"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("archivist: unexpected error (RuntimeError); details are in ") and err.count("\n") == 1
+    log = (seeds_copy.parent / "userlogs" / "archivist.log").read_text()
+    assert "Traceback" in log and "RuntimeError: a bug" in log
