@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from index import NoArchiveError, bundled_seeds, last_archive, resource_path
+from index import NoArchiveError, bundled_seeds, last_archive, resource_path, start_logging
 
 from .controller import Controller
 from .main_window import MainWindow
@@ -56,6 +56,7 @@ def run(args: Sequence[str]) -> int:
         The exit status.
     """
     multiprocessing.freeze_support()
+    start_logging()
     parser = argparse.ArgumentParser(prog="archivist")
     parser.add_argument("--archive", type=Path, help="the archive folder to open")
     options, qt_args = parser.parse_known_args(list(args))

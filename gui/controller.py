@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,18 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from index import Archive, ArchivistError, EntityCorrections, IndexSummary, QuerySyntaxError, SearchRequest
+from index import (
+    Archive,
+    ArchivistError,
+    EntityCorrections,
+    IndexDamagedError,
+    IndexSummary,
+    QuerySyntaxError,
+    SearchRequest,
+    log_path,
+)
+
+log = logging.getLogger(__name__)
 
 
 class _JobSignals(QObject):
@@ -33,6 +45,8 @@ class _Job(QRunnable):
         try:
             result = self.work()
         except Exception as error:  # noqa: BLE001 - every failure is reported, none is lost in a thread
+            if not isinstance(error, ArchivistError):
+                log.exception("a background task failed")
             self.signals.failed.emit(error)
         else:
             self.signals.done.emit(result)
@@ -41,7 +55,11 @@ class _Job(QRunnable):
 class Controller(QObject):
     """Owns the open :class:`Archive`; searching, reading, correcting and indexing happen off the GUI thread.
 
+    Three queues: reads (searches, articles) on two threads; indexing runs and archive-wide entity
+    corrections, one at a time; corrections of one article, one at a time, so a correction never
+    waits for a whole indexing run (the engine makes it wait only for the commit in progress).
     Every search and article request returns an id; replies to superseded searches are dropped.
+    A damaged index found while reading is rebuilt from the archive at once.
     """
 
     archive_opened = Signal(object)  # Path
@@ -57,6 +75,7 @@ class Controller(QObject):
     progress_changed = Signal(int, int, str)  # done, total, path
     indexing_finished = Signal(object)  # IndexSummary
     indexing_failed = Signal(str)
+    indexing_waiting = Signal(str)  # who holds the archive: another run must finish first
 
     def __init__(self, data: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +88,8 @@ class Controller(QObject):
         self._pool.setMaxThreadCount(2)
         self._index_pool = QThreadPool(self)
         self._index_pool.setMaxThreadCount(1)
+        self._write_pool = QThreadPool(self)
+        self._write_pool.setMaxThreadCount(1)
         self._cancel = threading.Event()
         self._indexing = False
         self._generation = 0
@@ -106,8 +127,11 @@ class Controller(QObject):
         def progress(done: int, total: int, path: str) -> None:
             relay.done.emit((generation, done, total, path))
 
+        def waiting(holder: str) -> None:
+            relay.done.emit((generation, -1, -1, holder))
+
         def work() -> IndexSummary:
-            return archive.update(progress=progress, should_cancel=cancel.is_set)
+            return archive.update(progress=progress, should_cancel=cancel.is_set, on_wait=waiting)
 
         def finished(summary: object) -> None:
             self._jobs.discard(relay)
@@ -127,7 +151,11 @@ class Controller(QObject):
     @Slot(object)
     def _relay_progress(self, payload: tuple[int, int, int, str]) -> None:
         generation, done, total, path = payload
-        if generation == self._generation:
+        if generation != self._generation:
+            return
+        if done < 0:
+            self.indexing_waiting.emit(path)
+        else:
             self.progress_changed.emit(done, total, path)
 
     def cancel_indexing(self) -> None:
@@ -152,6 +180,7 @@ class Controller(QObject):
                 self.results_ready.emit(request_id, result)
 
         def failed(error: object) -> None:
+            self._rebuild_if_damaged(error)
             if request_id != self._latest_search:
                 return
             if isinstance(error, QuerySyntaxError):
@@ -181,8 +210,17 @@ class Controller(QObject):
             assert isinstance(result, tuple)
             self.article_ready.emit(request_id, result[0], result[1])
 
-        self._submit(self._pool, work, done, lambda error: self.article_failed.emit(request_id, _message(error)))
+        def failed(error: object) -> None:
+            self._rebuild_if_damaged(error)
+            self.article_failed.emit(request_id, _message(error))
+
+        self._submit(self._pool, work, done, failed)
         return request_id
+
+    def _rebuild_if_damaged(self, error: object) -> None:
+        """A damaged index is rebuilt from the archive (an indexing run does it) rather than left failing."""
+        if isinstance(error, IndexDamagedError) and not self._indexing:
+            self.reindex()
 
     def correct(self, article_id: str, field: str, value: str | None) -> None:
         """Correct one field of an article; ``article_corrected`` follows."""
@@ -190,7 +228,7 @@ class Controller(QObject):
         if archive is None:
             return
         self._submit(
-            self._pool, lambda: archive.correct(article_id, field, value), self.article_corrected.emit,
+            self._write_pool, lambda: archive.correct(article_id, field, value), self.article_corrected.emit,
             lambda error: self.correction_failed.emit(_message(error)),
         )
 
@@ -199,15 +237,15 @@ class Controller(QObject):
     ) -> None:
         """Apply ``change`` to the archive's entity corrections and re-index what it touches, off the GUI thread.
 
-        Runs on the indexing queue, so it never overlaps an indexing run; ``entities_corrected`` or
-        ``correction_failed`` follows.
+        Runs on the indexing queue, as the engine makes it wait for any indexing run of the archive
+        anyway; ``entities_corrected`` or ``correction_failed`` follows.
         """
         archive = self.archive
         if archive is None:
             return
 
         def work() -> int:
-            return archive.set_entity_corrections(change(archive.entity_corrections))
+            return archive.change_entity_corrections(change)
 
         self._submit(
             self._index_pool, work, lambda count: self.entities_corrected.emit(int(count), description),
@@ -219,6 +257,7 @@ class Controller(QObject):
         self.cancel_indexing()
         self._pool.waitForDone(timeout_ms)
         self._index_pool.waitForDone(timeout_ms)
+        self._write_pool.waitForDone(timeout_ms)
         if self.archive is not None:
             self.archive.close()
 
@@ -244,6 +283,9 @@ class Controller(QObject):
 
 
 def _message(error: object) -> str:
+    """One line for the user; the traceback of anything unforeseen is in the log."""
     if isinstance(error, ArchivistError):
         return str(error)
-    return f"{type(error).__name__}: {error}"
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}" + (f": {error.filename}" if error.filename else "")
+    return f"Unexpected error ({type(error).__name__}); details are in {log_path()}"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from index import EntityCorrections
 
 from .entity_menu import type_word
+from .formatting import literal_rich_text
 
 Change = Callable[[EntityCorrections], EntityCorrections]
 TYPES: tuple[str, ...] = ("PERSON", "ORG", "PLACE")
@@ -58,6 +59,7 @@ class EntityEditor(QObject):
                               f"“{canonical}” is not a {type_word(type_)}: stop marking it in every article?",
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                               self.parent_widget)
+            box.setTextFormat(Qt.TextFormat.PlainText)  # Names come from articles: never markup.
             box.accepted.connect(lambda: self._answer(action, type_, canonical, ""))
             self.dialog = box
             box.open()
@@ -66,15 +68,15 @@ class EntityEditor(QObject):
         dialog.setWindowTitle({"rename": "Rename entity", "merge": "Merge entity",
                                "retype": "Change entity type"}.get(action, "Entity"))
         if action == "rename":
-            dialog.setLabelText(f"New name for {canonical} (all its mentions follow):")
+            dialog.setLabelText(literal_rich_text(f"New name for {canonical} (all its mentions follow):"))
             dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
             dialog.setTextValue(canonical)
         elif action == "merge":
-            dialog.setLabelText(f"Merge {canonical} into (the {type_word(type_)} to keep):")
+            dialog.setLabelText(literal_rich_text(f"Merge {canonical} into (the {type_word(type_)} to keep):"))
             dialog.setComboBoxItems([name for name in names if name != canonical])
             dialog.setComboBoxEditable(True)
         else:
-            dialog.setLabelText(f"{canonical} is really a:")
+            dialog.setLabelText(literal_rich_text(f"{canonical} is really a:"))
             dialog.setComboBoxItems([type_word(t) for t in TYPES if t != type_])
         dialog.textValueSelected.connect(lambda text: self._answer(action, type_, canonical, text))
         self.dialog = dialog

@@ -7,6 +7,7 @@ from functools import partial
 
 from PySide6.QtWidgets import QMenu
 
+from .formatting import literal_rich_text, menu_text
 from .search_session import ENTITY_TYPE_FACET, ENTITY_WORDS
 
 # Correction actions: key, menu text. The keys are what EntityEditor understands.
@@ -21,7 +22,12 @@ def type_word(type_: str) -> str:
 
 
 def entity_tooltip(type_: str, canonical: str) -> str:
-    """What hovering a name shows: "To Lam — person"."""
+    """What hovering a name shows: "To Lam — person" (names come from articles: always literal)."""
+    return literal_rich_text(entity_label(type_, canonical))
+
+
+def entity_label(type_: str, canonical: str) -> str:
+    """An entity in plain words: "To Lam — person"."""
     return f"{canonical} — {type_word(type_)}"
 
 
@@ -39,8 +45,8 @@ def add_entity_actions(
         exclude: called for "Exclude …".
         act: called with an ENTITY_ACTIONS key for the correction actions.
     """
-    menu.addAction(f"Only articles naming {canonical}", include)
-    menu.addAction(f"Exclude {canonical}", exclude)
-    menu.addSection(f"Entity: {entity_tooltip(type_, canonical)}")
+    menu.addAction(menu_text(f"Only articles naming {canonical}"), include)
+    menu.addAction(menu_text(f"Exclude {canonical}"), exclude)
+    menu.addSection(menu_text(f"Entity: {entity_label(type_, canonical)}"))
     for key, text in ENTITY_ACTIONS:
         menu.addAction(text, partial(act, key))

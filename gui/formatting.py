@@ -34,6 +34,21 @@ def date_text(date: dt.date | None, provenance: Provenance | str) -> str:
     return f"~{date.isoformat()}" if value == Provenance.TEXT.value else date.isoformat()
 
 
+def literal_rich_text(text: str) -> str:
+    """``text`` as rich text that shows every character as it is, for tooltips and labels.
+
+    Qt guesses whether a tooltip or label is markup; an article's title or a file's name such as
+    ``<img src=x>`` or ``<b>`` would be rendered. Escaped and wrapped in a paragraph, it is always
+    shown literally.
+    """
+    return "<p style='white-space:pre-wrap'>" + html.escape(text).replace("\n", "<br>") + "</p>"
+
+
+def menu_text(text: str) -> str:
+    """``text`` for a menu item: an ``&`` in a path is shown, not taken for a keyboard shortcut."""
+    return text.replace("&", "&&")
+
+
 def highlighted_html(text: str, spans: Iterable[Span], css_class: str = "hit") -> str:
     """HTML for ``text`` with every character escaped and each span wrapped in a ``<span class>``.
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from index import IndexSummary
 
-from .formatting import duration_text
+from .formatting import duration_text, literal_rich_text
 
 
 def progress_text(done: int, total: int, elapsed: float) -> str:
@@ -26,10 +26,15 @@ def progress_text(done: int, total: int, elapsed: float) -> str:
 def summary_text(summary: IndexSummary) -> str:
     """One line on what an indexing run did."""
     head = "Indexing cancelled" if summary.cancelled else "Index up to date"
+    if summary.rebuilt:
+        head += f" (rebuilt: {summary.rebuilt})"
     parts = [f"{summary.added} added", f"{summary.updated} updated", f"{summary.deleted} removed"]
     if summary.skipped:
         parts.append(f"{len(summary.skipped)} skipped")
-    return f"{head}: {', '.join(parts)} ({summary.seconds:.1f} s)"
+    if summary.problems:
+        parts.append(f"{len(summary.problems)} partly analysed")
+    notes = "".join(f" — {note}" for note in summary.notes)
+    return f"{head}: {', '.join(parts)} ({summary.seconds:.1f} s){notes}"
 
 
 class IndexProgress(QWidget):
@@ -69,7 +74,13 @@ class IndexProgress(QWidget):
         self.bar.setRange(0, max(1, total))
         self.bar.setValue(done)
         self.label.setText(progress_text(done, total, time.monotonic() - self._started))
-        self.setToolTip(path)
+        self.setToolTip(literal_rich_text(path))
+
+    @Slot(str)
+    def on_indexing_waiting(self, holder: str) -> None:
+        """Say that another run of this archive must finish first."""
+        self.bar.setRange(0, 0)
+        self.label.setText(f"Waiting: {holder}…")
 
     @Slot()
     def on_indexing_finished(self) -> None:

@@ -25,6 +25,7 @@ from .controller import Controller
 from .entity_editor import Change, EntityEditor
 from .facet_panel import FacetPanel
 from .filter_chips import FilterChips
+from .formatting import menu_text
 from .index_progress import IndexProgress, summary_text
 from .reader_area import ReaderArea
 from .result_list import ResultList
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         c.entities_corrected.connect(self.on_entities_corrected)
         c.indexing_started.connect(self.progress.on_indexing_started)
         c.progress_changed.connect(self.progress.on_progress_changed)
+        c.indexing_waiting.connect(self.progress.on_indexing_waiting)
         c.indexing_finished.connect(self.on_indexing_finished)
         c.indexing_failed.connect(self.on_indexing_failed)
 
@@ -298,7 +300,7 @@ class MainWindow(QMainWindow):
     def _fill_recent(self, paths: list[Path]) -> None:
         self.recent_menu.clear()
         for path in paths:
-            self.recent_menu.addAction(str(path), partial(self.open_archive, path))
+            self.recent_menu.addAction(menu_text(str(path)), partial(self.open_archive, path))
         self.recent_menu.setEnabled(bool(paths))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name

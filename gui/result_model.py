@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from index import Hit, SearchResult
 
-from .formatting import date_text, provenance_words
+from .formatting import date_text, literal_rich_text, provenance_words
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
@@ -47,11 +47,11 @@ class ResultModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return hit.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join([
+            return literal_rich_text("\n".join([
                 hit.path,
                 f"{date_text(hit.date, hit.date_provenance)} — {provenance_words('date', hit.date_provenance)}",
                 f"{hit.source or 'no source'} — {provenance_words('source', hit.source_provenance)}",
-            ])
+            ]))
         if role == HitRole:
             return hit
         if role == IdRole:

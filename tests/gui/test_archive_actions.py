@@ -25,7 +25,8 @@ def test_cancel_from_the_progress_bar_stops_indexing_and_keeps_searching(
     cancel_seen = threading.Event()
 
     def blocking_update(self: Archive, progress: ProgressCallback | None = None,
-                        should_cancel: CancelCheck | None = None, workers: int | None = None) -> IndexSummary:
+                        should_cancel: CancelCheck | None = None, workers: int | None = None,
+                        on_wait: object = None) -> IndexSummary:
         assert progress is not None and should_cancel is not None
         progress(1, 3, "001.txt")
         # The controller's cancel flag for this run is what should_cancel() reads; wait on it, not on time.

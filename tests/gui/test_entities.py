@@ -12,7 +12,7 @@ from gui.entity_editor import entity_change
 from gui.entity_legend import ENTITY_COLOURS
 from gui.entity_menu import add_entity_actions
 from gui.facet_model import CountRole, ValueRole
-from gui.formatting import to_qt_offset, utf16_offsets
+from gui.formatting import literal_rich_text, to_qt_offset, utf16_offsets
 from gui.main_window import MainWindow
 from gui.reader_pane import ENTITY_PROPERTY, ReaderPane
 from gui.search_session import chips_for, with_value, without_chip
@@ -102,11 +102,11 @@ def test_clicking_an_entity_facet_filters_and_shows_a_chip(qtbot: QtBot, window:
 def test_reader_highlights_entities_with_tooltips(qtbot: QtBot, window: MainWindow) -> None:
     pane = open_french(qtbot, window)
     place = format_at(pane, position_of(pane, "Azerbaïdjan")).charFormat()
-    assert place.toolTip() == "Azerbaijan — place"
+    assert place.toolTip() == literal_rich_text("Azerbaijan — place")
     assert place.background().color() == QColor(ENTITY_COLOURS["PLACE"][0])
     assert place.property(ENTITY_PROPERTY) == "PLACE/Azerbaijan"
     person = format_at(pane, position_of(pane, "Hô Chi Minh")).charFormat()
-    assert person.toolTip() == "Ho Chi Minh — person"
+    assert person.toolTip() == literal_rich_text("Ho Chi Minh — person")
     assert person.background().color() == QColor(ENTITY_COLOURS["PERSON"][0])
     plain = format_at(pane, position_of(pane, "cherchent")).charFormat()
     assert plain.toolTip() == ""
@@ -119,7 +119,7 @@ def test_hits_stay_visible_over_entities(qtbot: QtBot, window: MainWindow) -> No
     fmt = format_at(pane, position_of(pane, "Azerbaïdjan")).charFormat()
     assert fmt.background().color() == QColor("#ffe58a")  # the hit's yellow wins
     assert fmt.underlineColor() == QColor(ENTITY_COLOURS["PLACE"][1])  # the name keeps its underline
-    assert fmt.toolTip() == "Azerbaijan — place"
+    assert fmt.toolTip() == literal_rich_text("Azerbaijan — place")
 
 
 def test_legend_toggle_removes_and_restores_a_type(qtbot: QtBot, window: MainWindow) -> None:
@@ -130,10 +130,10 @@ def test_legend_toggle_removes_and_restores_a_type(qtbot: QtBot, window: MainWin
         pane.legend.boxes["PLACE"].click()
     assert format_at(pane, hanoi).charFormat().toolTip() == ""
     assert not format_at(pane, hanoi).charFormat().hasProperty(ENTITY_PROPERTY)
-    assert format_at(pane, person).charFormat().toolTip() == "Ho Chi Minh — person"
+    assert format_at(pane, person).charFormat().toolTip() == literal_rich_text("Ho Chi Minh — person")
     assert all(mention.type != "PLACE" for _s, _e, mention in pane.entity_positions)
     pane.legend.boxes["PLACE"].click()
-    assert format_at(pane, hanoi).charFormat().toolTip() == "Hanoi — place"
+    assert format_at(pane, hanoi).charFormat().toolTip() == literal_rich_text("Hanoi — place")
 
 
 def _visible_point(pane: ReaderPane, position: int) -> QPoint:
@@ -150,7 +150,7 @@ def test_hovering_an_entity_shows_its_tooltip(qtbot: QtBot, window: MainWindow) 
     point = _visible_point(pane, position_of(pane, "Hanoï"))
     event = QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
     QApplication.sendEvent(viewport, event)
-    assert QToolTip.text() == "Hanoi — place"
+    assert QToolTip.text() == literal_rich_text("Hanoi — place")
     QToolTip.hideText()
 
 
@@ -184,7 +184,7 @@ def test_renaming_an_entity_from_its_dialog(qtbot: QtBot, window: MainWindow) ->
     qtbot.waitUntil(lambda: facet_counts(window, "person").get("Hồ Chí Minh") == 5, timeout=10000)
     assert "Ho Chi Minh" not in facet_counts(window, "person")
     qtbot.waitUntil(lambda: format_at(pane, position_of(pane, "Hô Chi Minh")).charFormat().toolTip()
-                    == "Hồ Chí Minh — person", timeout=10000)
+                    == literal_rich_text("Hồ Chí Minh — person"), timeout=10000)
 
 
 def test_entity_menu_offers_filters_and_corrections(window: MainWindow) -> None:
