@@ -228,9 +228,10 @@ def slow_workers(tmp_path: Path, seconds_per_file: float) -> dict[str, str]:
     injection = tmp_path / "slow"
     injection.mkdir(exist_ok=True)
     (injection / "sitecustomize.py").write_text(
-        "import time, index.pipeline as p\n"
-        "_real = p.analyse_file\n"
-        f"p.analyse_file = lambda *a: (time.sleep({seconds_per_file}), _real(*a))[1]\n"
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"  # this checkout's engine, whatever is installed
+        "import time, index.indexer as m\n"  # the name worker tasks call
+        "_real = m.analyse_file\n"
+        f"m.analyse_file = lambda *a: (time.sleep({seconds_per_file}), _real(*a))[1]\n"
     )
     return {**os.environ, "PYTHONPATH": str(injection)}
 

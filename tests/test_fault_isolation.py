@@ -12,6 +12,7 @@ from index import indexer as indexer_module
 from index.cli import main
 from index.models import RawDocument
 
+from .conftest import ROOT
 from .test_archive import numbered_articles
 
 VIETNAMESE_ENDING_IN_A_KNOWN_NAME = (
@@ -170,7 +171,8 @@ def test_failures_in_worker_processes_are_isolated_and_logged(
     injection = tmp_path / "inject"
     injection.mkdir()
     (injection / "sitecustomize.py").write_text(
-        textwrap.dedent(
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"  # this checkout's engine, whatever is installed
+        + textwrap.dedent(
             """
             import index.entities
 
