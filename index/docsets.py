@@ -6,28 +6,49 @@ block by block and delta-decoded with NumPy, or sliced from the segment's freque
 (frequent.py), and the boolean query tree is evaluated with mask operations. Exact phrases are
 matched from positions with array operations too; the queries this module does not know
 (phrases with slop) fall back to Whoosh.
+
+Prefixes, wildcards, fuzzy words and term ranges stand for the index terms they match, found in
+each field's list of terms (a Lexicon, read once per generation of the index); one of them may
+stand for at most MAX_EXPANSION terms, and a whole query for at most MAX_QUERY_TERMS.
 """
 
 from __future__ import annotations
 
+import re
+import struct
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.automata.fsa import ANY, EPSILON, NFA, find_all_matches
+from whoosh.codec.whoosh3 import W3LeafMatcher, W3TermsReader
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
+from whoosh.system import pack_ushort
 
 from .columns import NO_DATE, date_to_day
+from .errors import QuerySyntaxError
 from .frequent import FrequentTerms, TermPostings, open_frequent_terms
 from .schema import decode_positions
 
-# Term masks kept between queries: typing and facet clicks ask for the same terms again and again.
-CACHED_TERMS = 512
+# The terms one pattern may stand for: Lucene's default maximum clause count. Each costs a read of
+# its postings (about 0.2 ms a segment) and a place in the scoring.
+MAX_EXPANSION = 1_024
+# The terms a whole query may stand for, its words' stems and its patterns' expansions together.
+MAX_QUERY_TERMS = 4_096
+# Term postings kept between queries: typing and facet clicks ask for the same terms again and
+# again, and scoring reads a query's terms again after its match set did. As many terms as one
+# query may have, and postings up to about 120 MB (a word in most of 100k articles takes 1.2 MB).
+CACHED_TERMS = MAX_QUERY_TERMS
+CACHED_POSTINGS = 10_000_000
 CACHED_PHRASES = 32
+_ENTRY = struct.Struct("!ii")  # key length, value length: how Whoosh's terms file starts an entry
 ScoredTerm = tuple[str, bytes, float]  # field, term, boost
 
 
@@ -52,12 +73,31 @@ class MaskEvaluator:
             open_frequent_terms(folder, segment.segment_id()) if segment is not None else None for segment in segments
         ]
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._cached_postings = 0
         self._phrases: OrderedDict[tuple[str, tuple[str, ...], int], np.ndarray] = OrderedDict()
         self._expansions: dict[wq.MultiTerm, tuple[bytes, ...]] = {}
+        self._lexicons: dict[str, Lexicon] = {}
+        self._with_field: dict[str, np.ndarray] = {}
 
     def mask(self, q: wq.Query) -> np.ndarray:
-        """The documents matching ``q``, deleted ones excluded."""
+        """The documents matching ``q``, deleted ones excluded.
+
+        Raises:
+            QuerySyntaxError: a pattern of the query stands for too many terms, or all of it does.
+        """
+        self._check_size(q)
         return self._eval(q) & self.alive
+
+    def lexicon(self, fieldname: str) -> Lexicon:
+        """The field's terms in every segment (read once for this generation of the index)."""
+        found = self._lexicons.get(fieldname)
+        if found is None:
+            terms: set[bytes] = set()
+            for reader, _ in self.leaves:
+                terms.update(_field_terms(reader, fieldname))
+            # Terms of text fields are UTF-8; surrogateescape keeps any other bytes, and gives them back.
+            found = self._lexicons[fieldname] = Lexicon(sorted(t.decode("utf-8", "surrogateescape") for t in terms))
+        return found
 
     def postings(self, fieldname: str, btext: bytes) -> Postings:
         """Document numbers holding one term, with the term's weight (frequency) in each."""
@@ -74,9 +114,12 @@ class MaskEvaluator:
                 ids.append(stored.ids.astype(np.int64) + offset)
                 weights.append(stored.weights)
                 continue
-            if (fieldname, btext) not in reader:
+            try:
+                # Not checked with "in reader" first: that looks the term up a second time.
+                matcher = reader.postings(fieldname, btext)
+            except TermNotFound:
                 continue
-            for block_ids, block_weights in _blocks(reader.postings(fieldname, btext)):
+            for block_ids, block_weights in _blocks(matcher):
                 ids.append(block_ids + offset)
                 weights.append(block_weights)
         found = Postings(
@@ -84,8 +127,10 @@ class MaskEvaluator:
             np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32),
         )
         self._cache[key] = found
-        if len(self._cache) > CACHED_TERMS:
-            self._cache.popitem(last=False)
+        self._cached_postings += found.ids.size
+        while len(self._cache) > CACHED_TERMS or self._cached_postings > CACHED_POSTINGS and len(self._cache) > 1:
+            _, oldest = self._cache.popitem(last=False)
+            self._cached_postings -= oldest.ids.size
         return found
 
     def term_mask(self, fieldname: str, btext: bytes) -> np.ndarray:
@@ -97,8 +142,10 @@ class MaskEvaluator:
     def clear_cache(self) -> None:
         """Forget cached postings and phrase matches (for measuring cold queries)."""
         self._cache.clear()
+        self._cached_postings = 0
         self._phrases.clear()
         self._expansions.clear()
+        self._with_field.clear()
 
     def _date_mask(self, q: wq.DateRange) -> np.ndarray:
         dated = self.day != NO_DATE
@@ -114,7 +161,7 @@ class MaskEvaluator:
         if isinstance(q, wq.DateRange) and q.fieldname == "date":
             return self._date_mask(q)
         if isinstance(q, wq.Every):
-            return self.alive.copy()
+            return self.alive.copy() if q.fieldname is None else self._field_mask(q.fieldname)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return np.zeros(len(self.alive), dtype=bool)
         if isinstance(q, wq.Or | wq.DisjunctionMax):
@@ -212,20 +259,51 @@ class MaskEvaluator:
         mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask
 
-    def _expanded(self, q: wq.MultiTerm) -> tuple[bytes, ...]:
-        """The index terms a prefix, wildcard, fuzzy or range query stands for.
+    def _field_mask(self, fieldname: str) -> np.ndarray:
+        """The documents with any term in the field (parse_query keeps this to keyword fields, whose
+        terms are their few distinct values)."""
+        found = self._with_field.get(fieldname)
+        if found is None:
+            masks = (self.term_mask(fieldname, _utf8(term)) for term in self.lexicon(fieldname))
+            found = self._with_field[fieldname] = _combine(np.logical_or, masks, len(self.alive), False)
+        return found.copy()
 
-        Expanding scans the term list of every segment; the match set and the scoring both need
-        the expansion, so it is kept for this generation of the index.
+    def _expanded(self, q: wq.MultiTerm) -> tuple[bytes, ...]:
+        """The index terms a prefix, wildcard, fuzzy word or term range stands for.
+
+        Kept for this generation of the index: the match set and the scoring both need it.
+
+        Raises:
+            QuerySyntaxError: more than MAX_EXPANSION terms match.
         """
         expanded = self._expansions.get(q)
         if expanded is None:
-            field = q.field()
-            btexts = q._btexts(self.reader)  # noqa: SLF001
+            terms = _expand(q, self.lexicon(q.field()), MAX_EXPANSION + 1)
+            if len(terms) > MAX_EXPANSION:
+                raise QuerySyntaxError(
+                    f"{_shown(q)} matches more than {MAX_EXPANSION:,} words; {_narrowing(q)}", q.startchar or 0
+                )
             if len(self._expansions) >= CACHED_PHRASES:
                 del self._expansions[next(iter(self._expansions))]  # The oldest.
-            expanded = self._expansions[q] = tuple(_as_bytes(self.reader, field, b) for b in btexts)
+            expanded = self._expansions[q] = tuple(map(_utf8, terms))
         return expanded
+
+    def _check_size(self, q: wq.Query) -> None:
+        """Refuse a query standing for more than MAX_QUERY_TERMS index terms (each is read and scored)."""
+        count = 0
+        for leaf in [q] if q.is_leaf() else q.leaves():
+            if isinstance(leaf, wq.Term):
+                count += 1
+            elif isinstance(leaf, wq.Phrase):
+                count += len(leaf.words)
+            elif isinstance(leaf, wq.MultiTerm) and not isinstance(leaf, wq.NumericRange):
+                count += len(self._expanded(leaf))
+            if count > MAX_QUERY_TERMS:
+                raise QuerySyntaxError(
+                    f"the query stands for more than {MAX_QUERY_TERMS:,} words of the index; "
+                    "use fewer words, or add letters to its patterns",
+                    leaf.startchar or 0,
+                )
 
     def positive_terms(self, q: wq.Query) -> list[ScoredTerm]:
         """The (field, term, boost) a matching document is scored on: all but negated ones."""
@@ -252,6 +330,187 @@ class MaskEvaluator:
 
         walk(q, 1.0)
         return found
+
+
+class Lexicon:
+    """A field's distinct terms, sorted, and kept as one string to scan with regular expressions.
+
+    Each term is preceded by a newline, and the last one followed by one: no term of a text field
+    holds a newline (keyword terms that do are left out, and so cannot match a pattern).
+
+    Args:
+        terms: the terms, sorted.
+    """
+
+    def __init__(self, terms: list[str]) -> None:
+        terms = [term for term in terms if "\n" not in term]
+        self.text = "".join(f"\n{term}" for term in terms) + "\n"
+        lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        # starts[i]: where term i begins in text; starts[len] is one past the final newline.
+        self.starts = np.concatenate(([1], 1 + np.cumsum(lengths + 1)))
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, index: int) -> str:
+        return self.text[int(self.starts[index]) : int(self.starts[index + 1]) - 1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.between(0, len(self)))
+
+    def between(self, low: int, high: int) -> list[str]:
+        """Terms ``low`` to ``high - 1``."""
+        if high <= low:
+            return []
+        return self.text[int(self.starts[low]) : int(self.starts[high]) - 1].split("\n")
+
+    def prefixed(self, prefix: str) -> tuple[int, int]:
+        """The positions ``low``, ``high`` of the first term with ``prefix`` and one past the last."""
+        low = bisect_left(self, prefix)
+        return low, bisect_right(self, prefix, lo=low, key=lambda term: term[: len(prefix)])
+
+    def in_range(self, start: str | None, end: str | None, startexcl: bool, endexcl: bool) -> tuple[int, int]:
+        """The positions of the first term in a range and one past the last (None: no bound)."""
+        low = 0 if start is None else (bisect_right if startexcl else bisect_left)(self, start)
+        high = len(self) if end is None else (bisect_left if endexcl else bisect_right)(self, end)
+        return low, max(low, high)
+
+    def matching(self, pattern: str, limit: int) -> list[str]:
+        """Up to ``limit`` terms matching a pattern of ``*`` (any characters) and ``?`` (one)."""
+        head = pattern.split("*")[0].split("?")[0]
+        low, high = self.prefixed(head)
+        found = _glob(pattern).finditer(self.text, int(self.starts[low]) - 1, int(self.starts[high]))
+        return [match.group(1) for match in islice(found, limit)]
+
+    def near(self, word: str, edits: int, prefix: int, limit: int) -> list[str]:
+        """Up to ``limit`` terms at most ``edits`` insertions, deletions, substitutions or swaps of
+        two neighbours from ``word``, and starting with its first ``prefix`` characters.
+
+        An automaton walks the sorted terms, jumping from one possible match to the next (as
+        Lucene does): far fewer steps than the terms it passes over.
+        """
+        automaton = _edits_automaton(word, edits, min(prefix, len(word))).to_dfa()
+
+        def first_from(key: str) -> str | None:
+            position = bisect_left(self, key)
+            return self[position] if position < len(self) else None
+
+        return list(islice(find_all_matches(automaton, first_from), limit))
+
+
+def _edits_automaton(word: str, edits: int, prefix: int) -> NFA:
+    """The strings at most ``edits`` edits from ``word`` (Damerau-Levenshtein, as Whoosh measures a
+    fuzzy term's distance: a swap of two neighbours is one edit), keeping its first ``prefix`` characters.
+
+    State ``(i, e)``: the first ``i`` characters of ``word`` matched with ``e`` edits;
+    ``(i, e, "swap")``: ``word[i + 1]`` read where ``word[i]`` was due, which must come next.
+    """
+    automaton = NFA((0, 0))
+    for i in range(prefix):
+        automaton.add_transition((i, 0), word[i], (i + 1, 0))
+    for i in range(prefix, len(word) + 1):
+        for e in range(edits + 1):
+            if i < len(word):
+                automaton.add_transition((i, e), word[i], (i + 1, e))
+            if e == edits:
+                continue
+            automaton.add_transition((i, e), ANY, (i, e + 1))  # A character more.
+            if i < len(word):
+                automaton.add_transition((i, e), EPSILON, (i + 1, e + 1))  # A character less.
+                automaton.add_transition((i, e), ANY, (i + 1, e + 1))  # Another character.
+            if i + 1 < len(word) and word[i] != word[i + 1]:
+                automaton.add_transition((i, e), word[i + 1], (i, e, "swap"))
+                automaton.add_transition((i, e, "swap"), word[i], (i + 2, e + 1))
+    for e in range(edits + 1):
+        automaton.add_final_state((len(word), e))
+    return automaton
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A regular expression finding the terms that match ``pattern`` in a Lexicon's text, as group 1.
+
+    Each stretch of the pattern between two ``*`` is matched where it first occurs, in an atomic
+    group: a later place leaves less room for the rest, so trying it cannot help, and never trying
+    it keeps patterns such as ``*a*b*c*d*`` linear in the terms' length.
+    """
+
+    def literal(part: str) -> str:
+        return "".join("[^\n]" if char == "?" else re.escape(char) for char in part)
+
+    head, *rest = pattern.split("*")
+    if not rest:
+        return re.compile(f"\n({literal(head)})(?=\n)")
+    *middle, tail = rest
+    stretches = "".join(f"(?>[^\n]*?{literal(part)})" for part in middle if part)
+    return re.compile(f"\n({literal(head)}{stretches}[^\n]*{literal(tail)})(?=\n)")
+
+
+def _expand(q: wq.MultiTerm, lexicon: Lexicon, limit: int) -> list[str]:
+    """Up to ``limit`` of the terms ``q`` stands for."""
+    if isinstance(q, wq.Prefix):
+        low, high = lexicon.prefixed(q.text)
+        return lexicon.between(low, min(high, low + limit))
+    if isinstance(q, wq.Wildcard):
+        return lexicon.matching(q.text, limit)
+    if isinstance(q, wq.FuzzyTerm):
+        return lexicon.near(q.text, q.maxdist, q.prefixlength, limit)
+    if isinstance(q, wq.TermRange):
+        low, high = lexicon.in_range(q.start, q.end, q.startexcl, q.endexcl)
+        return lexicon.between(low, min(high, low + limit))
+    raise TypeError(f"parse_query makes no {type(q).__name__} queries")
+
+
+def _shown(q: wq.MultiTerm) -> str:
+    """``q`` as the user may have typed it."""
+    if isinstance(q, wq.Prefix):
+        return f"'{q.text}*'"
+    if isinstance(q, wq.FuzzyTerm):
+        return f"'{q.text}~{q.maxdist}'"
+    if isinstance(q, wq.TermRange):
+        opening, closing = "{" if q.startexcl else "[", "}" if q.endexcl else "]"
+        return f"'{q.fieldname}:{opening}{q.start or ''} to {q.end or ''}{closing}'"
+    return f"'{q.text}'"
+
+
+def _narrowing(q: wq.MultiTerm) -> str:
+    """How to make ``q`` match fewer terms."""
+    if isinstance(q, wq.Prefix):
+        return "add letters before the *"
+    if isinstance(q, wq.FuzzyTerm):
+        return "add letters, or allow fewer changes"
+    if isinstance(q, wq.TermRange):
+        return "narrow the range"
+    return "add letters, best before the first * or ?"
+
+
+def _field_terms(reader: object, fieldname: str) -> Iterable[bytes]:
+    """One segment's terms of a field, in order.
+
+    Whoosh reads its terms file with two seeks and reads a term (about 6 µs a term); a field's
+    terms lie one after the other in it, so they are read here at once and split (about 1 µs).
+    """
+    terms = getattr(reader, "_terms", None)
+    if not isinstance(terms, W3TermsReader):
+        return reader.lexicon(fieldname)  # type: ignore[attr-defined, no-any-return]  # An empty index's reader.
+    number = terms._fieldmap.get(fieldname)  # noqa: SLF001
+    table = terms._tindex  # noqa: SLF001
+    start = table.closest_key_pos(pack_ushort(number)) if number is not None else None
+    if start is None:
+        return ()
+    end = table.closest_key_pos(pack_ushort(number + 1))
+    data = table.dbfile.get(start, (table.endofdata if end is None else end) - start)
+    found = []
+    position = 0
+    while position < len(data):
+        key_length, value_length = _ENTRY.unpack_from(data, position)
+        key = position + _ENTRY.size
+        found.append(data[key + 2 : key + key_length])  # After the field's number.
+        position = key + key_length + value_length
+    return found
+
+
+def _utf8(term: str) -> bytes:
+    return term.encode("utf-8", "surrogateescape")
 
 
 @dataclass(frozen=True)

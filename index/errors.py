@@ -39,6 +39,10 @@ class IndexWriteError(ArchivistError):
     """The index could not be written (disk full, read-only folder); the previous index is intact."""
 
 
+class InvalidRequestError(ArchivistError):
+    """A SearchRequest asks for a page that cannot exist (page below 1, negative sizes)."""
+
+
 class QuerySyntaxError(ArchivistError):
     """A query could not be understood.
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .errors import ArchivistError
+from .errors import InvalidRequestError
 
 
 class Provenance(StrEnum):
@@ -120,10 +120,6 @@ class SortOrder(StrEnum):
     RELEVANCE = "relevance"
     NEWEST = "newest"
     OLDEST = "oldest"
-
-
-class InvalidRequestError(ArchivistError):
-    """A SearchRequest asks for a page that cannot exist (page below 1, negative sizes)."""
 
 
 @dataclass(frozen=True)

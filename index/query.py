@@ -2,19 +2,27 @@
 
 Words are ANDed by default. Each word of a text field is expanded to every form it may have been
 indexed as (its stem in each language of the index), so one query finds English and French
-articles alike.
+articles alike. Each leaf of a parsed query carries ``startchar`` and ``endchar``, where the user
+typed it, so that an error found when it is expanded against the index can say where.
+
+Every query is answered in bounded time: the limits below bound what the parser and the evaluator
+(docsets.py, which also bounds what one pattern may expand to) have to do.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from whoosh import qparser, query
+from whoosh import qparser
+from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.util.times import adatetime
+from whoosh.qparser import syntax
+from whoosh.qparser.common import attach
 
 from .analysis import fold, term_variants
 from .entities import canonical_name
@@ -33,13 +41,30 @@ FIELD_ALIASES = {
     "location": "place",
 }
 MATCH_ALL = ("", "*")
-_FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]+):(?=\S)")
-_EXCLUDED = re.compile(r"(^|[\s(])-(?=[\w\"(*])")
-_REQUIRED = re.compile(r"(^|[\s(])\+(?=[\w\"(*])")
+# Whoosh's parser, pure Python, takes about 0.1 s for 2,000 characters; long enough for any list of names.
+MAX_QUERY_LENGTH = 2_000
+# Brackets within brackets: the parser and the evaluator recurse once or more per level.
+MAX_NESTING = 32
+# A typed prefix may run this many letters past the stem of the word it begins ("commissio" and
+# "commiss"); stems shorter than MIN_STEM_LETTERS are not matched that way (too many words share them).
+STEM_OVERRUN = 3
+MIN_STEM_LETTERS = 4
+# Wildcard, fuzzy and range terms: a pattern with a leading wildcard reads a field's whole word list.
+MAX_PATTERNS = 16
+# Lucene's limit too: two edits already match most words of four letters or fewer.
+MAX_EDITS = 2
+# A fuzzy word's automaton grows with its length; no real word is this long.
+MAX_FUZZY_LENGTH = 100
+_PHRASE = r'"[^"]*"'
+_FIELD_PREFIX = re.compile(rf"(?P<phrase>{_PHRASE})|(?<![\w\"'])(?P<field>[A-Za-z_]+):(?=\S)")
+# "-word" excludes and "+word" requires; only at a word's start, so "2025-05" stays a date.
+_SIGN = re.compile(rf"(?P<phrase>{_PHRASE})|(?:^|(?<=[\s(]))(?P<sign>[-+])(?=[\w\"(*])")
 _DANGLING_OPERATOR = re.compile(r"(?:^|\s)(AND|OR|NOT)\s*$|^\s*(AND|OR)\b")
+_DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
+_DATE_HINT = "try date:2025-05, date:>2025 or date:[2019 to 2022]"
 
 
-def parse_query(text: str, schema: Schema, languages: Iterable[str]) -> query.Query:
+def parse_query(text: str, schema: Schema, languages: Iterable[str]) -> wq.Query:
     """Parse ``text`` into a Whoosh query.
 
     Args:
@@ -48,90 +73,107 @@ def parse_query(text: str, schema: Schema, languages: Iterable[str]) -> query.Qu
         languages: languages present in the index, whose stems the query words expand to.
 
     Returns:
-        The query.
+        The query, each leaf's ``startchar`` and ``endchar`` placing it in ``text``.
 
     Raises:
-        QuerySyntaxError: the query is malformed; the error says where.
+        QuerySyntaxError: the query is malformed or beyond the limits above; the error says where.
     """
+    _check_text(text)
     if text.strip() in MATCH_ALL:
-        return query.Every()
-    text = _outside_phrases(_minus_as_not, _canonical_fields(text, schema))
-    _check_balanced(text)
-    dangling = _DANGLING_OPERATOR.search(text)
+        return wq.Every()
+    _check_brackets(text)
+    typed = _Typed.of(text)
+    # Fields first, while the text is as typed: an unknown field's error is placed by its match.
+    typed = typed.rewritten(_FIELD_PREFIX, lambda match: _canonical_field(match, schema))
+    typed = typed.rewritten(_SIGN, lambda match: "NOT " if match.group("sign") == "-" else "")
+    dangling = _DANGLING_OPERATOR.search(typed.text)
     if dangling:
         operator = dangling.group(1) or dangling.group(2)
-        raise QuerySyntaxError(
-            f"'{operator}' needs a term on both sides",
-            text.rfind(operator) if dangling.group(1) else text.find(operator),
-        )
-    date_errors: list[str] = []
+        where = typed.text.rfind(operator) if dangling.group(1) else typed.text.find(operator)
+        raise QuerySyntaxError(f"'{operator}' needs a term on both sides", typed.position(where))
     parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, group=qparser.AndGroup)
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.add_plugin(_WildcardPlugin())
     parser.add_plugin(qparser.FuzzyTermPlugin())
-    parser.add_plugin(qparser.GtLtPlugin())
-    parser.add_plugin(DateParserPlugin(dateparser=_IsoDates(), callback=date_errors.append))
-    parsed = parser.parse(text)
-    if date_errors:
-        where = text.find("date:")
-        raise QuerySyntaxError(
-            f"not a date or date range: {date_errors[0]!r}; try date:2025-05 or date:[2019 to 2022]", max(where, 0)
-        )
-    if parsed is query.NullQuery:
+    parser.add_plugin(_GtLtPlugin(typed))
+    parser.add_plugin(_DatePlugin(typed))
+    parser.add_plugin(_OperatorsPlugin(typed))
+    # Not normalized by Whoosh: its normalize() rebuilds ranges without their place in the query,
+    # and takes quadratic time over many words (its hash of Or([title:w, body:w]) is the same for
+    # every w). _finish() does what is needed of it.
+    parsed = _finish(parser.parse(typed.text, normalize=False), tuple(languages), typed)
+    if parsed is wq.NullQuery:
         raise QuerySyntaxError("the query has no words to search for", 0)
-    return _expand(parsed, tuple(languages))
+    _check_patterns(parsed)
+    return parsed
 
 
-class _IsoDates:
-    """Reads ``2025``, ``2025-05`` and ``2025-05-07`` as the year, month or day they name.
+@dataclass(frozen=True)
+class _Typed:
+    """The query as rewritten for Whoosh's parser, and where the user typed each of its characters.
 
-    Whoosh asks the plugin's parser for a span, and ``get_parser()``'s for range ends.
+    ``origin[i]`` is the position in the typed query of character ``i`` of ``text``; one more entry
+    stands for the end.
     """
 
-    _FORM = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
+    text: str
+    origin: tuple[int, ...]
+    length: int  # of the typed query
 
-    def get_parser(self) -> _IsoDateEnds:
-        return _IsoDateEnds()
+    @classmethod
+    def of(cls, text: str) -> _Typed:
+        return cls(text, tuple(range(len(text) + 1)), len(text))
 
-    def date_from(self, text: str, basedate: object = None) -> object:
-        end = _IsoDateEnds().date_from(text)
-        return end.disambiguated(dt.datetime.now()) if end else None
+    def position(self, index: int | None) -> int:
+        """Where the character at ``index`` of ``text`` was typed: always a position inside the query."""
+        typed = self.origin[min(max(index or 0, 0), len(self.text))]
+        return min(typed, max(self.length - 1, 0))
 
-
-class _IsoDateEnds(_IsoDates):
-    def date_from(self, text: str, basedate: object = None) -> adatetime | None:
-        match = self._FORM.fullmatch(text.strip())
-        if not match:
-            return None
-        year, month, day = (int(g) if g else None for g in match.groups())
-        try:
-            dt.date(year or 1, month or 1, day or 1)
-        except ValueError:
-            return None
-        return adatetime(year=year, month=month, day=day)
-
-
-def _canonical_fields(text: str, schema: Schema) -> str:
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1).lower()
-        name = FIELD_ALIASES.get(name, name)
-        if name not in schema.names() or name == "id":
-            known = ", ".join(sorted(set(schema.names()) - {"id"}))
-            raise QuerySyntaxError(f"unknown field '{match.group(1)}'; fields are {known}", match.start())
-        return f"{name}:"
-
-    return _outside_phrases(lambda part: _FIELD_PREFIX.sub(replace, part), text)
-
-
-def _minus_as_not(part: str) -> str:
-    # "-word" excludes and "+word" requires; only at a word's start, so "2025-05" stays a date.
-    return _REQUIRED.sub(r"\1", _EXCLUDED.sub(r"\1NOT ", part))
+    def rewritten(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> _Typed:
+        """``text`` with the matches of ``pattern`` replaced, phrases (its ``phrase`` group) left alone."""
+        parts: list[str] = []
+        origin: list[int] = []
+        done = 0
+        for match in pattern.finditer(self.text):
+            if match.group("phrase"):
+                continue
+            start, end = match.span()
+            new = replace(match)
+            parts.append(self.text[done:start])
+            origin.extend(self.origin[done:start])
+            parts.append(new)
+            # A longer replacement's extra characters stand where the replaced text ends.
+            origin.extend(self.origin[min(start + i, end - 1)] for i in range(len(new)))
+            done = end
+        parts.append(self.text[done:])
+        origin.extend(self.origin[done:])
+        return _Typed("".join(parts), tuple(origin), self.length)
 
 
-def _outside_phrases(rewrite: Callable[[str], str], text: str) -> str:
-    parts = re.split(r'("[^"]*")', text)
-    return "".join(part if part.startswith('"') else rewrite(part) for part in parts)
+def _check_text(text: str) -> None:
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QuerySyntaxError(f"the query is longer than {MAX_QUERY_LENGTH:,} characters", MAX_QUERY_LENGTH)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # Only half of a UTF-16 surrogate pair fails (broken text pasted from elsewhere): no word of
+        # the index can hold it.
+        raise QuerySyntaxError(
+            f"half a character (U+{ord(text[error.start]):04X}, a lone surrogate); type it again", error.start
+        ) from None
 
 
-def _check_balanced(text: str) -> None:
+def _canonical_field(match: re.Match[str], schema: Schema) -> str:
+    typed = match.group("field")
+    name = FIELD_ALIASES.get(typed.lower(), typed.lower())
+    if name not in schema.names() or name == "id":
+        known = ", ".join(sorted(set(schema.names()) - {"id"}))
+        raise QuerySyntaxError(f"unknown field '{typed}'; fields are {known}", match.start())
+    return f"{name}:"
+
+
+def _check_brackets(text: str) -> None:
+    """Quotes and brackets are balanced and brackets nest at most MAX_NESTING deep."""
     if text.count('"') % 2:
         raise QuerySyntaxError("a quotation mark is not closed", text.rfind('"'))
     stack: list[tuple[str, int]] = []
@@ -144,6 +186,8 @@ def _check_balanced(text: str) -> None:
             continue
         elif char in "([{":
             stack.append((char, position))
+            if len(stack) > MAX_NESTING:
+                raise QuerySyntaxError(f"brackets nest more than {MAX_NESTING} deep", position)
         elif char in pairs:
             if not stack or stack[-1][0] != pairs[char] and not (char == "}" and stack[-1][0] == "["):
                 raise QuerySyntaxError(f"'{char}' has no opening bracket", position)
@@ -153,22 +197,304 @@ def _check_balanced(text: str) -> None:
         raise QuerySyntaxError(f"'{char}' is not closed", position)
 
 
-def _expand(q: query.Query, languages: tuple[str, ...]) -> query.Query:
-    if isinstance(q, query.Term) and q.fieldname in ENTITY_FACETS:
+class _WildcardPlugin(qparser.WildcardPlugin):  # type: ignore[misc]
+    """Whoosh's, but a pattern's node spans all of its text (Whoosh's keeps the place of its first
+    wildcard) and stays a wildcard node (Wildcard.normalize() turns ``word*`` into a prefix later)."""
+
+    def do_wildcards(self, parser: qparser.QueryParser, group: syntax.GroupNode) -> syntax.GroupNode:
+        i = 0
+        while i < len(group):
+            node = group[i]
+            if isinstance(node, self.WildcardNode):
+                if i < len(group) - 1 and group[i + 1].is_text():
+                    following = group.pop(i + 1)
+                    node.text += following.text
+                    node.endchar = following.endchar
+                if i > 0 and group[i - 1].is_text():
+                    preceding = group.pop(i - 1)
+                    node.text = preceding.text + node.text
+                    node.startchar = preceding.startchar
+                else:
+                    i += 1
+            else:
+                if isinstance(node, syntax.GroupNode):
+                    self.do_wildcards(parser, node)
+                i += 1
+        return group
+
+
+class _GtLtPlugin(qparser.GtLtPlugin):  # type: ignore[misc]
+    """``field:>value`` and its kin; a comparison anywhere else is an error (Whoosh dropped it, or
+    failed on one that starts the query)."""
+
+    def __init__(self, typed: _Typed) -> None:
+        super().__init__()
+        self.typed = typed
+
+    def do_gtlt(self, parser: qparser.QueryParser, group: syntax.GroupNode) -> syntax.GroupNode:
+        rewritten = group.empty_copy()
+        i = 0
+        while i < len(group):
+            node = group[i]
+            if isinstance(node, self.GtLtNode):
+                where = self.typed.position(node.startchar)
+                if not rewritten or not isinstance(rewritten[-1], syntax.FieldnameNode):
+                    raise QuerySyntaxError(f"'{node.rel}' goes right after a field name, as in date:>2025", where)
+                if i + 1 == len(group) or not group[i + 1].has_text:
+                    raise QuerySyntaxError(f"'{node.rel}' needs a value right after it, as in date:>2025", where)
+                rewritten.append(self.make_range(group[i + 1], node.rel))
+                i += 2
+                continue
+            rewritten.append(self.do_gtlt(parser, node) if isinstance(node, syntax.GroupNode) else node)
+            i += 1
+        return rewritten
+
+
+class _OperatorsPlugin(qparser.Plugin):  # type: ignore[misc]
+    """Mends two failures of Whoosh's operators.
+
+    An operator right after another (but ``AND NOT``) is refused: Whoosh drops one of the two
+    silently, or fails on ``NOT`` followed by another. And ANDNOT, ANDMAYBE and REQUIRE build each
+    operand's query once: Whoosh builds each twice, so a chain of n of them took 2^n steps.
+    """
+
+    def __init__(self, typed: _Typed) -> None:
+        self.typed = typed
+
+    def filters(self, parser: qparser.QueryParser) -> list[tuple[Callable[..., Any], int]]:
+        # Just before and just after the operators plugin (600) groups operators with their operands.
+        return [(self._check_pairs, 599), (self._build_once, 601)]
+
+    def _check_pairs(self, parser: qparser.QueryParser, group: syntax.GroupNode) -> syntax.GroupNode:
+        previous = None
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                self._check_pairs(parser, node)
+            elif (
+                isinstance(previous, syntax.Operator)
+                and isinstance(node, syntax.Operator)
+                and (node.text != "NOT" or previous.text == "NOT")
+            ):
+                raise QuerySyntaxError(
+                    f"'{node.text}' cannot follow '{previous.text}'", self.typed.position(node.startchar)
+                )
+            previous = node
+        return group
+
+    def _build_once(self, parser: qparser.QueryParser, group: syntax.GroupNode) -> syntax.GroupNode:
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                self._build_once(parser, node)
+            if isinstance(node, syntax.BinaryGroup):
+                group[i] = _BinaryNode(node)
+        return group
+
+
+class _BinaryNode(syntax.GroupNode):  # type: ignore[misc]
+    """A binary operator and its two operands, each operand's query built once."""
+
+    merging = False
+    has_boost = False
+
+    def __init__(self, group: syntax.BinaryGroup) -> None:
+        super().__init__(group.nodes)
+        self.qclass = group.qclass
+
+    def query(self, parser: qparser.QueryParser) -> wq.Query:
+        first, second = (node.query(parser) for node in self.nodes)
+        if first is None or second is None:  # As Whoosh's: a missing side leaves the other.
+            found = wq.NullQuery if first is None and second is None else first or second
+        else:
+            found = self.qclass(first, second)
+        return attach(found, self)
+
+
+class _DatePlugin(qparser.Plugin):  # type: ignore[misc]
+    """Reads the values of ``date:`` as the year, month or day they name, and ranges of them.
+
+    Whoosh's own date parsing fails with exceptions of its own on malformed dates, after its error
+    callback; here every value of the field becomes a day range or a QuerySyntaxError.
+    """
+
+    def __init__(self, typed: _Typed) -> None:
+        self.typed = typed
+
+    def filters(self, parser: qparser.QueryParser) -> list[tuple[Callable[..., Any], int]]:
+        return [(self._dates, 110)]  # After the fields plugin (100) gives nodes their field.
+
+    def _dates(self, parser: qparser.QueryParser, group: syntax.GroupNode) -> syntax.GroupNode:
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[i] = self._dates(parser, node)
+            elif node.has_fieldname and node.fieldname == "date":
+                group[i] = self._date_node(node)
+        return group
+
+    def _date_node(self, node: syntax.SyntaxNode) -> _DateNode:
+        if isinstance(node, syntax.RangeNode):
+            first, last = self._range(node)
+        elif node.has_text and not node.text.strip("*"):
+            first = last = None  # date:* is every dated article.
+        elif node.has_text:
+            first, last = self._days(node.text, node)
+        else:
+            raise QuerySyntaxError(f"date: needs a date; {_DATE_HINT}", self.typed.position(node.startchar))
+        found = _DateNode(first, last)
+        found.startchar, found.endchar = node.startchar, node.endchar
+        return found
+
+    def _range(self, node: syntax.RangeNode) -> tuple[dt.date | None, dt.date | None]:
+        if not node.start and not node.end:
+            raise QuerySyntaxError(f"a date range needs a start or an end; {_DATE_HINT}", self._where(node, ""))
+        start = self._days(node.start, node) if node.start else None
+        end = self._days(node.end, node) if node.end else None
+        if start and end and start[0] > end[1] and not (node.startexcl or node.endexcl):
+            start, end = end, start  # [2022 to 2019] is the range the user means.
+        try:
+            first = None if start is None else start[1] + dt.timedelta(days=1) if node.startexcl else start[0]
+            last = None if end is None else end[0] - dt.timedelta(days=1) if node.endexcl else end[1]
+        except OverflowError:
+            raise QuerySyntaxError("dates run from year 1 to 9999", self._where(node, "")) from None
+        return first, last
+
+    def _days(self, text: str, node: syntax.SyntaxNode) -> tuple[dt.date, dt.date]:
+        """The first and last day of the year, month or day ``text`` names (``2025``, ``2025-05``, ``2025-05-07``)."""
+        match = _DATE.fullmatch(text.strip())
+        try:
+            if match is None:
+                raise ValueError(text)
+            year, month, day = (int(g) if g else 0 for g in match.groups())
+            first = dt.date(year, month or 1, day or 1)
+            if day:
+                return first, first
+            if month:
+                return first, first.replace(day=calendar.monthrange(year, month)[1])
+            return first, dt.date(year, 12, 31)
+        except ValueError:
+            raise QuerySyntaxError(f"not a date: {text!r}; {_DATE_HINT}", self._where(node, text)) from None
+
+    def _where(self, node: syntax.SyntaxNode, value: str) -> int:
+        """Where ``value`` of ``node`` was typed (the node's start when it is not found)."""
+        found = self.typed.text.find(value, node.startchar or 0, node.endchar) if value else -1
+        return self.typed.position(found if found >= 0 else node.startchar)
+
+
+class _DateNode(syntax.SyntaxNode):  # type: ignore[misc]
+    """Articles dated from ``first`` to ``last`` (inclusive days; None: no bound)."""
+
+    has_fieldname = True
+    has_boost = True
+
+    def __init__(self, first: dt.date | None, last: dt.date | None) -> None:
+        self.fieldname = "date"
+        self.boost = 1.0
+        self.first = first
+        self.last = last
+
+    def r(self) -> str:
+        return f"date {self.first} to {self.last}"
+
+    def query(self, parser: qparser.QueryParser) -> wq.DateRange:
+        start = dt.datetime.combine(self.first, dt.time.min) if self.first else None
+        end = dt.datetime.combine(self.last, dt.time.max) if self.last else None
+        found = wq.DateRange("date", start, end, boost=self.boost)
+        found.startchar, found.endchar = self.startchar, self.endchar
+        return found
+
+
+def _finish(q: wq.Query, languages: tuple[str, ...], typed: _Typed) -> wq.Query:
+    """The parsed query normalized, words expanded to their index forms, leaves placed in the typed query."""
+    if q.is_leaf():
+        return _leaf(q, languages, typed)
+    q = q.apply(lambda child: _finish(child, languages, typed))
+    if isinstance(q, wq.Not):
+        return wq.NullQuery if q.query is wq.NullQuery else q
+    if isinstance(q, wq.BinaryQuery):  # As Whoosh normalizes them: an empty side is left out.
+        return q.b if q.a is wq.NullQuery else q.a if q.b is wq.NullQuery else q
+    children = [child for child in q.children() if child is not wq.NullQuery]
+    if isinstance(q, wq.Or) and any(isinstance(c, wq.Every) and c.fieldname is None for c in children):
+        return wq.Every()
+    if not children:
+        return wq.NullQuery
+    if len(children) == 1:
+        return children[0] if q.boost == 1 else children[0].with_boost(children[0].boost * q.boost)
+    return q.__class__(children, boost=q.boost)
+
+
+def _leaf(q: wq.Query, languages: tuple[str, ...], typed: _Typed) -> wq.Query:
+    start = typed.position(q.startchar)
+    end = typed.position((q.endchar or 1) - 1) + 1
+    q = q.normalize()  # Single-word phrases become terms; wildcards without a wildcard, terms or prefixes.
+    if isinstance(q, wq.Wildcard | wq.Prefix) and not q.text.strip("*"):
+        q = wq.Every(q.fieldname)  # Only stars: everything the field holds.
+    if isinstance(q, wq.Every) and q.fieldname in TEXT_FIELDS:
+        # Every article has a title and a body: the whole archive, without reading the field's terms.
+        q = wq.Every()
+    if isinstance(q, wq.FuzzyTerm):
+        if q.maxdist > MAX_EDITS:
+            raise QuerySyntaxError(f"'~{q.maxdist}' allows too many changes; at most ~{MAX_EDITS}", start)
+        if len(q.text) > MAX_FUZZY_LENGTH:
+            raise QuerySyntaxError(f"a word with ~ may have at most {MAX_FUZZY_LENGTH} letters", start)
+    expanded = _expand(q, languages)
+    if expanded is not wq.NullQuery:  # Whoosh's one NullQuery is shared: it has no place.
+        for leaf in [expanded] if expanded.is_leaf() else expanded.leaves():
+            leaf.startchar, leaf.endchar = start, end
+    return expanded
+
+
+def _expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
+    if isinstance(q, wq.Term) and q.fieldname in ENTITY_FACETS:
         # Any alias names the entity: place:Hanoï and org:CPCV find what is indexed as Hanoi and
         # Communist Party of Vietnam.
         canonical = canonical_name(str(q.text), ENTITY_FACETS[q.fieldname])
-        return query.Term(q.fieldname, fold(canonical) if canonical else str(q.text), boost=q.boost)
-    if isinstance(q, query.Term) and q.fieldname in TEXT_FIELDS:
+        return wq.Term(q.fieldname, fold(canonical) if canonical else str(q.text), boost=q.boost)
+    if isinstance(q, wq.Term) and q.fieldname in TEXT_FIELDS:
         variants = term_variants(str(q.text), languages)
         if len(variants) == 1:
-            return query.Term(q.fieldname, variants[0], boost=q.boost)
-        return query.Or([query.Term(q.fieldname, v) for v in variants], boost=q.boost)
-    if isinstance(q, query.Phrase) and q.fieldname in TEXT_FIELDS:
+            return wq.Term(q.fieldname, variants[0], boost=q.boost)
+        return wq.Or([wq.Term(q.fieldname, v) for v in variants], boost=q.boost)
+    if isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS:
+        return _stemmed_prefix(q, languages)
+    if isinstance(q, wq.FuzzyTerm) and q.fieldname in TEXT_FIELDS:
+        # Words are indexed as stems: "earnings~" must be near "earn", not only near "earnings".
+        fuzzy = [
+            wq.FuzzyTerm(q.fieldname, v, boost=q.boost, maxdist=q.maxdist, prefixlength=q.prefixlength)
+            for v in term_variants(str(q.text), languages)
+        ]
+        return fuzzy[0] if len(fuzzy) == 1 else wq.Or(fuzzy)
+    if isinstance(q, wq.Phrase) and q.fieldname in TEXT_FIELDS:
         forms = {tuple(term_variants(str(w), (language,))[-1] for w in q.words) for language in languages}
         forms.add(tuple(fold(str(w)) for w in q.words))
-        phrases = [query.Phrase(q.fieldname, list(words), slop=q.slop, boost=q.boost) for words in sorted(forms)]
-        return phrases[0] if len(phrases) == 1 else query.Or(phrases)
-    if q.is_leaf():
-        return q
-    return q.apply(lambda child: _expand(child, languages))
+        phrases = [wq.Phrase(q.fieldname, list(words), slop=q.slop, boost=q.boost) for words in sorted(forms)]
+        return phrases[0] if len(phrases) == 1 else wq.Or(phrases)
+    return q
+
+
+def _stemmed_prefix(q: wq.Prefix, languages: tuple[str, ...]) -> wq.Query:
+    """A prefix as the index holds words: stems, often shorter than what the user typed.
+
+    ``Olympic*`` must find "Olympics", indexed as ``olymp``, the typed prefix's own stem; and
+    ``Commissio*`` must find "Commission", indexed as ``commiss``, which the typed prefix runs at
+    most STEM_OVERRUN letters past. Those index words are matched whole, not as prefixes: ``olymp*``
+    would also find "Olympia".
+    """
+    typed, *stems = term_variants(str(q.text), languages)
+    words = dict.fromkeys(
+        [*stems, *(typed[:length] for length in range(max(MIN_STEM_LETTERS, len(typed) - STEM_OVERRUN), len(typed)))]
+    )
+    parts: list[wq.Query] = [wq.Prefix(q.fieldname, typed, boost=q.boost)]
+    parts += [wq.Term(q.fieldname, word, boost=q.boost) for word in words if not word.startswith(typed)]
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _check_patterns(q: wq.Query) -> None:
+    """At most MAX_PATTERNS wildcard, fuzzy and range terms (one typed pattern searched in the title
+    and the body counts once)."""
+    places: set[int] = set()
+    for leaf in [q] if q.is_leaf() else q.leaves():
+        if isinstance(leaf, wq.MultiTerm) and not isinstance(leaf, wq.NumericRange):
+            places.add(leaf.startchar)
+            if len(places) > MAX_PATTERNS:
+                raise QuerySyntaxError(
+                    f"the query has more than {MAX_PATTERNS} wildcard, fuzzy and range terms", leaf.startchar
+                )

@@ -572,8 +572,9 @@ def _record_fields(record: dict[str, object]) -> tuple[dict[str, str], str | Non
     absent: the rest of the record is still worth reading.
     """
     lowered = {name.strip().lower(): value for name, value in record.items()}
-    if isinstance(lowered.get("source"), dict):  # NewsAPI: "source": {"id": ..., "name": "Reuters"}
-        lowered["source"] = lowered["source"].get("name")  # type: ignore[union-attr]
+    source = lowered.get("source")
+    if isinstance(source, dict):  # NewsAPI: "source": {"id": ..., "name": "Reuters"}
+        lowered["source"] = source.get("name")
     fields: dict[str, str] = {}
     for field, aliases in _FIELD_ALIASES.items():
         for alias in aliases:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from whoosh import query as wq
 
 from index.errors import QuerySyntaxError
 from index.query import parse_query
@@ -19,7 +20,21 @@ SCHEMA = build_schema()
         ('"Ilham Aliyev', "quotation mark is not closed", 0),
         ("Hanoi OR", "'OR' needs a term on both sides", 6),
         ("colour:red", "unknown field 'colour'", 0),
-        ("date:2019-13", "not a date", 0),
+        ("date:2019-13", "not a date", 5),
+        # Positions are in the text as typed, whatever the parser was given (lang: became language:).
+        ("lang:fr (foo", "'(' is not closed", 8),
+        ("-x AND", "'AND' needs a term on both sides", 3),
+        ("date:[2019 to 2025-13]", "not a date: '2025-13'", 14),
+        ("date:[ to ]", "needs a start or an end", 5),
+        ("date:>9999", "dates run from year 1 to 9999", 6),
+        ("date:>", "'>' needs a value right after it", 5),
+        ("> 2025", "'>' goes right after a field name", 0),
+        ("NOT NOT Baku", "'NOT' cannot follow 'NOT'", 4),
+        ("Baku ANDNOT OR Hanoi", "'OR' cannot follow 'ANDNOT'", 12),
+        ("Hanoi~3", "allows too many changes", 0),
+        ("x" * 2_001, "longer than 2,000 characters", 2_000),
+        ("(" * 33 + "Hanoi" + ")" * 33, "brackets nest more than 32 deep", 32),
+        (" ".join(f"w{i}*" for i in range(17)), "more than 16 wildcard, fuzzy and range terms", 70),
     ],
 )
 def test_errors_have_a_message_and_a_position(query: str, message: str, position: int) -> None:
@@ -43,3 +58,36 @@ def test_minus_excludes_but_a_date_with_a_dash_stays_a_date() -> None:
 def test_field_aliases() -> None:
     assert str(parse_query("lang:fr", SCHEMA, [])) == "language:fr"
     assert str(parse_query("outlet:Trend", SCHEMA, [])) == "source:trend"
+
+
+def test_patterns_of_stars_alone_match_everything_the_field_holds() -> None:
+    for text in ["**", "*:*", "title:*", "body:***", "Hanoi OR *"]:
+        assert parse_query(text, SCHEMA, ["en"]) == wq.Every(), text
+    assert parse_query("person:*", SCHEMA, ["en"]) == wq.Every("person")
+    dated = parse_query("date:*", SCHEMA, ["en"])
+    assert (dated.startdate, dated.enddate) == (None, None)
+    # A question mark is one character: "?" stands for the words of one letter, not for everything.
+    assert {type(leaf) for leaf in parse_query("?", SCHEMA, ["en"]).leaves()} == {wq.Wildcard}
+
+
+def test_leaves_carry_their_place_in_the_typed_query() -> None:
+    q = parse_query("lang:fr  Baku pro* a?c body:[a to c] Hanoi~", SCHEMA, ["en"])
+    places = {(type(leaf).__name__, leaf.startchar) for leaf in q.leaves() if isinstance(leaf, wq.MultiTerm)}
+    assert places == {("Prefix", 14), ("Wildcard", 19), ("TermRange", 28), ("FuzzyTerm", 37)}
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "last"),
+    [
+        ("date:>2025", "2026-01-01", None),
+        ("date:>=2025-05", "2025-05-01", None),
+        ("date:<2025-05", None, "2025-04-30"),
+        ("date:<=2024-02", None, "2024-02-29"),
+        ("date:{2019 to 2022}", "2020-01-01", "2021-12-31"),
+        ("date:[2022 to 2019]", "2019-01-01", "2022-12-31"),
+        ("date:2025-05-07", "2025-05-07", "2025-05-07"),
+    ],
+)
+def test_date_comparisons_and_ranges(query: str, first: str | None, last: str | None) -> None:
+    q = parse_query(query, SCHEMA, ["en"])
+    assert (q.startdate and q.startdate.date().isoformat(), q.enddate and q.enddate.date().isoformat()) == (first, last)
