@@ -76,6 +76,7 @@ class Controller(QObject):
     indexing_finished = Signal(object)  # IndexSummary
     indexing_failed = Signal(str)
     indexing_waiting = Signal(str)  # who holds the archive: another run must finish first
+    correction_waiting = Signal(str)  # the same, for an entity correction
 
     def __init__(self, data: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +92,8 @@ class Controller(QObject):
         self._write_pool = QThreadPool(self)
         self._write_pool.setMaxThreadCount(1)
         self._cancel = threading.Event()
+        self._stopping = threading.Event()  # set when the app quits: waiting writers give up
+        self._damage_rebuilt = False  # a rebuild for damage was started since the last good search
         self._indexing = False
         self._generation = 0
 
@@ -106,6 +109,7 @@ class Controller(QObject):
             old = self.archive
             self._submit(self._pool, old.close, lambda _: None, lambda _: None)
         self.archive = Archive(Path(root), data=self.data)
+        self._damage_rebuilt = False
         self._generation += 1
         self._latest_search = next(self._ids)  # replies about the previous archive are stale now
         self.archive_opened.emit(self.archive.root)
@@ -176,6 +180,8 @@ class Controller(QObject):
             return archive.search(request)
 
         def done(result: object) -> None:
+            if result is not None:
+                self._damage_rebuilt = False
             if request_id == self._latest_search and result is not None:
                 self.results_ready.emit(request_id, result)
 
@@ -218,8 +224,10 @@ class Controller(QObject):
         return request_id
 
     def _rebuild_if_damaged(self, error: object) -> None:
-        """A damaged index is rebuilt from the archive (an indexing run does it) rather than left failing."""
-        if isinstance(error, IndexDamagedError) and not self._indexing:
+        """A damaged index is rebuilt from the archive (an indexing run does it) rather than left failing;
+        once, until a search succeeds again, so damage a rebuild does not cure is shown, not looped on."""
+        if isinstance(error, IndexDamagedError) and not self._indexing and not self._damage_rebuilt:
+            self._damage_rebuilt = True
             self.reindex()
 
     def correct(self, article_id: str, field: str, value: str | None) -> None:
@@ -244,16 +252,27 @@ class Controller(QObject):
         if archive is None:
             return
 
-        def work() -> int:
-            return archive.change_entity_corrections(change)
+        stopping = self._stopping
+        relay = _JobSignals()  # carries "waiting for another run" from the worker thread
+        relay.done.connect(self.correction_waiting.emit)
+        self._jobs.add(relay)
 
-        self._submit(
-            self._index_pool, work, lambda count: self.entities_corrected.emit(int(count), description),
-            lambda error: self.correction_failed.emit(_message(error)),
-        )
+        def work() -> int:
+            return archive.change_entity_corrections(change, should_cancel=stopping.is_set, on_wait=relay.done.emit)
+
+        def done(count: object) -> None:
+            self._jobs.discard(relay)
+            self.entities_corrected.emit(int(count), description)  # type: ignore[call-overload]
+
+        def failed(error: object) -> None:
+            self._jobs.discard(relay)
+            self.correction_failed.emit(_message(error))
+
+        self._submit(self._index_pool, work, done, failed)
 
     def shutdown(self, timeout_ms: int = 10000) -> None:
         """Cancel indexing and wait for the workers, so nothing outlives the app."""
+        self._stopping.set()
         self.cancel_indexing()
         self._pool.waitForDone(timeout_ms)
         self._index_pool.waitForDone(timeout_ms)

@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         c.indexing_started.connect(self.progress.on_indexing_started)
         c.progress_changed.connect(self.progress.on_progress_changed)
         c.indexing_waiting.connect(self.progress.on_indexing_waiting)
+        c.correction_waiting.connect(lambda holder: self.statusBar().showMessage(f"Waiting: {holder}…"))
         c.indexing_finished.connect(self.on_indexing_finished)
         c.indexing_failed.connect(self.on_indexing_failed)
 

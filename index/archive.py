@@ -28,28 +28,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .atomic import write_atomically
-from .commits import remove_unused_files, update_articles
-from .corrections import Corrections, entity_corrections_from, load_entity_corrections, update_entity_corrections
+from .commits import applied_entity_corrections, clean_up, update_articles
+from .corrections import Corrections, load_entity_corrections, update_entity_corrections
 from .entities import TYPES, EntityCorrections, canonical_name
 from .errors import (
     ArchiveNotFoundError,
     ArchivistError,
     ArticleNotFoundError,
+    IndexChangedError,
     IndexDamagedError,
     IndexLockedError,
     IndexNotBuiltError,
     NoArchiveError,
 )
 from .indexer import (
-    ENTITY_CORRECTIONS_APPLIED,
     CancelCheck,
     Indexer,
     ProgressCallback,
     index_version,
-    json_of,
     writing_index,
 )
-from .layout import DAMAGE_FILE, STORE_FILE, commit_lock, indexing_lock
+from .layout import DAMAGE_FILE, STORE_FILE, indexing_lock
 from .models import (
     AnalysisProblem,
     Article,
@@ -64,7 +63,7 @@ from .models import (
 from .paths import absolute, data_dir, index_dir_for
 from .pipeline import UserCorrections
 from .search import ArchiveSearcher
-from .store import ArticleStore, is_damage
+from .store import ENTITY_CORRECTIONS_APPLIED, ArticleStore, entity_corrections_json, is_damage
 
 log = logging.getLogger(__name__)
 _LAST_ARCHIVE_FILE = "last_archive.json"
@@ -154,6 +153,8 @@ class Archive:
             if should_cancel is not None and should_cancel():
                 return IndexSummary(cancelled=True)
             raise
+        if summary.rebuilt:
+            self.close()  # Its searcher holds files of the index that is gone.
         remember_archive(self.root, self.data)
         return summary
 
@@ -207,17 +208,9 @@ class Archive:
             stale = [i for i in stale if i in applied or store.originals([i])]
             if not stale:
                 return []
-            corrections = (
-                entity_corrections if entity_corrections is not None else self._applied_entity_corrections(store)
-            )
-            return update_articles(self.index_dir, store, stale, self.corrections, corrections)
+            return update_articles(self.index_dir, store, stale, self.corrections, entity_corrections)
         finally:
             store.close()
-
-    def _applied_entity_corrections(self, store: ArticleStore) -> EntityCorrections:
-        """The entity corrections the index reflects."""
-        recorded = store.get_meta(ENTITY_CORRECTIONS_APPLIED)
-        return entity_corrections_from(json.loads(recorded) if recorded else None, self.index_dir)
 
     def _apply_entity_corrections(self, wanted: EntityCorrections) -> int:
         """Re-index the articles a change of entity corrections touches (the indexing lock is held).
@@ -227,42 +220,41 @@ class Archive:
         """
         store = ArticleStore(self.index_dir / STORE_FILE)
         try:
-            applied = self._applied_entity_corrections(store)
+            applied = applied_entity_corrections(store)
             if applied == wanted:
                 return 0
             with self._reading() as searcher:
                 touched = sorted(searcher.articles_touched(applied, wanted))
-            update_articles(
-                self.index_dir,
-                store,
-                touched,
-                self.corrections,
-                wanted,
-                meta={ENTITY_CORRECTIONS_APPLIED: json_of(wanted)},
-            )
-            with commit_lock(self.index_dir).held():
-                remove_unused_files(self.index_dir, store)
-            return len(touched)
+            meta = {ENTITY_CORRECTIONS_APPLIED: entity_corrections_json(wanted)}
+            _log_problems(update_articles(self.index_dir, store, touched, self.corrections, wanted, meta))
         finally:
             store.close()
+        clean_up(self.index_dir)
+        return len(touched)
 
     @contextmanager
     def _reading(self) -> Iterator[ArchiveSearcher]:
-        """The searcher, for one thread at a time; damage found while reading closes it and says so."""
+        """The searcher, for one thread at a time; damage found while opening or reading closes it,
+        is recorded for the next indexing run, and is said in one line."""
         with self._read_lock:
-            searcher = self._open_searcher()
             try:
-                yield searcher
+                yield self._open_searcher()
+            except IndexDamagedError as error:
+                raise self._damaged(error, str(error)) from error
             except (OSError, sqlite3.DatabaseError, *_DAMAGE) as error:
                 if not _is_damage(error):
                     raise
-                log.exception("reading the index of %s failed", self.root)
-                self._close_searcher()
-                self._mark_damaged(f"{type(error).__name__}: {error}")
-                raise IndexDamagedError(
-                    f"the index of {self.root} is damaged ({type(error).__name__}); "
-                    "index the archive again to rebuild it"
-                ) from error
+                raise self._damaged(error, type(error).__name__) from error
+
+    def _damaged(self, error: BaseException, what: str) -> ArchivistError:
+        """Close the searcher, record the damage, and say so (or that a rebuild is under way)."""
+        log.warning("reading the index of %s failed", self.root, exc_info=error)
+        self._close_searcher()
+        if indexing_lock(self.index_dir).busy():
+            # An indexing run (maybe a rebuild) is replacing files: what is missing now will be back.
+            return IndexChangedError(f"the index of {self.root} is being rewritten; try again when indexing ends")
+        self._mark_damaged(what)
+        return IndexDamagedError(f"the index of {self.root} is damaged ({what}); index the archive again to rebuild it")
 
     def _open_searcher(self) -> ArchiveSearcher:
         if not self.is_indexed:
@@ -270,13 +262,7 @@ class Archive:
         if self._searcher is None:
             if not self.is_current:
                 raise IndexNotBuiltError(f"the index of {self.root} was built by another version; index it again")
-            try:
-                self._searcher = ArchiveSearcher(self.index_dir)
-            except IndexDamagedError as error:
-                self._mark_damaged(str(error))
-                raise IndexDamagedError(
-                    f"the index of {self.root} is damaged ({error}); index the archive again to rebuild it"
-                ) from error
+            self._searcher = ArchiveSearcher(self.index_dir)
         else:
             self._searcher.refresh()
         return self._searcher
@@ -344,12 +330,9 @@ class Archive:
         return self.article(article_id)
 
     def _reindex(self, ids: list[str]) -> None:
-        store = ArticleStore(self.index_dir / STORE_FILE)
-        try:
-            with writing_index(self.root, self.index_dir, holds_indexing_lock=False):
-                update_articles(self.index_dir, store, ids, self.corrections, self._applied_entity_corrections(store))
-        finally:
-            store.close()
+        with writing_index(self.root, self.index_dir, holds_indexing_lock=False):
+            # No store of ours: a rebuild may replace it while this waits for the commit lock.
+            _log_problems(update_articles(self.index_dir, None, ids, self.corrections, None))
 
     def entities(self, article_id: str) -> tuple[EntityMention, ...]:
         """The people, organisations and places an article's body names, with their offsets."""
@@ -407,6 +390,11 @@ class Archive:
         """Release open index files."""
         with self._read_lock:
             self._close_searcher()
+
+
+def _log_problems(problems: list[AnalysisProblem]) -> None:
+    for problem in problems:
+        log.warning("%s: %s failed: %s", problem.path, problem.step, problem.error)
 
 
 def _is_damage(error: BaseException) -> bool:

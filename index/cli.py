@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from .archive import Archive, last_archive
+from .atomic import write_atomically
 from .corrections import read_shared_entity_corrections
 from .errors import ArchivistError, QuerySyntaxError
 from .logs import log_path, start_logging
 from .models import ENTITY_FACETS, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
-from .userdata import UserFile, describe_os_error
+from .userdata import describe_os_error
 
 log = logging.getLogger(__name__)
 # Control characters an article may hold that a terminal would obey (clear the screen, retitle the
@@ -370,7 +371,8 @@ def _entity(options: argparse.Namespace) -> int:
             print(printable("also known as: " + ", ".join(entity.aliases)))
         return 0
     if options.action == "export":
-        UserFile(options.file, "exported entity corrections").replace(archive.entity_corrections.to_dict())
+        exported = json.dumps(archive.entity_corrections.to_dict(), ensure_ascii=False, indent=1)
+        write_atomically(options.file, exported.encode("utf-8"))
         print(f"entity corrections written to {printable(str(options.file))}")
         return 0
     if options.action == "import":

@@ -23,9 +23,9 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import LockError, SegmentWriter
 
 from .columns import Columns, build_columns, save_columns
-from .corrections import Corrections
+from .corrections import Corrections, entity_corrections_from
 from .entities import EntityCorrections
-from .errors import IndexDamagedError, IndexLockedError
+from .errors import IndexChangedError, IndexDamagedError, IndexLockedError
 from .generations import (
     INDEX_NAME,
     FileSizes,
@@ -36,11 +36,11 @@ from .generations import (
     storage,
     toc_name,
 )
-from .layout import COLUMNS_FILE, WHOOSH_DIR, commit_lock, indexing_lock
+from .layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
 from .models import AnalysisProblem
 from .pipeline import ReadFile, StepFailedError, Steps, analyse_article
 from .segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool, finish_segment
-from .store import ArticleStore, StoredArticle
+from .store import ENTITY_CORRECTIONS_APPLIED, ArticleStore, StoredArticle
 
 log = logging.getLogger(__name__)
 # A commit waits this long for another one to finish (a batch of 2,000 files commits in seconds).
@@ -65,11 +65,14 @@ class Commit:
     Made by :func:`committing`, which holds the commit lock.
     """
 
-    def __init__(self, index_dir: Path, store: ArticleStore, merge: bool) -> None:
+    def __init__(self, index_dir: Path, store: ArticleStore, generation: int, merge: bool) -> None:
         self.folder = index_dir / WHOOSH_DIR
         self.store = store
         self.merge = merge
         self.segments: list[Any] = []
+        # Read through read_toc first: a damaged TOC is then reported as damage, not raised by
+        # Whoosh's writer after it took its lock (which it would never release).
+        read_toc(self.folder, generation)
         ix = FileIndex(storage(self.folder), indexname=INDEX_NAME)
         try:
             self.writer = ix.writer(codec=SegmentCodec())
@@ -77,8 +80,11 @@ class Commit:
             raise IndexLockedError("another Archivist is writing this archive's index") from error
         self.writer.pool = TermGroupedPool()
         self._written_toc = False
-        self._committed = False
-        store.connection.execute("BEGIN")
+        try:
+            store.connection.execute("BEGIN")
+        except BaseException:
+            self.writer.cancel()
+            raise
 
     def delete_file(self, path: str) -> None:
         """Delete a file's articles."""
@@ -86,14 +92,19 @@ class Commit:
         self.store.forget_file(path)
 
     def record(self, read: ReadFile, indexed_before: bool) -> None:
-        """Store a file's articles; their index entries are in a segment added with :meth:`add_segment`."""
+        """Store a file's articles; their index entries are in a segment added with :meth:`add_segment`.
+
+        A file that could not be read this time (busy, briefly unreadable) keeps what was indexed of
+        it, and its manifest entry, so the next run reads it again.
+        """
         found = read.found
+        if not read.sha1:
+            return
         if read.rows is not None:
             if indexed_before:
                 self._delete_from_index(found.relpath)
             self.store.put_rows(found.relpath, read.rows)
-        if read.sha1:
-            self.store.record_file(found.relpath, found.size, found.mtime_ns, read.sha1, read.skipped, read.problems)
+        self.store.record_file(found.relpath, found.size, found.mtime_ns, read.sha1, read.skipped, read.problems)
 
     def add_segment(self, segment: Any) -> None:
         """Add a finished segment written by a worker."""
@@ -127,23 +138,25 @@ class Commit:
         self.store.set_meta("generation", str(writer.generation))
         self.store.set_meta("files", json.dumps(files))
         self.store.connection.execute("COMMIT")
-        self._committed = True
         writer._finish()  # noqa: SLF001 - releases Whoosh's own lock
         return int(writer.generation)
 
     def abandon(self) -> None:
         """Undo everything: the store rolls back; the TOC and the segment this commit wrote go (a
-        failed commit on a full disk must not keep the space). Workers' segments are the run's to delete."""
-        if self._committed:  # Only releasing Whoosh's lock failed: what was committed stays.
-            with suppress(Exception):
-                self.writer._finish()  # noqa: SLF001
-            return
+        failed commit on a full disk must not keep the space). Workers' segments are the run's to delete.
+
+        With no transaction open any more, the store did commit (or SQLite rolled it back itself):
+        the TOC then stays, for a TOC the store does not name is removed by the next writer anyway.
+        """
+        uncommitted = self.store.connection.in_transaction
         with suppress(Exception):
             self.store.connection.execute("ROLLBACK")
         if not self.writer.is_closed:
             with suppress(Exception):
                 self.writer.cancel()  # Also releases Whoosh's lock.
         self.writer.storage.close_all()
+        if not uncommitted:
+            return
         if self._written_toc:
             with suppress(FileNotFoundError):
                 (self.folder / toc_name(self.writer.generation)).unlink()
@@ -154,22 +167,26 @@ class Commit:
 
 
 @contextmanager
-def committing(index_dir: Path, store: ArticleStore, merge: bool, columns: bool = True) -> Iterator[Commit]:
+def committing(index_dir: Path, store: ArticleStore | None, merge: bool, columns: bool = True) -> Iterator[Commit]:
     """A commit of what the block adds, under the commit lock; abandoned if the block raises.
 
     Args:
         index_dir: the archive's index folder.
-        store: its article store.
+        store: its article store, opened by a caller that holds the indexing lock (so no rebuild
+            can replace it); None opens it here, once the lock is held.
         merge: merge the index's tiny segments into the new one (see merge_tiny_segments).
         columns: write the facet columns of the new generation, so searches see it at once
             (indexing runs do it once at their end instead).
+
+    Raises:
+        IndexChangedError: the index was rebuilt since ``store`` was opened.
     """
-    with commit_lock(index_dir).held(timeout=COMMIT_WAIT_SECONDS):
-        generation = committed_generation(store)
+    with commit_lock(index_dir).held(timeout=COMMIT_WAIT_SECONDS), _store_for_commit(index_dir, store) as current:
+        generation = committed_generation(current)
         if generation is None:
             raise IndexDamagedError("the index was never completed")
         remove_uncommitted(index_dir / WHOOSH_DIR, generation)
-        commit = Commit(index_dir, store, merge)
+        commit = Commit(index_dir, current, generation, merge)
         try:
             yield commit
             commit.finish()
@@ -177,10 +194,36 @@ def committing(index_dir: Path, store: ArticleStore, merge: bool, columns: bool 
             commit.abandon()
             raise
         if columns:
-            write_columns(index_dir, store)
-        if not indexing_lock(index_dir).is_held_elsewhere():
-            # No indexing run is writing segments not yet committed: unused files can go now.
+            write_columns(index_dir, current)
+        if not indexing_lock(index_dir).busy():
+            # No indexing run can be writing segments not yet committed: it would hold the lock (and
+            # a run about to start waits for the commit lock held here before writing any).
+            remove_unused_files(index_dir, current)
+
+
+@contextmanager
+def _store_for_commit(index_dir: Path, store: ArticleStore | None) -> Iterator[ArticleStore]:
+    if store is None:
+        opened = ArticleStore(index_dir / STORE_FILE)
+        try:
+            yield opened
+        finally:
+            opened.close()
+        return
+    if not store.is_current():
+        raise IndexChangedError("the index was rebuilt meanwhile; try again")
+    yield store
+
+
+def clean_up(index_dir: Path) -> None:
+    """Delete what the committed generation does not need (see remove_unused_files); the caller
+    holds the indexing lock."""
+    store = ArticleStore(index_dir / STORE_FILE)
+    try:
+        with commit_lock(index_dir).held(timeout=COMMIT_WAIT_SECONDS):
             remove_unused_files(index_dir, store)
+    finally:
+        store.close()
 
 
 def columns_for(index_dir: Path, store: ArticleStore, generation: int, files: FileSizes) -> Columns:
@@ -206,8 +249,10 @@ def remove_unused_files(index_dir: Path, store: ArticleStore) -> None:
     """Delete what the committed generation does not need: older generations, segments of
     abandoned or killed runs, temporary folders.
 
-    The caller holds the commit lock, and no indexing run may be writing segments: the caller
-    holds the indexing lock too, or has just seen it free.
+    Safe only when no writer has files not yet committed: the caller holds the commit lock (so no
+    commit is being written), and no indexing run has worker segments in progress (the caller holds
+    the indexing lock, or saw it free while holding the commit lock, which a run takes before it
+    starts any worker).
     """
     folder = index_dir / WHOOSH_DIR
     generation = committed_generation(store)
@@ -242,10 +287,10 @@ def merge_tiny_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]
 
 def update_articles(
     index_dir: Path,
-    store: ArticleStore,
+    store: ArticleStore | None,
     ids: list[str],
     corrections: Corrections,
-    entity_corrections: EntityCorrections,
+    entity_corrections: EntityCorrections | None,
     meta: dict[str, str] | None = None,
 ) -> list[AnalysisProblem]:
     """Re-index some articles in place, with the user's corrections as they are now, and refresh the
@@ -256,10 +301,10 @@ def update_articles(
 
     Args:
         index_dir: the archive's index folder.
-        store: its article store.
+        store: its article store, or None (see committing).
         ids: the articles (ids no longer in the store are ignored).
         corrections: the user's metadata corrections.
-        entity_corrections: the user's entity corrections.
+        entity_corrections: the user's entity corrections, or None for those the index reflects.
         meta: store meta values to commit with them.
 
     Returns:
@@ -269,11 +314,12 @@ def update_articles(
     problems: list[AnalysisProblem] = []
     with committing(index_dir, store, merge=True) as commit:
         current = corrections.by_article()
-        for article_id, (inferred, _applied) in store.originals(ids).items():
+        entities = entity_corrections if entity_corrections is not None else applied_entity_corrections(commit.store)
+        for article_id, (inferred, _applied) in commit.store.originals(ids).items():
             steps = Steps(inferred.path)
             fields = current.get(article_id, {})
             try:
-                stored, whoosh_fields = analyse_article(inferred, fields, entity_corrections, steps)
+                stored, whoosh_fields = analyse_article(inferred, fields, entities, steps)
             except StepFailedError:
                 pass
             else:
@@ -282,5 +328,11 @@ def update_articles(
             for details in steps.tracebacks:
                 log.warning("%s", details)
         for key, value in (meta or {}).items():
-            store.set_meta(key, value)
+            commit.store.set_meta(key, value)
     return problems
+
+
+def applied_entity_corrections(store: ArticleStore) -> EntityCorrections:
+    """The entity corrections the index reflects."""
+    recorded = store.get_meta(ENTITY_CORRECTIONS_APPLIED)
+    return entity_corrections_from(json.loads(recorded) if recorded else None, store.path)

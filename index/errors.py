@@ -35,6 +35,10 @@ class IndexDamagedError(IndexNotBuiltError):
     """The index files are damaged (a disk error, a file cut short); indexing again rebuilds them."""
 
 
+class IndexChangedError(ArchivistError):
+    """The index was rebuilt, or kept changing, while it was being opened or written; try again."""
+
+
 class IndexWriteError(ArchivistError):
     """The index could not be written (disk full, read-only folder); the previous index is intact."""
 

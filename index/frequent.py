@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import IndexDamagedError
+
 FREQUENT_MIN_DF = 256  # two posting blocks
 # Titles are short, so their words are rarer; but a phrase is looked for in titles as well as
 # bodies, and reading a word's positions from Whoosh in every segment costs more than keeping it.
@@ -123,23 +125,10 @@ class FrequentTerms:
     """
 
     def __init__(self, path: Path) -> None:
-        with open(path, "rb") as file:
-            start = file.read(len(_MAGIC) + _HEADER_LENGTH.size)
-            if start[: len(_MAGIC)] != _MAGIC:
-                raise ValueError(f"{path} is not a frequent-terms file")
-            (length,) = _HEADER_LENGTH.unpack(start[len(_MAGIC) :])
-            header = json.loads(file.read(length))
-        base = _padded(len(start) + length)
-        self._arrays = {
-            name: np.memmap(path, dtype=np.dtype(dtype), mode="r", offset=base + offset, shape=(size,))
-            if size
-            else np.zeros(0, dtype=np.dtype(dtype))
-            for name, (dtype, offset, size) in header["arrays"].items()
-        }
-        self._terms = {
-            (fieldname, bytes.fromhex(term)): (start, count, position_start)
-            for fieldname, term, start, count, position_start in header["terms"]
-        }
+        try:
+            self._arrays, self._terms = _read(path)
+        except (struct.error, ValueError, KeyError, TypeError) as error:  # cut short or garbled
+            raise IndexDamagedError(f"{path.name} cannot be read ({error})") from error
 
     def __contains__(self, key: tuple[str, bytes]) -> bool:
         return key in self._terms
@@ -168,6 +157,27 @@ class FrequentTerms:
         counts = arrays["counts"][start : start + count]
         positions = arrays["positions"][position_start : position_start + int(counts.sum())]
         return TermPostings(ids, weights, counts, positions)
+
+
+def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[tuple[str, bytes], tuple[int, int, int]]]:
+    with open(path, "rb") as file:
+        start = file.read(len(_MAGIC) + _HEADER_LENGTH.size)
+        if start[: len(_MAGIC)] != _MAGIC:
+            raise ValueError("not a frequent-terms file")
+        (length,) = _HEADER_LENGTH.unpack(start[len(_MAGIC) :])
+        header = json.loads(file.read(length))
+    base = _padded(len(start) + length)
+    arrays = {
+        name: np.memmap(path, dtype=np.dtype(dtype), mode="r", offset=base + offset, shape=(size,))
+        if size
+        else np.zeros(0, dtype=np.dtype(dtype))
+        for name, (dtype, offset, size) in header["arrays"].items()
+    }
+    terms = {
+        (fieldname, bytes.fromhex(term)): (start, count, position_start)
+        for fieldname, term, start, count, position_start in header["terms"]
+    }
+    return arrays, terms
 
 
 def min_documents(fieldname: str) -> int:

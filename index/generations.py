@@ -2,7 +2,7 @@
 
 An archive's index is a Whoosh folder, the article store (SQLite) and the facet columns. Whoosh
 describes each generation of its folder in a TOC file that names the generation's segments. The
-commit protocol (indexer.py) makes the store's commit the point where a generation becomes
+commit protocol (commits.py) makes the store's commit the point where a generation becomes
 real: segments and TOC are written and flushed first, then the store commits, recording the
 generation and the size of each of its files. A crash before the store's commit leaves a TOC no
 store names, which the next writer deletes; a crash after it leaves a complete generation.
@@ -61,7 +61,9 @@ class IndexStorage(FileStorage):  # type: ignore[misc]
         return opened
 
     def temp_storage(self, name: str | None = None) -> IndexStorage:
-        temporary = IndexStorage(os.path.join(self.folder, name or f"{random_name()}.tmp"))
+        # Always a name of its own: Whoosh gives every writer "MAIN.tmp", which the first to finish
+        # deletes while others still use it.
+        temporary = IndexStorage(os.path.join(self.folder, f"{random_name()}.tmp"))
         temporary.create()
         self._temporary.append(temporary)
         return temporary
@@ -81,11 +83,6 @@ class IndexStorage(FileStorage):  # type: ignore[misc]
 def storage(folder: Path) -> IndexStorage:
     """The Whoosh folder as a storage (see IndexStorage)."""
     return IndexStorage(str(folder))
-
-
-def toc_generations(folder: Path) -> list[int]:
-    """The generations whose TOC file is in the folder, oldest first."""
-    return sorted(int(m.group(1)) for name in os.listdir(folder) if (m := _TOC_FILE.match(name)))
 
 
 def read_toc(folder: Path, generation: int) -> Any:

@@ -7,7 +7,7 @@ Whoosh writer, whose per-posting Python work otherwise caps indexing at about 11
 here, is no longer the bottleneck.
 
 A run is safe to kill at any moment: what it committed stays, the rest is found changed again by
-the next run, and files it left half written are deleted then (see generations.py).
+the next run, and files it left half written are deleted then (see commits.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import signal
 import sqlite3
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -41,6 +42,7 @@ from . import entities
 from .columns import load_columns
 from .commits import (
     COMMIT_WAIT_SECONDS,
+    clean_up,
     committed_files,
     committed_generation,
     committing,
@@ -56,7 +58,7 @@ from .pipeline import ReadFile, UserCorrections, analyse_file, log_tracebacks
 from .readers import FoundFile, displayable, read_bytes, scan
 from .schema import SCHEMA_VERSION, build_schema
 from .segments import SegmentCodec, TermGroupedPool, finish_segment
-from .store import ArticleStore, is_damage
+from .store import ENTITY_CORRECTIONS_APPLIED, INDEX_ID, ArticleStore, entity_corrections_json, is_damage
 from .userdata import describe_os_error
 
 log = logging.getLogger(__name__)
@@ -74,8 +76,11 @@ MERGE_BELOW_FILES = 1000
 PARENT_CHECK_SECONDS = 1.0  # how soon a worker notices its parent died
 # Errors writing the index that the user can do something about.
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO}
-_SQLITE_WRITE_CODES = {13: "the disk is full", 8: "the index folder is read-only", 10: "a disk input/output error"}
-ENTITY_CORRECTIONS_APPLIED = "entity_corrections"  # store meta: the entity corrections the index reflects
+_SQLITE_WRITE_CODES = {
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_READONLY: "the index folder is read-only",
+    sqlite3.SQLITE_IOERR: "a disk input/output error",
+}
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,16 @@ class _FailedTask:
     jobs: list[Job]
     error: BaseException
 
+    @property
+    def reason(self) -> str:
+        if isinstance(self.error, WorkerDiedError):
+            return f"could not be indexed: {self.error}"
+        return f"could not be indexed: {type(self.error).__name__}: {self.error}"
+
+
+class WorkerDiedError(Exception):
+    """The worker process analysing a file died."""
+
 
 class Indexer:
     """Keeps one archive's index in step with its folder.
@@ -334,12 +349,11 @@ class Indexer:
                     progress(files_read, len(candidates), path)
 
             jobs = [(f, manifest[f.relpath][2] if f.relpath in manifest else None) for f in candidates]
-            applied = json_of(self.corrections.entities)
+            applied = entity_corrections_json(self.corrections.entities)
             for result in self._tasks(jobs, workers, on_file, should_cancel):
                 if isinstance(result, _FailedTask):
                     log.error("a task of %d files failed", len(result.jobs), exc_info=result.error)
-                    reason = f"could not be indexed: {type(result.error).__name__}: {result.error}"
-                    skipped += [SkippedFile(job[0].relpath, reason) for job in result.jobs]
+                    skipped += [SkippedFile(job[0].relpath, result.reason) for job in result.jobs]
                     continue
                 if result.cancelled:
                     cancelled = True
@@ -373,14 +387,14 @@ class Indexer:
 
     def finish(self) -> None:
         """After the run: let searches see what it committed, and delete the files no longer needed."""
-        store = ArticleStore(self.index_dir / STORE_FILE)
-        try:
-            with commit_lock(self.index_dir).held(timeout=COMMIT_WAIT_SECONDS):
-                if self.committed:
+        if self.committed:
+            store = ArticleStore(self.index_dir / STORE_FILE)
+            try:
+                with commit_lock(self.index_dir).held(timeout=COMMIT_WAIT_SECONDS):
                     write_columns(self.index_dir, store)
-                remove_unused_files(self.index_dir, store)
-        finally:
-            store.close()
+            finally:
+                store.close()
+        clean_up(self.index_dir)
 
     def prepare(self) -> str:
         """Make the index ready for a run: create it, put it right after a crash, or rebuild it.
@@ -465,7 +479,8 @@ class Indexer:
             with store.transaction():
                 store.set_meta("index_version", index_version())
                 store.set_meta("archive", displayable(str(self.root)))
-                store.set_meta(ENTITY_CORRECTIONS_APPLIED, json_of(self.corrections.entities))
+                store.set_meta(ENTITY_CORRECTIONS_APPLIED, entity_corrections_json(self.corrections.entities))
+                store.set_meta(INDEX_ID, uuid.uuid4().hex)
                 store.set_meta("files", json.dumps(files))
                 store.set_meta("generation", str(ix.latest_generation()))
             write_columns(self.index_dir, store)
@@ -487,12 +502,33 @@ class Indexer:
         try:
             yield from self._tasks_in_processes(whoosh_dir, tasks, workers, on_file, should_cancel, finished)
         except BrokenProcessPool:
-            # Workers could not start or died (a frozen app without freeze_support, no /dev/shm...):
-            # do the rest in this process rather than fail the run.
-            log.warning("worker processes failed; indexing the remaining files in this process", exc_info=True)
-            for number, task in enumerate(tasks):
-                if number not in finished:
+            unfinished = [task for number, task in enumerate(tasks) if number not in finished]
+            if not finished and not _workers_can_start():
+                # No worker delivered, and none can start here (a frozen app without freeze_support,
+                # no /dev/shm). Do the work in this process rather than fail the run.
+                log.warning("worker processes failed to start; indexing in this process", exc_info=True)
+                for task in unfinished:
                     yield self._inline_task(whoosh_dir, task, on_file, should_cancel)
+                return
+            # A worker died mid-run (killed, out of memory, a crash in native code on some file).
+            log.warning("a worker process died; its files are indexed again in fresh ones", exc_info=True)
+            for task in unfinished:
+                yield from self._in_fresh_worker(whoosh_dir, task, on_file, should_cancel)
+
+    def _in_fresh_worker(
+        self, whoosh_dir: str, task: list[Job], on_file: Callable[[str], None], should_cancel: CancelCheck
+    ) -> Iterator[TaskResult | _FailedTask]:
+        """Run a task in a worker of its own; if that dies too, halve it until the file that kills
+        its worker is found, which is reported and never analysed in this process (it could kill it)."""
+        try:
+            yield from self._tasks_in_processes(whoosh_dir, [task], 1, on_file, should_cancel, set())
+        except BrokenProcessPool:
+            if len(task) == 1:
+                yield _FailedTask(task, WorkerDiedError("the process analysing it died (a crash, or out of memory)"))
+                return
+            middle = len(task) // 2
+            yield from self._in_fresh_worker(whoosh_dir, task[:middle], on_file, should_cancel)
+            yield from self._in_fresh_worker(whoosh_dir, task[middle:], on_file, should_cancel)
 
     def _inline_task(
         self, whoosh_dir: str, task: list[Job], on_file: Callable[[str], None], should_cancel: CancelCheck
@@ -542,13 +578,13 @@ class Indexer:
                     stop.set()
                 for future in done:
                     number = pending.pop(future)
-                    finished.add(number)
                     try:
                         result: TaskResult | _FailedTask = future.result()
                     except (BrokenProcessPool, OSError, sqlite3.Error):
                         raise
                     except Exception as error:  # noqa: BLE001 - reported as its files' failure
                         result = _FailedTask(tasks[number], error)
+                    finished.add(number)
                     yield result
         except BaseException:
             # Failing, or interrupted: workers stop at their next file instead of finishing their task.
@@ -557,6 +593,15 @@ class Indexer:
             raise
         pool.shutdown(wait=True)
         drain()  # The workers have exited, so their last reports have all arrived.
+
+
+def _workers_can_start() -> bool:
+    """Whether a worker process can start here and answer, doing nothing else."""
+    try:
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as probe:
+            return probe.submit(os.getpid).result(timeout=120) > 0
+    except Exception:  # noqa: BLE001 - whatever stops it, workers are not to be had
+        return False
 
 
 @contextmanager
@@ -586,11 +631,6 @@ def split_into_tasks(jobs: list[Job], workers: int) -> list[list[Job]]:
     return [jobs[i * len(jobs) // count : (i + 1) * len(jobs) // count] for i in range(count)]
 
 
-def json_of(corrections: entities.EntityCorrections) -> str:
-    """Entity corrections as the canonical JSON recorded in the store."""
-    return json.dumps(corrections.to_dict(), ensure_ascii=False, sort_keys=True)
-
-
 @contextmanager
 def writing_index(root: Path, index_dir: Path, holds_indexing_lock: bool) -> Iterator[None]:
     """Turn a failure to write the index (disk full, read-only) into an IndexWriteError, after
@@ -617,16 +657,9 @@ def writing_index(root: Path, index_dir: Path, holds_indexing_lock: bool) -> Ite
 def _clean_after_failure(index_dir: Path) -> None:
     """Delete what a failed writer left half written, if the index folder can still be written."""
     try:
-        store = ArticleStore(index_dir / STORE_FILE)
-    except Exception:  # noqa: BLE001 - nothing more to do for a store that cannot even open
-        return
-    try:
-        with commit_lock(index_dir).held(timeout=COMMIT_WAIT_SECONDS):
-            remove_unused_files(index_dir, store)
+        clean_up(index_dir)
     except Exception:  # noqa: BLE001 - best effort: the next run cleans too
         log.exception("could not clean up after the failed write")
-    finally:
-        store.close()
 
 
 def _write_problem(error: BaseException) -> str | None:

@@ -2,10 +2,13 @@
 
 Two locks, always taken in this order when both are needed:
 - the indexing lock, held for a whole indexing run and for archive-wide entity corrections: a
-  second run waits for the first; it alone may delete index files no generation needs;
+  second run waits for the first. A run takes the commit lock before it starts any worker, so a
+  writer holding the commit lock that sees the indexing lock free knows no segment is being written
+  and may delete the files no generation needs (see commits.remove_unused_files);
 - the commit lock, held while a change is committed (a run's batch of files, a correction):
-  short, so a correction waits for a batch, never for a whole run.
-Searches take neither: they read the last generation committed.
+  a correction waits for the commit in progress, never for a whole run.
+Searches never wait for either (they may look whether one is held): they read the last generation
+committed.
 """
 
 from __future__ import annotations

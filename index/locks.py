@@ -100,13 +100,22 @@ class ExclusiveLock:
         finally:
             thread_lock.release()
 
-    def is_held_elsewhere(self) -> bool:
-        """Whether another thread or process holds the lock right now."""
-        try:
-            with self.held(timeout=0):
-                return False
-        except IndexLockedError:
+    def busy(self) -> bool:
+        """Whether someone holds the lock right now (this thread included), without taking it
+        for longer than the look, nor claiming it in the owner file."""
+        thread_lock, file_lock = _locks_for(self.path)
+        if not thread_lock.acquire(blocking=False):
             return True
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                file_lock.acquire(timeout=0)
+            except filelock.Timeout:
+                return True
+            file_lock.release()
+            return False
+        finally:
+            thread_lock.release()
 
     def holder(self) -> str:
         """Who holds the lock, as far as its owner file tells ("another Archivist (pid 42) is ...")."""

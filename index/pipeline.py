@@ -147,6 +147,7 @@ def analyse_file(
     documents_fields: list[dict[str, Any]] = []
     problems: list[AnalysisProblem] = []
     tracebacks = list(file_steps.tracebacks)
+    ids: set[str] = set()
     for raw in documents:
         raw = _encodable(raw)
         steps = Steps(raw.key)
@@ -158,6 +159,10 @@ def analyse_file(
         except StepFailedError as failure:
             skipped.append(SkippedFile(raw.key, str(failure)))
         else:
+            if inferred.id in ids:  # Two articles under one id would be two documents but one stored row.
+                skipped.append(SkippedFile(raw.key, "another article of this file has the same id"))
+                continue
+            ids.add(inferred.id)
             rows.append(row)
             documents_fields.append(whoosh_fields)
         problems += steps.problems

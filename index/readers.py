@@ -553,9 +553,10 @@ def _read_records(
             continue
         body = fields.pop("body")
         record_id = fields.get("id") or str(number)
-        key = f"{relpath}#{record_id}"
-        if key in seen_keys:
-            key = f"{relpath}#{record_id}@{number}"
+        key, repeat = f"{relpath}#{record_id}", 0
+        while key in seen_keys:  # Ids repeat in real exports; a crafted one may even spell "x@3".
+            repeat += 1
+            key = f"{relpath}#{record_id}@{number}" + (f".{repeat}" if repeat > 1 else "")
         seen_keys.add(key)
         documents.append(RawDocument(key, relpath, body, fields, Provenance.STRUCTURED, encoding))
     if unlisted:

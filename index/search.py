@@ -18,7 +18,7 @@ from .columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
 from .commits import columns_for, committed_files, committed_generation
 from .docsets import MaskEvaluator, ScoredTerm
 from .entities import EntityCorrections, aliases
-from .errors import IndexDamagedError, IndexNotBuiltError
+from .errors import IndexChangedError, IndexDamagedError, IndexNotBuiltError
 from .generations import missing_or_changed, open_reader
 from .layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
 from .models import (
@@ -99,20 +99,21 @@ class ArchiveSearcher:
 
     def refresh(self) -> None:
         """Move to the generation of newer facet columns, if a writer committed one."""
-        if _stamp(self.index_dir / COLUMNS_FILE) == self._stamp and not self._columns_left_behind():
+        if _stamp(self.index_dir / COLUMNS_FILE) == self._stamp and not self._left_behind(self.columns):
             return
+        if not self.store.is_current():  # Rebuilt: the store this searcher holds was deleted.
+            self.store.close()
+            self.store = ArticleStore(self.index_dir / STORE_FILE)
         previous = self.searcher
         self._open()
         previous.close()
 
-    def _columns_left_behind(self) -> bool:
+    def _left_behind(self, columns: Columns) -> bool:
         """Whether the store committed a generation the columns file will never describe: its
         writer was killed between the two. (While a writer works, the columns follow soon.)"""
-        if committed_generation(self.store) == self.columns.generation:
+        if committed_generation(self.store) == columns.generation:
             return False
-        return not any(
-            lock.is_held_elsewhere() for lock in (commit_lock(self.index_dir), indexing_lock(self.index_dir))
-        )
+        return not (commit_lock(self.index_dir).busy() or indexing_lock(self.index_dir).busy())
 
     def _open(self) -> None:
         """The searcher, columns and caches for the generation the columns file describes."""
@@ -123,25 +124,29 @@ class ArchiveSearcher:
             columns = load_columns(path)
             try:
                 if columns is not None and missing_or_changed(folder, columns.files) is None:
-                    self.columns = columns
-                    if self._columns_left_behind():
+                    if self._left_behind(columns):
                         columns = self._columns_from_store()
-                    toc, reader = open_reader(folder, columns.generation)
                 elif _stamp(path) != stamp:
                     continue  # Replaced while being read: read the new one.
                 else:
                     columns = self._columns_from_store()
-                    toc, reader = open_reader(folder, columns.generation)
+                toc, reader = open_reader(folder, columns.generation)
+                searcher = Searcher(reader)
+                try:
+                    masks = MaskEvaluator(searcher, columns.alive, columns.day, folder)
+                except BaseException:
+                    searcher.close()
+                    raise
             except FileNotFoundError:
                 continue  # A writer deleted the generation just as it was opened: there is a newer one.
             self._stamp = stamp
             self.schema = toc.schema
-            self.searcher = Searcher(reader)
+            self.searcher = searcher
             self.columns = columns
             self.derived = _DerivedColumns(columns)
-            self.masks = MaskEvaluator(self.searcher, columns.alive, columns.day, folder)
+            self.masks = masks
             return
-        raise IndexDamagedError("the index kept changing while it was opened")
+        raise IndexChangedError("the index kept changing while it was opened; try again")
 
     def _columns_from_store(self) -> Columns:
         """Columns built in memory for the store's generation, when the columns file is missing or

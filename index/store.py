@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .corrections import apply_corrections
+from .entities import EntityCorrections
 from .errors import IndexDamagedError
 from .models import ENTITY_FACETS, AnalysisProblem, Article, EntityMention, Provenance, SkippedFile
 
@@ -115,6 +116,15 @@ def is_damage(error: sqlite3.Error) -> bool:
     return type(error) is sqlite3.DatabaseError
 
 
+ENTITY_CORRECTIONS_APPLIED = "entity_corrections"  # meta: the entity corrections the index reflects
+INDEX_ID = "index_id"  # meta: made anew each time the index is created, to tell a rebuilt index apart
+
+
+def entity_corrections_json(corrections: EntityCorrections) -> str:
+    """Entity corrections as the canonical JSON recorded in the store."""
+    return json.dumps(corrections.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
 class ArticleStore:
     """SQLite file beside the Whoosh index. Writes happen in the caller's transactions.
 
@@ -123,6 +133,7 @@ class ArticleStore:
     """
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         # A writer in another process holds the database for a commit at most; wait rather than fail.
         self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
         try:
@@ -140,6 +151,21 @@ class ArticleStore:
     def close(self) -> None:
         """Close the database."""
         self.connection.close()
+
+    def is_current(self) -> bool:
+        """Whether this connection still reads the index's store: a rebuild replaces the file, and
+        a connection opened before keeps reading (and could write) the one deleted."""
+        try:
+            fresh = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)
+        except sqlite3.Error:
+            return False
+        try:
+            row = fresh.execute("SELECT value FROM meta WHERE key = ?", (INDEX_ID,)).fetchone()
+        except sqlite3.Error:
+            return False
+        finally:
+            fresh.close()
+        return row is not None and row[0] == self.get_meta(INDEX_ID)
 
     def get_meta(self, key: str) -> str | None:
         """A value stored under ``key`` in the meta table."""

@@ -72,8 +72,8 @@ class UserFile:
     def update(self, change: Callable[[Any], Any]) -> Any:
         """Apply ``change`` to the file's current content and save the result.
 
-        An unreadable file is first renamed aside (never deleted) and the change applies to its
-        previous version, or to nothing.
+        A file that cannot be parsed is first renamed aside (never deleted) and the change applies to
+        its previous version, or to nothing; one that cannot be read at all is left alone.
 
         Args:
             change: given the content (None when there is none), returns the new content. It may
@@ -89,7 +89,11 @@ class UserFile:
         with self._lock.held(timeout=LOCK_TIMEOUT_SECONDS):
             try:
                 current = self._load(self.path)
-            except (OSError, ValueError, RecursionError) as error:
+            except OSError as error:  # Unreadable now (busy disk, network share), not damaged.
+                raise UserFileError(
+                    f"your {self.what} in {self.path} cannot be read: {describe_os_error(error)}"
+                ) from error
+            except (ValueError, RecursionError) as error:
                 kept = self._keep_aside()
                 log.warning("%s could not be read (%s) and was kept as %s", self.path, error, kept)
                 current = self._load_backup()
@@ -103,10 +107,6 @@ class UserFile:
                     f"could not save your {self.what} to {self.path}: {describe_os_error(error)}"
                 ) from error
             return new
-
-    def replace(self, value: Any) -> None:
-        """Save ``value`` as the file's whole content (an import the user asked for)."""
-        self.update(lambda _current: value)
 
     def _load(self, path: Path) -> Any:
         try:

@@ -23,8 +23,10 @@ import pytest
 
 from index import Archive, IndexDamagedError, IndexWriteError, SearchRequest
 from index.cli import main
+from index.commits import update_articles
+from index.errors import IndexChangedError
 from index.generations import generation_files, read_toc
-from index.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR
+from index.layout import COLUMNS_FILE, DAMAGE_FILE, STORE_FILE, WHOOSH_DIR
 from index.store import ArticleStore
 
 from .conftest import ARCHIVIST, ROOT
@@ -315,6 +317,7 @@ def damage(path: Path, how: str) -> None:
         (STORE_FILE, "truncate"),
         (STORE_FILE, "delete"),
         ("frequent", "truncate"),
+        ("frequent", "garble"),
     ],
 )
 def test_damaged_index_files_are_detected_and_rebuilt_from_the_archive(
@@ -491,3 +494,20 @@ def test_a_damaged_store_is_reported_by_every_command_in_one_line(
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "Traceback" not in err and "damaged" in err, err
     assert json.loads(json.dumps(main(["index", str(indexed.root)]))) == 0
+
+
+def test_a_rebuild_by_another_process_is_followed_by_searches_and_corrections(seeds_archive: Archive) -> None:
+    """The app (this Archive) keeps its searcher and store open while the CLI (another) rebuilds."""
+    hit = seeds_archive.search(SearchRequest("Azerbaidjan")).hits[0]
+    stale = ArticleStore(seeds_archive.index_dir / STORE_FILE)  # as a correction opened before the rebuild
+    (seeds_archive.index_dir / DAMAGE_FILE).write_text("a test says so")
+    other = Archive(seeds_archive.root)
+    assert "damaged" in other.update().rebuilt
+    assert seeds_archive.search(SearchRequest("Hanoi")).total == 3  # not the deleted store's answer
+    with pytest.raises(IndexChangedError):
+        update_articles(seeds_archive.index_dir, stale, [hit.id], seeds_archive.corrections, None)
+    stale.close()
+    seeds_archive.correct(hit.id, "title", "After the rebuild")
+    assert other.article(hit.id).title == "After the rebuild"
+    assert other.update().rebuilt == ""
+    other.close()

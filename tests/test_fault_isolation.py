@@ -10,7 +10,7 @@ import pytest
 from index import Archive, SearchRequest, metadata, pipeline
 from index import indexer as indexer_module
 from index.cli import main
-from index.models import RawDocument
+from index.models import RawDocument, SkippedFile
 
 from .conftest import ROOT
 from .test_archive import numbered_articles
@@ -197,3 +197,60 @@ def test_failures_in_worker_processes_are_isolated_and_logged(
     assert "Details of the failures:" in out
     log = (tmp_path / "userlogs" / "archivist.log").read_text()
     assert "007.txt: entities failed" in log and "Traceback" in log and "injected in a worker" in log
+
+
+def test_a_file_that_kills_its_worker_is_found_and_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a native crash or the OOM killer would: the worker analysing one file dies, every time."""
+    injection = tmp_path / "inject"
+    injection.mkdir()
+    (injection / "sitecustomize.py").write_text(
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        + textwrap.dedent(
+            """
+            import os, index.entities
+
+            _real = index.entities.extract
+
+            def extract(text, language):
+                if "line 9 " in text:
+                    os._exit(1)
+                return _real(text, language)
+
+            index.entities.extract = extract
+            """
+        )
+    )
+    monkeypatch.setenv("PYTHONPATH", str(injection))
+    count = indexer_module.INLINE_LIMIT + 6
+    root = numbered_articles(tmp_path, count, ferry)
+    assert main(["index", str(root), "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"{count - 1} added" in out
+    assert "skipped 009.txt: could not be indexed: the process analysing it died" in out
+    monkeypatch.delenv("PYTHONPATH")
+    archive = Archive(root)
+    assert archive.update(workers=1).added == 1  # Tried again, in a healthy process.
+    assert archive.search(SearchRequest("ferry")).total == count
+
+
+def test_a_file_unreadable_for_a_moment_keeps_its_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = numbered_articles(tmp_path, 4, ferry)
+    archive = Archive(root)
+    archive.update()
+    (root / "002.txt").touch()
+    real_read = indexer_module.read_bytes
+
+    def busy(archive_root: Path, relpath: str, fs_relpath: str | None = None) -> object:
+        if relpath == "002.txt":
+            return SkippedFile(relpath, "cannot be read: Resource temporarily unavailable")
+        return real_read(archive_root, relpath, fs_relpath)
+
+    monkeypatch.setattr(indexer_module, "read_bytes", busy)
+    summary = archive.update()
+    assert [s.path for s in summary.skipped] == ["002.txt"]
+    assert archive.search(SearchRequest('"ferry line 2"')).total == 1
+    monkeypatch.setattr(indexer_module, "read_bytes", real_read)
+    assert archive.update().skipped == ()
+    assert archive.search(SearchRequest("ferry")).total == 4

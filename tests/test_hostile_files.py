@@ -664,3 +664,12 @@ def test_reading_never_raises_and_never_needs_the_last_line_of_defence(suffix: s
     documents, skipped = read_file(f"fuzz{suffix}", data)
     assert not any(s.reason.startswith("could not be parsed") for s in skipped)
     assert_storable(documents)
+
+
+def test_repeated_and_colliding_record_ids_stay_distinct() -> None:
+    """A key made unique by "@line" could collide with a record whose own id spells it."""
+    lines = [{"id": "x@3", "body": "First."}, {"id": "x", "body": "Second."}, {"id": "x", "body": "Third."}]
+    lines += [{"id": "x", "body": "Fourth."}]
+    data = "\n".join(json.dumps(line) for line in lines).encode()
+    documents, skipped = read_file("ids.jsonl", data)
+    assert skipped == [] and len({d.key for d in documents}) == 4

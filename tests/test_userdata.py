@@ -128,7 +128,7 @@ def test_a_lock_says_who_holds_it_and_can_be_waited_for_or_not(tmp_path: Path) -
     holder = threading.Thread(target=hold)
     holder.start()
     holding.wait(10)
-    assert lock.is_held_elsewhere()
+    assert lock.busy()
     with pytest.raises(IndexLockedError, match="this Archivist is already indexing this archive"), lock.held(timeout=0):
         pass
     waits: list[str] = []
@@ -136,7 +136,7 @@ def test_a_lock_says_who_holds_it_and_can_be_waited_for_or_not(tmp_path: Path) -
     with lock.held(timeout=10, on_wait=waits.append):
         assert waits == ["this Archivist is already indexing this archive"]
     holder.join()
-    assert not lock.is_held_elsewhere()
+    assert not lock.busy()
 
 
 def _hold_lock_and_die(path: str, ready: object) -> None:
@@ -174,3 +174,23 @@ def test_waiting_for_a_lock_can_be_cancelled(tmp_path: Path) -> None:
         waiter.start()
         waiter.join(10)
     assert outcome and "stopped waiting" in str(outcome[0])
+
+
+def test_a_file_that_cannot_be_read_for_now_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An I/O error is not damage: the file must not be moved aside and replaced by its older .bak."""
+    user_file = UserFile(tmp_path / "corrections.json", "corrections", lambda value: isinstance(value, dict))
+    user_file.update(lambda _current: {"a": 1})
+    user_file.update(lambda current: {**current, "b": 2})
+    real_read_text = Path.read_text
+
+    def busy(self: Path, *args: object, **kwargs: object) -> str:
+        if self == user_file.path:
+            raise OSError(errno.EIO, "Input/output error")
+        return real_read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", busy)
+    with pytest.raises(UserFileError, match="cannot be read: input/output error"):
+        user_file.update(lambda current: {**current, "c": 3})
+    monkeypatch.setattr(Path, "read_text", real_read_text)
+    assert user_file.read() == {"a": 1, "b": 2}
+    assert not [p for p in tmp_path.iterdir() if ".unreadable-" in p.name]
