@@ -27,6 +27,28 @@ settings.register_profile("thorough", max_examples=3000, deadline=None, suppress
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
+def injected_into_processes(folder: Path, code: str) -> dict[str, str]:
+    """An environment whose Python processes (worker processes included) run ``code`` at start-up,
+    through a sitecustomize module, with this checkout's engine first on the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n{code}")
+    return {**os.environ, "PYTHONPATH": str(folder)}
+
+
+def failing_extraction(folder: Path, marker: str, failure: str) -> dict[str, str]:
+    """Processes in which entity extraction runs ``failure`` (a statement) on texts holding ``marker``."""
+    return injected_into_processes(
+        folder,
+        "import os, index.entities\n"
+        "_real = index.entities.extract\n"
+        "def extract(text, language):\n"
+        f"    if {marker!r} in text:\n"
+        f"        {failure}\n"
+        "    return _real(text, language)\n"
+        "index.entities.extract = extract\n",
+    )
+
+
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the user data, config and log dirs into the test's temporary folder."""

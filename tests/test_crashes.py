@@ -29,7 +29,7 @@ from index.generations import generation_files, read_toc
 from index.layout import COLUMNS_FILE, DAMAGE_FILE, STORE_FILE, WHOOSH_DIR
 from index.store import ArticleStore
 
-from .conftest import ARCHIVIST, ROOT
+from .conftest import ARCHIVIST, ROOT, injected_into_processes
 
 # Runs `archivist index` with every call of the functions below counted, killing the process
 # (SIGKILL, no clean-up of any kind) at call number KILL_AT; with KILL_AT=0 it prints the count.
@@ -227,15 +227,12 @@ def _session_of(pid: int) -> int | None:
 
 def slow_workers(tmp_path: Path, seconds_per_file: float) -> dict[str, str]:
     """An environment whose processes, workers included, take at least this long per file."""
-    injection = tmp_path / "slow"
-    injection.mkdir(exist_ok=True)
-    (injection / "sitecustomize.py").write_text(
-        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"  # this checkout's engine, whatever is installed
+    return injected_into_processes(
+        tmp_path / "slow",
         "import time, index.indexer as m\n"  # the name worker tasks call
         "_real = m.analyse_file\n"
-        f"m.analyse_file = lambda *a: (time.sleep({seconds_per_file}), _real(*a))[1]\n"
+        f"m.analyse_file = lambda *a: (time.sleep({seconds_per_file}), _real(*a))[1]\n",
     )
-    return {**os.environ, "PYTHONPATH": str(injection)}
 
 
 def test_sigterm_and_ctrl_c_stop_a_run_cleanly(tmp_path: Path) -> None:

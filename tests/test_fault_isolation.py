@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from index import indexer as indexer_module
 from index.cli import main
 from index.models import RawDocument, SkippedFile
 
-from .conftest import ROOT
+from .conftest import failing_extraction
 from .test_archive import numbered_articles
 
 VIETNAMESE_ENDING_IN_A_KNOWN_NAME = (
@@ -164,35 +163,29 @@ def test_a_task_that_fails_as_a_whole_skips_its_files_until_the_next_run(
     assert archive.search(SearchRequest("ferry")).total == 15
 
 
+WORKER_FILES = indexer_module.INLINE_LIMIT + 6  # enough for worker processes
+
+
+def index_with_failing_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], marker: str, failure: str
+) -> tuple[Path, str]:
+    """Index an archive with `archivist index` whose worker processes run ``failure`` on ``marker``."""
+    env = failing_extraction(tmp_path / "inject", marker, failure)
+    monkeypatch.setenv("PYTHONPATH", env["PYTHONPATH"])
+    root = numbered_articles(tmp_path, WORKER_FILES, ferry)
+    assert main(["index", str(root), "--workers", "2"]) == 0
+    monkeypatch.delenv("PYTHONPATH")
+    return root, capsys.readouterr().out
+
+
 def test_failures_in_worker_processes_are_isolated_and_logged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The fault is injected in the spawned workers themselves, through a sitecustomize module."""
-    injection = tmp_path / "inject"
-    injection.mkdir()
-    (injection / "sitecustomize.py").write_text(
-        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"  # this checkout's engine, whatever is installed
-        + textwrap.dedent(
-            """
-            import index.entities
-
-            _real = index.entities.extract
-
-            def extract(text, language):
-                if "line 7 " in text:
-                    raise ValueError("injected in a worker")
-                return _real(text, language)
-
-            index.entities.extract = extract
-            """
-        )
+    _root, out = index_with_failing_workers(
+        tmp_path, monkeypatch, capsys, "line 7 ", "raise ValueError('injected in a worker')"
     )
-    monkeypatch.setenv("PYTHONPATH", str(injection))
-    count = indexer_module.INLINE_LIMIT + 6
-    root = numbered_articles(tmp_path, count, ferry)
-    assert main(["index", str(root), "--workers", "2"]) == 0
-    out = capsys.readouterr().out
-    assert f"{count} added" in out
+    assert f"{WORKER_FILES} added" in out
     assert "partly analysed 007.txt (entities): ValueError: injected in a worker" in out
     assert "Details of the failures:" in out
     log = (tmp_path / "userlogs" / "archivist.log").read_text()
@@ -203,36 +196,12 @@ def test_a_file_that_kills_its_worker_is_found_and_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """As a native crash or the OOM killer would: the worker analysing one file dies, every time."""
-    injection = tmp_path / "inject"
-    injection.mkdir()
-    (injection / "sitecustomize.py").write_text(
-        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-        + textwrap.dedent(
-            """
-            import os, index.entities
-
-            _real = index.entities.extract
-
-            def extract(text, language):
-                if "line 9 " in text:
-                    os._exit(1)
-                return _real(text, language)
-
-            index.entities.extract = extract
-            """
-        )
-    )
-    monkeypatch.setenv("PYTHONPATH", str(injection))
-    count = indexer_module.INLINE_LIMIT + 6
-    root = numbered_articles(tmp_path, count, ferry)
-    assert main(["index", str(root), "--workers", "2"]) == 0
-    out = capsys.readouterr().out
-    assert f"{count - 1} added" in out
+    root, out = index_with_failing_workers(tmp_path, monkeypatch, capsys, "line 9 ", "os._exit(1)")
+    assert f"{WORKER_FILES - 1} added" in out
     assert "skipped 009.txt: could not be indexed: the process analysing it died" in out
-    monkeypatch.delenv("PYTHONPATH")
     archive = Archive(root)
     assert archive.update(workers=1).added == 1  # Tried again, in a healthy process.
-    assert archive.search(SearchRequest("ferry")).total == count
+    assert archive.search(SearchRequest("ferry")).total == WORKER_FILES
 
 
 def test_a_file_unreadable_for_a_moment_keeps_its_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
