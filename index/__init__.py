@@ -1,6 +1,7 @@
 """Archivist's engine: read news archives, infer metadata, index and search them. No Qt here."""
 
-from .archive import Archive, last_archive, remember_archive
+from .archive import Archive, article_lookup, last_archive, remember_archive
+from .citations import FORMATS, ExportError, citation, read_json_export, render, to_markdown, to_text, write_export
 from .entities import EntityCorrections
 from .errors import (
     ArchiveNotFoundError,
@@ -15,6 +16,7 @@ from .errors import (
     QuerySyntaxError,
     UnreadableFileError,
 )
+from .excerpts import DEFAULT_BASKET, Basket, Baskets, CheckedExcerpt, Excerpt, ExcerptError, check
 from .logs import log_path, start_logging
 from .models import (
     ENTITY_FACETS,
@@ -40,6 +42,22 @@ from .models import (
 from .paths import bundled_seeds, data_dir, resource_path
 
 __all__ = [
+    "DEFAULT_BASKET",
+    "FORMATS",
+    "Basket",
+    "Baskets",
+    "CheckedExcerpt",
+    "Excerpt",
+    "ExcerptError",
+    "ExportError",
+    "article_lookup",
+    "check",
+    "citation",
+    "read_json_export",
+    "render",
+    "to_markdown",
+    "to_text",
+    "write_export",
     "ENTITY_FACETS",
     "AnalysisProblem",
     "IndexDamagedError",

@@ -23,7 +23,7 @@ import sqlite3
 import struct
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from .errors import (
     IndexNotBuiltError,
     NoArchiveError,
 )
+from .excerpts import ArticleLookup, Excerpt, take_excerpt
 from .indexer import (
     CancelCheck,
     Indexer,
@@ -299,6 +300,17 @@ class Archive:
             raise ArticleNotFoundError(f"no article with id {article_id}")
         return article
 
+    def excerpt(
+        self, article_id: str, start: int, end: int, query: str = "", note: str = "", tags: Iterable[str] = ()
+    ) -> Excerpt:
+        """An excerpt of characters ``[start, end)`` of the article's body, citing the article as it is now.
+
+        Raises:
+            ArticleNotFoundError: no article has this id.
+            ExcerptError: the offsets are not a passage of the body.
+        """
+        return take_excerpt(self.article(article_id), start, end, self.root, query, note, tags)
+
     def hit_spans(self, article_id: str, query: str) -> dict[str, tuple[Span, ...]]:
         """Where ``query``'s words occur in the article's title and body."""
         article = self.article(article_id)
@@ -390,6 +402,32 @@ class Archive:
         """Release open index files."""
         with self._read_lock:
             self._close_searcher()
+
+
+@contextmanager
+def article_lookup(data: Path | None = None, open_archives: Iterable[Archive] = ()) -> Iterator[ArticleLookup]:
+    """Articles by archive folder and id, as ``excerpts.check`` asks for them.
+
+    Archives in ``open_archives`` are used as they are; any other is opened once, on first use, and
+    closed when the block ends.
+    """
+    archives = {str(archive.root): archive for archive in open_archives}
+    opened: list[Archive] = []
+
+    def lookup(root: str, article_id: str) -> Article:
+        archive = archives.get(root)
+        if archive is None:
+            archive = archives[root] = Archive(Path(root), data)
+            opened.append(archive)
+        if not archive.is_indexed:
+            raise IndexNotBuiltError(f"{root} is not indexed")
+        return archive.article(article_id)
+
+    try:
+        yield lookup
+    finally:
+        for archive in opened:
+            archive.close()
 
 
 def _log_problems(problems: list[AnalysisProblem]) -> None:

@@ -19,10 +19,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive, last_archive
+from .archive import Archive, article_lookup, last_archive
 from .atomic import write_atomically
+from .citations import FORMATS, citation, read_json_export, render, write_export
 from .corrections import read_shared_entity_corrections
 from .errors import ArchivistError, QuerySyntaxError
+from .excerpts import Baskets, CheckedExcerpt, check
 from .logs import log_path, start_logging
 from .models import ENTITY_FACETS, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
 from .userdata import describe_os_error
@@ -174,6 +176,40 @@ def _parser() -> argparse.ArgumentParser:
     load = actions.add_parser("import", help="replace the entity corrections with a shared file's")
     load.add_argument("file", type=Path)
     entity.set_defaults(handler=_entity)
+
+    excerpts = commands.add_parser("excerpts", help="collect passages of articles with their citations; export them")
+    tasks = excerpts.add_subparsers(dest="task", required=True)
+    add = tasks.add_parser("add", help="add characters START to END of an article's body (see `show ID --json`)")
+    add.add_argument("id", help="the article's id")
+    add.add_argument("--start", type=int, required=True, help="the first character, counting from 0")
+    add.add_argument("--end", type=int, required=True, help="the character after the last")
+    add.add_argument("--note", default="", help="your note on the passage")
+    add.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    add.add_argument("--query", default="", help="the search the passage was found with, kept with it")
+    add.add_argument("--archive", type=Path, help="the archive folder (default: the one used last)")
+    listing = tasks.add_parser("list", help="the excerpts of a basket, checked against their articles")
+    listing.add_argument("--json", action="store_true", help="every field of every excerpt, as JSON")
+    export = tasks.add_parser("export", help="write a basket's excerpts to a file")
+    export.add_argument("--format", required=True, choices=list(FORMATS), help="the file format")
+    export.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+    export.add_argument("--by-article", action="store_true", help="group excerpts by article (md, txt, docx)")
+    load = tasks.add_parser("import", help="add the excerpts of a JSON export to a basket")
+    load.add_argument("file", type=Path)
+    remove = tasks.add_parser("remove", help="remove an excerpt")
+    remove.add_argument("excerpt_id")
+    edit = tasks.add_parser("edit", help="change an excerpt's note or tags")
+    edit.add_argument("excerpt_id")
+    edit.add_argument("--note", help='the new note ("" clears it)')
+    edit.add_argument("--tag", action="append", help="the new tags (repeatable; replaces the old ones)")
+    edit.add_argument("--no-tags", action="store_true", help="remove every tag")
+    move = tasks.add_parser("move", help="move an excerpt to another place in its basket's order")
+    move.add_argument("excerpt_id")
+    move.add_argument("position", type=_positive, help="its new place, counting from 1")
+    tasks.add_parser("baskets", help="the baskets and how many excerpts each holds")
+    for task in tasks.choices.values():
+        if task.prog.split()[-1] != "baskets":
+            task.add_argument("--basket", help="the basket (default: the default basket)")
+    excerpts.set_defaults(handler=_excerpts)
 
     for command in (search, show, facets, similar, correct, entities, entity):
         command.add_argument("--archive", type=Path, help="the archive folder (default: the one used last)")
@@ -397,6 +433,85 @@ def _entity(options: argparse.Namespace) -> int:
         count = archive.change_entity_corrections(change, on_wait=waiting)
     print(f"entity corrections saved; {count} articles re-indexed")
     return 0
+
+
+def _excerpts(options: argparse.Namespace) -> int:
+    baskets = Baskets(options.data_dir)
+    if options.task == "baskets":
+        for name in baskets.names():
+            count = len(baskets.basket(name).excerpts())
+            print(printable(f"{count:6d}  {name}"))
+        return 0
+    if options.task == "add":
+        archive = _archive(options)
+        excerpt = archive.excerpt(options.id, options.start, options.end, options.query, options.note, options.tag)
+        basket = baskets.basket(options.basket)
+        new_basket = not basket.exists()
+        basket.add(excerpt)
+        where = f"new basket {basket.name!r}" if new_basket else f"basket {basket.name!r}"
+        print(printable(f"{excerpt.id}: added to {where}: “{_shortened(excerpt.text)}”"))
+        return 0
+    if options.task in ("remove", "edit", "move"):
+        basket = baskets.existing(options.basket) if options.basket else baskets.find(options.excerpt_id)[0]
+        if options.task == "remove":
+            _, excerpt = basket.remove(options.excerpt_id)
+            print(printable(f"{excerpt.id}: removed from basket {basket.name!r}: “{_shortened(excerpt.text)}”"))
+        elif options.task == "move":
+            basket.move(options.excerpt_id, options.position - 1)
+            print(printable(f"{options.excerpt_id}: moved in basket {basket.name!r}"))
+        else:
+            tags = [] if options.no_tags else options.tag
+            changed = basket.edit(options.excerpt_id, options.note, tags)
+            print(printable(f"{changed.id}: note {changed.note!r}, tags {', '.join(changed.tags) or 'none'}"))
+        return 0
+    if options.task == "import":
+        imported = read_json_export(options.file)
+        basket = baskets.basket(options.basket)
+        added = basket.add_many(imported)
+        already = len(imported) - added
+        print(
+            printable(f"{added} excerpts imported into basket {basket.name!r}")
+            + (f"; {already} were already in it" if already else "")
+        )
+        return 0
+    basket = baskets.existing(options.basket)
+    with article_lookup(options.data_dir) as lookup:
+        checked = check(basket.excerpts(), lookup)
+    if options.task == "list":
+        return _list_excerpts(basket.name, checked, options.json)
+    data = render(checked, options.format, basket.name, options.by_article)
+    write_export(options.output, data)
+    flagged = sum(1 for item in checked if item.flag)
+    print(
+        printable(f"{len(checked)} excerpts of basket {basket.name!r} written to {options.output}")
+        + (f" ({flagged} flagged: their articles changed or are gone)" if flagged else "")
+    )
+    return 0
+
+
+def _list_excerpts(name: str, checked: list[CheckedExcerpt], as_json: bool) -> int:
+    if as_json:
+        print(
+            _json([dict(item.excerpt.to_dict(), flag=item.flag, citation=citation(item.excerpt)) for item in checked])
+        )
+        return 0
+    print(printable(f"basket {name!r}: {len(checked)} excerpts"))
+    for number, item in enumerate(checked, 1):
+        excerpt = item.excerpt
+        lines = [f"{number:3d}. {excerpt.id}  “{_shortened(excerpt.text, 100)}”", f"     {citation(excerpt)}"]
+        if excerpt.note:
+            lines.append(f"     note: {excerpt.note}")
+        if excerpt.tags:
+            lines.append(f"     tags: {', '.join(excerpt.tags)}")
+        if item.flag:
+            lines.append(f"     flagged: {item.flag}")
+        print(printable("\n".join(lines)))
+    return 0
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _hit_line(hit: Hit) -> str:

@@ -8,8 +8,10 @@ writer undoes another's work.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
+import glob
 import json
 import logging
 from collections.abc import Callable
@@ -98,7 +100,8 @@ class UserFile:
                 log.warning("%s could not be read (%s) and was kept as %s", self.path, error, kept)
                 current = self._load_backup()
             new = change(current)
-            data = json.dumps(new, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+            self._remove_leftovers()
+            data = _json_bytes(new)
             try:
                 write_atomically(self.path, data, keep_previous=True)
             except OSError as error:
@@ -107,6 +110,13 @@ class UserFile:
                     f"could not save your {self.what} to {self.path}: {describe_os_error(error)}"
                 ) from error
             return new
+
+    def _remove_leftovers(self) -> None:
+        """Delete temporary files a writer killed mid-save left; under the lock, no live writer owns one."""
+        for name in (self.path.name, self._backup.name):
+            for leftover in self.path.parent.glob(f".{glob.escape(name)}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
     def _load(self, path: Path) -> Any:
         try:
@@ -139,3 +149,12 @@ class UserFile:
                     ) from error
                 return kept
         raise UserFileError(f"your {self.what} in {self.path} cannot be read, nor moved aside")
+
+
+def _json_bytes(value: Any) -> bytes:
+    """``value`` as readable UTF-8 JSON; text holding a lone surrogate (quoted from a broken file)
+    cannot be UTF-8, and is then written with ``\\u`` escapes, which read back the same."""
+    try:
+        return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, indent=1, sort_keys=True).encode("ascii")
