@@ -14,12 +14,20 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from index import (
     Archive,
     ArchivistError,
+    Basket,
+    Baskets,
+    CheckedExcerpt,
     EntityCorrections,
+    Excerpt,
     IndexDamagedError,
     IndexSummary,
     QuerySyntaxError,
     SearchRequest,
+    article_lookup,
+    check,
     log_path,
+    render,
+    write_export,
 )
 
 log = logging.getLogger(__name__)
@@ -77,6 +85,11 @@ class Controller(QObject):
     indexing_failed = Signal(str)
     indexing_waiting = Signal(str)  # who holds the archive: another run must finish first
     correction_waiting = Signal(str)  # the same, for an entity correction
+    # basket name, every excerpt in order as CheckedExcerpts, what changed (for the status bar; "" when loaded)
+    basket_changed = Signal(str, object, str)
+    basket_failed = Signal(str)
+    basket_names = Signal(object)  # every basket's name, default first: after a basket is loaded
+    export_finished = Signal(str)  # what was written
 
     def __init__(self, data: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +104,10 @@ class Controller(QObject):
         self._index_pool.setMaxThreadCount(1)
         self._write_pool = QThreadPool(self)
         self._write_pool.setMaxThreadCount(1)
+        self._basket_pool = QThreadPool(self)  # one at a time, so the user's changes apply in their order
+        self._basket_pool.setMaxThreadCount(1)
+        self.baskets = Baskets(data)
+        self._flags: dict[str, CheckedExcerpt] = {}  # the last check of each excerpt, by id
         self._cancel = threading.Event()
         self._stopping = threading.Event()  # set when the app quits: waiting writers give up
         self._damage_rebuilt = False  # a rebuild for damage was started since the last good search
@@ -270,6 +287,53 @@ class Controller(QObject):
 
         self._submit(self._index_pool, work, done, failed)
 
+    def load_basket(self, name: str) -> None:
+        """Read a basket and check its excerpts against their articles; ``basket_changed`` follows."""
+        self._run_on_basket(name, lambda basket: None, "", check_all=True)
+
+    def change_basket(self, name: str, change: Callable[[Basket], object], description: str) -> None:
+        """Apply ``change`` to the basket (add, edit, move, remove...) off the GUI thread, in order.
+
+        Excerpts keep the flags of their last check; ``basket_changed`` follows, or ``basket_failed``.
+        """
+        self._run_on_basket(name, change, description, check_all=False)
+
+    def _run_on_basket(self, name: str, change: Callable[[Basket], object], description: str,
+                       check_all: bool) -> None:
+        archive, flags = self.archive, self._flags
+
+        def work() -> tuple[str, list[CheckedExcerpt], list[str] | None]:
+            basket = self.baskets.basket(name)
+            change(basket)
+            excerpts = basket.excerpts()
+            if check_all:
+                with article_lookup(self.data, [archive] if archive else []) as lookup:
+                    checked = check(excerpts, lookup)
+                flags.update((item.excerpt.id, item) for item in checked)
+                return basket.name, checked, self.baskets.names()
+            return basket.name, [_kept_flag(excerpt, flags) for excerpt in excerpts], None
+
+        def done(result: object) -> None:
+            assert isinstance(result, tuple)
+            name, checked, names = result
+            if names is not None:
+                self.basket_names.emit(names)
+            self.basket_changed.emit(name, checked, description)
+
+        self._submit(self._basket_pool, work, done, lambda error: self.basket_failed.emit(_message(error)))
+
+    def export_excerpts(
+        self, checked: list[CheckedExcerpt], format_name: str, title: str, path: Path, by_article: bool
+    ) -> None:
+        """Write excerpts to ``path`` in a format of ``index.FORMATS``; ``export_finished`` or ``basket_failed``."""
+
+        def work() -> str:
+            write_export(path, render(checked, format_name, title, by_article))
+            return f"{len(checked)} excerpt{'s' if len(checked) != 1 else ''} written to {path}"
+
+        self._submit(self._basket_pool, work, self.export_finished.emit,
+                     lambda error: self.basket_failed.emit(_message(error)))
+
     def shutdown(self, timeout_ms: int = 10000) -> None:
         """Cancel indexing and wait for the workers, so nothing outlives the app."""
         self._stopping.set()
@@ -277,6 +341,7 @@ class Controller(QObject):
         self._pool.waitForDone(timeout_ms)
         self._index_pool.waitForDone(timeout_ms)
         self._write_pool.waitForDone(timeout_ms)
+        self._basket_pool.waitForDone(timeout_ms)
         if self.archive is not None:
             self.archive.close()
 
@@ -299,6 +364,14 @@ class Controller(QObject):
         signals.done.connect(on_done)
         signals.failed.connect(on_failed)
         pool.start(job)
+
+
+def _kept_flag(excerpt: Excerpt, flags: dict[str, CheckedExcerpt]) -> CheckedExcerpt:
+    """The excerpt with the flag of its last check; one never checked was just taken, from where it says."""
+    known = flags.get(excerpt.id)
+    if known is None:
+        return CheckedExcerpt(excerpt, None, (excerpt.start, excerpt.end))
+    return CheckedExcerpt(excerpt, known.flag, known.found_at)
 
 
 def _message(error: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 from collections.abc import Iterable
@@ -89,6 +90,14 @@ def to_qt_offset(offsets: list[int] | None, position: int) -> int:
     if offsets is None:
         return position
     return offsets[max(0, min(position, len(offsets) - 1))]
+
+
+def from_qt_offset(offsets: list[int] | None, qt_position: int) -> int:
+    """A Qt offset (UTF-16) back to a code-point offset; inside a surrogate pair, the pair's start."""
+    if offsets is None:
+        return qt_position
+    index = bisect.bisect_left(offsets, qt_position)
+    return index if index < len(offsets) and offsets[index] == qt_position else max(0, index - 1)
 
 
 def duration_text(seconds: float) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -19,15 +20,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from index import Article, IndexSummary, SearchRequest, SearchResult, SortOrder
+from index import (
+    ArchivistError,
+    Article,
+    CheckedExcerpt,
+    Excerpt,
+    IndexSummary,
+    SearchRequest,
+    SearchResult,
+    SortOrder,
+    to_markdown,
+    to_text,
+)
+from index.excerpts import take_excerpt
 
+from .clipboard import copy_text
 from .controller import Controller
 from .entity_editor import Change, EntityEditor
+from .excerpts_panel import ExcerptsPanel
+from .export_dialog import ExportDialog
 from .facet_panel import FacetPanel
 from .filter_chips import FilterChips
 from .formatting import menu_text
 from .index_progress import IndexProgress, summary_text
 from .reader_area import ReaderArea
+from .reader_pane import ReaderPane
 from .result_list import ResultList
 from .result_model import HitRole, ResultModel
 from .search_bar import SearchBar
@@ -69,6 +86,9 @@ class MainWindow(QMainWindow):
         self.timeline = self.timeline_panel.timeline
         self.progress = IndexProgress()
         self.entity_editor = EntityEditor(self)
+        self.excerpts = ExcerptsPanel()
+        self.export_dialog = ExportDialog(self)
+        self._reveal: dict[int, tuple[int, int]] = {}  # article request id -> passage to show when it arrives
         self._compose()
         self._menus()
         self._shortcuts()
@@ -104,6 +124,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.rows, 1)
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.progress)
+        self.excerpts_dock = QDockWidget("Excerpts", self)
+        self.excerpts_dock.setObjectName("excerptsDock")
+        self.excerpts_dock.setWidget(self.excerpts)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.excerpts_dock)
+        self.excerpts_dock.hide()  # until the first excerpt, or View > Excerpts
         self.resize(1280, 800)
 
     def _menus(self) -> None:
@@ -116,6 +141,7 @@ class MainWindow(QMainWindow):
         self.reindex_action = QAction("&Re-index", self, shortcut=QKeySequence("F5"))
         self.reindex_action.triggered.connect(self.controller.reindex)
         file_menu.addAction(self.reindex_action)
+        file_menu.addAction("&Export excerpts…", self.open_export_dialog)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
@@ -125,6 +151,14 @@ class MainWindow(QMainWindow):
         view_menu.addAction("Close reading pane", lambda: self.readers.close_pane(self.readers.active))
         view_menu.addAction("Zoom timeline to selection", self.timeline.zoom_to_selection)
         view_menu.addAction("Reset timeline", self.timeline.reset_zoom)
+        view_menu.addSeparator()
+        toggle = self.excerpts_dock.toggleViewAction()
+        toggle.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        view_menu.addAction(toggle)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction("Add selection to excerpts\tCtrl+E", lambda: self._selecting_pane().request_excerpt())
+        edit_menu.addAction("Copy selection with citation\tCtrl+Shift+C",
+                            lambda: self._selecting_pane().request_copy_with_citation())
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("Query &syntax", self.search_bar.show_help)
         self._fill_recent(recent_archives())
@@ -133,6 +167,8 @@ class MainWindow(QMainWindow):
         for keys, slot in (
             ("/", self.search_bar.focus), ("Ctrl+F", self.search_bar.focus), ("Ctrl+L", self.clear_search),
             ("F3", lambda: self.readers.active.step_hit(1)), ("Shift+F3", lambda: self.readers.active.step_hit(-1)),
+            ("Ctrl+E", lambda: self._selecting_pane().request_excerpt()),
+            ("Ctrl+Shift+C", lambda: self._selecting_pane().request_copy_with_citation()),
         ):
             QShortcut(QKeySequence(keys), self, slot)
 
@@ -157,6 +193,19 @@ class MainWindow(QMainWindow):
         self.result_list.current_changed.connect(self.on_current_result_changed)
         self.readers.correction_requested.connect(c.correct)
         self.progress.cancel_requested.connect(c.cancel_indexing)
+        self.readers.excerpt_requested.connect(self.add_excerpt)
+        self.readers.copy_with_citation_requested.connect(self.copy_with_citation)
+        self.excerpts.basket_selected.connect(c.load_basket)
+        self.excerpts.change_requested.connect(c.change_basket)
+        self.excerpts.open_requested.connect(self.open_excerpt)
+        self.excerpts.export_requested.connect(self.open_export_dialog)
+        self.excerpts.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.export_dialog.basket_wanted.connect(c.load_basket)
+        self.export_dialog.export_requested.connect(c.export_excerpts)
+        c.basket_changed.connect(self.on_basket_changed)
+        c.basket_names.connect(self.excerpts.set_basket_names)
+        c.basket_failed.connect(lambda message: self.statusBar().showMessage(message, 10000))
+        c.export_finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
         c.archive_opened.connect(self.on_archive_opened)
         c.results_ready.connect(self.on_results_ready)
         c.search_failed.connect(self.on_search_failed)
@@ -213,6 +262,85 @@ class MainWindow(QMainWindow):
         names = [value.value for value in facet.values] if facet else []
         self.entity_editor.start(action, type_, canonical, names)
 
+    def _selecting_pane(self) -> ReaderPane:
+        """The pane whose selection the user means: the one with the keyboard focus, else the active one,
+        else any with a selection (several panes side by side)."""
+        panes = self.readers.panes
+        focused = next((pane for pane in panes if pane.text.hasFocus()), None)
+        for pane in (focused, self.readers.active, *panes):
+            if pane is not None and pane.selected_passage() is not None:
+                return pane
+        return self.readers.active
+
+    def add_excerpt(self, pane: ReaderPane, start: int, end: int) -> None:
+        """Add a passage of the pane's article to the basket shown in the excerpts panel."""
+        excerpt = self._excerpt_of(pane, start, end)
+        if excerpt is None:
+            return
+        name = self.excerpts.basket_name
+        if not self.excerpts_dock.isVisible():
+            self.excerpts_dock.show()
+            self.resizeDocks([self.excerpts_dock], [max(460, self.width() // 3)], Qt.Orientation.Horizontal)
+        shortened = " ".join(excerpt.text.split())
+        shortened = shortened if len(shortened) <= 50 else shortened[:49] + "…"
+        self.controller.change_basket(name, lambda basket: basket.add(excerpt), f"Added to “{name}”: “{shortened}”")
+
+    def copy_with_citation(self, pane: ReaderPane, start: int, end: int) -> None:
+        """Copy a passage with its citation: plain text, and Markdown for programs that take it."""
+        excerpt = self._excerpt_of(pane, start, end)
+        if excerpt is None:
+            return
+        copy_text(to_text([CheckedExcerpt(excerpt)]), to_markdown([CheckedExcerpt(excerpt)]))
+        self.statusBar().showMessage("Copied with its citation", 4000)
+
+    def _excerpt_of(self, pane: ReaderPane, start: int, end: int) -> Excerpt | None:
+        archive = self.controller.archive
+        if pane.article is None or archive is None:
+            return None
+        try:
+            return take_excerpt(pane.article, start, end, archive.root, self.session.query)
+        except ArchivistError as error:
+            self.statusBar().showMessage(str(error), 8000)
+            return None
+
+    def open_excerpt(self, item: CheckedExcerpt) -> None:
+        """Read an excerpt's article in the active pane, scrolled to the passage and marked."""
+        excerpt = item.excerpt
+        archive = self.controller.archive
+        if archive is None or str(archive.root) != excerpt.archive:
+            self.statusBar().showMessage(f"Opening the archive of this excerpt: {excerpt.archive}", 5000)
+            self.controller.open_archive(Path(excerpt.archive), reindex=False)
+        if item.flag and item.found_at is None:
+            self.statusBar().showMessage(f"This excerpt is flagged: {item.flag}", 8000)
+            if "no longer in the archive" in item.flag or "cannot be read" in item.flag:
+                return
+        pane = self.readers.active
+        pane.request_id = self.controller.open_article(excerpt.article_id, self.session.query)
+        if item.found_at is not None:
+            self._reveal[pane.request_id] = item.found_at
+
+    def open_export_dialog(self) -> None:
+        """Choose basket, format and file, with a preview."""
+        names = [self.excerpts.basket_box.itemText(i) for i in range(self.excerpts.basket_box.count())]
+        self.export_dialog.start(names, self.excerpts.basket_name, self.excerpts.model.items)
+
+    # -- slots -----------------------------------------------------------------------------------------
+    @Slot(str, object, str)
+    def on_basket_changed(self, name: str, items: list[CheckedExcerpt], description: str) -> None:
+        """Show the basket as saved, mark its passages in the open articles, confirm the change."""
+        self.excerpts.set_excerpts(name, items)
+        self.export_dialog.set_excerpts(name, items)
+        if description:
+            self.statusBar().showMessage(description, 5000)
+        if name == self.excerpts.basket_name:
+            self._mark_excerpts()
+
+    def _mark_excerpts(self) -> None:
+        archive = self.controller.archive
+        for pane in self.readers.panes:
+            if pane.article is not None and archive is not None:
+                pane.set_excerpt_spans(self.excerpts.passages_of(str(archive.root), pane.article.id))
+
     # -- slots -----------------------------------------------------------------------------------------
     @Slot(object)
     def on_request_changed(self, request: SearchRequest) -> None:
@@ -225,6 +353,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Archivist — {path.name}")
         self._fill_recent(add_recent_archive(path))
         self.session.refresh()
+        self.controller.load_basket(self.excerpts.basket_name)  # flags follow the archive now open
 
     @Slot(int, object)
     def on_results_ready(self, _request_id: int, result: SearchResult) -> None:
@@ -252,6 +381,11 @@ class MainWindow(QMainWindow):
         """Show the article in the pane that asked for it; mark its date on the timeline."""
         self.readers.show_article(request_id, article, spans)
         self.timeline.set_marked_date(article.date)
+        self._mark_excerpts()
+        passage = self._reveal.pop(request_id, None)
+        pane = self.readers.pane_for_request(request_id)
+        if passage is not None and pane is not None:
+            pane.show_passage(*passage)
 
     @Slot(str)
     def on_current_result_changed(self, article_id: str) -> None:
@@ -290,6 +424,7 @@ class MainWindow(QMainWindow):
         self.progress.on_indexing_finished()
         self.statusBar().showMessage(summary_text(summary), 10000)
         self.session.refresh()
+        self.controller.load_basket(self.excerpts.basket_name)  # articles may have changed or gone
 
     @Slot(str)
     def on_indexing_failed(self, message: str) -> None:
@@ -320,10 +455,14 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         store = settings()
         for key, restore in (("geometry", self.restoreGeometry), ("columns", self.columns.restoreState),
-                             ("rows", self.rows.restoreState)):
+                             ("rows", self.rows.restoreState), ("docks", self.restoreState)):
             value = store.value(key)
             if isinstance(value, QByteArray | bytes):
                 restore(QByteArray(value))
+        basket = store.value("basket")
+        if isinstance(basket, str) and basket:
+            self.excerpts.basket_name = basket
+        self.controller.load_basket(self.excerpts.basket_name)
 
     def save_state(self) -> None:
         """Persist geometry and splitter sizes."""
@@ -331,6 +470,8 @@ class MainWindow(QMainWindow):
         store.setValue("geometry", self.saveGeometry())
         store.setValue("columns", self.columns.saveState())
         store.setValue("rows", self.rows.saveState())
+        store.setValue("docks", self.saveState())
+        store.setValue("basket", self.excerpts.basket_name)
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

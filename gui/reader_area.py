@@ -21,6 +21,8 @@ class ReaderArea(QSplitter):
     entity_exclude_requested = Signal(str, str)
     entity_action_requested = Signal(str, str, str)  # action, type, canonical name
     panes_changed = Signal(int)
+    excerpt_requested = Signal(object, int, int)  # pane, start, end of its article's body
+    copy_with_citation_requested = Signal(object, int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -38,6 +40,8 @@ class ReaderArea(QSplitter):
         pane.entity_exclude_requested.connect(self.entity_exclude_requested)
         pane.entity_action_requested.connect(self.entity_action_requested)
         pane.activated.connect(self._on_pane_activated)
+        pane.excerpt_requested.connect(self.excerpt_requested)
+        pane.copy_with_citation_requested.connect(self.copy_with_citation_requested)
         self.addWidget(pane)
         self.panes.append(pane)
         self.active = pane

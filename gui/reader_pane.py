@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QAction, QColor, QFont, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,11 +24,14 @@ from index import Article, EntityMention, Span
 from .edit_dialog import EditDialog
 from .entity_legend import ENTITY_COLOURS, EntityLegend
 from .entity_menu import add_entity_actions, entity_tooltip
-from .formatting import provenance_words, to_qt_offset, utf16_offsets
+from .formatting import from_qt_offset, provenance_words, to_qt_offset, utf16_offsets
 from .search_session import ENTITY_TYPE_FACET
 
 _HIT_BACKGROUND = QColor("#ffe58a")
 _CURRENT_BACKGROUND = QColor("#ff9f43")
+# Passages already in the excerpts: a pale green under everything else, so hits and names still show.
+_EXCERPT_BACKGROUND = QColor("#e3f1d8")
+_PASSAGE_BACKGROUND = QColor("#a8d98a")  # the passage an excerpt was taken from, when jumping back to it
 # Where an entity format keeps "TYPE/canonical name", so a format says which entity it marks.
 ENTITY_PROPERTY = QTextFormat.Property.UserProperty + 1
 
@@ -78,6 +81,8 @@ class ReaderPane(QWidget):
     entity_include_requested = Signal(str, str)  # facet, canonical name: a click on a name
     entity_exclude_requested = Signal(str, str)
     entity_action_requested = Signal(str, str, str)  # action, type, canonical name
+    excerpt_requested = Signal(object, int, int)  # self, start, end: characters of the article's body
+    copy_with_citation_requested = Signal(object, int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +97,7 @@ class ReaderPane(QWidget):
         self._title_length = 0
         self._offsets: list[int] | None = None
         self._body_start = 0
+        self.excerpt_spans: list[tuple[int, int]] = []  # body offsets of passages already in the excerpts
         self.edit_dialog: EditDialog | None = None
         self.metadata = QLabel("Open a result to read it here.")
         self.metadata.setObjectName("readerMetadata")
@@ -105,11 +111,14 @@ class ReaderPane(QWidget):
         self.text.customContextMenuRequested.connect(self._on_context_menu)
         self.text.viewport().setMouseTracking(True)
         self.text.viewport().installEventFilter(self)
+        self.text.selectionChanged.connect(self._update_buttons)
         self.legend = EntityLegend()
         self.legend.shown_changed.connect(self.apply_highlights)
         self.hits_label = QLabel("")
         self.prev_button = self._button("◀ Hit", "Previous hit (Shift+F3)", lambda: self.step_hit(-1))
         self.next_button = self._button("Hit ▶", "Next hit (F3)", lambda: self.step_hit(1))
+        self.excerpt_button = self._button("+ Excerpt", "Add the selected passage to the excerpts (Ctrl+E)",
+                                           self.request_excerpt)
         self.edit_button = self._button("Edit details…", "Correct title, date, source or language",
                                         self.open_editor)
         self.close_button = self._button("✕", "Close this pane", lambda: self.close_requested.emit(self))
@@ -118,6 +127,7 @@ class ReaderPane(QWidget):
         for widget in (self.prev_button, self.next_button, self.hits_label):
             bar.addWidget(widget)
         bar.addStretch(1)
+        bar.addWidget(self.excerpt_button)
         bar.addWidget(self.edit_button)
         bar.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -149,6 +159,7 @@ class ReaderPane(QWidget):
                 EntityMentions of the body.
         """
         self.article = article
+        self.excerpt_spans = []  # the caller marks this article's excerpts after
         title = article.title or "(untitled)"
         title_spans: tuple[Span, ...]
         if article.body.startswith(title):  # the body already opens with its title: show it once
@@ -193,6 +204,12 @@ class ReaderPane(QWidget):
         title_format.setFontWeight(QFont.Weight.Bold)
         title_format.setFontPointSize(self.text.font().pointSizeF() * 1.35)
         self._apply(cursor, offsets, 0, self._title_length, title_format)
+        taken = QTextCharFormat()
+        taken.setBackground(_EXCERPT_BACKGROUND)
+        taken.setToolTip("In your excerpts")
+        for start, end in self.excerpt_spans:
+            if 0 <= start < end <= len(self.article.body):
+                self._apply(cursor, offsets, start + self._body_start, end + self._body_start, taken)
         shown = self.legend.shown
         self.entity_positions = []
         for mention in self.entities:
@@ -207,6 +224,60 @@ class ReaderPane(QWidget):
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(hit)
         self.text.verticalScrollBar().setValue(scroll)
+
+    def set_excerpt_spans(self, spans: list[tuple[int, int]]) -> None:
+        """Mark these passages of the body (character offsets) as already taken as excerpts."""
+        if spans != self.excerpt_spans:
+            self.excerpt_spans = spans
+            self.apply_highlights()
+
+    def selected_passage(self) -> tuple[int, int] | None:
+        """The selection as ``[start, end)`` of the article's body (the part over the title left out), if any."""
+        cursor = self.text.textCursor()
+        if self.article is None or not cursor.hasSelection():
+            return None
+        start = from_qt_offset(self._offsets, cursor.selectionStart()) - self._body_start
+        end = from_qt_offset(self._offsets, cursor.selectionEnd()) - self._body_start
+        start, end = max(0, start), min(end, len(self.article.body))
+        return (start, end) if start < end else None
+
+    def request_excerpt(self) -> None:
+        """Ask for the selected passage to be added to the excerpts (Ctrl+E)."""
+        passage = self.selected_passage()
+        if passage is not None:
+            self.excerpt_requested.emit(self, *passage)
+
+    def request_copy_with_citation(self) -> None:
+        """Ask for the selected passage to be copied with its citation (Ctrl+Shift+C)."""
+        passage = self.selected_passage()
+        if passage is not None:
+            self.copy_with_citation_requested.emit(self, *passage)
+
+    def show_passage(self, start: int, end: int) -> None:
+        """Scroll to characters ``[start, end)`` of the body and mark them, as when jumping back to an excerpt."""
+        if self.article is None or not 0 <= start < end <= len(self.article.body):
+            return
+        qt_start = to_qt_offset(self._offsets, start + self._body_start)
+        qt_end = to_qt_offset(self._offsets, end + self._body_start)
+        self._mark_and_show(qt_start, qt_end, _PASSAGE_BACKGROUND, whole=True)
+
+    def _mark_and_show(self, start: int, end: int, background: QColor, whole: bool = False) -> None:
+        """Mark Qt positions ``[start, end)`` with ``background`` (the one marked range) and scroll to it;
+        ``whole`` scrolls so that its end shows too, then its start."""
+        cursor = self.text.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor  # type: ignore[attr-defined]
+        marked = QTextCharFormat()
+        marked.setBackground(background)
+        selection.format = marked  # type: ignore[attr-defined]
+        self.text.setExtraSelections([selection])
+        plain = self.text.textCursor()
+        for position in (end, start) if whole else (start,):
+            plain.setPosition(position)
+            self.text.setTextCursor(plain)
+            self.text.ensureCursorVisible()
 
     def entity_at(self, position: int) -> EntityMention | None:
         """The name shown at Qt document ``position`` (a character index), if any."""
@@ -245,6 +316,16 @@ class ReaderPane(QWidget):
 
     def _on_context_menu(self, pos: QPoint) -> None:
         menu = self.text.createStandardContextMenu(pos)
+        has_passage = self.selected_passage() is not None
+        first = menu.actions()[0]  # Qt's standard menu is never empty (Copy, Select All)
+        add = QAction("Add to excerpts\tCtrl+E", menu)
+        add.setEnabled(has_passage)
+        add.triggered.connect(self.request_excerpt)
+        copy = QAction("Copy with citation\tCtrl+Shift+C", menu)
+        copy.setEnabled(has_passage)
+        copy.triggered.connect(self.request_copy_with_citation)
+        menu.insertActions(first, [add, copy])
+        menu.insertSeparator(first)
         mention = self._entity_under(pos)
         if mention is not None:
             facet, type_, name = ENTITY_TYPE_FACET[mention.type], mention.type, mention.canonical
@@ -268,19 +349,7 @@ class ReaderPane(QWidget):
             return
         self.current_hit = (self.current_hit + step) % len(self.hit_positions)
         start, end = self.hit_positions[self.current_hit]
-        cursor = self.text.textCursor()
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor  # type: ignore[attr-defined]
-        current = QTextCharFormat()
-        current.setBackground(_CURRENT_BACKGROUND)
-        selection.format = current  # type: ignore[attr-defined]
-        self.text.setExtraSelections([selection])
-        plain = self.text.textCursor()
-        plain.setPosition(start)
-        self.text.setTextCursor(plain)
-        self.text.ensureCursorVisible()
+        self._mark_and_show(start, end, _CURRENT_BACKGROUND)
         self._update_buttons()
         self.activated.emit(self)
 
@@ -303,6 +372,7 @@ class ReaderPane(QWidget):
         self.prev_button.setEnabled(count > 0)
         self.next_button.setEnabled(count > 0)
         self.edit_button.setEnabled(self.article is not None)
+        self.excerpt_button.setEnabled(self.selected_passage() is not None)
         if count:
             self.hits_label.setText(f"hit {self.current_hit + 1} of {count}")
         else:

@@ -22,6 +22,18 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("date:[2019 to 2022]", "in a date range"),
 )
 
+KEYS: tuple[tuple[str, str], ...] = (
+    ("/ or Ctrl+F", "go to the search field"),
+    ("Ctrl+L", "clear the query and filters"),
+    ("Enter / Ctrl+Enter", "read the selected result / in a new pane"),
+    ("F3 / Shift+F3", "next / previous hit in the article"),
+    ("Ctrl+E", "add the selected passage to the excerpts"),
+    ("Ctrl+Shift+C", "copy the selected passage with its citation"),
+    ("Ctrl+Shift+E", "show or hide the excerpts panel"),
+    ("Delete, Ctrl+Z", "in the excerpts: remove, undo the removal"),
+    ("Ctrl+C", "in the excerpts: copy the selected ones as Markdown with citations"),
+)
+
 
 class SyntaxHelp(QFrame):
     """The query-language cheat sheet; double-click or Enter on an example emits ``example_chosen``."""
@@ -33,20 +45,29 @@ class SyntaxHelp(QFrame):
         self.setObjectName("syntaxHelp")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
-        heading = QLabel("Query language — double-click an example to use it")
-        heading.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(heading)
-        self.table = QTreeWidget()
-        self.table.setColumnCount(2)
-        self.table.setHeaderLabels(["Example", "Finds"])
-        self.table.setRootIsDecorated(False)
-        for example, meaning in SYNTAX:
-            QTreeWidgetItem(self.table, [example, meaning])
-        self.table.resizeColumnToContents(0)
+        self.table = _two_columns(layout, "Query language — double-click an example to use it", ("Example", "Finds"),
+                                  SYNTAX)
         self.table.itemActivated.connect(self._on_item_activated)
-        layout.addWidget(self.table)
-        self.resize(480, 380)
+        self.keys = _two_columns(layout, "Keys", ("Key", "Does"), KEYS)
+        self.resize(520, 600)
 
     def _on_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         self.example_chosen.emit(item.text(0))
         self.hide()
+
+
+def _two_columns(layout: QVBoxLayout, heading: str, headers: tuple[str, str],
+                 rows: tuple[tuple[str, str], ...]) -> QTreeWidget:
+    """A heading and a two-column list of ``rows`` under it, added to ``layout``."""
+    label = QLabel(heading)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    layout.addWidget(label)
+    table = QTreeWidget()
+    table.setColumnCount(2)
+    table.setHeaderLabels(list(headers))
+    table.setRootIsDecorated(False)
+    for row in rows:
+        QTreeWidgetItem(table, list(row))
+    table.resizeColumnToContents(0)
+    layout.addWidget(table)
+    return table

@@ -140,9 +140,9 @@ def _markdown_details(item: CheckedExcerpt) -> list[str]:
     return ["  \n".join(lines)] if lines else []
 
 
-def to_markdown(checked: Sequence[CheckedExcerpt], title: str, by_article: bool = False) -> str:
+def to_markdown(checked: Sequence[CheckedExcerpt], title: str | None = None, by_article: bool = False) -> str:
     """Block quotes, each with its citation line (or one citation per article when grouped)."""
-    blocks = [f"# {markdown_escape(title)}"]
+    blocks = [f"# {markdown_escape(title)}"] if title else []
     if by_article:
         for group in _by_article(checked):
             blocks.append(f"## {markdown_escape(citation(group[0].excerpt))}")

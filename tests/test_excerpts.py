@@ -278,3 +278,26 @@ def test_an_archive_not_indexed_here_flags_its_excerpts(tmp_path: Path, private_
         (checked,) = check([excerpt], lookup)
     assert checked.excerpt == excerpt
     assert checked.flag is not None and checked.flag.startswith("its archive cannot be read here")
+
+
+@given(st.lists(st.text(max_size=20), max_size=8))
+def test_tags_are_kept_trimmed_unique_and_in_order(tags: list[str]) -> None:
+    from index.excerpts import clean_tags
+
+    cleaned = clean_tags(tags)
+    assert len(set(cleaned)) == len(cleaned) and all(tag and tag == tag.strip() for tag in cleaned)
+    assert clean_tags(cleaned) == cleaned
+    assert not any(character < " " or "\x7f" <= character <= "\x9f" for tag in cleaned for character in tag)
+
+
+@given(st.text(max_size=120))
+def test_any_basket_name_is_kept_or_refused_in_one_clear_error(name: str) -> None:
+    from index.excerpts import check_basket_name
+
+    try:
+        kept = check_basket_name(name)
+    except ExcerptError as error:
+        assert "a basket's name must be" in str(error)
+    else:
+        assert kept == kept.strip() and 0 < len(kept) <= 100
+        assert check_basket_name(kept) == kept
