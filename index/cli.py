@@ -1,4 +1,4 @@
-"""The ``archivist`` command: no arguments opens the app; sub-commands index and search archives."""
+"""The `archivist` command line: index, search, read, correct and collect excerpts from archives."""
 
 from __future__ import annotations
 
@@ -38,12 +38,8 @@ EXIT_SOFTWARE = 70  # sysexits' EX_SOFTWARE: a bug, whose details are in the log
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; with no sub-command, start the desktop app."""
+    """Run a command of the command line (``archivist_launcher`` starts the app when none is given)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0].startswith("--archive") and len(args) <= 2:
-        from gui.app import run  # The GUI is only imported when it is what the user asked for.
-
-        return run(args)
     parser = _parser()
     options = parser.parse_args(args)
     start_logging()
