@@ -47,6 +47,7 @@ def write_atomically(path: Path, data: bytes, keep_previous: bool = False) -> No
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), _mode_for(path))
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -58,6 +59,27 @@ def write_atomically(path: Path, data: bytes, keep_previous: bool = False) -> No
             os.unlink(temporary)
         raise
     fsync_path(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions ``path`` has, or those a new file gets under the umask (a temporary file is
+    made private, which the file it becomes must not be)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` can only be read by setting it,
+    which would race with threads creating files)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
 
 
 def _keep_copy(path: Path) -> None:

@@ -252,6 +252,16 @@ def to_json(checked: Sequence[CheckedExcerpt], basket: str) -> bytes:
         return json.dumps(document, ensure_ascii=True, indent=1).encode("ascii")
 
 
+def exported_basket(path: Path) -> str | None:
+    """The name of the basket a JSON export was made from, if it says (``read_json_export`` reads its excerpts)."""
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    name = document.get("basket") if isinstance(document, dict) else None
+    return name if isinstance(name, str) else None
+
+
 def read_json_export(path: Path) -> list[Excerpt]:
     """The excerpts of a JSON export (or of ``archivist excerpts list --json``), all or none.
 
@@ -268,9 +278,11 @@ def read_json_export(path: Path) -> list[Excerpt]:
     if isinstance(document, dict) and document.get("format") == EXPORT_FORMAT:
         records = document.get("excerpts")
     else:
-        records = document
-    if not isinstance(records, list):
-        raise ExcerptError(f"{path} is not an export of Archivist excerpts")
+        records = document  # the output of `archivist excerpts list --json`
+    if not isinstance(records, list) or any(not isinstance(r, dict) or "article_id" not in r for r in records):
+        raise ExcerptError(
+            f"{path} is not a JSON export of Archivist excerpts (`archivist excerpts export --format json`)"
+        )
     excerpts = []
     for number, record in enumerate(records, 1):
         try:

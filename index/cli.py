@@ -21,7 +21,7 @@ from typing import Any
 
 from .archive import Archive, article_lookup, last_archive
 from .atomic import write_atomically
-from .citations import FORMATS, citation, read_json_export, render, write_export
+from .citations import FORMATS, citation, exported_basket, read_json_export, render, write_export
 from .corrections import read_shared_entity_corrections
 from .errors import ArchivistError, QuerySyntaxError
 from .excerpts import Baskets, CheckedExcerpt, check
@@ -442,10 +442,13 @@ def _excerpts(options: argparse.Namespace) -> int:
         archive = _archive(options)
         excerpt = archive.excerpt(options.id, options.start, options.end, options.query, options.note, options.tag)
         basket = baskets.basket(options.basket)
-        new_basket = not basket.exists()
+        known = baskets.names()
         basket.add(excerpt)
-        where = f"new basket {basket.name!r}" if new_basket else f"basket {basket.name!r}"
-        print(printable(f"{excerpt.id}: added to {where}: “{_shortened(excerpt.text)}”"))
+        if basket.name not in known:
+            print(
+                printable(f"archivist: basket {basket.name!r} is new (the others: {', '.join(known)})"), file=sys.stderr
+            )
+        print(printable(f"{excerpt.id}: added to basket {basket.name!r}: “{_shortened(excerpt.text)}”"))
         return 0
     if options.task in ("remove", "edit", "move"):
         basket = baskets.existing(options.basket) if options.basket else baskets.find(options.excerpt_id)[0]
@@ -454,7 +457,8 @@ def _excerpts(options: argparse.Namespace) -> int:
             print(printable(f"{excerpt.id}: removed from basket {basket.name!r}: “{_shortened(excerpt.text)}”"))
         elif options.task == "move":
             basket.move(options.excerpt_id, options.position - 1)
-            print(printable(f"{options.excerpt_id}: moved in basket {basket.name!r}"))
+            place = [e.id for e in basket.excerpts()].index(options.excerpt_id) + 1
+            print(printable(f"{options.excerpt_id}: now number {place} in basket {basket.name!r}"))
         else:
             tags = [] if options.no_tags else options.tag
             changed = basket.edit(options.excerpt_id, options.note, tags)
@@ -465,9 +469,15 @@ def _excerpts(options: argparse.Namespace) -> int:
         basket = baskets.basket(options.basket)
         added = basket.add_many(imported)
         already = len(imported) - added
+        source = exported_basket(options.file)
         print(
-            printable(f"{added} excerpts imported into basket {basket.name!r}")
-            + (f"; {already} were already in it" if already else "")
+            printable(f"{_count(added, 'excerpt')} imported into basket {basket.name!r}")
+            + (f"; {already} {'was' if already == 1 else 'were'} already in it" if already else "")
+            + (
+                printable(f" (exported from basket {source!r}; --basket NAME imports into another)")
+                if source and source != basket.name and not options.basket
+                else ""
+            )
         )
         return 0
     basket = baskets.existing(options.basket)
@@ -479,8 +489,13 @@ def _excerpts(options: argparse.Namespace) -> int:
     write_export(options.output, data)
     flagged = sum(1 for item in checked if item.flag)
     print(
-        printable(f"{len(checked)} excerpts of basket {basket.name!r} written to {options.output}")
-        + (f" ({flagged} flagged: their articles changed or are gone)" if flagged else "")
+        printable(f"{_count(len(checked), 'excerpt')} of basket {basket.name!r} written to {options.output}")
+        + (
+            f" ({flagged} flagged: {'its article' if flagged == 1 else 'their articles'} changed or"
+            f" {'is' if flagged == 1 else 'are'} gone)"
+            if flagged
+            else ""
+        )
     )
     return 0
 
@@ -491,7 +506,7 @@ def _list_excerpts(name: str, checked: list[CheckedExcerpt], as_json: bool) -> i
             _json([dict(item.excerpt.to_dict(), flag=item.flag, citation=citation(item.excerpt)) for item in checked])
         )
         return 0
-    print(printable(f"basket {name!r}: {len(checked)} excerpts"))
+    print(printable(f"basket {name!r}: {_count(len(checked), 'excerpt')}"))
     for number, item in enumerate(checked, 1):
         excerpt = item.excerpt
         lines = [f"{number:3d}. {excerpt.id}  “{_shortened(excerpt.text, 100)}”", f"     {citation(excerpt)}"]
@@ -503,6 +518,10 @@ def _list_excerpts(name: str, checked: list[CheckedExcerpt], as_json: bool) -> i
             lines.append(f"     flagged: {item.flag}")
         print(printable("\n".join(lines)))
     return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _shortened(text: str, limit: int = 60) -> str:

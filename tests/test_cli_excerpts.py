@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -48,10 +49,12 @@ def test_collect_edit_and_export_a_basket(seeds_copy: Path, tmp_path: Path, caps
         "--query",
         "Asadov",
     )
-    assert status == 0 and "added to new basket 'Excerpts'" in out and "Azerbaijan's Prime Minister" in out
+    assert status == 0 and "added to basket 'Excerpts'" in out and "Azerbaijan's Prime Minister" in out
     first = added_id(out)
     second = added_id(run(capsys, "excerpts", "add", VNA, "--start", "0", "--end", "40")[1])
-    other = added_id(run(capsys, "excerpts", "add", VNA, "--start", "5", "--end", "9", "--basket", "Projet Bakou")[1])
+    status, out, err = run(capsys, "excerpts", "add", VNA, "--start", "5", "--end", "9", "--basket", "Projet Bakou")
+    assert err == "archivist: basket 'Projet Bakou' is new (the others: Excerpts)\n"  # a typo shows at once
+    other = added_id(out)
     assert run(capsys, "excerpts", "baskets")[1].split() == ["2", "Excerpts", "1", "Projet", "Bakou"]
 
     assert run(capsys, "excerpts", "move", second, "1")[0] == 0
@@ -108,7 +111,7 @@ def test_an_excerpt_of_a_deleted_article_is_kept_and_flagged(
     (record,) = json.loads(run(capsys, "excerpts", "list", "--json")[1])
     assert record["flag"] == "its article is no longer in the archive" and record["text"].startswith("Le Vietnam")
     status, out, _ = run(capsys, "excerpts", "export", "--format", "md", "-o", str(tmp_path / "x.md"))
-    assert status == 0 and "(1 flagged: their articles changed or are gone)" in out
+    assert status == 0 and "(1 flagged: its article changed or is gone)" in out
     assert "Flagged: its article is no longer in the archive." in (tmp_path / "x.md").read_text("utf-8")
 
 
@@ -137,7 +140,7 @@ def test_mistakes_are_one_line_and_a_non_zero_status(
 
 def test_an_import_of_a_malformed_file_adds_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps([{"id": "x"}]), "utf-8")
+    bad.write_text(json.dumps([{"id": "x", "article_id": "a1"}]), "utf-8")
     status, _, err = run(capsys, "excerpts", "import", str(bad))
     assert status == 1 and "excerpt 1: an excerpt has no 'text'" in err
     not_json = tmp_path / "notes.txt"
@@ -152,3 +155,27 @@ def test_an_unknown_format_is_refused_by_the_command(capsys: pytest.CaptureFixtu
     )
     assert done.returncode == 2 and "invalid choice: 'xls'" in done.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_exports_are_shareable_files_and_imports_say_where_they_came_from(
+    seeds_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "index", str(seeds_copy))
+    run(capsys, "excerpts", "add", TREND, "--start", "25", "--end", "76", "--basket", "Projet Bakou")
+    exported = tmp_path / "bakou.json"
+    run(capsys, "excerpts", "export", "--basket", "Projet Bakou", "--format", "json", "-o", str(exported))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert exported.stat().st_mode & 0o777 == 0o666 & ~umask  # not the private mode of a temporary file
+    out = run(capsys, "excerpts", "import", str(exported))[1]
+    assert (
+        out == "1 excerpt imported into basket 'Excerpts' (exported from basket 'Projet Bakou'; --basket NAME "
+        "imports into another)\n"
+    )
+    csl = tmp_path / "bakou-csl.json"
+    run(capsys, "excerpts", "export", "--basket", "Projet Bakou", "--format", "csl-json", "-o", str(csl))
+    status, _, err = run(capsys, "excerpts", "import", str(csl))
+    assert status == 1 and "is not a JSON export of Archivist excerpts" in err
+    second = added_id(run(capsys, "excerpts", "add", TREND, "--start", "0", "--end", "4")[1])
+    assert run(capsys, "excerpts", "move", second, "99")[1] == f"{second}: now number 2 in basket 'Excerpts'\n"
+    assert run(capsys, "excerpts", "move", second, "1")[1] == f"{second}: now number 1 in basket 'Excerpts'\n"
