@@ -42,15 +42,22 @@ def absolute(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
+def _shipped(folder: str) -> Path:
+    """A folder shipped with Archivist (``resources`` or ``seeds``): inside a PyInstaller bundle, beside
+    the engine's modules in an installed wheel, or at the top of a checkout."""
+    bundle_root = getattr(sys, "_MEIPASS", None)
+    if bundle_root:
+        return Path(bundle_root) / folder
+    package = Path(__file__).resolve().parent
+    installed = package / folder
+    return installed if installed.is_dir() else package.parent / folder
+
+
 def resource_path(*parts: str) -> Path:
     """A file under ``resources/``, from a checkout, an installed wheel or a PyInstaller bundle."""
-    bundle_root = getattr(sys, "_MEIPASS", None)
-    root = Path(bundle_root) if bundle_root else Path(__file__).resolve().parent.parent
-    return root.joinpath("resources", *parts)
+    return _shipped("resources").joinpath(*parts)
 
 
 def bundled_seeds() -> Path:
     """The sample archive shipped with the app."""
-    bundle_root = getattr(sys, "_MEIPASS", None)
-    root = Path(bundle_root) if bundle_root else Path(__file__).resolve().parent.parent
-    return root / "seeds"
+    return _shipped("seeds")

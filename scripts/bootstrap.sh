@@ -32,13 +32,13 @@ venv="$repo/.venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-stamp="$venv/.installed-$extra-$(sha1sum "$repo/pyproject.toml" | cut -c1-12)"
+stamp="$venv/.installed-$extra-$(cat "$repo/pyproject.toml" "$repo/constraints.txt" | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   "$venv/bin/python" -m pip install -q --upgrade pip
   if [ -n "$extra" ]; then
-    "$venv/bin/python" -m pip install -q -e "$repo[$extra]"
+    "$venv/bin/python" -m pip install -q -c "$repo/constraints.txt" -e "$repo[$extra]"
   else
-    "$venv/bin/python" -m pip install -q -e "$repo"
+    "$venv/bin/python" -m pip install -q -c "$repo/constraints.txt" -e "$repo"
   fi
   touch "$stamp"
 fi
