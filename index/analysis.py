@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
 
+from .folding import fold
+
 TOKEN = re.compile(r"\w+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 KNOWN_TERMS_PER_LANGUAGE = 200_000  # words remembered with their term, per language
-# Letters that carry no combining mark to strip, so NFKD alone would not fold them.
-_SPECIAL_FOLDS = str.maketrans(
-    {"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "ð": "d", "þ": "th"}
-)
 _STEMMER_LANGUAGES = {
     "ar": "arabic",
     "da": "danish",
@@ -39,16 +36,6 @@ _STEMMER_LANGUAGES = {
 
 
 @lru_cache(maxsize=500_000)
-def fold(word: str) -> str:
-    """Lower-case ``word`` and strip its accents: ``Hanoï`` -> ``hanoi``, ``Nguyễn`` -> ``nguyen``."""
-    decomposed = unicodedata.normalize("NFKD", word.lower().translate(_SPECIAL_FOLDS))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    # NFKD can bring out what the first pass had folded: a capital (``ℌ`` -> ``H``) or a letter of
-    # the table (``ǿ`` -> ``ø`` + acute). Folding those too keeps fold(fold(w)) == fold(w), which
-    # query terms folded twice rely on.
-    return stripped.lower().translate(_SPECIAL_FOLDS)
-
-
 @lru_cache(maxsize=64)
 def _stemmer(language: str) -> Stemmer.Stemmer | None:
     name = _STEMMER_LANGUAGES.get(language)

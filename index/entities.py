@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -13,13 +12,14 @@ from itertools import accumulate, repeat
 from typing import Any, NamedTuple
 
 from .cleaning import is_debris
+from .folding import fold, name_key
 from .paths import resource_path
 
 PERSON = "PERSON"
 ORG = "ORG"
 PLACE = "PLACE"
 TYPES = (PERSON, ORG, PLACE)
-RULES_VERSION = "2"  # bump when the rules change what they extract
+RULES_VERSION = "3"  # bump when the rules change what they extract
 # Gazetteers, most trusted first: an earlier file wins a name that two of them hold.
 _GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json", "companies.json")
 _DATA_FILES = (*_GAZETTEER_FILES, "rules.json", "names.json")
@@ -39,25 +39,6 @@ _ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|ww
 _SENTENCE_END = frozenset(".!?;:")
 _APPOSITION_MARKS = frozenset({",", "(", ")"})
 _ABBREVIATED_TITLES = frozenset({"mr", "mrs", "ms", "dr", "m", "mme", "mlle", "prof", "st"})
-_FOLD_EXTRA = str.maketrans(
-    {
-        "đ": "d",
-        "Đ": "D",
-        "ı": "i",
-        "ə": "e",
-        "Ə": "E",
-        "ø": "o",
-        "Ø": "O",
-        "ß": "ss",
-        "’": "'",
-        "‘": "'",
-        "ʼ": "'",
-        "œ": "oe",
-        "Œ": "OE",
-        "æ": "ae",
-        "Æ": "AE",
-    }
-)
 _TITLE_SPAN_WINDOW = 16  # tokens scanned after a title for the name it introduces
 _TITLE_LOWERCASE_WORDS = 2  # ``vice-ministre azerbaïdjanais des Affaires étrangères, Ramiz Hasanov``
 _MAX_NAME_TOKENS = 4
@@ -138,25 +119,12 @@ class _Candidate:
 
 
 @lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """The matching key of a word: lower case, accents and apostrophe variants folded.
-
-    Args:
-        text: a word or phrase.
-
-    Returns:
-        ``text`` lower-cased, without combining marks, with ``đ``→``d`` and curly apostrophes straightened.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 @lru_cache(maxsize=1 << 16)
 def _describe(surface: str) -> tuple[str, str, bool]:
     """A token's fold, kind, and whether it is a word whose hyphen-separated parts all start with a capital."""
     if surface[0].isalnum():
         capitalised = surface[0].isupper() and ("-" not in surface or all(p[:1].isupper() for p in surface.split("-")))
-        return fold(surface), _WORD, capitalised
+        return name_key(surface), _WORD, capitalised
     if surface == "\n":
         return surface, _BREAK, False
     return surface, _POSS if len(surface) == 2 else _PUNCT, False
@@ -364,7 +332,7 @@ class _Extractor:
         """``Azerbaijan-Vietnam``: look each part of a hyphenated word up on its own."""
         position = token.start
         for part in token.text.split("-"):
-            entry = self.data.gazetteer.get((fold(part),))
+            entry = self.data.gazetteer.get((name_key(part),))
             if entry is not None and part[:1].isupper() and (entry.exact is None or entry.exact == (part,)):
                 self.candidates.append(
                     _Candidate(position, position + len(part), entry.type, entry.canonical, _GAZETTEER, (i, i))
@@ -415,7 +383,7 @@ class _Extractor:
         if entry is not None and entry.type == PERSON:
             canonical = entry.canonical
         elif self._vietnamese_name(i) == j:
-            canonical = " ".join(fold(t.text).title() for t in tokens[i:j])
+            canonical = " ".join(name_key(t.text).title() for t in tokens[i:j])
         else:
             canonical = surface.replace("’", "'")
         self.candidates.append(_Candidate(tokens[i].start, tokens[j - 1].end, PERSON, canonical, priority, (i, j)))

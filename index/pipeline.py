@@ -18,9 +18,9 @@ from functools import partial
 from typing import Any, TypeVar
 
 from . import entities
-from .analysis import fold
 from .corrections import apply_corrections
 from .entities import EntityCorrections, Mention
+from .folding import fold
 from .language import UNDETERMINED
 from .metadata import article_id, infer
 from .models import AnalysisProblem, Article, EntityMention, Provenance, RawDocument, SkippedFile

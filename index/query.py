@@ -24,9 +24,10 @@ from whoosh.fields import Schema
 from whoosh.qparser import syntax
 from whoosh.qparser.common import attach
 
-from .analysis import fold, term_variants
+from .analysis import term_variants
 from .entities import canonical_name
 from .errors import QuerySyntaxError
+from .folding import fold
 from .models import ENTITY_FACETS
 from .schema import TEXT_FIELDS
 

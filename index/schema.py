@@ -11,10 +11,11 @@ from typing import Any
 from whoosh import analysis, fields
 from whoosh.system import pack_uint
 
-from .analysis import fold, terms
+from .analysis import terms
+from .folding import fold
 from .segments import bulk_item
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9  # 9: one folding for all (Azerbaijani ə folds to e)
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 

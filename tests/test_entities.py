@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from index.entities import ORG, PERSON, PLACE, EntityCorrections, Mention, canonical_name, extract, version
+from index.entities import (
+    ORG,
+    PERSON,
+    PLACE,
+    RULES_VERSION,
+    EntityCorrections,
+    Mention,
+    canonical_name,
+    extract,
+    version,
+)
 from index.metadata import infer
 from index.readers import read_file
 
@@ -251,7 +261,7 @@ def test_canonical_name_maps_typed_names_and_version_is_stable():
     assert canonical_name("Communist Party of the Socialist Republic of Vietnam") == "Communist Party of Vietnam"
     assert canonical_name("Hanoi", ORG) is None
     assert canonical_name("Nowhere In Particular") is None
-    assert version() == version() and version().startswith("2-")
+    assert version() == version() and version().startswith(f"{RULES_VERSION}-")
 
 
 def test_large_cities_are_places_but_not_when_they_are_common_words() -> None:

@@ -14,7 +14,7 @@ few 200 kB lines:
 - ``language.detect``, ``language.normalise``
 - ``entities.extract`` in en, fr, vi, az, ru, de, es, und, "" and zz; ``entities.canonical_name``;
   ``EntityCorrections.apply``
-- ``analysis.fold``, ``analysis.terms``, ``analysis.term_variants``, ``analysis.term_spans``
+- ``folding.fold``, ``analysis.terms``, ``analysis.term_variants``, ``analysis.term_spans``
 - ``schema.postings``
 
 Invariants, as they apply: no exception; types as annotated; spans and mentions inside the text, in
@@ -34,7 +34,7 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from index import analysis, cleaning, dates, entities, language, metadata, outlets
+from index import analysis, cleaning, dates, entities, folding, language, metadata, outlets
 from index.entities import TYPES, EntityCorrections, Mention
 from index.models import Article, Provenance, RawDocument
 from index.paths import resource_path
@@ -446,8 +446,8 @@ def test_corrections_keep_mentions_ordered_and_inside_the_text(
 @example("ǿ")  # NFKD gives ``ø`` and a mark
 @example("ẞ")
 def test_fold_is_lower_case_without_marks_and_idempotent(word: str) -> None:
-    folded = analysis.fold(word)
-    assert analysis.fold(folded) == folded
+    folded = folding.fold(word)
+    assert folding.fold(folded) == folded
     assert folded.lower() == folded
     assert not any(unicodedata.combining(c) for c in folded)
 
@@ -469,7 +469,7 @@ def test_term_variants_are_distinct_folded_first_and_hold_each_languages_term(
     word: str, variant_languages: list[str]
 ) -> None:
     variants = analysis.term_variants(word, variant_languages)
-    assert variants[0] == analysis.fold(word)
+    assert variants[0] == folding.fold(word)
     assert len(set(variants)) == len(variants)
     if analysis.TOKEN.fullmatch(word):
         for code in variant_languages:
