@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -133,6 +134,17 @@ class ExportDialog(QDialog):
         if path:
             self.path_edit.setText(path)
 
+    def confirm_overwrite(self, path: Path) -> bool:
+        """Whether the user agrees to replace ``path``, which exists."""
+        answer = QMessageBox.question(
+            self,
+            "Replace the file?",
+            f"{path} exists. Replace it with this export?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _suggest_path(self) -> None:
         current = Path(self.path_edit.text()) if self.path_edit.text() else None
         folder = current.parent if current else self.folder
@@ -156,6 +168,10 @@ class ExportDialog(QDialog):
         if not excerpts or not self.path_edit.text().strip():
             return
         path = Path(self.path_edit.text().strip()).expanduser()
+        if not path.is_absolute():  # relative to the folder shown, not to where the app was started
+            path = self.folder / path
+        if path.is_file() and not self.confirm_overwrite(path):
+            return
         self.folder = path.parent
         self.export_requested.emit(
             excerpts, self.format_name, self.basket_box.currentText(), path, self.by_article.isChecked()

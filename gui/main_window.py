@@ -306,14 +306,13 @@ class MainWindow(QMainWindow):
     def open_excerpt(self, item: CheckedExcerpt) -> None:
         """Read an excerpt's article in the active pane, scrolled to the passage and marked."""
         excerpt = item.excerpt
+        if item.flag and item.found_at is None:  # gone, changed past finding, or its archive unreadable
+            self.statusBar().showMessage(f"This excerpt is flagged: {item.flag}", 8000)
+            return
         archive = self.controller.archive
         if archive is None or str(archive.root) != excerpt.archive:
             self.statusBar().showMessage(f"Opening the archive of this excerpt: {excerpt.archive}", 5000)
             self.controller.open_archive(Path(excerpt.archive), reindex=False)
-        if item.flag and item.found_at is None:
-            self.statusBar().showMessage(f"This excerpt is flagged: {item.flag}", 8000)
-            if "no longer in the archive" in item.flag or "cannot be read" in item.flag:
-                return
         pane = self.readers.active
         pane.request_id = self.controller.open_article(excerpt.article_id, self.session.query)
         if item.found_at is not None:
@@ -351,6 +350,9 @@ class MainWindow(QMainWindow):
     def on_archive_opened(self, path: Path) -> None:
         """Show which archive is open and remember it."""
         self.setWindowTitle(f"Archivist — {path.name}")
+        for pane in self.readers.panes:  # their articles belong to the archive that was open
+            pane.clear()
+        self._reveal.clear()
         self._fill_recent(add_recent_archive(path))
         self.session.refresh()
         self.controller.load_basket(self.excerpts.basket_name)  # flags follow the archive now open

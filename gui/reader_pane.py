@@ -190,6 +190,18 @@ class ReaderPane(QWidget):
             self.step_hit(1)
         self._update_buttons()
 
+    def clear(self) -> None:
+        """Show nothing (the archive the article came from is no longer the one open)."""
+        self.article = None
+        self.request_id = 0
+        self.hit_positions, self.current_hit, self.entities = [], -1, ()
+        self.entity_positions, self.excerpt_spans = [], []
+        self._offsets, self._title_length, self._body_start = None, 0, 0
+        self.text.clear()
+        self.metadata.setText("Open a result to read it here.")
+        self.legend.set_counts({type_: 0 for type_ in ENTITY_COLOURS})
+        self._update_buttons()
+
     def apply_highlights(self) -> None:
         """(Re)apply title, names of the types the legend shows, and hits to the text shown; no refetch."""
         if self.article is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -101,6 +102,15 @@ def _by_article(checked: Sequence[CheckedExcerpt]) -> list[list[CheckedExcerpt]]
     for item in checked:
         groups.setdefault((item.excerpt.archive, item.excerpt.article_id), []).append(item)
     return list(groups.values())
+
+
+def _record_id(excerpt: Excerpt, groups: list[list[CheckedExcerpt]]) -> str:
+    """An article's id in a reference file: its id, made unique when two archives hold an article
+    of that id (ids come from paths inside an archive, so two archives of the same layout share them)."""
+    archives = {group[0].excerpt.archive for group in groups if group[0].excerpt.article_id == excerpt.article_id}
+    if len(archives) == 1:
+        return excerpt.article_id
+    return f"{excerpt.article_id}-{hashlib.sha1(excerpt.archive.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
 
 
 def _flag_line(item: CheckedExcerpt) -> str:
@@ -315,10 +325,11 @@ def _tags(group: Sequence[CheckedExcerpt]) -> list[str]:
 def to_csl_json(checked: Sequence[CheckedExcerpt]) -> str:
     """CSL-JSON items of type ``article-newspaper``, as citation processors and Zotero read them."""
     items = []
-    for group in _by_article(checked):
+    groups = _by_article(checked)
+    for group in groups:
         excerpt = group[0].excerpt
         item: dict[str, object] = {
-            "id": excerpt.article_id,
+            "id": _record_id(excerpt, groups),
             "type": "article-newspaper",
             "title": excerpt.title,
             "language": excerpt.language,
@@ -356,11 +367,12 @@ def to_ris(checked: Sequence[CheckedExcerpt]) -> str:
             return ""  # rispy numbers records ("1."), which other readers take for junk
 
     records = []
-    for group in _by_article(checked):
+    groups = _by_article(checked)
+    for group in groups:
         excerpt = group[0].excerpt
         record: dict[str, object] = {
             "type_of_reference": "NEWS",
-            "id": excerpt.article_id,
+            "id": _record_id(excerpt, groups),
             "title": _one_line(excerpt.title),
             "language": excerpt.language,
             "abstract": _one_line(_quotes(group)),
@@ -387,6 +399,14 @@ def to_ris(checked: Sequence[CheckedExcerpt]) -> str:
 def latex_escape(text: str) -> str:
     """``text`` with LaTeX's special characters escaped; other characters stay UTF-8 (biber, Zotero, JabRef)."""
     return "".join(_LATEX_SPECIALS.get(character, character) for character in " ".join(text.split()))
+
+
+def _bibtex_value(field: str, value: str) -> str:
+    """A field's value for BibTeX: text with LaTeX's specials escaped; a URL as it is (BibTeX and
+    Zotero read ``url`` literally), only braces, which would unbalance the entry, percent-encoded."""
+    if field == "url":
+        return " ".join(value.split()).replace("{", "%7B").replace("}", "%7D")
+    return latex_escape(value)
 
 
 def _citation_key(excerpt: Excerpt, taken: set[str]) -> str:
@@ -425,7 +445,7 @@ def to_bibtex(checked: Sequence[CheckedExcerpt]) -> str:
         }
         if excerpt.date:
             fields.update(year=excerpt.date[:4], date=excerpt.date)
-        values = [Field(name, latex_escape(value)) for name, value in fields.items() if value]
+        values = [Field(name, _bibtex_value(name, value)) for name, value in fields.items() if value]
         if excerpt.author:  # Braced whole, so BibTeX does not split or reverse an outlet's or a byline's words.
             values = [
                 Field("author", "{" + latex_escape(excerpt.author) + "}") if f.key == "author" else f for f in values

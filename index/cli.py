@@ -435,8 +435,10 @@ def _excerpts(options: argparse.Namespace) -> int:
     baskets = Baskets(options.data_dir)
     if options.task == "baskets":
         for name in baskets.names():
-            count = len(baskets.basket(name).excerpts())
-            print(printable(f"{count:6d}  {name}"))
+            try:
+                print(printable(f"{len(baskets.basket(name).excerpts()):6d}  {name}"))
+            except ArchivistError as error:  # one unreadable basket does not hide the others
+                print(printable(f"     ?  {name} ({error})"))
         return 0
     if options.task == "add":
         archive = _archive(options)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import re
 import unicodedata
 import uuid
@@ -237,12 +238,25 @@ def _compare(excerpt: Excerpt, body: str) -> CheckedExcerpt:
 
 
 def _valid_basket(value: Any) -> bool:
-    return (
+    """Whether ``value`` is a basket, every excerpt included: one malformed excerpt (a hand edit, an
+    older version's bug) makes the file unreadable, so its previous version is used instead.
+
+    Raises:
+        ValueError: an excerpt is malformed (says which and why).
+    """
+    if not (
         isinstance(value, dict)
         and value.get("format") == BASKET_FORMAT
         and isinstance(value.get("name"), str)
         and isinstance(value.get("excerpts"), list)
-    )
+    ):
+        return False
+    for number, record in enumerate(value["excerpts"], 1):
+        try:
+            Excerpt.from_dict(record)
+        except ExcerptError as error:
+            raise ValueError(f"excerpt {number}: {error}") from error
+    return True
 
 
 def check_basket_name(name: str) -> str:
@@ -418,11 +432,14 @@ class Baskets:
 
     @staticmethod
     def _name_in(path: Path) -> str | None:
+        """The name a basket file gives itself, even when its excerpts cannot be read (it is listed, and
+        opening it says why)."""
         try:
-            content = UserFile(path, "excerpts", _valid_basket).read()
-        except ArchivistError:
+            content = json.loads(path.read_bytes())
+        except (OSError, ValueError, RecursionError):
             return None
-        return content["name"] if content else None
+        name = content.get("name") if isinstance(content, dict) else None
+        return name if isinstance(name, str) and content.get("format") == BASKET_FORMAT else None
 
     def basket(self, name: str | None = None) -> Basket:
         """The basket called ``name`` (default: the default basket), whether saved yet or not."""

@@ -262,3 +262,21 @@ def test_json_export_is_lossless_for_any_text(checked: list[CheckedExcerpt]) -> 
         path = Path(folder) / "x.json"
         write_export(path, render(checked, "json", "b"))
         assert read_json_export(path) == [item.excerpt for item in checked]
+
+
+def test_bibtex_urls_are_kept_literal() -> None:
+    url = "https://example.com/~user/a_b%20c?x=1&y=2#frag"
+    library = bibtexparser.parse_string(render([CheckedExcerpt(sample(1, url=url))], "bibtex", "b").decode("utf-8"))
+    assert library.entries[0].fields_dict["url"].value == url
+
+
+def test_articles_of_two_archives_with_one_layout_keep_distinct_reference_ids() -> None:
+    from citeproc.source.json import CiteProcJSON
+
+    twins = [CheckedExcerpt(sample(1, archive="/archives/a")), CheckedExcerpt(sample(2, archive="/archives/b"))]
+    items = json.loads(render(twins, "csl-json", "b"))
+    assert len({item["id"] for item in items}) == 2 and len(CiteProcJSON(items)) == 2
+    records = rispy.loads(render(twins, "ris", "b").decode("utf-8"))
+    assert len({record["id"] for record in records}) == 2
+    alone = json.loads(render([twins[0]], "csl-json", "b"))
+    assert alone[0]["id"] == "a1"  # the article's own id when nothing clashes

@@ -137,14 +137,26 @@ def test_a_quote_with_lone_surrogates_and_controls_is_saved_and_read_back(privat
     assert basket.excerpts() == [odd]
 
 
-def test_a_malformed_excerpt_in_a_basket_file_is_an_error_not_a_crash(private_dirs: Path) -> None:
+def test_a_malformed_excerpt_makes_the_basket_fall_back_to_its_previous_version(private_dirs: Path) -> None:
+    from index.userdata import UserFileError
+
     basket = Baskets().basket()
     basket.add(sample(1))
     content = json.loads(basket.path.read_text("utf-8"))
-    content["excerpts"][0]["start"] = "zero"
+    content["excerpts"][0]["start"] = "zero"  # a hand edit gone wrong, with no previous version kept
     basket.path.write_text(json.dumps(content), "utf-8")
-    with pytest.raises(ExcerptError, match="'start' must be a whole number"):
+    with pytest.raises(UserFileError, match=r"cannot be read \(excerpt 1: an excerpt's 'start' must be a whole"):
         basket.excerpts()
+    assert Baskets().names() == [DEFAULT_BASKET]  # still listed, and opening it says why
+    basket.path.unlink()
+    basket.add(sample(1))
+    basket.add(sample(2))
+    content = json.loads(basket.path.read_text("utf-8"))
+    content["excerpts"][1]["tags"] = "not a list"
+    basket.path.write_text(json.dumps(content), "utf-8")
+    assert [e.id for e in basket.excerpts()] == ["x0001"]  # the version before the last change
+    basket.add(sample(3))  # the bad file is kept aside, the change applies to the previous version
+    assert [e.id for e in basket.excerpts()] == ["x0001", "x0003"]
 
 
 _WRITER = """

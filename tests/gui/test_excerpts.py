@@ -252,3 +252,70 @@ def test_copying_with_citations_does_not_crash_an_offscreen_app_at_exit(tmp_path
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_panes_are_emptied_when_another_archive_opens(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, archive_dir: Path
+) -> None:
+    import shutil
+
+    pane = open_first(qtbot, window)
+    select_in_body(pane, 0, 20)
+    other = tmp_path / "other"
+    shutil.copytree(archive_dir, other)
+    window.open_archive(other)
+    assert pane.article is None and pane.selected_passage() is None and not pane.excerpt_button.isEnabled()
+    qtbot.keyClick(pane.text, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # nothing to take
+    qtbot.waitUntil(lambda: not window.controller.is_indexing, timeout=60000)
+    assert basket_items(window) == [] and Baskets().basket().excerpts() == []
+
+
+def test_undo_right_after_remove_puts_back_that_excerpt(qtbot: QtBot, window: MainWindow) -> None:
+    pane = open_first(qtbot, window)
+    for start in (0, 50, 100):
+        add_passage(qtbot, window, pane, start, start + 20)
+    ids = [item.excerpt.id for item in basket_items(window)]
+    panel = window.excerpts
+    panel.view.selectRow(0)
+    panel.remove_selected()
+    qtbot.waitUntil(lambda: len(basket_items(window)) == 2, timeout=10000)
+    panel.view.selectRow(1)
+    panel.remove_selected()
+    panel.undo_remove()  # before the removal has run: the excerpt just removed comes back, in its place
+    qtbot.waitUntil(lambda: [i.excerpt.id for i in basket_items(window)] == [ids[1], ids[2]], timeout=10000)
+    qtbot.wait(200)
+    assert [e.id for e in Baskets().basket().excerpts()] == [ids[1], ids[2]]
+
+
+def test_a_flagged_excerpt_of_an_unreadable_archive_does_not_switch_archives(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    pane = open_first(qtbot, window)
+    add_passage(qtbot, window, pane, 0, 20)
+    moved = dataclasses.replace(basket_items(window)[0].excerpt, archive=str(tmp_path / "moved-away"))
+    root = window.controller.archive.root  # type: ignore[union-attr]
+    window.open_excerpt(CheckedExcerpt(moved, "its archive cannot be read here (not indexed)"))
+    assert window.controller.archive is not None and window.controller.archive.root == root
+    assert "flagged" in window.statusBar().currentMessage()
+
+
+def test_an_export_over_an_existing_file_asks_first(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pane = open_first(qtbot, window)
+    add_passage(qtbot, window, pane, 0, 20)
+    target = tmp_path / "mine.md"
+    target.write_text("my edited notes", "utf-8")
+    dialog = window.export_dialog
+    answers: list[bool] = [False]
+    monkeypatch.setattr(dialog, "confirm_overwrite", lambda _path: answers[-1])
+    window.open_export_dialog()
+    dialog.path_edit.setText(str(target))
+    dialog.export_button.click()
+    qtbot.wait(300)
+    assert target.read_text("utf-8") == "my edited notes" and dialog.isVisible()
+    answers.append(True)
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: target.read_text("utf-8").startswith("# Excerpts"), timeout=10000)
