@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from index import DEFAULT_BASKET, Basket, CheckedExcerpt, Excerpt, ExcerptError, citation, to_markdown, to_text
+from index.citations import date_words
 from index.excerpts import check_basket_name
 
 from .clipboard import copy_text
@@ -39,7 +40,7 @@ _MIME = "application/x-archivist-excerpt"
 ModelIndex = QModelIndex | QPersistentModelIndex
 BasketChange = Callable[[Basket], object]
 ALL_TAGS = "All tags"
-QUOTE_SHOWN = 240  # characters of a quote in the list; the tooltip holds it all
+QUOTE_SHOWN = 120  # characters of a quote in the list (with a short citation under it); the tooltip has all
 ROW_LINES = 6
 
 
@@ -85,7 +86,8 @@ class ExcerptModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 mark = "⚠ " if item.flag else ""
-                return f"{mark}“{_elided(excerpt.text, QUOTE_SHOWN)}”\n— {citation(excerpt)}"
+                short = f"{excerpt.source or 'Unknown outlet'}, {date_words(excerpt)}, “{_elided(excerpt.title, 50)}”"
+                return f"{mark}“{_elided(excerpt.text, QUOTE_SHOWN)}”\n— {short}"
             return excerpt.note if column == 1 else ", ".join(excerpt.tags)
         if role == Qt.ItemDataRole.EditRole:
             return excerpt.note if column == 1 else ", ".join(excerpt.tags)

@@ -50,6 +50,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # rule or setext underline.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]<>|~&!#])")
 _MARKDOWN_NUMBERED = re.compile(r"\d+(?=[.)])")
+_LATEX_LIGATURE = re.compile(r"([-`'?!<>,])(?=\1|`)")  # -- --- `` '' ?` !` << >> ,,: LaTeX would join them
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -79,7 +80,9 @@ def date_words(excerpt: Excerpt) -> str:
 
 def citation(excerpt: Excerpt) -> str:
     """One line that cites the excerpt's article: outlet, date, title, author, relay, where to find it."""
-    line = f"{excerpt.source or 'Unknown outlet'}, {date_words(excerpt)}, “{excerpt.title or 'untitled'}”"
+    title = excerpt.title or "untitled"
+    quoted = title if title[:1] in '“"«„' and title[-1:] in '”"»“' else f"“{title}”"
+    line = f"{excerpt.source or 'Unknown outlet'}, {date_words(excerpt)}, {quoted}"
     if excerpt.author:
         line += f", by {excerpt.author}"
     if excerpt.relayed_source:
@@ -322,6 +325,12 @@ def _tags(group: Sequence[CheckedExcerpt]) -> list[str]:
     return list(dict.fromkeys(tag for item in group for tag in item.excerpt.tags))
 
 
+def _keyword_list(group: Sequence[CheckedExcerpt]) -> str:
+    """Tags as one comma-separated keyword field (CSL-JSON, BibTeX): a comma inside a tag would split
+    it in two, so it becomes a space."""
+    return ", ".join(" ".join(tag.replace(",", " ").split()) for tag in _tags(group))
+
+
 def to_csl_json(checked: Sequence[CheckedExcerpt]) -> str:
     """CSL-JSON items of type ``article-newspaper``, as citation processors and Zotero read them."""
     items = []
@@ -347,8 +356,8 @@ def to_csl_json(checked: Sequence[CheckedExcerpt]) -> str:
             item["URL"] = excerpt.url
         if excerpt.author:
             item["author"] = [{"literal": excerpt.author}]
-        if tags := _tags(group):
-            item["keyword"] = ", ".join(tags)
+        if keywords := _keyword_list(group):
+            item["keyword"] = keywords
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=1)
 
@@ -397,8 +406,11 @@ def to_ris(checked: Sequence[CheckedExcerpt]) -> str:
 
 
 def latex_escape(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped; other characters stay UTF-8 (biber, Zotero, JabRef)."""
-    return "".join(_LATEX_SPECIALS.get(character, character) for character in " ".join(text.split()))
+    """``text`` with LaTeX's special characters escaped and its ligatures broken (``--`` stays two
+    hyphens, not a dash; ``` `` ``` and ``''`` stay as typed); other characters stay UTF-8 (biber,
+    Zotero, JabRef read it)."""
+    escaped = "".join(_LATEX_SPECIALS.get(character, character) for character in " ".join(text.split()))
+    return _LATEX_LIGATURE.sub(r"\1{}", escaped)
 
 
 def _bibtex_value(field: str, value: str) -> str:
@@ -441,7 +453,7 @@ def to_bibtex(checked: Sequence[CheckedExcerpt]) -> str:
             "language": excerpt.language,
             "urldate": excerpt.taken[:10],
             "annote": "\n".join(_notes(group)),
-            "keywords": ", ".join(_tags(group)),
+            "keywords": _keyword_list(group),
         }
         if excerpt.date:
             fields.update(year=excerpt.date[:4], date=excerpt.date)

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # window, write the clipboard with OSC 52): shown escaped, never sent. Tabs and newlines stay.
 _TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 EXIT_BROKEN_PIPE = 128 + 13  # what a program killed by SIGPIPE returns, as shells expect from `| head`
+GROUPED_FORMATS = ("md", "txt", "docx")  # the formats --by-article changes
 EXIT_SOFTWARE = 70  # sysexits' EX_SOFTWARE: a bug, whose details are in the log
 
 
@@ -482,6 +483,13 @@ def _excerpts(options: argparse.Namespace) -> int:
             )
         )
         return 0
+    if options.task == "export" and options.by_article and options.format not in GROUPED_FORMATS:
+        print(
+            f"archivist: --by-article applies to {', '.join(GROUPED_FORMATS)} (the reference formats always "
+            "hold one record per article)",
+            file=sys.stderr,
+        )
+        return 2
     basket = baskets.existing(options.basket)
     with article_lookup(options.data_dir) as lookup:
         checked = check(basket.excerpts(), lookup)
@@ -513,7 +521,7 @@ def _list_excerpts(name: str, checked: list[CheckedExcerpt], as_json: bool) -> i
         excerpt = item.excerpt
         lines = [f"{number:3d}. {excerpt.id}  “{_shortened(excerpt.text, 100)}”", f"     {citation(excerpt)}"]
         if excerpt.note:
-            lines.append(f"     note: {excerpt.note}")
+            lines.append("     note: " + excerpt.note.replace("\n", "\n           "))
         if excerpt.tags:
             lines.append(f"     tags: {', '.join(excerpt.tags)}")
         if item.flag:

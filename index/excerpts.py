@@ -453,17 +453,26 @@ class Baskets:
         return basket
 
     def find(self, excerpt_id: str) -> tuple[Basket, Excerpt]:
-        """The basket holding an excerpt, and the excerpt.
+        """The basket holding an excerpt, and the excerpt: the default basket when it holds it, else the
+        only basket that does (an import may have copied an excerpt, id and all, into a second basket).
 
         Raises:
-            ExcerptError: no basket holds it.
+            ExcerptError: no basket holds it, or several do and none is the default.
         """
+        holding = []
         for name in self.names():
             basket = self.basket(name)
-            for excerpt in basket.excerpts():
-                if excerpt.id == excerpt_id:
-                    return basket, excerpt
-        raise ExcerptError(f"no basket holds an excerpt {excerpt_id!r} (see `archivist excerpts list`)")
+            found = next((excerpt for excerpt in basket.excerpts() if excerpt.id == excerpt_id), None)
+            if found is not None:
+                if name == DEFAULT_BASKET:
+                    return basket, found
+                holding.append((basket, found))
+        if not holding:
+            raise ExcerptError(f"no basket holds an excerpt {excerpt_id!r} (see `archivist excerpts list`)")
+        if len(holding) > 1:
+            names = ", ".join(repr(basket.name) for basket, _ in holding)
+            raise ExcerptError(f"excerpt {excerpt_id!r} is in several baskets ({names}); say which with --basket")
+        return holding[0]
 
 
 def _now() -> str:

@@ -280,3 +280,21 @@ def test_articles_of_two_archives_with_one_layout_keep_distinct_reference_ids() 
     assert len({record["id"] for record in records}) == 2
     alone = json.loads(render([twins[0]], "csl-json", "b"))
     assert alone[0]["id"] == "a1"  # the article's own id when nothing clashes
+
+
+def test_bibtex_keeps_dashes_and_quotes_as_typed_and_tags_whole() -> None:
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+
+    quoted = "Reuters -- the agency --- said ``no'' on 1,,2"
+    exported = render([CheckedExcerpt(sample(1, text=quoted, tags=("a,b", "c")))], "bibtex", "b").decode("utf-8")
+    library = bibtexparser.parse_string(exported, append_middleware=[LatexDecodingMiddleware()])
+    assert quoted in library.entries[0].fields_dict["annote"].value
+    assert library.entries[0].fields_dict["keywords"].value == "a b, c"
+    items = json.loads(render([CheckedExcerpt(sample(1, tags=("a,b", "c")))], "csl-json", "b"))
+    assert items[0]["keyword"] == "a b, c"
+
+
+def test_a_title_already_in_quotation_marks_is_not_quoted_twice() -> None:
+    assert "Trend" in citation(sample(1, source="Trend", title="“Baku talks”"))
+    assert ", “Baku talks”." in citation(sample(1, title="“Baku talks”"))
+    assert ", “Baku talks”." in citation(sample(1, title="Baku talks"))

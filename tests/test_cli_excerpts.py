@@ -179,3 +179,26 @@ def test_exports_are_shareable_files_and_imports_say_where_they_came_from(
     second = added_id(run(capsys, "excerpts", "add", TREND, "--start", "0", "--end", "4")[1])
     assert run(capsys, "excerpts", "move", second, "99")[1] == f"{second}: now number 2 in basket 'Excerpts'\n"
     assert run(capsys, "excerpts", "move", second, "1")[1] == f"{second}: now number 1 in basket 'Excerpts'\n"
+
+
+def test_an_excerpt_copied_into_two_baskets_is_changed_where_the_user_means(
+    seeds_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "index", str(seeds_copy))
+    first = added_id(run(capsys, "excerpts", "add", TREND, "--start", "0", "--end", "4", "--basket", "Projet")[1])
+    exported = tmp_path / "projet.json"
+    run(capsys, "excerpts", "export", "--basket", "Projet", "--format", "json", "-o", str(exported))
+    run(capsys, "excerpts", "import", str(exported), "--basket", "Copie")
+    status, _, err = run(capsys, "excerpts", "remove", first)
+    assert status == 1 and "is in several baskets ('Copie', 'Projet'); say which with --basket" in err
+    run(capsys, "excerpts", "import", str(exported))  # now the default basket holds it too: it is the one meant
+    assert run(capsys, "excerpts", "remove", first)[1].startswith(f"{first}: removed from basket 'Excerpts'")
+    assert "removed from basket 'Copie'" in run(capsys, "excerpts", "remove", first, "--basket", "Copie")[1]
+
+
+def test_by_article_is_refused_where_it_means_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = run(capsys, "excerpts", "export", "--format", "csv", "--by-article", "-o", str(tmp_path / "x"))
+    assert status == 2 and err == (
+        "archivist: --by-article applies to md, txt, docx (the reference formats always hold one record per article)\n"
+    )
+    assert not (tmp_path / "x").exists()
