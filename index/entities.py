@@ -973,15 +973,20 @@ class EntityCorrections:
         corrected = []
         for mention in result:
             surface = fold(text[mention.start : mention.end])
-            type_, canonical = self.split.get(surface, (mention.type, mention.canonical))
-            for _ in range(len(self.renamed)):
-                if (type_, canonical) not in self.renamed:
-                    break
-                canonical = self.renamed[type_, canonical]
-            type_ = self.retyped.get((type_, canonical), type_)
-            if (type_, canonical) not in self.deleted:
-                corrected.append(Mention(mention.start, mention.end, type_, canonical))
+            entity = self.corrected(*self.split.get(surface, (mention.type, mention.canonical)))
+            if entity is not None:
+                corrected.append(Mention(mention.start, mention.end, *entity))
         return sorted(corrected, key=lambda m: m.start)
+
+    def corrected(self, type_: str, canonical: str) -> tuple[str, str] | None:
+        """The entity ``(type_, canonical)`` is after renames and merges (followed through chains) and
+        retypes, or None when it was deleted."""
+        for _ in range(len(self.renamed)):
+            if (type_, canonical) not in self.renamed:
+                break
+            canonical = self.renamed[type_, canonical]
+        type_ = self.retyped.get((type_, canonical), type_)
+        return None if (type_, canonical) in self.deleted else (type_, canonical)
 
     def to_dict(self) -> dict[str, list[list[str]]]:
         """The corrections as JSON-ready lists.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,10 +25,10 @@ from whoosh.qparser import syntax
 from whoosh.qparser.common import attach
 
 from .analysis import term_variants
-from .entities import canonical_name
+from .entities import EntityCorrections, canonical_name
 from .errors import QuerySyntaxError
 from .folding import fold
-from .models import ENTITY_FACETS
+from .models import ENTITY_FACET_OF_TYPE, ENTITY_FACETS
 from .schema import TEXT_FIELDS
 
 FIELD_ALIASES = {
@@ -65,13 +65,20 @@ _DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 _DATE_HINT = "try date:2025-05, date:>2025 or date:[2019 to 2022]"
 
 
-def parse_query(text: str, schema: Schema, languages: Iterable[str]) -> wq.Query:
+EntityTerms = Mapping[tuple[str, str], tuple[str, str]]  # (facet, folded name) -> where the index has it now
+
+
+def parse_query(
+    text: str, schema: Schema, languages: Iterable[str], entity_terms: EntityTerms | None = None
+) -> wq.Query:
     """Parse ``text`` into a Whoosh query.
 
     Args:
         text: the user's query; empty or ``*`` matches every article.
         schema: the index schema.
         languages: languages present in the index, whose stems the query words expand to.
+        entity_terms: the archive's entity corrections, so that a renamed, merged or retyped entity is
+            found by its old name too (``person:"A"`` after A was merged into B finds B's articles).
 
     Returns:
         The query, each leaf's ``startchar`` and ``endchar`` placing it in ``text``.
@@ -103,6 +110,8 @@ def parse_query(text: str, schema: Schema, languages: Iterable[str]) -> wq.Query
     # and takes quadratic time over many words (its hash of Or([title:w, body:w]) is the same for
     # every w). _finish() does what is needed of it.
     parsed = _finish(parser.parse(typed.text, normalize=False), tuple(languages), typed)
+    if entity_terms:
+        parsed = parsed.accept(lambda node: _corrected_entity(node, entity_terms))
     if parsed is wq.NullQuery:
         raise QuerySyntaxError("the query has no words to search for", 0)
     _check_patterns(parsed)
@@ -401,6 +410,25 @@ class _DateNode(syntax.SyntaxNode):  # type: ignore[misc]
         found = wq.DateRange("date", start, end, boost=self.boost)
         found.startchar, found.endchar = self.startchar, self.endchar
         return found
+
+
+def _corrected_entity(node: wq.Query, entity_terms: EntityTerms) -> wq.Query:
+    if not isinstance(node, wq.Term) or (node.fieldname, node.text) not in entity_terms:
+        return node
+    facet, name = entity_terms[node.fieldname, node.text]
+    corrected = wq.Term(facet, name, boost=node.boost)
+    corrected.startchar, corrected.endchar = node.startchar, node.endchar
+    return corrected
+
+
+def entity_terms_of(corrections: EntityCorrections) -> dict[tuple[str, str], tuple[str, str]]:
+    """Where each entity the corrections rename, merge or retype is indexed now, as query terms."""
+    terms = {}
+    for type_, canonical in {*corrections.renamed, *corrections.retyped}:
+        now = corrections.corrected(type_, canonical)
+        if now is not None and type_ in ENTITY_FACET_OF_TYPE and now[0] in ENTITY_FACET_OF_TYPE:
+            terms[ENTITY_FACET_OF_TYPE[type_], fold(canonical)] = (ENTITY_FACET_OF_TYPE[now[0]], fold(now[1]))
+    return terms
 
 
 def _finish(q: wq.Query, languages: tuple[str, ...], typed: _Typed) -> wq.Query:

@@ -15,7 +15,7 @@ from whoosh.searching import Searcher
 
 from .analysis import TOKEN, has_stemmer, term_spans, terms
 from .columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
-from .commits import columns_for, committed_files, committed_generation
+from .commits import applied_entity_corrections, columns_for, committed_files, committed_generation
 from .docsets import MaskEvaluator, ScoredTerm
 from .entities import EntityCorrections, aliases
 from .errors import IndexChangedError, IndexDamagedError, IndexNotBuiltError
@@ -38,9 +38,9 @@ from .models import (
     Timeline,
     TimelineBucket,
 )
-from .query import parse_query
+from .query import entity_terms_of, parse_query
 from .schema import TEXT_FIELDS
-from .store import ArticleStore
+from .store import ENTITY_CORRECTIONS_APPLIED, ArticleStore
 
 log = logging.getLogger(__name__)
 SNIPPET_CHARS = 240
@@ -86,6 +86,7 @@ class ArchiveSearcher:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
         self.store = ArticleStore(index_dir / STORE_FILE)
+        self._entity_terms: tuple[str, dict[tuple[str, str], tuple[str, str]]] = ("", {})
         try:
             self._open()
         except BaseException:
@@ -165,6 +166,14 @@ class ArchiveSearcher:
         """Languages present in the index that have a stemmer."""
         return [language for language in self.columns.languages if has_stemmer(language)]
 
+    def entity_terms(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """Query terms of the entities the archive's corrections renamed, merged or retyped, as indexed now."""
+        recorded = self.store.get_meta(ENTITY_CORRECTIONS_APPLIED) or ""
+        if recorded != self._entity_terms[0]:  # read again only when a commit changed them
+            corrections = applied_entity_corrections(self.store) if recorded else EntityCorrections()
+            self._entity_terms = (recorded, entity_terms_of(corrections))
+        return self._entity_terms[1]
+
     def search(self, request: SearchRequest) -> SearchResult:
         """Run a search.
 
@@ -177,7 +186,7 @@ class ArchiveSearcher:
         Raises:
             QuerySyntaxError: the query is malformed.
         """
-        q = parse_query(request.query, self.schema, self.languages())
+        q = parse_query(request.query, self.schema, self.languages(), self.entity_terms())
         matched = self.masks.mask(q)
         masks = self._filter_masks(request.filters)
         selected = matched.copy()
@@ -369,7 +378,7 @@ class ArchiveSearcher:
         Returns:
             ``{"title": spans, "body": spans}``; empty when the query is empty or malformed.
         """
-        q = parse_query(query_text, self.schema, self.languages())
+        q = parse_query(query_text, self.schema, self.languages(), self.entity_terms())
         if isinstance(q, wq.Every):
             return {"title": (), "body": ()}
         wanted = _highlighted(self.masks.positive_terms(q))

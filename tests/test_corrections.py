@@ -167,3 +167,18 @@ def test_a_failed_import_leaves_the_shared_file_alone(seeds_archive: Archive, tm
     assert main(["entity", "import", str(shared), "--archive", str(seeds_archive.root)]) == 1
     assert shared.read_text() == "{not json"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("team")] == ["team.json"]
+
+
+def test_an_entity_renamed_merged_or_retyped_is_still_found_by_its_old_name(seeds_archive: Archive) -> None:
+    def found(query: str) -> int:
+        return seeds_archive.search(SearchRequest(query)).total
+
+    heydar, ilham = found('person:"Heydar Aliyev"'), found('person:"Ilham Aliyev"')
+    assert heydar and ilham
+    seeds_archive.change_entity_corrections(lambda c: c.merge("PERSON", "Ilham Aliyev", "Heydar Aliyev"))
+    merged = found('person:"Heydar Aliyev"')
+    assert found('person:"Ilham Aliyev"') == merged >= max(heydar, ilham)
+    seeds_archive.change_entity_corrections(lambda c: c.rename("PERSON", "Heydar Aliyev", "Heydar Əliyev"))
+    assert found('person:"Ilham Aliyev"') == found('person:"Heydar Aliyev"') == found('person:"Heydar Əliyev"')
+    seeds_archive.change_entity_corrections(lambda c: c.retype("PLACE", "Hanoi", "ORG"))
+    assert found("place:Hanoi") == found("org:Hanoi") > 0
