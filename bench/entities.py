@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from index.entities import ORG, PERSON, PLACE, TYPES, Mention, extract
-from index.metadata import infer
-from index.readers import read_file
+from index.analysis.entities import ORG, PERSON, PLACE, TYPES, Mention, extract
+from index.analysis.metadata import infer
+from index.reading.readers import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = "ALL"

@@ -16,7 +16,7 @@ from pathlib import Path
 from unittest import mock
 
 from index import Archive
-from index import pipeline as pipeline_module
+from index.indexing import pipeline as pipeline_module
 
 
 def build(archive: Path, extract: bool) -> float:

@@ -11,12 +11,12 @@ import random
 import time
 from collections.abc import Callable
 
-from index import cleaning, entities, outlets
-from index.entities import EntityCorrections
-from index.metadata import infer
+from index.analysis import cleaning, entities, outlets
+from index.analysis.entities import EntityCorrections
+from index.analysis.metadata import infer
 from index.models import Provenance, RawDocument
-from index.readers import read_file
-from index.schema import postings
+from index.reading.readers import read_file
+from index.storage.schema import postings
 
 ENGLISH = "The ferry from Baku reached Turkmenbashi on Tuesday, President Ilham Aliyev said in Hanoi. "
 

@@ -136,7 +136,7 @@ def _rss_mb() -> float:
 
 def _load(name: str) -> Callable[[str], str]:
     if name == "py3langid (engine)":
-        from index.language import detect
+        from index.analysis.language import detect
 
         return detect
     if name == "lingua (all languages)":

@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.readers import read_file, scan
+from index.reading.readers import read_file, scan
 
 MANIFEST = ".realworld.json"  # hidden: scan ignores it
 FIRST_DAY, LAST_DAY = dt.date(1987, 1, 1), dt.date(2025, 12, 31)

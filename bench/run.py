@@ -18,7 +18,7 @@ from pathlib import Path
 from generate import generate
 
 from index import Archive, Filters, SearchRequest, SortOrder
-from index.store import decode_article
+from index.storage.store import decode_article
 
 BENCH = Path(__file__).resolve().parent
 CORPUS = BENCH / "corpus"

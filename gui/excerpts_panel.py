@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from index import DEFAULT_BASKET, Basket, CheckedExcerpt, Excerpt, ExcerptError, citation, to_markdown, to_text
-from index.citations import date_words
-from index.excerpts import check_basket_name
+from index.userdata.citations import date_words
+from index.userdata.excerpts import check_basket_name
 
 from .clipboard import copy_text
 

@@ -32,7 +32,7 @@ from index import (
     to_markdown,
     to_text,
 )
-from index.excerpts import take_excerpt
+from index.userdata.excerpts import take_excerpt
 
 from .clipboard import copy_text
 from .controller import Controller

@@ -1,9 +1,8 @@
 """Archivist's engine: read news archives, infer metadata, index and search them. No Qt here."""
 
-from .archive import Archive, article_lookup, last_archive, remember_archive
-from .citations import FORMATS, ExportError, citation, read_json_export, render, to_markdown, to_text, write_export
-from .entities import EntityCorrections
-from .errors import (
+from index.analysis.entities import EntityCorrections
+from index.archive import Archive, article_lookup, last_archive, remember_archive
+from index.errors import (
     ArchiveNotFoundError,
     ArchivistError,
     ArticleNotFoundError,
@@ -16,9 +15,8 @@ from .errors import (
     QuerySyntaxError,
     UnreadableFileError,
 )
-from .excerpts import DEFAULT_BASKET, Basket, Baskets, CheckedExcerpt, Excerpt, ExcerptError, check
-from .logs import log_path, start_logging
-from .models import (
+from index.logs import log_path, start_logging
+from index.models import (
     ENTITY_FACETS,
     AnalysisProblem,
     Article,
@@ -39,7 +37,18 @@ from .models import (
     Timeline,
     TimelineBucket,
 )
-from .paths import bundled_seeds, data_dir, resource_path
+from index.paths import bundled_seeds, data_dir, resource_path
+from index.userdata.citations import (
+    FORMATS,
+    ExportError,
+    citation,
+    read_json_export,
+    render,
+    to_markdown,
+    to_text,
+    write_export,
+)
+from index.userdata.excerpts import DEFAULT_BASKET, Basket, Baskets, CheckedExcerpt, Excerpt, ExcerptError, check
 
 __all__ = [
     "DEFAULT_BASKET",

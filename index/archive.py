@@ -27,11 +27,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .atomic import write_atomically
-from .commits import applied_entity_corrections, clean_up, update_articles
-from .corrections import Corrections, load_entity_corrections, update_entity_corrections
-from .entities import TYPES, EntityCorrections, canonical_name
-from .errors import (
+from index.analysis.entities import TYPES, EntityCorrections, canonical_name
+from index.atomic import write_atomically
+from index.errors import (
     ArchiveNotFoundError,
     ArchivistError,
     ArticleNotFoundError,
@@ -41,16 +39,16 @@ from .errors import (
     IndexNotBuiltError,
     NoArchiveError,
 )
-from .excerpts import ArticleLookup, Excerpt, take_excerpt
-from .indexer import (
+from index.indexing.indexer import (
     CancelCheck,
     Indexer,
     ProgressCallback,
     index_version,
     writing_index,
 )
-from .layout import DAMAGE_FILE, STORE_FILE, indexing_lock
-from .models import (
+from index.indexing.pipeline import UserCorrections
+from index.indexing.updates import update_articles
+from index.models import (
     AnalysisProblem,
     Article,
     EntityInfo,
@@ -61,10 +59,13 @@ from .models import (
     SearchResult,
     Span,
 )
-from .paths import absolute, data_dir, index_dir_for
-from .pipeline import UserCorrections
-from .search import ArchiveSearcher
-from .store import ENTITY_CORRECTIONS_APPLIED, ArticleStore, entity_corrections_json, is_damage
+from index.paths import absolute, data_dir, index_dir_for
+from index.search.searcher import ArchiveSearcher
+from index.storage.commits import applied_entity_corrections, clean_up
+from index.storage.layout import DAMAGE_FILE, STORE_FILE, indexing_lock
+from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore, entity_corrections_json, is_damage
+from index.userdata.corrections import Corrections, load_entity_corrections, update_entity_corrections
+from index.userdata.excerpts import ArticleLookup, Excerpt, take_excerpt
 
 log = logging.getLogger(__name__)
 _LAST_ARCHIVE_FILE = "last_archive.json"

@@ -19,15 +19,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive, article_lookup, last_archive
-from .atomic import write_atomically
-from .citations import FORMATS, citation, exported_basket, read_json_export, render, write_export
-from .corrections import read_shared_entity_corrections
-from .errors import ArchivistError, QuerySyntaxError
-from .excerpts import Baskets, CheckedExcerpt, check
-from .logs import log_path, start_logging
-from .models import ENTITY_FACETS, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
-from .userdata import describe_os_error
+from index.archive import Archive, article_lookup, last_archive
+from index.atomic import write_atomically
+from index.errors import ArchivistError, QuerySyntaxError
+from index.logs import log_path, start_logging
+from index.models import ENTITY_FACETS, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
+from index.userdata.citations import FORMATS, citation, exported_basket, read_json_export, render, write_export
+from index.userdata.corrections import read_shared_entity_corrections
+from index.userdata.excerpts import Baskets, CheckedExcerpt, check
+from index.userdata.files import describe_os_error
 
 log = logging.getLogger(__name__)
 # Control characters an article may hold that a terminal would obey (clear the screen, retitle the

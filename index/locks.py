@@ -18,7 +18,7 @@ from pathlib import Path
 
 import filelock
 
-from .errors import IndexLockedError
+from index.errors import IndexLockedError
 
 POLL_SECONDS = 0.1  # how often a waiting writer looks again, and checks whether it should give up
 

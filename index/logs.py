@@ -9,7 +9,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .paths import APP_NAME
+from index.paths import APP_NAME
 
 LOG_DIR_ENV = "ARCHIVIST_LOG_DIR"
 LOG_FILE = "archivist.log"

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .errors import InvalidRequestError
+from index.errors import InvalidRequestError
 
 
 class Provenance(StrEnum):

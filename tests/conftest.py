@@ -39,13 +39,13 @@ def failing_extraction(folder: Path, marker: str, failure: str) -> dict[str, str
     """Processes in which entity extraction runs ``failure`` (a statement) on texts holding ``marker``."""
     return injected_into_processes(
         folder,
-        "import os, index.entities\n"
-        "_real = index.entities.extract\n"
+        "import os, index.analysis.entities\n"
+        "_real = index.analysis.entities.extract\n"
         "def extract(text, language):\n"
         f"    if {marker!r} in text:\n"
         f"        {failure}\n"
         "    return _real(text, language)\n"
-        "index.entities.extract = extract\n",
+        "index.analysis.entities.extract = extract\n",
     )
 
 

@@ -13,9 +13,9 @@ import pytest
 from whoosh import index as whoosh_index
 
 from index import Archive, Filters, Provenance, QuerySyntaxError, SearchRequest, SortOrder
-from index import frequent as frequent_module
-from index import indexer as indexer_module
-from index.layout import COLUMNS_FILE, WHOOSH_DIR
+from index.indexing import indexer as indexer_module
+from index.storage import frequent as frequent_module
+from index.storage.layout import COLUMNS_FILE, WHOOSH_DIR
 
 from .conftest import DATA
 

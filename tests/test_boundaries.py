@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -25,12 +26,57 @@ def test_only_the_engine_imports_whoosh() -> None:
     assert imports("gui", "whoosh") == []
 
 
+# The engine's parts, lowest first: a part may import the basics and the parts before it, never one
+# after it (docs/ARCHITECTURE.md draws this).
+LAYERS = ["reading", "analysis", "userdata", "storage", "search", "indexing"]
+BASICS = {"errors", "models", "paths", "logs", "atomic", "locks"}
+TOP = {"archive", "cli"}
+
+
+def engine_imports(path: Path) -> set[str]:
+    """The engine modules a file imports, as dotted names below ``index``, from its syntax tree."""
+    tree = ast.parse(path.read_text("utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("index."):
+            found.add(node.module.removeprefix("index."))
+        elif isinstance(node, ast.ImportFrom) and node.module == "index":
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name.removeprefix("index.") for a in node.names if a.name.startswith("index."))
+    return found
+
+
+def test_each_part_imports_only_the_basics_and_the_parts_below_it() -> None:
+    wrong = []
+    for path in sorted((ROOT / "index").rglob("*.py")):
+        relative = path.relative_to(ROOT / "index")
+        part = relative.parts[0] if len(relative.parts) > 1 else relative.stem
+        if part in ("resources", "seeds", "__init__") or part in TOP:
+            continue
+        allowed = BASICS | ({part} | set(LAYERS[: LAYERS.index(part)]) if part in LAYERS else set())
+        for module in engine_imports(path):
+            if module.split(".")[0] not in allowed:
+                wrong.append(f"{relative} imports index.{module}")
+    assert wrong == []
+
+
+def test_whoosh_is_imported_by_the_storage_and_search_parts_only() -> None:
+    """Storage holds Whoosh's format; search compiles the query language to Whoosh's query objects,
+    which storage's matchers run. Reading, analysis, the user's files and indexing never see Whoosh."""
+    users = {Path(p).relative_to(ROOT / "index").parts[0] for p in imports("index", "whoosh")}
+    assert users == {"storage", "search"}
+
+
 def test_no_engine_module_loads_qt_or_the_app_even_indirectly() -> None:
     """Import every engine module in a fresh interpreter, as the command line does, and look at what got loaded."""
     import subprocess
     import sys
 
-    modules = sorted(f"index.{p.stem}" for p in (ROOT / "index").glob("*.py") if p.stem != "__init__")
+    modules = sorted(
+        "index." + ".".join(p.relative_to(ROOT / "index").with_suffix("").parts).removesuffix(".__init__")
+        for p in (ROOT / "index").rglob("*.py")
+    )
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

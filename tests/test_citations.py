@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from index import FORMATS, CheckedExcerpt, ExportError, read_json_export, render, write_export
-from index.citations import citation, latex_escape, spreadsheet_safe
+from index.userdata.citations import citation, latex_escape, spreadsheet_safe
 
 from .test_excerpts import sample
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.cleaning import clean, is_debris
+from index.analysis.cleaning import clean, is_debris
 
 
 @pytest.mark.parametrize(

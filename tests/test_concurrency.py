@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from index import Archive, ArchivistError, Filters, SearchRequest
-from index import commits as commits_module
-from index import indexer as indexer_module
+from index.indexing import indexer as indexer_module
+from index.storage import commits as commits_module
 
 from .test_archive import numbered_articles
 

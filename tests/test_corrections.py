@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from index import Archive, ArchivistError, EntityCorrections, Provenance, SearchRequest
-from index import indexer as indexer_module
+from index.indexing import indexer as indexer_module
 
 from .conftest import ARCHIVIST, ROOT
 from .test_archive import dated_ferry_report, numbered_articles

@@ -23,11 +23,11 @@ import pytest
 
 from index import Archive, IndexDamagedError, IndexWriteError, SearchRequest
 from index.cli import main
-from index.commits import update_articles
 from index.errors import IndexChangedError
-from index.generations import generation_files, read_toc
-from index.layout import COLUMNS_FILE, DAMAGE_FILE, STORE_FILE, WHOOSH_DIR
-from index.store import ArticleStore
+from index.indexing.updates import update_articles
+from index.storage.generations import generation_files, read_toc
+from index.storage.layout import COLUMNS_FILE, DAMAGE_FILE, STORE_FILE, WHOOSH_DIR
+from index.storage.store import ArticleStore
 
 from .conftest import ARCHIVIST, ROOT, injected_into_processes
 
@@ -35,7 +35,8 @@ from .conftest import ARCHIVIST, ROOT, injected_into_processes
 # (SIGKILL, no clean-up of any kind) at call number KILL_AT; with KILL_AT=0 it prints the count.
 KILLING_HARNESS = """
 import atexit, os, signal, sys
-import index.atomic as atomic, index.commits as commits, index.indexer as indexer, index.store as store
+import index.atomic as atomic, index.storage.commits as commits, index.storage.store as store
+import index.indexing.indexer as indexer
 from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
 
@@ -229,7 +230,7 @@ def slow_workers(tmp_path: Path, seconds_per_file: float) -> dict[str, str]:
     """An environment whose processes, workers included, take at least this long per file."""
     return injected_into_processes(
         tmp_path / "slow",
-        "import time, index.indexer as m\n"  # the name worker tasks call
+        "import time, index.indexing.indexer as m\n"  # the name worker tasks call
         "_real = m.analyse_file\n"
         f"m.analyse_file = lambda *a: (time.sleep({seconds_per_file}), _real(*a))[1]\n",
     )
@@ -385,7 +386,7 @@ def test_a_full_disk_while_saving_a_correction_says_so_and_keeps_the_previous_st
     def full(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("index.userdata.write_atomically", full)
+    monkeypatch.setattr("index.userdata.files.write_atomically", full)
     with pytest.raises(Exception, match="could not save your corrections .*the disk is full"):
         seeds_archive.correct(hit.id, "title", "Second")
     assert seeds_archive.article(hit.id).title == "First"
@@ -460,7 +461,7 @@ def test_the_archive_folder_removed_while_open(
 def test_a_file_changing_while_it_is_read_is_read_again_next_time(
     seeds_archive: Archive, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index import indexer as indexer_module
+    from index.indexing import indexer as indexer_module
 
     target = seeds_copy / "extra.txt"
     target.write_text("Draftone version on the Caspian ferry.")

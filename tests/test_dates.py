@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from index.dates import date_from_text, find_text_dates, parse_date_value, year_from_evidence
+from index.analysis.dates import date_from_text, find_text_dates, parse_date_value, year_from_evidence
 
 
 @pytest.mark.parametrize(

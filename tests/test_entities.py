@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.entities import (
+from index.analysis.entities import (
     ORG,
     PERSON,
     PLACE,
@@ -18,8 +18,8 @@ from index.entities import (
     extract,
     version,
 )
-from index.metadata import infer
-from index.readers import read_file
+from index.analysis.metadata import infer
+from index.reading.readers import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index import Archive, Article, Baskets, ExcerptError, Provenance, article_lookup, check
-from index.excerpts import DEFAULT_BASKET, Basket, Excerpt, basket_file_name, take_excerpt
+from index.userdata.excerpts import DEFAULT_BASKET, Basket, Excerpt, basket_file_name, take_excerpt
 
 from .conftest import ROOT
 
@@ -138,7 +138,7 @@ def test_a_quote_with_lone_surrogates_and_controls_is_saved_and_read_back(privat
 
 
 def test_a_malformed_excerpt_makes_the_basket_fall_back_to_its_previous_version(private_dirs: Path) -> None:
-    from index.userdata import UserFileError
+    from index.userdata.files import UserFileError
 
     basket = Baskets().basket()
     basket.add(sample(1))
@@ -163,7 +163,7 @@ _WRITER = """
 import sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from index.excerpts import Baskets
+from index.userdata.excerpts import Baskets
 from tests.test_excerpts import sample
 basket = Baskets(Path({data!r})).basket()
 for number in range({first}, {first} + {count}):
@@ -196,7 +196,7 @@ _CRASHER = """
 import sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from index.excerpts import Baskets
+from index.userdata.excerpts import Baskets
 from tests.test_excerpts import sample
 basket = Baskets(Path({data!r})).basket()
 print("ready", flush=True)
@@ -227,7 +227,7 @@ def test_a_crash_while_saving_leaves_a_loadable_basket(private_dirs: Path) -> No
 
 def test_a_failed_save_leaves_the_previous_basket(private_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from index import atomic
-    from index.userdata import UserFileError
+    from index.userdata.files import UserFileError
 
     basket = Baskets().basket()
     basket.add(sample(1))
@@ -294,7 +294,7 @@ def test_an_archive_not_indexed_here_flags_its_excerpts(tmp_path: Path, private_
 
 @given(st.lists(st.text(max_size=20), max_size=8))
 def test_tags_are_kept_trimmed_unique_and_in_order(tags: list[str]) -> None:
-    from index.excerpts import clean_tags
+    from index.userdata.excerpts import clean_tags
 
     cleaned = clean_tags(tags)
     assert len(set(cleaned)) == len(cleaned) and all(tag and tag == tag.strip() for tag in cleaned)
@@ -304,7 +304,7 @@ def test_tags_are_kept_trimmed_unique_and_in_order(tags: list[str]) -> None:
 
 @given(st.text(max_size=120))
 def test_any_basket_name_is_kept_or_refused_in_one_clear_error(name: str) -> None:
-    from index.excerpts import check_basket_name
+    from index.userdata.excerpts import check_basket_name
 
     try:
         kept = check_basket_name(name)

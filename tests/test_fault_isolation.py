@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from index import Archive, SearchRequest, metadata, pipeline
-from index import indexer as indexer_module
+from index import Archive, SearchRequest
+from index.analysis import metadata
 from index.cli import main
+from index.indexing import indexer as indexer_module
+from index.indexing import pipeline
 from index.models import RawDocument, SkippedFile
 
 from .conftest import failing_extraction

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import Archive, SearchRequest, entities
-from index.folding import fold, name_key
+from index import Archive, SearchRequest
+from index.analysis import entities
+from index.analysis.folding import fold, name_key
 
 # (language, as written, as a reader without the letters types it)
 LETTERS = [

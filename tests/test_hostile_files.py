@@ -25,11 +25,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import readers
-from index.dates import parse_date_value
-from index.metadata import infer
+from index.analysis.dates import parse_date_value
+from index.analysis.metadata import infer
 from index.models import Provenance, RawDocument, SkippedFile
-from index.readers import (
+from index.reading import readers
+from index.reading.readers import (
     MAX_FILE_BYTES,
     FoundFile,
     displayable,

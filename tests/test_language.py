@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.language import detect, normalise
+from index.analysis.language import detect, normalise
 
 SAMPLES = {
     "en": "The foreign ministers of the two countries met on Tuesday to discuss trade, energy and education. "

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from index.metadata import infer
+from index.analysis.metadata import infer
+from index.analysis.outlets import SIGNATURE_END_CHARS, default_outlets, outlet_from_text
 from index.models import Article, Provenance, RawDocument
-from index.outlets import SIGNATURE_END_CHARS, default_outlets, outlet_from_text
-from index.readers import read_file
+from index.reading.readers import read_file
 
 from .conftest import SEEDS
 

@@ -34,11 +34,12 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from index import analysis, cleaning, dates, entities, folding, language, metadata, outlets
-from index.entities import TYPES, EntityCorrections, Mention
+from index.analysis import cleaning, dates, entities, folding, language, metadata, outlets
+from index.analysis import terms as analysis
+from index.analysis.entities import TYPES, EntityCorrections, Mention
 from index.models import Article, Provenance, RawDocument
 from index.paths import resource_path
-from index.schema import decode_positions, postings
+from index.storage.schema import decode_positions, postings
 
 LANGUAGES = ("en", "fr", "vi", "az", "ru", "de", "es", "und", "", "zz")
 LONG_LINE_CHARS = 200_000

@@ -6,8 +6,8 @@ import pytest
 from whoosh import query as wq
 
 from index.errors import QuerySyntaxError
-from index.query import parse_query
-from index.schema import build_schema
+from index.search.query import parse_query
+from index.storage.schema import build_schema
 
 SCHEMA = build_schema()
 

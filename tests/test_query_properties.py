@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from index import Archive, ArchivistError, QuerySyntaxError, SearchRequest, SortOrder
-from index import docsets as docsets_module
-from index.docsets import Lexicon
-from index.query import FIELD_ALIASES, MAX_QUERY_LENGTH, parse_query
-from index.schema import build_schema
+from index.search.query import FIELD_ALIASES, MAX_QUERY_LENGTH, parse_query
+from index.storage import docsets as docsets_module
+from index.storage.docsets import Lexicon
+from index.storage.schema import build_schema
 
 SCHEMA = build_schema()
 FIELD_NAMES = sorted({*SCHEMA.names(), *FIELD_ALIASES, "colour", "Title", "LANG"})

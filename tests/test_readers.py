@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.readers import MAX_FILE_BYTES, read_file, scan, split_header
+from index.reading.readers import MAX_FILE_BYTES, read_file, scan, split_header
 
 from .conftest import DATA, SEEDS
 

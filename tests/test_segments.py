@@ -15,14 +15,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
 
 from index import Archive, SearchRequest
-from index.frequent import open_frequent_terms
-from index.indexer import FILES_PER_TASK, split_into_tasks, write_task
-from index.layout import WHOOSH_DIR
-from index.pipeline import UserCorrections
-from index.readers import scan
-from index.schema import _encode_positions, decode_positions, postings
-from index.search import ArchiveSearcher
-from index.segments import COMPRESSED_FROM, SegmentCodec
+from index.indexing.indexer import FILES_PER_TASK, split_into_tasks, write_task
+from index.indexing.pipeline import UserCorrections
+from index.reading.readers import scan
+from index.search.searcher import ArchiveSearcher
+from index.storage.frequent import open_frequent_terms
+from index.storage.layout import WHOOSH_DIR
+from index.storage.schema import _encode_positions, decode_positions, postings
+from index.storage.segments import COMPRESSED_FROM, SegmentCodec
 
 
 @pytest.mark.parametrize("count", [1, 2, 7, 40])

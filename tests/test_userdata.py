@@ -15,7 +15,7 @@ from index import atomic
 from index.atomic import write_atomically
 from index.errors import IndexLockedError
 from index.locks import ExclusiveLock
-from index.userdata import UserFile, UserFileError
+from index.userdata.files import UserFile, UserFileError
 
 
 def test_an_atomic_write_keeps_the_previous_version_and_leaves_no_temporary_file(tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ def test_a_file_that_cannot_be_saved_says_why_in_one_line(tmp_path: Path, monkey
     def full_disk(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("index.userdata.write_atomically", full_disk)
+    monkeypatch.setattr("index.userdata.files.write_atomically", full_disk)
     with pytest.raises(UserFileError, match="could not save your corrections .*: the disk is full"):
         user_file.update(lambda current: {**current, "b": 2})
     assert user_file.read() == {"a": 1}

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from gui.main_window import MainWindow
 from index import Archive, IndexSummary
-from index.indexer import CancelCheck, ProgressCallback
+from index.indexing.indexer import CancelCheck, ProgressCallback
 
 from .helpers import search
 

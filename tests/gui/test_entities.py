@@ -17,7 +17,7 @@ from gui.main_window import MainWindow
 from gui.reader_pane import ENTITY_PROPERTY, ReaderPane
 from gui.search_session import chips_for, with_value, without_chip
 from index import Filters
-from index.entities import EntityCorrections
+from index.analysis.entities import EntityCorrections
 
 from .helpers import facet_point, search
 

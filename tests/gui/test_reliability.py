@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from gui.formatting import literal_rich_text
 from gui.main_window import MainWindow
 from index import Archive
-from index.layout import WHOOSH_DIR, indexing_lock
+from index.storage.layout import WHOOSH_DIR, indexing_lock
 
 from .conftest import _build
 from .helpers import open_first, search

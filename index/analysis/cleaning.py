@@ -6,7 +6,7 @@ import json
 import re
 from functools import lru_cache
 
-from .paths import resource_path
+from index.paths import resource_path
 
 
 @lru_cache(maxsize=1)

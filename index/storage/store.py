@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .corrections import apply_corrections
-from .entities import EntityCorrections
-from .errors import IndexDamagedError
-from .models import ENTITY_FACETS, AnalysisProblem, Article, EntityMention, Provenance, SkippedFile
+from index.analysis.entities import EntityCorrections
+from index.errors import IndexDamagedError
+from index.models import ENTITY_FACETS, AnalysisProblem, Article, EntityMention, Provenance, SkippedFile
+from index.userdata.corrections import apply_corrections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -34,14 +34,16 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-from whoosh.index import FileIndex
-from whoosh.writing import SegmentWriter
-
-from . import entities
-from .columns import load_columns
-from .commits import (
+from index.analysis import entities
+from index.errors import ArchiveNotFoundError, IndexDamagedError, IndexWriteError
+from index.indexing.pipeline import UserCorrections, analyse_file, log_tracebacks
+from index.models import AnalysisProblem, IndexSummary, SkippedFile
+from index.paths import absolute
+from index.reading.readers import FoundFile, displayable, read_bytes, scan
+from index.storage.columns import load_columns
+from index.storage.commits import (
     COMMIT_WAIT_SECONDS,
+    ReadFile,
     clean_up,
     committed_files,
     committed_generation,
@@ -49,17 +51,12 @@ from .commits import (
     remove_unused_files,
     write_columns,
 )
-from .errors import ArchiveNotFoundError, IndexDamagedError, IndexWriteError
-from .generations import INDEX_NAME, flush_generation, missing_or_changed, open_reader, read_toc, storage
-from .layout import COLUMNS_FILE, DAMAGE_FILE, INDEX_PARTS, STORE_FILE, WHOOSH_DIR, commit_lock
-from .models import AnalysisProblem, IndexSummary, SkippedFile
-from .paths import absolute
-from .pipeline import ReadFile, UserCorrections, analyse_file, log_tracebacks
-from .readers import FoundFile, displayable, read_bytes, scan
-from .schema import SCHEMA_VERSION, build_schema
-from .segments import SegmentCodec, TermGroupedPool, finish_segment
-from .store import ENTITY_CORRECTIONS_APPLIED, INDEX_ID, ArticleStore, entity_corrections_json, is_damage
-from .userdata import describe_os_error
+from index.storage.generations import flush_generation, missing_or_changed, open_reader, read_toc
+from index.storage.layout import COLUMNS_FILE, DAMAGE_FILE, INDEX_PARTS, STORE_FILE, WHOOSH_DIR, commit_lock
+from index.storage.schema import SCHEMA_VERSION
+from index.storage.store import ENTITY_CORRECTIONS_APPLIED, INDEX_ID, ArticleStore, entity_corrections_json, is_damage
+from index.storage.writing import SegmentBuilder, create_index
+from index.userdata.files import describe_os_error
 
 log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], None]
@@ -121,32 +118,22 @@ def write_task(
     Returns:
         The files read and the segment, or a cancelled result without a segment.
     """
-    ix = FileIndex(storage(Path(whoosh_dir)), indexname=INDEX_NAME)
-    # The index lock belongs to the main process, which commits this segment.
-    writer = SegmentWriter(ix, _lk=False, codec=SegmentCodec())
-    writer.pool = TermGroupedPool()
+    builder = SegmentBuilder(Path(whoosh_dir))
     files: list[ReadFile] = []
     try:
         with _cycle_collection_paused(), _read_ahead(root, jobs) as contents:
             for (found, known_sha1), data in contents:
                 if cancelled():
-                    writer.cancel()
+                    builder.cancel()
                     return TaskResult(files, None, True)
                 read, documents = analyse_file(found, data, known_sha1, corrections)
                 for fields in documents:
-                    writer.add_document(**fields)
+                    builder.add(fields)
                 files.append(read)
                 report(found.relpath)
-            segment = finish_segment(writer) if writer._added else None  # noqa: SLF001
-            if segment is None:
-                writer._close_segment()  # noqa: SLF001
-            writer._finish()  # noqa: SLF001
+            segment = builder.finish()
     except BaseException:
-        # Close the segment's files now: on a full disk, files deleted but still open keep their space.
-        if not writer.is_closed:
-            with suppress(Exception):
-                writer.cancel()
-        ix.storage.close_all()
+        builder.cancel()
         raise
     return TaskResult(files, segment, False)
 
@@ -472,8 +459,8 @@ class Indexer:
                 target.unlink()
         folder = self.index_dir / WHOOSH_DIR
         folder.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(folder), build_schema(), indexname=INDEX_NAME)
-        files = flush_generation(folder, read_toc(folder, ix.latest_generation()))
+        generation = create_index(folder)
+        files = flush_generation(folder, read_toc(folder, generation))
         store = ArticleStore(self.index_dir / STORE_FILE)
         try:
             with store.transaction():
@@ -482,7 +469,7 @@ class Indexer:
                 store.set_meta(ENTITY_CORRECTIONS_APPLIED, entity_corrections_json(self.corrections.entities))
                 store.set_meta(INDEX_ID, uuid.uuid4().hex)
                 store.set_meta("files", json.dumps(files))
-                store.set_meta("generation", str(ix.latest_generation()))
+                store.set_meta("generation", str(generation))
             write_columns(self.index_dir, store)
         finally:
             store.close()

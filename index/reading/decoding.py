@@ -7,7 +7,7 @@ import unicodedata
 
 import charset_normalizer
 
-from .errors import UnreadableFileError
+from index.errors import UnreadableFileError
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),

@@ -11,9 +11,9 @@ from typing import Any
 from whoosh import analysis, fields
 from whoosh.system import pack_uint
 
-from .analysis import terms
-from .folding import fold
-from .segments import bulk_item
+from index.analysis.folding import fold
+from index.analysis.terms import terms
+from index.storage.segments import bulk_item
 
 SCHEMA_VERSION = 9  # 9: one folding for all (Azerbaijani ə folds to e)
 TEXT_FIELDS = ("title", "body")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import IndexDamagedError
+from index.errors import IndexDamagedError
 
 FREQUENT_MIN_DF = 256  # two posting blocks
 # Titles are short, so their words are rarer; but a phrase is looked for in titles as well as

@@ -13,15 +13,10 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from .analysis import TOKEN, has_stemmer, term_spans, terms
-from .columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
-from .commits import applied_entity_corrections, columns_for, committed_files, committed_generation
-from .docsets import MaskEvaluator, ScoredTerm
-from .entities import EntityCorrections, aliases
-from .errors import IndexChangedError, IndexDamagedError, IndexNotBuiltError
-from .generations import missing_or_changed, open_reader
-from .layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
-from .models import (
+from index.analysis.entities import EntityCorrections, aliases
+from index.analysis.terms import TOKEN, has_stemmer, term_spans, terms
+from index.errors import IndexChangedError, IndexDamagedError, IndexNotBuiltError
+from index.models import (
     ENTITY_FACET_OF_TYPE,
     ENTITY_FACETS,
     Article,
@@ -38,9 +33,14 @@ from .models import (
     Timeline,
     TimelineBucket,
 )
-from .query import entity_terms_of, parse_query
-from .schema import TEXT_FIELDS
-from .store import ENTITY_CORRECTIONS_APPLIED, ArticleStore
+from index.search.query import entity_terms_of, parse_query
+from index.storage.columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
+from index.storage.commits import applied_entity_corrections, columns_for, committed_files, committed_generation
+from index.storage.docsets import MaskEvaluator, ScoredTerm
+from index.storage.generations import missing_or_changed, open_reader
+from index.storage.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
+from index.storage.schema import TEXT_FIELDS
+from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore
 
 log = logging.getLogger(__name__)
 SNIPPET_CHARS = 240

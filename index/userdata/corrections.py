@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .entities import EntityCorrections
-from .errors import ArchivistError
-from .language import normalise as normalise_language
-from .models import Article, Provenance
-from .userdata import UserFile
+from index.analysis.entities import EntityCorrections
+from index.analysis.language import normalise as normalise_language
+from index.errors import ArchivistError
+from index.models import Article, Provenance
+from index.userdata.files import UserFile
 
 log = logging.getLogger(__name__)
 CORRECTABLE = ("title", "date", "source", "language")

@@ -23,10 +23,10 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
 from whoosh.util.numeric import length_to_byte
 
-from .frequent import FrequentTermsWriter, min_documents
+from index.storage.frequent import FrequentTermsWriter, min_documents
 
 if TYPE_CHECKING:
-    from .schema import PreAnalyzed
+    from index.storage.schema import PreAnalyzed
 
 TEMP_SUFFIX = ".tmp"  # Whoosh's writers' temporary folders inside the index folder.
 # A posting as Whoosh's writer produces it: (field name, term bytes, document number, weight, value).

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ArchivistError, ArticleNotFoundError
-from .models import Article
-from .paths import data_dir
-from .userdata import UserFile
+from index.errors import ArchivistError, ArticleNotFoundError
+from index.models import Article
+from index.paths import data_dir
+from index.userdata.files import UserFile
 
 DEFAULT_BASKET = "Excerpts"
 BASKET_FORMAT = "archivist-basket"

@@ -19,10 +19,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomically
-from .errors import ArchivistError
-from .excerpts import CheckedExcerpt, Excerpt, ExcerptError
-from .userdata import describe_os_error
+from index.atomic import write_atomically
+from index.errors import ArchivistError
+from index.userdata.excerpts import CheckedExcerpt, Excerpt, ExcerptError
+from index.userdata.files import describe_os_error
 
 EXPORT_FORMAT = "archivist-excerpts"
 EXPORT_VERSION = 1

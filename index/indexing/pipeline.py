@@ -17,16 +17,17 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
-from . import entities
-from .corrections import apply_corrections
-from .entities import EntityCorrections, Mention
-from .folding import fold
-from .language import UNDETERMINED
-from .metadata import article_id, infer
-from .models import AnalysisProblem, Article, EntityMention, Provenance, RawDocument, SkippedFile
-from .readers import FoundFile, read_file
-from .schema import PreAnalyzed, postings
-from .store import ArticleRow, StoredArticle
+from index.analysis import entities
+from index.analysis.entities import EntityCorrections, Mention
+from index.analysis.folding import fold
+from index.analysis.language import UNDETERMINED
+from index.analysis.metadata import article_id, infer
+from index.models import AnalysisProblem, Article, EntityMention, Provenance, RawDocument, SkippedFile
+from index.reading.readers import FoundFile, read_file
+from index.storage.commits import ReadFile
+from index.storage.schema import PreAnalyzed, postings
+from index.storage.store import ArticleRow, StoredArticle
+from index.userdata.corrections import apply_corrections
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,23 +45,6 @@ class UserCorrections:
 
     articles: dict[str, dict[str, str]] = field(default_factory=dict)
     entities: EntityCorrections = field(default_factory=EntityCorrections)
-
-
-@dataclass(frozen=True)
-class ReadFile:
-    """A file as a worker read it.
-
-    ``rows`` are its articles as the article store keeps them, encoded by the worker; None when
-    the content is unchanged since it was indexed (only its size and time changed). ``tracebacks``
-    are the details of ``problems`` and of skips caused by errors, for the log.
-    """
-
-    found: FoundFile
-    sha1: str
-    rows: list[ArticleRow] | None
-    skipped: list[SkippedFile]
-    problems: list[AnalysisProblem] = field(default_factory=list)
-    tracebacks: list[str] = field(default_factory=list)
 
 
 class StepFailedError(Exception):

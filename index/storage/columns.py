@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import write_atomically
-from .models import ENTITY_FACETS
+from index.atomic import write_atomically
+from index.models import ENTITY_FACETS
 
 NO_DATE = -1
 _EPOCH = dt.date(1970, 1, 1).toordinal()

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .decoding import decode
-from .errors import UnreadableFileError
-from .models import Provenance, RawDocument, SkippedFile
+from index.errors import UnreadableFileError
+from index.models import Provenance, RawDocument, SkippedFile
+from index.reading.decoding import decode
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader

@@ -14,6 +14,7 @@ import logging
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,12 @@ from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.reading import SegmentReader
 from whoosh.writing import LockError, SegmentWriter
 
-from .columns import Columns, build_columns, save_columns
-from .corrections import Corrections, entity_corrections_from
-from .entities import EntityCorrections
-from .errors import IndexChangedError, IndexDamagedError, IndexLockedError
-from .generations import (
+from index.analysis.entities import EntityCorrections
+from index.errors import IndexChangedError, IndexDamagedError, IndexLockedError
+from index.models import AnalysisProblem, SkippedFile
+from index.reading.readers import FoundFile
+from index.storage.columns import Columns, build_columns, save_columns
+from index.storage.generations import (
     INDEX_NAME,
     FileSizes,
     flush_generation,
@@ -36,16 +38,32 @@ from .generations import (
     storage,
     toc_name,
 )
-from .layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
-from .models import AnalysisProblem
-from .pipeline import ReadFile, StepFailedError, Steps, analyse_article
-from .segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool, finish_segment
-from .store import ENTITY_CORRECTIONS_APPLIED, ArticleStore, StoredArticle
+from index.storage.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
+from index.storage.segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool, finish_segment
+from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleRow, ArticleStore, StoredArticle
+from index.userdata.corrections import entity_corrections_from
 
 log = logging.getLogger(__name__)
 # A commit waits this long for another one to finish (a batch of 2,000 files commits in seconds).
 COMMIT_WAIT_SECONDS = 600.0
 TINY_SEGMENT_DOCS = 200  # segments merged by small runs and corrections, so they do not pile up
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """A file as a worker read it.
+
+    ``rows`` are its articles as the article store keeps them, encoded by the worker; None when
+    the content is unchanged since it was indexed (only its size and time changed). ``tracebacks``
+    are the details of ``problems`` and of skips caused by errors, for the log.
+    """
+
+    found: FoundFile
+    sha1: str
+    rows: list[ArticleRow] | None
+    skipped: list[SkippedFile]
+    problems: list[AnalysisProblem] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
 
 
 def committed_generation(store: ArticleStore) -> int | None:
@@ -283,53 +301,6 @@ def merge_tiny_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]
         else:
             kept.append(segment)
     return kept
-
-
-def update_articles(
-    index_dir: Path,
-    store: ArticleStore | None,
-    ids: list[str],
-    corrections: Corrections,
-    entity_corrections: EntityCorrections | None,
-    meta: dict[str, str] | None = None,
-) -> list[AnalysisProblem]:
-    """Re-index some articles in place, with the user's corrections as they are now, and refresh the
-    facet columns.
-
-    The corrections are read inside the commit, so of two processes correcting one article, the
-    one committing last writes what both saved.
-
-    Args:
-        index_dir: the archive's index folder.
-        store: its article store, or None (see committing).
-        ids: the articles (ids no longer in the store are ignored).
-        corrections: the user's metadata corrections.
-        entity_corrections: the user's entity corrections, or None for those the index reflects.
-        meta: store meta values to commit with them.
-
-    Returns:
-        What failed in analysing them; an article that cannot be analysed at all keeps its
-        previous version.
-    """
-    problems: list[AnalysisProblem] = []
-    with committing(index_dir, store, merge=True) as commit:
-        current = corrections.by_article()
-        entities = entity_corrections if entity_corrections is not None else applied_entity_corrections(commit.store)
-        for article_id, (inferred, _applied) in commit.store.originals(ids).items():
-            steps = Steps(inferred.path)
-            fields = current.get(article_id, {})
-            try:
-                stored, whoosh_fields = analyse_article(inferred, fields, entities, steps)
-            except StepFailedError:
-                pass
-            else:
-                commit.update_article(stored, whoosh_fields)
-            problems += steps.problems
-            for details in steps.tracebacks:
-                log.warning("%s", details)
-        for key, value in (meta or {}).items():
-            commit.store.set_meta(key, value)
-    return problems
 
 
 def applied_entity_corrections(store: ArticleStore) -> EntityCorrections:

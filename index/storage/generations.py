@@ -22,8 +22,8 @@ from whoosh.index import TOC, FileIndex
 from whoosh.reading import IndexReader
 from whoosh.util import random_name
 
-from .atomic import fsync_files
-from .errors import IndexDamagedError
+from index.atomic import fsync_files
+from index.errors import IndexDamagedError
 
 INDEX_NAME = "MAIN"
 _TOC_FILE = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")

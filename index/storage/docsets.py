@@ -32,10 +32,10 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.system import pack_ushort
 
-from .columns import NO_DATE, date_to_day
-from .errors import QuerySyntaxError
-from .frequent import FrequentTerms, TermPostings, open_frequent_terms
-from .schema import decode_positions
+from index.errors import QuerySyntaxError
+from index.storage.columns import NO_DATE, date_to_day
+from index.storage.frequent import FrequentTerms, TermPostings, open_frequent_terms
+from index.storage.schema import decode_positions
 
 # The terms one pattern may stand for: Lucene's default maximum clause count. Each costs a read of
 # its postings (about 0.2 ms a segment) and a place in the scoring.

@@ -24,12 +24,12 @@ from whoosh.fields import Schema
 from whoosh.qparser import syntax
 from whoosh.qparser.common import attach
 
-from .analysis import term_variants
-from .entities import EntityCorrections, canonical_name
-from .errors import QuerySyntaxError
-from .folding import fold
-from .models import ENTITY_FACET_OF_TYPE, ENTITY_FACETS
-from .schema import TEXT_FIELDS
+from index.analysis.entities import EntityCorrections, canonical_name
+from index.analysis.folding import fold
+from index.analysis.terms import term_variants
+from index.errors import QuerySyntaxError
+from index.models import ENTITY_FACET_OF_TYPE, ENTITY_FACETS
+from index.storage.schema import TEXT_FIELDS
 
 FIELD_ALIASES = {
     "lang": "language",

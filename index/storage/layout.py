@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .locks import ExclusiveLock
+from index.locks import ExclusiveLock
 
 WHOOSH_DIR = "whoosh"
 STORE_FILE = "articles.sqlite"

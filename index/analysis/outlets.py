@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .paths import config_dir, resource_path
+from index.paths import config_dir, resource_path
 
 # "... reports citing Azertac", "... via the Cabinet of Ministers": a relayed source is a proper name.
 _RELAYED = re.compile(

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .atomic import BACKUP_SUFFIX, write_atomically
-from .errors import ArchivistError
-from .locks import ExclusiveLock
+from index.atomic import BACKUP_SUFFIX, write_atomically
+from index.errors import ArchivistError
+from index.locks import ExclusiveLock
 
 log = logging.getLogger(__name__)
 READABLE_JSON_LIMIT = 64 * 1024  # characters under which a user file is written indented

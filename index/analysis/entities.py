@@ -11,9 +11,9 @@ from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import Any, NamedTuple
 
-from .cleaning import is_debris
-from .folding import fold, name_key
-from .paths import resource_path
+from index.analysis.cleaning import is_debris
+from index.analysis.folding import fold, name_key
+from index.paths import resource_path
 
 PERSON = "PERSON"
 ORG = "ORG"

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .paths import resource_path
+from index.paths import resource_path
 
 # "2025-05-07", "2025-5-7", "2025-05" (read as the 1st); not "2025-05-071".
 _ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from .folding import fold
+from index.analysis.folding import fold
 
 TOKEN = re.compile(r"\w+")
 _SURROGATE = re.compile("[\ud800-\udfff]")

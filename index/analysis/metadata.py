@@ -10,11 +10,11 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from . import language as languages
-from .cleaning import clean, is_debris
-from .dates import date_from_text, parse_date_value
-from .models import Article, Provenance, RawDocument
-from .outlets import outlet_from_text, relayed_source
+from index.analysis import language as languages
+from index.analysis.cleaning import clean, is_debris
+from index.analysis.dates import date_from_text, parse_date_value
+from index.analysis.outlets import outlet_from_text, relayed_source
+from index.models import Article, Provenance, RawDocument
 
 T = TypeVar("T")
 TITLE_MAX_CHARS = 110

@@ -1,0 +1,1 @@
+"""Indexing runs: the per-article pipeline and the indexer with its worker processes."""
