@@ -1,48 +1,28 @@
-"""Find the people, organisations and places an article names, with offsets and canonical names."""
+"""The extraction rules: passes over a document's tokens that find names and resolve overlaps."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field, replace
+from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
-from typing import Any, NamedTuple
 
-from index.analysis.cleaning import is_debris
-from index.analysis.folding import fold, name_key
+from index.analysis.entities.gazetteer import _DATA_FILES, _Data, _data, _Entry, _index
+from index.analysis.entities.mentions import ORG, PERSON, PLACE, TYPES, Mention
+from index.analysis.entities.tokens import _BREAK, _POSS, _WORD, _document_tokens, _is_acronym, _Token
+from index.analysis.folding import name_key
 from index.paths import resource_path
 
-PERSON = "PERSON"
-ORG = "ORG"
-PLACE = "PLACE"
-TYPES = (PERSON, ORG, PLACE)
 RULES_VERSION = "3"  # bump when the rules change what they extract
-# Gazetteers, most trusted first: an earlier file wins a name that two of them hold.
-_GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json", "companies.json")
-_DATA_FILES = (*_GAZETTEER_FILES, "rules.json", "names.json")
 # Languages whose capitalisation the rules understand; elsewhere only the gazetteer is used.
 RULE_LANGUAGES = frozenset({"en", "fr"})
-
-# One token per group match; what lies between the matches (spaces) is dropped.
-_TOKENS = re.compile(
-    r"((?:[cdjlmnstCDJLMNST]|[qQ][uU])['’](?=[^\W\d_])"  # French elision: l', d', qu'
-    r"|['’]s\b"  # possessive
-    r"|[^\W_]+(?:(?:[-.&]|['’](?=[^\W_]{2}))[^\W_]+)*"  # word: Non-Aligned, News.Az, O'Brien
-    r"|[^\w\s]|\n)"  # punctuation, line break
-)
-# An address's user part starts where a run of its characters starts: tried inside the run as well, a long
-# run (CJK text has no spaces) was rescanned from each of its characters, quadratic in its length.
-_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+")
 _SENTENCE_END = frozenset(".!?;:")
 _APPOSITION_MARKS = frozenset({",", "(", ")"})
 _ABBREVIATED_TITLES = frozenset({"mr", "mrs", "ms", "dr", "m", "mme", "mlle", "prof", "st"})
 _TITLE_SPAN_WINDOW = 16  # tokens scanned after a title for the name it introduces
 _TITLE_LOWERCASE_WORDS = 2  # ``vice-ministre azerbaïdjanais des Affaires étrangères, Ramiz Hasanov``
 _MAX_NAME_TOKENS = 4
-_WORD, _PUNCT, _POSS, _BREAK = "word", "punct", "poss", "break"
 # Priority of each source when two candidates cover the same span (lower wins): a repeat of a name
 # already found carries its full canonical (``M. Brochet`` → ``Olivier Brochet``); a word that says what
 # a town names overrides the gazetteer (``the Italian side Bologna``).
@@ -51,61 +31,6 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}")
 _SCORE = re.compile(r"\d{1,3}")  # a score or a count in a results line; a dateline's date is no score
 _VERSUS = frozenset({"v", "vs"})
 _SHOUTING = 0.6  # share of capitals among a line's letters from which it is a headline in capitals
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One mention of an entity: ``text[start:end]`` is the surface form."""
-
-    start: int
-    end: int
-    type: str
-    canonical: str
-
-
-class _Token(NamedTuple):
-    start: int
-    end: int
-    text: str
-    fold: str
-    kind: str
-    capitalised: bool  # every hyphen-separated part starts with a capital: ``Non-Aligned``, not ``Pro-war``
-
-
-@dataclass(frozen=True)
-class _Entry:
-    type: str
-    canonical: str
-    exact: tuple[str, ...] | None  # surface tokens required verbatim (acronyms), else None
-    capital: bool  # whether the surface must start with a capital
-    nation: bool  # a country or a nation that fields teams (``England``), not a city or a state
-
-
-@dataclass(frozen=True)
-class _Data:
-    gazetteer: dict[tuple[str, ...], _Entry]
-    gazetteer_lengths: dict[str, tuple[int, ...]]
-    first_words: frozenset[str]  # of the titles, of the names written without a capital, and descriptors
-    pairs: frozenset[tuple[str, ...]]  # first two words of the multiword names: a quick rejection
-    uncapitalised: frozenset[str]  # first words of the names written without a capital (``mer Caspienne``)
-    titles: frozenset[tuple[str, ...]]
-    title_lengths: dict[str, tuple[int, ...]]
-    org_heads: frozenset[str]
-    stopwords: frozenset[str]
-    complement_openers: frozenset[str]  # ``of the`` in ``Ministry of the Interior``
-    conjunctions: frozenset[str]  # ``and`` in ``State Oil and Industry University``
-    given_names: frozenset[str]
-    name_particles: frozenset[str]  # ``van``, ``von der``, ``De``: between a given name and a surname
-    corporate_suffixes: frozenset[str]  # ``Corp``, ``Ltd``: the words before one are the company's short name
-    descriptors_before: frozenset[str]  # ``side`` Rosenborg: lower-case words that introduce an organisation
-    descriptors_after: frozenset[str]  # Interfax ``news agency``: lower-case words that follow one
-    descriptors: frozenset[str]  # both
-    table_words: frozenset[str]  # ``Total``, ``Table``: words that open lines of numbers without naming a team
-    club_prefixes: frozenset[str]  # ``Real`` Madrid, ``AC`` Milan: a place after one names a sports club
-    not_organisations: frozenset[str]  # capitalised abbreviations that name no organisation: GMT, CEO, GDP
-    common_words: frozenset[str]  # English words written lower case: a run holding one is no personal name
-    vn_surnames: frozenset[str]
-    vn_syllables: frozenset[str]
 
 
 @dataclass
@@ -118,109 +43,8 @@ class _Candidate:
     tokens: tuple[int, int]  # token range [i, j), for the name-consistency pass
 
 
-@lru_cache(maxsize=1 << 16)
-@lru_cache(maxsize=1 << 16)
-def _describe(surface: str) -> tuple[str, str, bool]:
-    """A token's fold, kind, and whether it is a word whose hyphen-separated parts all start with a capital."""
-    if surface[0].isalnum():
-        capitalised = surface[0].isupper() and ("-" not in surface or all(p[:1].isupper() for p in surface.split("-")))
-        return name_key(surface), _WORD, capitalised
-    if surface == "\n":
-        return surface, _BREAK, False
-    return surface, _POSS if len(surface) == 2 else _PUNCT, False
-
-
-def _tokens(text: str) -> list[_Token]:
-    parts = _TOKENS.split(text)
-    offsets = list(accumulate(map(len, parts), initial=0))
-    surfaces = parts[1::2]
-    if not surfaces:
-        return []
-    folds, kinds, capitals = zip(*map(_describe, surfaces), strict=True)
-    fields = zip(offsets[1:-1:2], offsets[2::2], surfaces, folds, kinds, capitals, strict=True)
-    # tuple.__new__ builds each token in C; _Token(...) runs a Python __new__ per token.
-    return list(map(tuple.__new__, repeat(_Token), fields))
-
-
 def _is_score_or_versus(token: _Token) -> bool:
     return _SCORE.fullmatch(token.text) is not None or token.text in _VERSUS
-
-
-def _is_acronym(name: str) -> bool:
-    letters = [c for c in name if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters) and " " not in name
-
-
-def _index(phrases: dict[tuple[str, ...], Any]) -> dict[str, tuple[int, ...]]:
-    lengths: dict[str, set[int]] = {}
-    for key in phrases:
-        lengths.setdefault(key[0], set()).add(len(key))
-    return {first: tuple(sorted(values, reverse=True)) for first, values in lengths.items()}
-
-
-@lru_cache(maxsize=1)
-def _data() -> _Data:
-    rules = json.loads(resource_path("entities", "rules.json").read_text("utf-8"))
-    names = json.loads(resource_path("entities", "names.json").read_text("utf-8"))
-    # Tokens are matched by their fold, so the cue lists are folded too (``assemblée`` → ``assemblee``);
-    # an elided article (``L'Agence``) is a stopword like the article it shortens.
-    elided = {f"{article}'" for article in ("l", "d", "qu", "j", "m", "n", "s", "t", "c")}
-    stopwords = frozenset(map(fold, rules["stopwords"])) | elided
-    descriptors_before = frozenset(rules["organisation_descriptors_before"])
-    descriptors_after = frozenset(rules["organisation_descriptors_after"])
-    tables = {name: json.loads(resource_path("entities", name).read_text("utf-8")) for name in _GAZETTEER_FILES}
-    nations = {*tables["countries.json"]["PLACE"], *rules["nations"]}
-    gazetteer: dict[tuple[str, ...], _Entry] = {}
-    for table in tables.values():
-        for type_ in TYPES:
-            for canonical, aliases in table.get(type_, {}).items():
-                for alias in (canonical, *aliases):
-                    tokens = _tokens(alias)
-                    key = tuple(t.fold for t in tokens)
-                    exact = tuple(t.text for t in tokens) if _is_acronym(alias) else None
-                    if not key or key in gazetteer or (exact is None and len(key) == 1 and key[0] in stopwords):
-                        continue
-                    gazetteer[key] = _Entry(type_, canonical, exact, alias[:1].isupper(), canonical in nations)
-    titles = {tuple(t.fold for t in _tokens(title)): True for title in rules["titles"]}
-    return _Data(
-        gazetteer=gazetteer,
-        gazetteer_lengths=_index(gazetteer),
-        pairs=frozenset(key[:2] for key in gazetteer if len(key) > 1),
-        first_words=frozenset(key[0] for key in (*titles, *(k for k, e in gazetteer.items() if not e.capital)))
-        | descriptors_before
-        | descriptors_after,
-        uncapitalised=frozenset(key[0] for key, entry in gazetteer.items() if not entry.capital),
-        titles=frozenset(titles),
-        title_lengths=_index(titles),
-        org_heads=frozenset(map(fold, rules["org_heads"])),
-        stopwords=stopwords,
-        complement_openers=frozenset(rules["complement_openers"]),
-        conjunctions=frozenset(rules["conjunctions"]),
-        # Census first names include "Le", "April" and "Sunday": a cue word is never taken for a name.
-        given_names=(frozenset(rules["given_names"]) | frozenset(names["given_names"])) - stopwords,
-        common_words=frozenset(names["common_words"]),
-        club_prefixes=frozenset(rules["club_prefixes"]),
-        table_words=frozenset(rules["table_words"]),
-        descriptors_before=descriptors_before,
-        descriptors_after=descriptors_after,
-        descriptors=descriptors_before | descriptors_after,
-        corporate_suffixes=frozenset(rules["corporate_suffixes"]),
-        name_particles=frozenset(rules["name_particles"]),
-        not_organisations=frozenset(rules["not_organisations"]),
-        vn_surnames=frozenset(rules["vietnamese_surnames"]),
-        vn_syllables=frozenset(rules["vietnamese_syllables"]),
-    )
-
-
-def _document_tokens(text: str) -> list[_Token]:
-    """The tokens of the text, debris lines and e-mail or web addresses blanked out first (offsets kept)."""
-    lines = text.split("\n")
-    debris = [is_debris(line) for line in lines]
-    if any(debris):
-        text = "\n".join(" " * len(line) if drop else line for line, drop in zip(lines, debris, strict=True))
-    if "@" in text or "://" in text or "www." in text:
-        text = _ADDRESS.sub(lambda address: " " * len(address.group()), text)
-    return _tokens(text)
 
 
 class _Extractor:
@@ -762,50 +586,6 @@ class _Extractor:
         return found
 
 
-@lru_cache(maxsize=1)
-def version() -> str:
-    """What an index built with this extractor depends on: re-extract when it changes.
-
-    Returns:
-        The rules version and a digest of the shipped data files, e.g. ``"1-3f2a9c01b2"``.
-    """
-    digest = hashlib.sha1()
-    for name in _DATA_FILES:
-        digest.update(resource_path("entities", name).read_bytes())
-    return f"{RULES_VERSION}-{digest.hexdigest()[:10]}"
-
-
-def canonical_name(name: str, type_: str | None = None) -> str | None:
-    """The canonical name a user-typed name stands for, as the extractor would give it (``Hanoï`` → ``Hanoi``).
-
-    Args:
-        name: a name as typed, in any case, with or without accents.
-        type_: PERSON, ORG or PLACE to accept only that type; None for any.
-
-    Returns:
-        The canonical name, or None when the name is not in the shipped alias data.
-    """
-    entry = _data().gazetteer.get(tuple(t.fold for t in _tokens(name.strip())))
-    return entry.canonical if entry is not None and type_ in (None, entry.type) else None
-
-
-@lru_cache(maxsize=1)
-def _alias_table() -> dict[tuple[str, str], tuple[str, ...]]:
-    table: dict[tuple[str, str], tuple[str, ...]] = {}
-    for name in _GAZETTEER_FILES:
-        data = json.loads(resource_path("entities", name).read_text("utf-8"))
-        for type_ in TYPES:
-            for canonical, names in data.get(type_, {}).items():
-                known = table.get((type_, canonical), ())
-                table[type_, canonical] = known + tuple(n for n in names if n not in known)
-    return table
-
-
-def aliases(canonical: str, type_: str) -> tuple[str, ...]:
-    """The other names the shipped alias data knows for an entity (``Hanoi`` -> ``Hanoï``, ...)."""
-    return _alias_table().get((type_, canonical), ())
-
-
 def extract(text: str, language: str) -> list[Mention]:
     """Find the PERSON, ORG and PLACE mentions of an article.
 
@@ -839,189 +619,14 @@ def entities(mentions: list[Mention]) -> dict[str, list[str]]:
     return {type_: sorted(names) for type_, names in found.items()}
 
 
-@lru_cache(maxsize=64)
-def _surface_pattern(surfaces: tuple[str, ...]) -> re.Pattern[str]:
-    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+@lru_cache(maxsize=1)
+def version() -> str:
+    """What an index built with this extractor depends on: re-extract when it changes.
 
-
-def _check_type(type_: str) -> None:
-    if type_ not in TYPES:
-        raise ValueError(f"entity type must be one of {', '.join(TYPES)}, not {type_!r}")
-
-
-@dataclass(frozen=True)
-class EntityCorrections:
-    """A user's archive-wide corrections of the extracted entities; immutable, each edit returns a new value.
-
-    Applied after extraction, in this order: added surface forms (they win over overlapping mentions),
-    split aliases, renames and merges (followed through chains), retypes, deletions. Each step is keyed
-    by the entity as the previous steps leave it, i.e. as the user sees it.
+    Returns:
+        The rules version and a digest of the shipped data files, e.g. ``"1-3f2a9c01b2"``.
     """
-
-    added: dict[str, tuple[str, str]] = field(default_factory=dict)  # surface → (type, canonical)
-    split: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded surface → (type, canonical)
-    renamed: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, canonical) → canonical
-    retyped: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, canonical) → type
-    deleted: frozenset[tuple[str, str]] = frozenset()  # (type, canonical)
-
-    def add(self, surface: str, type_: str, canonical: str) -> EntityCorrections:
-        """Make every occurrence of ``surface`` (exact, whole words) a mention of an entity.
-
-        Args:
-            surface: the text to find, e.g. ``"Vietsovpetro"``.
-            type_: PERSON, ORG or PLACE.
-            canonical: the entity it names.
-
-        Returns:
-            The corrections with this one added.
-        """
-        _check_type(type_)
-        return replace(self, added={**self.added, surface.strip(): (type_, canonical)})
-
-    def split_alias(self, surface: str, type_: str, canonical: str) -> EntityCorrections:
-        """Make a surface form that was taken for one entity name another (``"Trend"`` is not the agency).
-
-        Args:
-            surface: the surface form, matched with accents and case folded.
-            type_: the type of the entity it names instead.
-            canonical: the entity it names instead.
-
-        Returns:
-            The corrections with this one added.
-        """
-        _check_type(type_)
-        return replace(self, split={**self.split, fold(surface.strip()): (type_, canonical)})
-
-    def rename(self, type_: str, canonical: str, new_canonical: str) -> EntityCorrections:
-        """Give an entity another canonical name; renaming onto an existing entity merges the two.
-
-        Args:
-            type_: the entity's type.
-            canonical: its current canonical name.
-            new_canonical: the name it gets.
-
-        Returns:
-            The corrections with this one added.
-        """
-        _check_type(type_)
-        return replace(self, renamed={**self.renamed, (type_, canonical): new_canonical})
-
-    def merge(self, type_: str, source: str, target: str) -> EntityCorrections:
-        """Fold entity ``source`` into entity ``target`` of the same type.
-
-        Args:
-            type_: the type of both.
-            source: the canonical name that goes away.
-            target: the canonical name that stays.
-
-        Returns:
-            The corrections with this one added.
-        """
-        return self.rename(type_, source, target)
-
-    def retype(self, type_: str, canonical: str, new_type: str) -> EntityCorrections:
-        """Change an entity's type.
-
-        Args:
-            type_: its current type.
-            canonical: its canonical name.
-            new_type: PERSON, ORG or PLACE.
-
-        Returns:
-            The corrections with this one added.
-        """
-        _check_type(type_)
-        _check_type(new_type)
-        return replace(self, retyped={**self.retyped, (type_, canonical): new_type})
-
-    def delete(self, type_: str, canonical: str) -> EntityCorrections:
-        """Drop an entity: its mentions are no longer reported.
-
-        Args:
-            type_: its type.
-            canonical: its canonical name.
-
-        Returns:
-            The corrections with this one added.
-        """
-        _check_type(type_)
-        return replace(self, deleted=self.deleted | {(type_, canonical)})
-
-    def apply(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        """Correct the mentions ``extract`` found in ``text``.
-
-        Args:
-            text: the text the mentions point into.
-            mentions: the extracted mentions.
-
-        Returns:
-            The corrected mentions, sorted by start and non-overlapping.
-        """
-        result = list(mentions)
-        # A blank surface (``add(" ", ...)``, or one in a hand-edited file) would match the empty string
-        # between every two non-word characters, and each empty match would drop the mention around it.
-        surfaces = tuple(surface for surface in self.added if surface)
-        if surfaces:
-            found = [
-                Mention(m.start(), m.end(), *self.added[m.group()]) for m in _surface_pattern(surfaces).finditer(text)
-            ]
-            # The added mentions are sorted and disjoint, so the last one starting before a mention's end is
-            # the only one that may overlap it (testing them all made a long text quadratic).
-            starts = [added.start for added in found]
-            result = found + [m for m in result if (k := bisect_left(starts, m.end) - 1) < 0 or found[k].end <= m.start]
-        corrected = []
-        for mention in result:
-            surface = fold(text[mention.start : mention.end])
-            entity = self.corrected(*self.split.get(surface, (mention.type, mention.canonical)))
-            if entity is not None:
-                corrected.append(Mention(mention.start, mention.end, *entity))
-        return sorted(corrected, key=lambda m: m.start)
-
-    def corrected(self, type_: str, canonical: str) -> tuple[str, str] | None:
-        """The entity ``(type_, canonical)`` is after renames and merges (followed through chains) and
-        retypes, or None when it was deleted."""
-        for _ in range(len(self.renamed)):
-            if (type_, canonical) not in self.renamed:
-                break
-            canonical = self.renamed[type_, canonical]
-        type_ = self.retyped.get((type_, canonical), type_)
-        return None if (type_, canonical) in self.deleted else (type_, canonical)
-
-    def to_dict(self) -> dict[str, list[list[str]]]:
-        """The corrections as JSON-ready lists.
-
-        Returns:
-            ``{"added": [[surface, type, canonical]], "split": [...], "renamed": [[type, canonical, new]],
-            "retyped": [[type, canonical, new_type]], "deleted": [[type, canonical]]}``.
-        """
-        return {
-            "added": [[s, t, c] for s, (t, c) in self.added.items()],
-            "split": [[s, t, c] for s, (t, c) in self.split.items()],
-            "renamed": [[t, c, n] for (t, c), n in self.renamed.items()],
-            "retyped": [[t, c, n] for (t, c), n in self.retyped.items()],
-            "deleted": sorted([t, c] for t, c in self.deleted),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, list[list[str]]]) -> EntityCorrections:
-        """Rebuild corrections saved with ``to_dict``.
-
-        Args:
-            data: what ``to_dict`` returned (missing keys are empty).
-
-        Returns:
-            The corrections.
-        """
-        corrections = cls()
-        for surface, type_, canonical in data.get("added", []):
-            corrections = corrections.add(surface, type_, canonical)
-        for surface, type_, canonical in data.get("split", []):
-            corrections = corrections.split_alias(surface, type_, canonical)
-        for type_, canonical, new in data.get("renamed", []):
-            corrections = corrections.rename(type_, canonical, new)
-        for type_, canonical, new in data.get("retyped", []):
-            corrections = corrections.retype(type_, canonical, new)
-        for type_, canonical in data.get("deleted", []):
-            corrections = corrections.delete(type_, canonical)
-        return corrections
+    digest = hashlib.sha1()
+    for name in _DATA_FILES:
+        digest.update(resource_path("entities", name).read_bytes())
+    return f"{RULES_VERSION}-{digest.hexdigest()[:10]}"

@@ -1,0 +1,144 @@
+"""The shipped data: gazetteers of names and aliases, the rules' word lists, and what they are worth."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from index.analysis.entities.mentions import TYPES
+from index.analysis.entities.tokens import _is_acronym, _tokens
+from index.analysis.folding import fold
+from index.paths import resource_path
+
+_GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json", "companies.json")
+_DATA_FILES = (*_GAZETTEER_FILES, "rules.json", "names.json")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    type: str
+    canonical: str
+    exact: tuple[str, ...] | None  # surface tokens required verbatim (acronyms), else None
+    capital: bool  # whether the surface must start with a capital
+    nation: bool  # a country or a nation that fields teams (``England``), not a city or a state
+
+
+@dataclass(frozen=True)
+class _Data:
+    gazetteer: dict[tuple[str, ...], _Entry]
+    gazetteer_lengths: dict[str, tuple[int, ...]]
+    first_words: frozenset[str]  # of the titles, of the names written without a capital, and descriptors
+    pairs: frozenset[tuple[str, ...]]  # first two words of the multiword names: a quick rejection
+    uncapitalised: frozenset[str]  # first words of the names written without a capital (``mer Caspienne``)
+    titles: frozenset[tuple[str, ...]]
+    title_lengths: dict[str, tuple[int, ...]]
+    org_heads: frozenset[str]
+    stopwords: frozenset[str]
+    complement_openers: frozenset[str]  # ``of the`` in ``Ministry of the Interior``
+    conjunctions: frozenset[str]  # ``and`` in ``State Oil and Industry University``
+    given_names: frozenset[str]
+    name_particles: frozenset[str]  # ``van``, ``von der``, ``De``: between a given name and a surname
+    corporate_suffixes: frozenset[str]  # ``Corp``, ``Ltd``: the words before one are the company's short name
+    descriptors_before: frozenset[str]  # ``side`` Rosenborg: lower-case words that introduce an organisation
+    descriptors_after: frozenset[str]  # Interfax ``news agency``: lower-case words that follow one
+    descriptors: frozenset[str]  # both
+    table_words: frozenset[str]  # ``Total``, ``Table``: words that open lines of numbers without naming a team
+    club_prefixes: frozenset[str]  # ``Real`` Madrid, ``AC`` Milan: a place after one names a sports club
+    not_organisations: frozenset[str]  # capitalised abbreviations that name no organisation: GMT, CEO, GDP
+    common_words: frozenset[str]  # English words written lower case: a run holding one is no personal name
+    vn_surnames: frozenset[str]
+    vn_syllables: frozenset[str]
+
+
+def _index(phrases: dict[tuple[str, ...], Any]) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for key in phrases:
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {first: tuple(sorted(values, reverse=True)) for first, values in lengths.items()}
+
+
+@lru_cache(maxsize=1)
+def _data() -> _Data:
+    rules = json.loads(resource_path("entities", "rules.json").read_text("utf-8"))
+    names = json.loads(resource_path("entities", "names.json").read_text("utf-8"))
+    # Tokens are matched by their fold, so the cue lists are folded too (``assemblée`` → ``assemblee``);
+    # an elided article (``L'Agence``) is a stopword like the article it shortens.
+    elided = {f"{article}'" for article in ("l", "d", "qu", "j", "m", "n", "s", "t", "c")}
+    stopwords = frozenset(map(fold, rules["stopwords"])) | elided
+    descriptors_before = frozenset(rules["organisation_descriptors_before"])
+    descriptors_after = frozenset(rules["organisation_descriptors_after"])
+    tables = {name: json.loads(resource_path("entities", name).read_text("utf-8")) for name in _GAZETTEER_FILES}
+    nations = {*tables["countries.json"]["PLACE"], *rules["nations"]}
+    gazetteer: dict[tuple[str, ...], _Entry] = {}
+    for table in tables.values():
+        for type_ in TYPES:
+            for canonical, aliases in table.get(type_, {}).items():
+                for alias in (canonical, *aliases):
+                    tokens = _tokens(alias)
+                    key = tuple(t.fold for t in tokens)
+                    exact = tuple(t.text for t in tokens) if _is_acronym(alias) else None
+                    if not key or key in gazetteer or (exact is None and len(key) == 1 and key[0] in stopwords):
+                        continue
+                    gazetteer[key] = _Entry(type_, canonical, exact, alias[:1].isupper(), canonical in nations)
+    titles = {tuple(t.fold for t in _tokens(title)): True for title in rules["titles"]}
+    return _Data(
+        gazetteer=gazetteer,
+        gazetteer_lengths=_index(gazetteer),
+        pairs=frozenset(key[:2] for key in gazetteer if len(key) > 1),
+        first_words=frozenset(key[0] for key in (*titles, *(k for k, e in gazetteer.items() if not e.capital)))
+        | descriptors_before
+        | descriptors_after,
+        uncapitalised=frozenset(key[0] for key, entry in gazetteer.items() if not entry.capital),
+        titles=frozenset(titles),
+        title_lengths=_index(titles),
+        org_heads=frozenset(map(fold, rules["org_heads"])),
+        stopwords=stopwords,
+        complement_openers=frozenset(rules["complement_openers"]),
+        conjunctions=frozenset(rules["conjunctions"]),
+        # Census first names include "Le", "April" and "Sunday": a cue word is never taken for a name.
+        given_names=(frozenset(rules["given_names"]) | frozenset(names["given_names"])) - stopwords,
+        common_words=frozenset(names["common_words"]),
+        club_prefixes=frozenset(rules["club_prefixes"]),
+        table_words=frozenset(rules["table_words"]),
+        descriptors_before=descriptors_before,
+        descriptors_after=descriptors_after,
+        descriptors=descriptors_before | descriptors_after,
+        corporate_suffixes=frozenset(rules["corporate_suffixes"]),
+        name_particles=frozenset(rules["name_particles"]),
+        not_organisations=frozenset(rules["not_organisations"]),
+        vn_surnames=frozenset(rules["vietnamese_surnames"]),
+        vn_syllables=frozenset(rules["vietnamese_syllables"]),
+    )
+
+
+def canonical_name(name: str, type_: str | None = None) -> str | None:
+    """The canonical name a user-typed name stands for, as the extractor would give it (``Hanoï`` → ``Hanoi``).
+
+    Args:
+        name: a name as typed, in any case, with or without accents.
+        type_: PERSON, ORG or PLACE to accept only that type; None for any.
+
+    Returns:
+        The canonical name, or None when the name is not in the shipped alias data.
+    """
+    entry = _data().gazetteer.get(tuple(t.fold for t in _tokens(name.strip())))
+    return entry.canonical if entry is not None and type_ in (None, entry.type) else None
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> dict[tuple[str, str], tuple[str, ...]]:
+    table: dict[tuple[str, str], tuple[str, ...]] = {}
+    for name in _GAZETTEER_FILES:
+        data = json.loads(resource_path("entities", name).read_text("utf-8"))
+        for type_ in TYPES:
+            for canonical, names in data.get(type_, {}).items():
+                known = table.get((type_, canonical), ())
+                table[type_, canonical] = known + tuple(n for n in names if n not in known)
+    return table
+
+
+def aliases(canonical: str, type_: str) -> tuple[str, ...]:
+    """The other names the shipped alias data knows for an entity (``Hanoi`` -> ``Hanoï``, ...)."""
+    return _alias_table().get((type_, canonical), ())
