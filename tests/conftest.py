@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from index import Archive
+from index.paths import index_dir_for
 
 ROOT = Path(__file__).resolve().parent.parent
 # The archivist command, run as its own process (as a user runs it beside the app).
@@ -67,10 +68,25 @@ def seeds_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def seeds_archive(seeds_copy: Path) -> Iterator[Archive]:
-    """The seeds, indexed."""
-    archive = Archive(seeds_copy)
+@pytest.fixture(scope="session")
+def indexed_seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The seeds indexed once for the whole run: (archive folder, data dir). Tests never change it;
+    ``seeds_archive`` gives each test a copy of its own."""
+    base = tmp_path_factory.mktemp("indexed-seeds")
+    root, data = base / "seeds", base / "data"
+    shutil.copytree(SEEDS, root)
+    archive = Archive(root, data)
     archive.update()
+    archive.close()
+    return root, data
+
+
+@pytest.fixture
+def seeds_archive(seeds_copy: Path, private_dirs: Path, indexed_seeds: tuple[Path, Path]) -> Iterator[Archive]:
+    """The seeds, indexed: a copy of the session's index beside the test's own copy of the seeds (files
+    copied with their times, so the index finds them unchanged), which the test may change."""
+    template_root, template_data = indexed_seeds
+    shutil.copytree(index_dir_for(template_root, template_data), index_dir_for(seeds_copy, private_dirs))
+    archive = Archive(seeds_copy)
     yield archive
     archive.close()
