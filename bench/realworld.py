@@ -41,7 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.reading.readers import read_file, scan
+from index.reading.files import scan
+from index.reading.readers import read_file
 
 MANIFEST = ".realworld.json"  # hidden: scan ignores it
 FIRST_DAY, LAST_DAY = dt.date(1987, 1, 1), dt.date(2025, 12, 31)

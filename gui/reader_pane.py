@@ -96,7 +96,7 @@ class ReaderPane(QWidget):
         self.entity_positions: list[tuple[int, int, EntityMention]] = []
         self._title_length = 0
         self._offsets: list[int] | None = None
-        self._body_start = 0
+        self.body_start = 0  # where the article's body starts in the text shown (after its title)
         self.excerpt_spans: list[tuple[int, int]] = []  # body offsets of passages already in the excerpts
         self.edit_dialog: EditDialog | None = None
         self.metadata = QLabel("Open a result to read it here.")
@@ -169,7 +169,7 @@ class ReaderPane(QWidget):
         self.text.setPlainText(full)
         self._offsets = offsets = utf16_offsets(full)
         self._title_length = len(title)
-        self._body_start = body_start
+        self.body_start = body_start
         self.hit_positions = []
         placed: list[tuple[Span, int]] = [(span, 0) for span in title_spans]
         placed += [(span, body_start) for span in spans.get("body", ())]
@@ -196,7 +196,7 @@ class ReaderPane(QWidget):
         self.request_id = 0
         self.hit_positions, self.current_hit, self.entities = [], -1, ()
         self.entity_positions, self.excerpt_spans = [], []
-        self._offsets, self._title_length, self._body_start = None, 0, 0
+        self._offsets, self._title_length, self.body_start = None, 0, 0
         self.text.clear()
         self.metadata.setText("Open a result to read it here.")
         self.legend.set_counts({type_: 0 for type_ in ENTITY_COLOURS})
@@ -221,13 +221,13 @@ class ReaderPane(QWidget):
         taken.setToolTip("In your excerpts")
         for start, end in self.excerpt_spans:
             if 0 <= start < end <= len(self.article.body):
-                self._apply(cursor, offsets, start + self._body_start, end + self._body_start, taken)
+                self._apply(cursor, offsets, start + self.body_start, end + self.body_start, taken)
         shown = self.legend.shown
         self.entity_positions = []
         for mention in self.entities:
             if mention.type not in shown:
                 continue
-            start, end = mention.start + self._body_start, mention.end + self._body_start
+            start, end = mention.start + self.body_start, mention.end + self.body_start
             self._apply(cursor, offsets, start, end, entity_format(mention))
             self.entity_positions.append((to_qt_offset(offsets, start), to_qt_offset(offsets, end), mention))
         hit = span_formats()["hit"]
@@ -248,8 +248,8 @@ class ReaderPane(QWidget):
         cursor = self.text.textCursor()
         if self.article is None or not cursor.hasSelection():
             return None
-        start = from_qt_offset(self._offsets, cursor.selectionStart()) - self._body_start
-        end = from_qt_offset(self._offsets, cursor.selectionEnd()) - self._body_start
+        start = from_qt_offset(self._offsets, cursor.selectionStart()) - self.body_start
+        end = from_qt_offset(self._offsets, cursor.selectionEnd()) - self.body_start
         start, end = max(0, start), min(end, len(self.article.body))
         return (start, end) if start < end else None
 
@@ -269,8 +269,8 @@ class ReaderPane(QWidget):
         """Scroll to characters ``[start, end)`` of the body and mark them, as when jumping back to an excerpt."""
         if self.article is None or not 0 <= start < end <= len(self.article.body):
             return
-        qt_start = to_qt_offset(self._offsets, start + self._body_start)
-        qt_end = to_qt_offset(self._offsets, end + self._body_start)
+        qt_start = to_qt_offset(self._offsets, start + self.body_start)
+        qt_end = to_qt_offset(self._offsets, end + self.body_start)
         self._mark_and_show(qt_start, qt_end, _PASSAGE_BACKGROUND, whole=True)
 
     def _mark_and_show(self, start: int, end: int, background: QColor, whole: bool = False) -> None:

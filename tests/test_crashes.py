@@ -461,11 +461,11 @@ def test_the_archive_folder_removed_while_open(
 def test_a_file_changing_while_it_is_read_is_read_again_next_time(
     seeds_archive: Archive, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index.indexing import indexer as indexer_module
+    from index.indexing import tasks as tasks_module
 
     target = seeds_copy / "extra.txt"
     target.write_text("Draftone version on the Caspian ferry.")
-    real_read = indexer_module.read_bytes
+    real_read = tasks_module.read_bytes
 
     def read_then_change(root: Path, relpath: str, fs_relpath: str | None = None) -> object:
         data = real_read(root, relpath, fs_relpath)
@@ -474,10 +474,10 @@ def test_a_file_changing_while_it_is_read_is_read_again_next_time(
             target.write_text("Drafttwo version on the Caspian ferry, longer.")
         return data
 
-    monkeypatch.setattr(indexer_module, "read_bytes", read_then_change)
+    monkeypatch.setattr(tasks_module, "read_bytes", read_then_change)
     seeds_archive.update()
     assert seeds_archive.search(SearchRequest("Draftone")).total == 1
-    monkeypatch.setattr(indexer_module, "read_bytes", real_read)
+    monkeypatch.setattr(tasks_module, "read_bytes", real_read)
     assert seeds_archive.update().updated == 1
     assert seeds_archive.search(SearchRequest("Drafttwo")).total == 1
     assert seeds_archive.search(SearchRequest("Draftone")).total == 0

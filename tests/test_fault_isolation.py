@@ -11,6 +11,7 @@ from index.analysis import metadata
 from index.cli import main
 from index.indexing import indexer as indexer_module
 from index.indexing import pipeline
+from index.indexing import tasks as tasks_module
 from index.models import RawDocument, SkippedFile
 
 from .conftest import failing_extraction
@@ -211,17 +212,17 @@ def test_a_file_unreadable_for_a_moment_keeps_its_articles(tmp_path: Path, monke
     archive = Archive(root)
     archive.update()
     (root / "002.txt").touch()
-    real_read = indexer_module.read_bytes
+    real_read = tasks_module.read_bytes
 
     def busy(archive_root: Path, relpath: str, fs_relpath: str | None = None) -> object:
         if relpath == "002.txt":
             return SkippedFile(relpath, "cannot be read: Resource temporarily unavailable")
         return real_read(archive_root, relpath, fs_relpath)
 
-    monkeypatch.setattr(indexer_module, "read_bytes", busy)
+    monkeypatch.setattr(tasks_module, "read_bytes", busy)
     summary = archive.update()
     assert [s.path for s in summary.skipped] == ["002.txt"]
     assert archive.search(SearchRequest('"ferry line 2"')).total == 1
-    monkeypatch.setattr(indexer_module, "read_bytes", real_read)
+    monkeypatch.setattr(tasks_module, "read_bytes", real_read)
     assert archive.update().skipped == ()
     assert archive.search(SearchRequest("ferry")).total == 4

@@ -29,15 +29,8 @@ from index.analysis.dates import parse_date_value
 from index.analysis.metadata import infer
 from index.models import Provenance, RawDocument, SkippedFile
 from index.reading import readers
-from index.reading.readers import (
-    MAX_FILE_BYTES,
-    FoundFile,
-    displayable,
-    path_in_archive,
-    read_bytes,
-    read_file,
-    scan,
-)
+from index.reading.files import MAX_FILE_BYTES, FoundFile, displayable, path_in_archive, read_bytes, scan
+from index.reading.readers import read_file
 
 from .conftest import DATA
 

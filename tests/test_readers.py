@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index.reading.readers import MAX_FILE_BYTES, read_file, scan, split_header
+from index.reading.files import MAX_FILE_BYTES, scan
+from index.reading.readers import read_file, split_header
 
 from .conftest import DATA, SEEDS
 

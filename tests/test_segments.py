@@ -17,7 +17,7 @@ from whoosh.formats import Positions
 from index import Archive, SearchRequest
 from index.indexing.indexer import FILES_PER_TASK, split_into_tasks, write_task
 from index.indexing.pipeline import UserCorrections
-from index.reading.readers import scan
+from index.reading.files import scan
 from index.search.searcher import ArchiveSearcher
 from index.storage.frequent import open_frequent_terms
 from index.storage.layout import WHOOSH_DIR

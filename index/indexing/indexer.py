@@ -13,7 +13,6 @@ the next run, and files it left half written are deleted then (see commits.py).
 from __future__ import annotations
 
 import errno
-import gc
 import json
 import logging
 import os
@@ -24,26 +23,31 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 from index.analysis import entities
 from index.errors import ArchiveNotFoundError, IndexDamagedError, IndexWriteError
-from index.indexing.pipeline import UserCorrections, analyse_file, log_tracebacks
+from index.indexing.pipeline import UserCorrections, log_tracebacks
+from index.indexing.tasks import (
+    CancelCheck,
+    Job,
+    TaskResult,
+    start_worker,
+    worker_task,
+    write_task,
+)
 from index.models import AnalysisProblem, IndexSummary, SkippedFile
 from index.paths import absolute
-from index.reading.readers import FoundFile, displayable, read_bytes, scan
+from index.reading.files import displayable, scan
 from index.storage.columns import load_columns
 from index.storage.commits import (
     COMMIT_WAIT_SECONDS,
-    ReadFile,
     clean_up,
     committed_files,
     committed_generation,
@@ -55,14 +59,11 @@ from index.storage.generations import flush_generation, missing_or_changed, open
 from index.storage.layout import COLUMNS_FILE, DAMAGE_FILE, INDEX_PARTS, STORE_FILE, WHOOSH_DIR, commit_lock
 from index.storage.schema import SCHEMA_VERSION
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, INDEX_ID, ArticleStore, entity_corrections_json, is_damage
-from index.storage.writing import SegmentBuilder, create_index
+from index.storage.writing import create_index
 from index.userdata.files import describe_os_error
 
 log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], None]
-CancelCheck = Callable[[], bool]
-Job = tuple[FoundFile, str | None]  # a file to read, with its content hash when last indexed
-READ_AHEAD_FILES = 16  # per worker: enough to hide the disk, few enough to bound the memory
 INLINE_LIMIT = 64  # Below this many files, starting worker processes costs more than it saves.
 # Files per worker task, hence per segment: bounds a worker's memory (its postings stay in memory
 # until the segment is written) and what a cancel discards, and keeps segments few.
@@ -70,7 +71,6 @@ FILES_PER_TASK = 2000
 # A run touching fewer files than this merges the index's tiny segments into its new one; bigger
 # runs add their segments as they are, since a merge rewrites postings one at a time in Python.
 MERGE_BELOW_FILES = 1000
-PARENT_CHECK_SECONDS = 1.0  # how soon a worker notices its parent died
 # Errors writing the index that the user can do something about.
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO}
 _SQLITE_WRITE_CODES = {
@@ -80,161 +80,9 @@ _SQLITE_WRITE_CODES = {
 }
 
 
-@dataclass(frozen=True)
-class TaskResult:
-    """A worker task's files, and the not yet committed segment holding their articles."""
-
-    files: list[ReadFile]
-    segment: Any | None
-    cancelled: bool
-
-
 def index_version() -> str:
     """What an index depends on: the schema and the entity extractor's rules and data."""
     return f"{SCHEMA_VERSION}/{entities.version()}"
-
-
-def write_task(
-    whoosh_dir: str,
-    root: Path,
-    jobs: list[Job],
-    corrections: UserCorrections,
-    report: Callable[[str], None],
-    cancelled: CancelCheck,
-) -> TaskResult:
-    """Read and analyse files and write their articles into a new segment (in a worker process).
-
-    The segment is finished but not added to the index: the main process does that, together
-    with storing the articles, so the index and the store change together.
-
-    Args:
-        whoosh_dir: the Whoosh index folder.
-        root: the archive folder.
-        jobs: the files to read, with their last content hashes.
-        corrections: the user's corrections by article id.
-        report: called with each file's path once it is read.
-        cancelled: polled between files; True abandons the task.
-
-    Returns:
-        The files read and the segment, or a cancelled result without a segment.
-    """
-    builder = SegmentBuilder(Path(whoosh_dir))
-    files: list[ReadFile] = []
-    try:
-        with _cycle_collection_paused(), _read_ahead(root, jobs) as contents:
-            for (found, known_sha1), data in contents:
-                if cancelled():
-                    builder.cancel()
-                    return TaskResult(files, None, True)
-                read, documents = analyse_file(found, data, known_sha1, corrections)
-                for fields in documents:
-                    builder.add(fields)
-                files.append(read)
-                report(found.relpath)
-            segment = builder.finish()
-    except BaseException:
-        builder.cancel()
-        raise
-    return TaskResult(files, segment, False)
-
-
-@contextmanager
-def _read_ahead(root: Path, jobs: list[Job]) -> Iterator[Iterator[tuple[Job, bytes | SkippedFile]]]:
-    """The jobs with their files' contents, read by a thread a few files ahead.
-
-    File reads release the GIL: waiting for the disk (most of an archive is not in the OS cache)
-    overlaps with analysing the files already read.
-    """
-    with ThreadPoolExecutor(1) as reader:
-
-        def contents() -> Iterator[tuple[Job, bytes | SkippedFile]]:
-            pending: deque[tuple[Job, Future[bytes | SkippedFile]]] = deque()
-            for job in jobs:
-                found = job[0]
-                pending.append((job, reader.submit(read_bytes, root, found.relpath, found.fs_relpath)))
-                if len(pending) > READ_AHEAD_FILES:
-                    done, future = pending.popleft()
-                    yield done, future.result()
-            while pending:
-                done, future = pending.popleft()
-                yield done, future.result()
-
-        yield contents()
-
-
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a task runs.
-
-    A task keeps every posting of its segment in memory until the end, and the collector
-    traverses all of them again and again as tokens and postings are allocated: a fifth of a
-    task's time. Analysis makes no reference cycles (measured: nothing left to collect after a
-    task), so nothing is lost by collecting once when the task ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-# Set in each worker process by _start_worker: where to report files read, and the stop flag.
-_worker_reports: Any = None
-_worker_stop: Any = None
-
-
-def _start_worker(reports: Any, stop: Any, parent: int) -> None:
-    global _worker_reports, _worker_stop
-    _worker_reports, _worker_stop = reports, stop
-    # Ctrl-C reaches the whole process group: the parent decides what it means (cancel the run).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _exit_with_parent(parent)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this worker when the process that started it dies (even by SIGKILL, even before this
-    worker got this far), rather than linger, holding hundreds of MB, waiting for tasks that will
-    never come. An orphan is adopted by another process, so its parent's pid changes."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def _worker_task(whoosh_dir: str, root: Path, jobs: list[Job], corrections: UserCorrections) -> TaskResult:
-    reports = _ReportBatches(_worker_reports.put)
-    try:
-        return write_task(whoosh_dir, root, jobs, corrections, reports.add, _worker_stop.is_set)
-    finally:
-        reports.flush()
-
-
-class _ReportBatches:
-    """Sends the paths of files read in batches, a few per second: a message per file costs the
-    worker a pickle, a lock and a pipe write, and its queue thread competes for the GIL."""
-
-    def __init__(self, send: Callable[[list[str]], None], interval: float = 0.1) -> None:
-        self._send = send
-        self._interval = interval
-        self._paths: list[str] = []
-        self._sent = time.monotonic()
-
-    def add(self, path: str) -> None:
-        self._paths.append(path)
-        if time.monotonic() - self._sent >= self._interval:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._paths:
-            self._send(self._paths)
-            self._paths = []
-        self._sent = time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -550,12 +398,12 @@ class Indexer:
                     return
 
         pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(reports, stop, os.getpid())
+            workers, mp_context=context, initializer=start_worker, initargs=(reports, stop, os.getpid())
         )
         try:
             with _stop_signals_ignored():  # Workers start here, and inherit that.
                 pending: dict[Future[TaskResult], int] = {
-                    pool.submit(_worker_task, whoosh_dir, self.root, task, self.corrections): number
+                    pool.submit(worker_task, whoosh_dir, self.root, task, self.corrections): number
                     for number, task in enumerate(tasks)
                 }
             while pending:

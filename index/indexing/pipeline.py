@@ -23,7 +23,8 @@ from index.analysis.folding import fold
 from index.analysis.language import UNDETERMINED
 from index.analysis.metadata import article_id, infer
 from index.models import AnalysisProblem, Article, EntityMention, Provenance, RawDocument, SkippedFile
-from index.reading.readers import FoundFile, read_file
+from index.reading.files import FoundFile
+from index.reading.readers import read_file
 from index.storage.commits import ReadFile
 from index.storage.schema import PreAnalyzed, postings
 from index.storage.store import ArticleRow, StoredArticle

@@ -1,4 +1,4 @@
-"""Find article files in a folder and read each into RawDocuments, or say why not.
+"""Read a file's bytes into RawDocuments (text, Markdown, HTML, JSON, JSON Lines, CSV), or say why not.
 
 Nothing a file holds, nor anything found in the folder, raises: every file either yields documents
 or a SkippedFile whose reason a person understands, in time and memory bounded by its size.
@@ -7,30 +7,22 @@ or a SkippedFile whose reason a person understands, in time and memory bounded b
 from __future__ import annotations
 
 import csv
-import errno
 import itertools
 import json
 import math
-import os
 import re
-import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.errors import UnreadableFileError
 from index.models import Provenance, RawDocument, SkippedFile
 from index.reading.decoding import decode
+from index.reading.files import HTML_SUFFIXES, MAX_FILE_BYTES, displayable
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
-HTML_SUFFIXES = {".html", ".htm"}
-RECORD_SUFFIXES = {".json", ".jsonl", ".csv"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 
 # Record columns we understand, each mapped from the names it goes by.
 _FIELD_ALIASES = {
@@ -65,9 +57,6 @@ _KEY_VALUE_HEADER = re.compile(rf"^[ \t]*+(?:#[ \t]*+)?({_HEADER_KEYS})[ \t]*+[:
 # Surrogates cannot be encoded: SQLite, hashing and the index fail on them. Decoded bytes never hold
 # any; JSON escapes ("\ud800") and file names that are not valid UTF-8 (os.fsdecode) do.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# What os.fsdecode turns each undecodable byte 0x80-0xff of a file name into.
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
-_SHOWN_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
 # Each record problem is listed up to this many times a file; then one line counts the rest, so
 # a damaged file of a million rows does not become a million reports.
 _MAX_LISTED_PROBLEMS = 100
@@ -82,189 +71,6 @@ _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b([^>]{0,2000})>", re.IGNORECASE
 _CLOSING_TAG = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style")}
 # An inline image (or font...) as base64: megabytes that htmldate scans with regexes, for nothing.
 _BASE64_DATA_URI = re.compile(r"data:[\w.+-]{1,100}/[\w.+-]{1,100}(?:;[\w.+-]{1,100}=[\w.+-]{1,100})*;base64,[\w+/=-]*")
-_NOT_REGULAR_KINDS = (
-    (stat.S_ISDIR, "folder"),
-    (stat.S_ISFIFO, "named pipe"),
-    (stat.S_ISSOCK, "socket"),
-    (stat.S_ISCHR, "device file"),
-    (stat.S_ISBLK, "device file"),
-)
-# Never wait on a named pipe with no writer; never make a terminal our controlling one; no newline
-# translation on Windows.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-
-
-@dataclass(frozen=True)
-class FoundFile:
-    """A candidate file: its path relative to the archive, and what decides if it changed.
-
-    ``relpath`` names the file everywhere (store, ids, reports, the UI) and is always valid
-    Unicode. ``fs_relpath`` is the name to open it by. They differ only for a name that is not
-    valid UTF-8, which the system hands over with its bad bytes as surrogate escapes
-    (``os.fsdecode``) and ``relpath`` shows as ``\\xNN`` (see ``displayable``).
-    """
-
-    relpath: str
-    size: int
-    mtime_ns: int
-    fs_relpath: str
-
-
-def displayable(name: str) -> str:
-    """``name`` as valid Unicode: each undecodable byte shown as ``\\xNN``, any other surrogate as ``\\uNNNN``.
-
-    Distinct names stay distinct (barring a name that spells such an escape out literally, which
-    ``scan`` reports), and the same name always gives the same result, hence the same article ids.
-    """
-    return _SURROGATE.sub(_shown_surrogate, name)
-
-
-def _shown_surrogate(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code - 0xDC00:02x}" if _ESCAPED_BYTE.match(match.group()) else f"\\u{code:04x}"
-
-
-def path_in_archive(root: Path, relpath: str) -> Path:
-    """The file a ``FoundFile.relpath`` (or an article's path) names under ``root``.
-
-    Args:
-        root: the archive folder.
-        relpath: the displayable path, as ``scan`` gave it.
-
-    Returns:
-        The path to open: ``root / relpath`` unless ``relpath`` shows bytes of a name that
-        is not valid UTF-8, which are put back.
-    """
-    plain = root / relpath
-    if os.path.lexists(plain) or not _SHOWN_BYTE.search(relpath):
-        return plain
-    return root / _SHOWN_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), relpath)
-
-
-def scan(root: Path) -> tuple[list[FoundFile], list[SkippedFile]]:
-    """List the article files under ``root``, recursively.
-
-    Hidden files and folders are ignored. Symbolic links to files are followed when they stay
-    inside ``root``; links to folders are not (their files are found where they are). Folders
-    that cannot be listed, files of other types, anything but regular files (named pipes,
-    sockets, devices), broken links, link loops and oversized files are reported as skipped.
-
-    Args:
-        root: the archive folder.
-
-    Returns:
-        The files to read (sorted by path) and the files skipped (sorted by path), with reasons.
-    """
-    top = os.path.realpath(root)
-    found: list[FoundFile] = []
-    skipped: list[SkippedFile] = []
-    names: set[str] = set()
-    folders = [""]  # relative to top, with "/" separators; "" is top itself
-    while folders:
-        folder = folders.pop()
-        try:
-            with os.scandir(os.path.join(top, folder)) as listing:
-                entries = sorted(listing, key=lambda e: e.name, reverse=True)
-        except OSError as error:
-            skipped.append(SkippedFile(displayable(folder) or ".", f"folder cannot be read: {_reason(error)}"))
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            fs_relpath = f"{folder}/{entry.name}" if folder else entry.name
-            relpath = displayable(fs_relpath)
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(fs_relpath)  # Popped in name order: entries are in reverse.
-                    continue
-                problem = _not_a_file_to_read(entry, top)
-                if problem is None and relpath in names:
-                    problem = "its name reads as another file's once bytes that are not UTF-8 show as \\xNN"
-                if problem is None:
-                    status = entry.stat()
-                    if status.st_size > MAX_FILE_BYTES:
-                        problem = f"larger than {MAX_FILE_BYTES // 2**20} MB"
-            except OSError as error:
-                problem = f"cannot be read: {_reason(error)}"
-            if problem is not None:
-                skipped.append(SkippedFile(relpath, problem))
-                continue
-            names.add(relpath)
-            found.append(FoundFile(relpath, status.st_size, status.st_mtime_ns, fs_relpath))
-    found.sort(key=lambda f: f.relpath)
-    skipped.sort(key=lambda s: s.path)
-    return found, skipped
-
-
-def _not_a_file_to_read(entry: os.DirEntry[str], top: str) -> str | None:
-    """Why ``entry`` (not a folder) is not read, or None when it is a supported regular file.
-
-    Costs no system call for a plain file (the listing gives its type), a few for a link.
-    """
-    if entry.is_symlink():
-        try:
-            target = os.path.realpath(entry.path, strict=True)
-        except OSError as error:
-            if error.errno == errno.ELOOP:
-                return "symbolic link loop"
-            return f"broken symbolic link ({_reason(error)})"
-        if not Path(target).is_relative_to(top):
-            return "symbolic link leading outside the archive"
-        if os.path.isdir(target):
-            return "symbolic link to a folder (not followed: its files are read where they are)"
-    if not entry.is_file():
-        return f"not a regular file ({_kind(entry.stat().st_mode)})"
-    suffix = os.path.splitext(entry.name)[1].lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        return f"unsupported file type ({displayable(suffix) or 'no extension'})"
-    return None
-
-
-def _kind(mode: int) -> str:
-    return next((kind for test, kind in _NOT_REGULAR_KINDS if test(mode)), "special file")
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error)
-
-
-def read_bytes(root: Path, relpath: str, fs_relpath: str | None = None) -> bytes | SkippedFile:
-    """A file's content, or why it cannot be read.
-
-    The folder may have changed since ``scan``: the file is opened without blocking (a named pipe
-    put in its place would otherwise wait for a writer forever, past any cancel) and read only
-    if it is still a regular file, and never beyond MAX_FILE_BYTES.
-
-    Args:
-        root: the archive folder.
-        relpath: the file's path as ``scan`` gave it (``FoundFile.relpath``, an article's path).
-        fs_relpath: its name on disk (``FoundFile.fs_relpath``); worked out from ``relpath``
-            when not given.
-
-    Returns:
-        The bytes, or the file skipped with the reason.
-    """
-    path = root / fs_relpath if fs_relpath is not None else path_in_archive(root, relpath)
-    try:
-        descriptor = os.open(path, _OPEN_FLAGS)
-    except OSError as error:
-        return SkippedFile(relpath, f"cannot be read: {_reason(error)}")
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            return SkippedFile(relpath, f"not a regular file ({_kind(status.st_mode)})")
-        with open(descriptor, "rb", closefd=False) as handle:
-            # One byte more than its size shows whether it grew since; only then read on.
-            data = handle.read(min(status.st_size, MAX_FILE_BYTES) + 1)
-            if len(data) > status.st_size:
-                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
-    except OSError as error:
-        return SkippedFile(relpath, f"cannot be read: {_reason(error)}")
-    finally:
-        os.close(descriptor)
-    if len(data) > MAX_FILE_BYTES:
-        return SkippedFile(relpath, f"larger than {MAX_FILE_BYTES // 2**20} MB")
-    return data
 
 
 def read_file(relpath: str, data: bytes) -> tuple[list[RawDocument], list[SkippedFile]]:

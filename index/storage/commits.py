@@ -26,7 +26,7 @@ from whoosh.writing import LockError, SegmentWriter
 from index.analysis.entities import EntityCorrections
 from index.errors import IndexChangedError, IndexDamagedError, IndexLockedError
 from index.models import AnalysisProblem, SkippedFile
-from index.reading.readers import FoundFile
+from index.reading.files import FoundFile
 from index.storage.columns import Columns, build_columns, save_columns
 from index.storage.generations import (
     INDEX_NAME,

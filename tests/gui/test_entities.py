@@ -45,7 +45,7 @@ def position_of(pane: ReaderPane, word: str, nth: int = 0) -> int:
     for _ in range(nth + 1):
         start = pane.article.body.index(word, start + 1)
     full = pane.text.toPlainText()
-    return to_qt_offset(utf16_offsets(full), start + pane._body_start)
+    return to_qt_offset(utf16_offsets(full), start + pane.body_start)
 
 
 def format_at(pane: ReaderPane, position: int) -> QTextCursor:

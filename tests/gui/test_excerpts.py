@@ -70,12 +70,12 @@ def test_the_context_menu_offers_add_and_copy_with_citation(
     pane = open_first(qtbot, window)
     menus: list[QMenu] = []
     monkeypatch.setattr(QMenu, "popup", lambda menu, _pos, _action=None: menus.append(menu))
-    pane._on_context_menu(QPoint(5, 5))
+    pane.text.customContextMenuRequested.emit(QPoint(5, 5))
     labels = [action.text() for action in menus[-1].actions()]
     assert labels[:2] == ["Add to excerpts\tCtrl+E", "Copy with citation\tCtrl+Shift+C"]
     assert not menus[-1].actions()[0].isEnabled()  # nothing selected yet
     select_in_body(pane, 0, 20)
-    pane._on_context_menu(QPoint(5, 5))
+    pane.text.customContextMenuRequested.emit(QPoint(5, 5))
     copy = menus[-1].actions()[1]
     assert copy.isEnabled()
     copy.trigger()
