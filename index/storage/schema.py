@@ -15,7 +15,7 @@ from index.analysis.folding import fold
 from index.analysis.terms import terms
 from index.storage.segments import bulk_item
 
-SCHEMA_VERSION = 9  # 9: one folding for all (Azerbaijani ə folds to e)
+SCHEMA_VERSION = 10  # 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 
@@ -37,7 +37,7 @@ class PreAnalyzedText(fields.TEXT):  # type: ignore[misc]
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[Posting]:
         if isinstance(value, PreAnalyzed):
-            return iter((bulk_item(value, value.length),))
+            return iter((bulk_item(value, value.length, self.format.field_boost),))
         return super().index(value, **kwargs)  # type: ignore[no-any-return]
 
 
