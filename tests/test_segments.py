@@ -21,14 +21,14 @@ from index.reading.files import scan
 from index.search.searcher import ArchiveSearcher
 from index.storage.frequent import open_frequent_terms
 from index.storage.layout import WHOOSH_DIR
-from index.storage.schema import _encode_positions, decode_positions, postings
+from index.storage.schema import decode_positions, encode_positions, postings
 from index.storage.segments import COMPRESSED_FROM, SegmentCodec
 
 
 @pytest.mark.parametrize("count", [1, 2, 7, 40])
 def test_positions_are_encoded_as_whoosh_encodes_them(count: int) -> None:
     positions = sorted(random.Random(count).sample(range(10_000), count))
-    assert _encode_positions(positions) == Positions().encode(positions)
+    assert encode_positions(positions) == Positions().encode(positions)
     assert decode_positions(Positions().encode(positions)) == positions
 
 

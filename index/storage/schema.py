@@ -64,7 +64,7 @@ def postings(text: str, language: str) -> PreAnalyzed:
         (
             (
                 term.encode("utf-8"),
-                _single_position(poslist[0]) if len(poslist) == 1 else _encode_positions(poslist),
+                _single_position(poslist[0]) if len(poslist) == 1 else encode_positions(poslist),
                 poslist,
             )
             for term, poslist in positions.items()
@@ -73,14 +73,14 @@ def postings(text: str, language: str) -> PreAnalyzed:
     )
 
 
-def _encode_positions(positions: list[int]) -> bytes:
+def encode_positions(positions: list[int]) -> bytes:
     """Positions as Whoosh's Positions format encodes them: a count, then pickled deltas."""
     deltas = [position - previous for previous, position in pairwise((0, *positions))]
     return pack_uint(len(deltas)) + dumps(deltas, 2)  # type: ignore[no-any-return]
 
 
 def decode_positions(value: bytes) -> list[int]:
-    """The positions of a posting value in Whoosh's Positions format, as ``_encode_positions`` writes it."""
+    """The positions of a posting value in Whoosh's Positions format, as ``encode_positions`` writes it."""
     return list(accumulate(loads(value[_COUNT_BYTES:])))
 
 
@@ -90,7 +90,7 @@ _COUNT_BYTES = len(pack_uint(0))
 @lru_cache(maxsize=8192)
 def _single_position(position: int) -> bytes:
     # Most terms occur once in an article: their encoding is the same for every article.
-    return _encode_positions([position])
+    return encode_positions([position])
 
 
 class _FoldFilter(analysis.Filter):  # type: ignore[misc]
