@@ -46,6 +46,21 @@ def create_window(archive: Path, data: Path | None = None) -> MainWindow:
     return window
 
 
+def missing_display() -> str | None:
+    """Why the app cannot open a window here, in one line with what to do instead; None when it can.
+
+    Without this check Qt aborts with a core dump and a hint about a missing xcb library, which is
+    not the cause."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "the app needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY are unset); without one, "
+        "use the command line: archivist index FOLDER, archivist search WORDS (archivist --help lists them)"
+    )
+
+
 def run(args: Sequence[str]) -> int:
     """Run the app until its window closes.
 
@@ -57,6 +72,10 @@ def run(args: Sequence[str]) -> int:
     """
     multiprocessing.freeze_support()
     start_logging()
+    missing = missing_display()
+    if missing:
+        print(f"archivist: {missing}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="archivist")
     parser.add_argument("--archive", type=Path, help="the archive folder to open")
     options, qt_args = parser.parse_known_args(list(args))

@@ -1,19 +1,36 @@
-"""Persisted preferences (QSettings, organisation "Archivist"): recent archives, geometry, splitters."""
+"""Persisted preferences (an INI file through QSettings): recent archives, geometry, splitters, docks."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+
+from index.paths import CONFIG_DIR_ENV, config_dir
 
 ORGANISATION = "Archivist"
 APPLICATION = "Archivist"
 MAX_RECENT = 8
 
 
+SETTINGS_FILE = "settings.ini"
+
+
 def settings() -> QSettings:
-    """The app's settings store."""
-    return QSettings(ORGANISATION, APPLICATION)
+    """The app's settings store: an INI file in the user config dir, which ``ARCHIVIST_CONFIG_DIR``
+    moves (tests point it into their temporary folder, so a test run never touches the user's).
+
+    Settings an earlier version kept in Qt's native place are copied over the first time.
+    """
+    path = config_dir() / SETTINGS_FILE
+    first_time = not path.exists()
+    store = QSettings(str(path), QSettings.Format.IniFormat)
+    if first_time and not os.environ.get(CONFIG_DIR_ENV):
+        native = QSettings(ORGANISATION, APPLICATION)
+        for key in native.allKeys():
+            store.setValue(key, native.value(key))
+    return store
 
 
 def recent_archives() -> list[Path]:
@@ -29,5 +46,12 @@ def add_recent_archive(path: Path) -> list[Path]:
     """Put ``path`` first in the recent archives; returns the new list."""
     paths = [path] + [p for p in recent_archives() if p != path]
     paths = paths[:MAX_RECENT]
+    settings().setValue("recent_archives", [str(p) for p in paths])
+    return paths
+
+
+def remove_recent_archive(path: Path) -> list[Path]:
+    """Forget ``path`` among the recent archives; returns the new list."""
+    paths = [p for p in recent_archives() if p != path]
     settings().setValue("recent_archives", [str(p) for p in paths])
     return paths

@@ -101,10 +101,3 @@ def test_a_command_line_run_does_not_load_qt(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
-
-
-def test_the_launcher_starts_the_app_only_without_a_command() -> None:
-    from archivist_launcher import wants_app
-
-    assert wants_app([]) and wants_app(["--archive", "seeds"]) and wants_app(["--archive=seeds"])
-    assert not wants_app(["search", "x"]) and not wants_app(["--data-dir", "d", "index", "seeds"])

@@ -11,7 +11,6 @@ from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
 from pytestqt.qtbot import QtBot  # noqa: E402
 
 from gui.app import create_window  # noqa: E402
@@ -40,13 +39,10 @@ def archive_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Indexes and corrections under tmp_path; QSettings there too."""
+    """Indexes and corrections under tmp_path (the settings follow ARCHIVIST_CONFIG_DIR, which the
+    autouse ``private_dirs`` fixture already points there)."""
     data = tmp_path / "data"
     monkeypatch.setenv("ARCHIVIST_DATA_DIR", str(data))
-    QCoreApplication.setOrganizationName("Archivist")
-    QCoreApplication.setApplicationName("ArchivistTest")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     return data
 
 

@@ -29,8 +29,12 @@ def test_typing_a_query_updates_results_and_facets(qtbot: QtBot, window: MainWin
     assert window.results.rowCount() == 3
     assert window.total_label.text() == "3 results"
     languages = window.facets.models["language"]
-    counts = {languages.index(r, 0).data(Qt.ItemDataRole.UserRole + 1): languages.index(r, 0).data(
-        Qt.ItemDataRole.UserRole + 2) for r in range(languages.rowCount())}
+    counts = {
+        languages.index(r, 0).data(Qt.ItemDataRole.UserRole + 1): languages.index(r, 0).data(
+            Qt.ItemDataRole.UserRole + 2
+        )
+        for r in range(languages.rowCount())
+    }
     assert counts == {"en": 2, "fr": 1}
     assert sum(b.count for b in window.timeline_model.buckets) + window.timeline_model.undated == 3
 
@@ -61,8 +65,12 @@ def test_facet_click_adds_a_chip_and_filters(qtbot: QtBot, window: MainWindow) -
 
 def test_ctrl_click_excludes_a_facet_value(qtbot: QtBot, window: MainWindow) -> None:
     view = window.facets.views["language"]
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
-                     facet_point(window, "language", "fr"))
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        facet_point(window, "language", "fr"),
+    )
     qtbot.waitUntil(lambda: window.results.total == 4, timeout=10000)
     assert list(window.chips.chips) == ["-language:fr"]
     assert all(hit.language != "fr" for hit in window.results.hits)
@@ -112,7 +120,9 @@ def test_opening_an_article_highlights_its_hits(qtbot: QtBot, window: MainWindow
 def test_markup_in_an_article_shows_literally(qtbot: QtBot, window: MainWindow, archive_dir: Path) -> None:
     (archive_dir / "markup.txt").write_text(
         "Markup survives\n\nThe zebra article keeps <b>&amp;</b> as typed, says the zebra keeper. "
-        "Written on 5 January 2024 in Baku.\n", "utf-8")
+        "Written on 5 January 2024 in Baku.\n",
+        "utf-8",
+    )
     with qtbot.waitSignal(window.controller.indexing_finished, timeout=60000):
         window.reindex_action.trigger()
     search(qtbot, window, "zebra", expected_total=1)
@@ -173,7 +183,9 @@ def test_editing_a_date_updates_results_and_facets(qtbot: QtBot, window: MainWin
 
 
 def test_event_loop_turns_while_a_slow_search_runs(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
+    window: MainWindow,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     release = threading.Event()
     entered = threading.Event()
@@ -229,11 +241,19 @@ def test_recent_archives_and_geometry_are_persisted(window: MainWindow, archive_
 
 def test_sort_newest_and_oldest(qtbot: QtBot, window: MainWindow) -> None:
     window.sort_box.setCurrentIndex(1)
-    qtbot.waitUntil(lambda: window.last_result is not None and window.results.hits[0].date is not None
-                    and window.results.hits[0].date.isoformat() == "2025-05-08", timeout=10000)
+    qtbot.waitUntil(
+        lambda: (
+            window.last_result is not None
+            and window.results.hits[0].date is not None
+            and window.results.hits[0].date.isoformat() == "2025-05-08"
+        ),
+        timeout=10000,
+    )
     window.sort_box.setCurrentIndex(2)
-    qtbot.waitUntil(lambda: window.results.hits[0].date is not None
-                    and window.results.hits[0].date.isoformat() == "2019-03-12", timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.results.hits[0].date is not None and window.results.hits[0].date.isoformat() == "2019-03-12",
+        timeout=10000,
+    )
 
 
 def test_syntax_help_puts_an_example_in_the_field(qtbot: QtBot, window: MainWindow) -> None:
@@ -245,12 +265,16 @@ def test_syntax_help_puts_an_example_in_the_field(qtbot: QtBot, window: MainWind
     help_popup.table.itemActivated.emit(item, 0)
     assert window.search_bar.text() == "vietnam OR hanoi"
     assert not help_popup.isVisible()
-    qtbot.waitUntil(lambda: window.last_result is not None and window.last_result.query == "vietnam OR hanoi",
-                    timeout=10000)
+    qtbot.waitUntil(
+        lambda: window.last_result is not None and window.last_result.query == "vietnam OR hanoi", timeout=10000
+    )
 
 
 def test_open_another_archive_indexes_it_and_lists_it_as_recent(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, archive_dir: Path,
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    archive_dir: Path,
 ) -> None:
     other = tmp_path / "other"
     other.mkdir()
@@ -261,3 +285,71 @@ def test_open_another_archive_indexes_it_and_lists_it_as_recent(
     assert "other" in window.windowTitle()
     recent = [action.text() for action in window.recent_menu.actions()]
     assert recent[:2] == [str(other.resolve()), str(archive_dir.resolve())]
+
+
+def test_the_app_keeps_its_settings_where_archivist_config_dir_says_never_in_the_users(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from gui.settings import APPLICATION, ORGANISATION, settings
+
+    native = Path(QSettings(ORGANISATION, APPLICATION).fileName())  # where Qt would put them by default
+    before = native.stat().st_mtime_ns if native.exists() else None
+    window.save_state()
+    window.open_archive(tmp_path / "seeds")
+    assert Path(settings().fileName()).is_relative_to(tmp_path)
+    assert window.recent_menu.actions() and str(tmp_path) in window.recent_menu.actions()[0].text()
+    assert (native.stat().st_mtime_ns if native.exists() else None) == before
+
+
+def test_a_folder_that_is_not_there_is_said_so_and_leaves_open_recent(window: MainWindow, tmp_path: Path) -> None:
+    open_before = window.controller.archive.root  # type: ignore[union-attr]
+    missing = tmp_path / "moved-away"
+    window.open_archive(missing)
+    assert "moved-away is not a folder here" in window.statusBar().currentMessage()
+    assert window.controller.archive is not None and window.controller.archive.root == open_before
+    assert all("moved-away" not in action.text() for action in window.recent_menu.actions())
+
+
+def test_every_result_is_reachable_by_scrolling(qtbot: QtBot, tmp_path: Path, data_dir: Path) -> None:
+    from gui.app import create_window
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(450):
+        (folder / f"{number:03d}.txt").write_text(f"Ferry crossing number {number} between Baku and Aktau.", "utf-8")
+    window = create_window(folder, data=data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.results.total == 450 and not window.controller.is_indexing, timeout=120000)
+    assert (
+        window.results.rowCount() == 200 and window.total_label.text() == "450 results (showing 200; scroll for more)"
+    )
+    for shown in (400, 450):
+        window.result_list.scrollToBottom()  # the view asks the model for more at its end
+        qtbot.waitUntil(lambda shown=shown: window.results.rowCount() == shown, timeout=10000)
+    assert not window.results.canFetchMore() and window.total_label.text() == "450 results"
+    assert len({hit.id for hit in window.results.hits}) == 450
+    window.close()
+
+
+def test_an_open_article_follows_the_query_and_goes_when_its_file_does(
+    qtbot: QtBot, window: MainWindow, archive_dir: Path
+) -> None:
+    from .helpers import open_first, search
+
+    search(qtbot, window, "Hanoi", expected_total=3)
+    pane = open_first(qtbot, window)
+    first = pane.hits_label.text()
+    assert first.startswith("hit 1 of")
+    search(qtbot, window, "Vietnam", expected_total=5)
+    qtbot.waitUntil(lambda: pane.hits_label.text() != first, timeout=10000)  # the new query's hits
+    assert pane.article is not None and pane.hits_label.text().startswith("hit 1 of")
+    article_id, path = pane.article.id, archive_dir / pane.article.path
+    path.unlink()
+    window.controller.reindex()
+    qtbot.waitUntil(lambda: not window.controller.is_indexing and window.results.total == 4, timeout=60000)
+    pane.request_id = window.controller.open_article(article_id, "")  # as a reload after a correction does
+    qtbot.waitUntil(lambda: pane.article is None, timeout=10000)
+    assert f"no article with id {article_id}" in window.statusBar().currentMessage()
