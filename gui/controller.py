@@ -72,6 +72,7 @@ class Controller(QObject):
 
     archive_opened = Signal(object)  # Path
     results_ready = Signal(int, object)  # request id, SearchResult
+    page_ready = Signal(int, object)  # request id, SearchResult: a further page of the latest search
     search_failed = Signal(int, str, int)  # request id, message, position (-1: not a syntax error)
     # request id, Article, {"title": hit spans, "body": hit spans, "entities": EntityMentions in the body}
     article_ready = Signal(int, object, object)
@@ -214,6 +215,20 @@ class Controller(QObject):
         self._submit(self._pool, work, done, failed)
         return request_id
 
+    def fetch_page(self, request: SearchRequest) -> int:
+        """Fetch a further page of the latest search; ``page_ready`` follows unless a new search started."""
+        request_id = next(self._ids)
+        latest, archive = self._latest_search, self.archive
+        if archive is None:
+            return request_id
+
+        def done(result: object) -> None:
+            if latest == self._latest_search:
+                self.page_ready.emit(request_id, result)
+
+        self._submit(self._pool, lambda: archive.search(request), done, lambda error: log.info("page: %s", error))
+        return request_id
+
     def open_article(self, article_id: str, query: str) -> int:
         """Load an article and where ``query`` hits it; the reply is ``article_ready`` with the returned id."""
         request_id = next(self._ids)
@@ -353,13 +368,17 @@ class Controller(QObject):
         signals = job.signals
         self._jobs.add(signals)
 
+        # A job finishing after the app began to quit reports to nobody: the window (and this
+        # controller's Qt side) may be gone.
         def on_done(result: object) -> None:
             self._jobs.discard(signals)
-            done(result)
+            if not self._stopping.is_set():
+                done(result)
 
         def on_failed(error: object) -> None:
             self._jobs.discard(signals)
-            failed(error)
+            if not self._stopping.is_set():
+                failed(error)
 
         signals.done.connect(on_done)
         signals.failed.connect(on_failed)

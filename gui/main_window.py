@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -49,7 +50,7 @@ from .result_list import ResultList
 from .result_model import HitRole, ResultModel
 from .search_bar import SearchBar
 from .search_session import ENTITY_TYPE_FACET, SearchSession
-from .settings import add_recent_archive, recent_archives, settings
+from .settings import add_recent_archive, recent_archives, remove_recent_archive, settings
 from .timeline_model import TimelineModel
 from .timeline_panel import TimelinePanel
 
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self.excerpts = ExcerptsPanel()
         self.export_dialog = ExportDialog(self)
         self._reveal: dict[int, tuple[int, int]] = {}  # article request id -> passage to show when it arrives
+        self._page_request = 0  # the further page of results asked for last
+        self._highlighted_query = ""  # the query whose hits the open articles show
         self._compose()
         self._menus()
         self._shortcuts()
@@ -208,9 +211,11 @@ class MainWindow(QMainWindow):
         c.export_finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
         c.archive_opened.connect(self.on_archive_opened)
         c.results_ready.connect(self.on_results_ready)
+        c.page_ready.connect(self.on_page_ready)
+        self.results.more_wanted.connect(self.fetch_more_results)
         c.search_failed.connect(self.on_search_failed)
         c.article_ready.connect(self.on_article_ready)
-        c.article_failed.connect(lambda _id, message: self.statusBar().showMessage(message, 8000))
+        c.article_failed.connect(self.on_article_failed)
         c.article_corrected.connect(self.on_article_corrected)
         c.correction_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         c.entities_corrected.connect(self.on_entities_corrected)
@@ -223,7 +228,12 @@ class MainWindow(QMainWindow):
 
     # -- actions ---------------------------------------------------------------------------------------
     def open_archive(self, path: Path) -> None:
-        """Open the archive folder ``path`` and bring its index up to date."""
+        """Open the archive folder ``path`` and bring its index up to date; a folder that is not there
+        (moved, deleted, a drive not mounted) is said so, and leaves Open recent."""
+        if not path.is_dir():
+            self.statusBar().showMessage(f"{path} is not a folder here (moved, deleted, or on a drive not mounted)")
+            self._fill_recent(remove_recent_archive(path))
+            return
         self.controller.open_archive(path)
 
     def choose_archive(self) -> None:
@@ -366,12 +376,43 @@ class MainWindow(QMainWindow):
         self.results.set_result(result)
         self.facets.set_result(result, self.session.filters)
         self.timeline_model.set_timeline(result.timeline)
-        shown = len(result.hits)
-        more = f" (showing {shown})" if shown < result.total else ""
-        self.total_label.setText(f"{result.total} result{'s' if result.total != 1 else ''}{more}")
+        self._page_request = 0
+        if self.session.query != self._highlighted_query:  # the open articles show the new query's hits
+            self._highlighted_query = self.session.query
+            for pane in self.readers.panes:
+                if pane.article_id:
+                    pane.request_id = self.controller.open_article(pane.article_id, self.session.query)
+        self._show_total()
         row = self.results.row_of(current) if current else -1
         if row >= 0:
             self.result_list.setCurrentIndex(self.results.index(row, 0))
+
+    def _show_total(self) -> None:
+        total, shown = self.results.total, len(self.results.hits)
+        more = f" (showing {shown}; scroll for more)" if shown < total else ""
+        self.total_label.setText(f"{total} result{'s' if total != 1 else ''}{more}")
+
+    def fetch_more_results(self) -> None:
+        """Ask for the next page of the current search (the result list scrolled to its end)."""
+        size = self.session.page_size
+        request = replace(self.session.request(), page=len(self.results.hits) // size + 1)
+        self._page_request = self.controller.fetch_page(request)
+
+    @Slot(int, object)
+    def on_page_ready(self, request_id: int, result: SearchResult) -> None:
+        """Add a further page of hits, if it is the one asked for last."""
+        if request_id == self._page_request:
+            self.results.append(result.hits)
+            self._show_total()
+
+    @Slot(int, str)
+    def on_article_failed(self, request_id: int, message: str) -> None:
+        """Say why an article could not be read; a pane whose article is gone shows nothing rather
+        than an article the archive no longer has."""
+        self.statusBar().showMessage(message, 8000)
+        pane = self.readers.pane_for_request(request_id)
+        if pane is not None and pane.article is not None and pane.article.id in message:
+            pane.clear()
 
     @Slot(int, str, int)
     def on_search_failed(self, _request_id: int, message: str, position: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from index import Hit, SearchResult
 
@@ -17,19 +17,49 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class ResultModel(QAbstractListModel):
-    """Rows are hits; ``HitRole`` gives the :class:`Hit`, ``IdRole`` its article id."""
+    """Rows are hits; ``HitRole`` gives the :class:`Hit`, ``IdRole`` its article id.
+
+    The first page comes with the search; when the view scrolls to the end, ``more_wanted`` asks for
+    the next (Qt's canFetchMore/fetchMore), and ``append`` adds it.
+    """
+
+    more_wanted = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.hits: tuple[Hit, ...] = ()
         self.total = 0
+        self.fetching = False
 
     def set_result(self, result: SearchResult) -> None:
         """Show ``result``'s hits."""
         self.beginResetModel()
         self.hits = result.hits
         self.total = result.total
+        self.fetching = False
         self.endResetModel()
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802 - Qt's signature
+        """Whether more hits than shown match (and none are being fetched)."""
+        return not parent.isValid() and not self.fetching and len(self.hits) < self.total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802 - Qt's signature
+        """Ask for the next page of hits."""
+        if self.canFetchMore(parent):
+            self.fetching = True
+            self.more_wanted.emit()
+
+    def append(self, hits: tuple[Hit, ...]) -> None:
+        """Add a further page of hits (any already shown, after an index change, is left out)."""
+        self.fetching = False
+        shown = {hit.id for hit in self.hits}
+        new = tuple(hit for hit in hits if hit.id not in shown)
+        if not new:
+            self.total = len(self.hits)  # the index changed under the search: nothing more to fetch
+            return
+        self.beginInsertRows(QModelIndex(), len(self.hits), len(self.hits) + len(new) - 1)
+        self.hits += new
+        self.endInsertRows()
 
     def row_of(self, article_id: str) -> int:
         """The row showing ``article_id``, or -1."""

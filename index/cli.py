@@ -222,6 +222,10 @@ def _archive(options: argparse.Namespace) -> Archive:
 
 def _index(options: argparse.Namespace) -> int:
     archive = Archive(options.path, options.data_dir)
+    try:
+        previous: Path | None = last_archive(options.data_dir)
+    except ArchivistError:
+        previous = None
     started = time.perf_counter()
     show_bar = sys.stderr.isatty()
 
@@ -244,6 +248,8 @@ def _index(options: argparse.Namespace) -> int:
     if show_bar:
         sys.stderr.write("\n")
     print(_summary_text(summary, archive))
+    if previous is not None and Path(previous) != archive.root:
+        print(printable(f"Commands without --archive now use {archive.root} (they used {previous})."))
     return 130 if summary.cancelled else 0
 
 
@@ -309,7 +315,8 @@ def _search(options: argparse.Namespace) -> int:
     if options.json:
         print(_json(_result_json(result)))
         return 0
-    print(f"{result.total} articles match {printable(repr(options.query))}")
+    print(f"{_count(result.total, 'article')} {'matches' if result.total == 1 else 'match'} "
+          f"{printable(repr(options.query))}")
     for hit in result.hits:
         print(_hit_line(hit))
     return 0
@@ -320,7 +327,8 @@ def _facets(options: argparse.Namespace) -> int:
     if options.json:
         print(_json(_result_json(result)))
         return 0
-    print(f"{result.total} articles match {printable(repr(options.query))}")
+    print(f"{_count(result.total, 'article')} {'matches' if result.total == 1 else 'match'} "
+          f"{printable(repr(options.query))}")
     for facet in result.facets.values():
         print(f"\n{facet.name} ({facet.distinct} values)")
         for value in facet.values:

@@ -152,7 +152,7 @@ def test_article_text_never_reaches_the_terminal_as_control_sequences(
     for command in (["search", "ferry"], ["search", "ferry", "--json"], ["facets", "ferry"]):
         assert main([*command, "--archive", str(root)]) == 0
         out = capsys.readouterr().out
-        assert "1 articles match" in out or '"total": 1' in out
+        assert "1 article matches" in out or '"total": 1' in out
         assert not any(ch in out for ch in "\x1b\x07\x9b"), command
     article_id = Archive(root).search(SearchRequest("ferry")).hits[0].id
     assert main(["show", article_id, "--archive", str(root)]) == 0
@@ -179,3 +179,17 @@ def test_an_unexpected_error_is_one_line_pointing_to_the_log(
     assert err.startswith("archivist: unexpected error (RuntimeError); details are in ") and err.count("\n") == 1
     log = (seeds_copy.parent / "userlogs" / "archivist.log").read_text()
     assert "Traceback" in log and "RuntimeError: a bug" in log
+
+
+def test_indexing_another_folder_says_later_commands_use_it(
+    seeds_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("A ferry crossed the Caspian Sea to Baku.", "utf-8")
+    assert main(["index", str(seeds_copy)]) == 0
+    assert "now use" not in capsys.readouterr().out  # the first archive: nothing changes under the user
+    assert main(["index", str(other)]) == 0
+    assert f"Commands without --archive now use {other} (they used {seeds_copy})." in capsys.readouterr().out
+    assert main(["index", str(other)]) == 0
+    assert "now use" not in capsys.readouterr().out

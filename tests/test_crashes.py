@@ -230,7 +230,7 @@ def slow_workers(tmp_path: Path, seconds_per_file: float) -> dict[str, str]:
     """An environment whose processes, workers included, take at least this long per file."""
     return injected_into_processes(
         tmp_path / "slow",
-        "import time, index.indexing.indexer as m\n"  # the name worker tasks call
+        "import time, index.indexing.tasks as m\n"  # the name worker tasks call
         "_real = m.analyse_file\n"
         f"m.analyse_file = lambda *a: (time.sleep({seconds_per_file}), _real(*a))[1]\n",
     )
