@@ -60,9 +60,9 @@ from index.models import (
     Span,
 )
 from index.paths import absolute, data_dir, index_dir_for
-from index.search.searcher import ArchiveSearcher
 from index.storage.commits import applied_entity_corrections, clean_up
 from index.storage.layout import DAMAGE_FILE, STORE_FILE, indexing_lock
+from index.storage.searcher import ArchiveSearcher
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore, entity_corrections_json, is_damage
 from index.userdata.corrections import Corrections, load_entity_corrections, update_entity_corrections
 from index.userdata.excerpts import ArticleLookup, Excerpt, take_excerpt

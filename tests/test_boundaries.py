@@ -28,7 +28,7 @@ def test_only_the_engine_imports_whoosh() -> None:
 
 # The engine's parts, lowest first: a part may import the basics and the parts before it, never one
 # after it (docs/ARCHITECTURE.md draws this).
-LAYERS = ["reading", "analysis", "userdata", "storage", "search", "indexing"]
+LAYERS = ["reading", "analysis", "userdata", "storage", "indexing"]
 BASICS = {"errors", "models", "paths", "logs", "atomic", "locks"}
 TOP = {"archive", "cli"}
 
@@ -61,11 +61,11 @@ def test_each_part_imports_only_the_basics_and_the_parts_below_it() -> None:
     assert wrong == []
 
 
-def test_whoosh_is_imported_by_the_storage_and_search_parts_only() -> None:
-    """Storage holds Whoosh's format; search compiles the query language to Whoosh's query objects,
-    which storage's matchers run. Reading, analysis, the user's files and indexing never see Whoosh."""
+def test_only_the_storage_part_imports_whoosh() -> None:
+    """Storage is the index: Whoosh's format, the query language compiled to Whoosh's queries, and
+    the searcher over them. Reading, analysis, the user's files and indexing never see Whoosh."""
     users = {Path(p).relative_to(ROOT / "index").parts[0] for p in imports("index", "whoosh")}
-    assert users == {"storage", "search"}
+    assert users == {"storage"}
 
 
 def test_no_engine_module_loads_qt_or_the_app_even_indirectly() -> None:

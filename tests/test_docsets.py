@@ -31,7 +31,7 @@ def test_masks_match_whoosh(seeds_archive: Archive, query: str) -> None:
     seeds_archive.search(SearchRequest("*"))
     searcher = seeds_archive._searcher  # noqa: SLF001 - comparing the engine's internals with Whoosh's
     assert searcher is not None
-    from index.search.query import parse_query
+    from index.storage.query import parse_query
 
     q = parse_query(query, searcher.schema, searcher.languages())
     expected = np.zeros(len(searcher.columns.alive), dtype=bool)
@@ -48,7 +48,7 @@ def test_date_queries_match_the_articles_dates(seeds_archive: Archive, query: st
     seeds_archive.search(SearchRequest("*"))
     searcher = seeds_archive._searcher  # noqa: SLF001
     assert searcher is not None
-    from index.search.query import parse_query
+    from index.storage.query import parse_query
 
     mask = searcher.masks.mask(parse_query(query, searcher.schema, searcher.languages()))
     dates = [seeds_archive.article(article_id).date for article_id in searcher.columns.ids]
@@ -61,7 +61,7 @@ def test_ranking_matches_whoosh_bm25(seeds_archive: Archive, query: str) -> None
     ours = [h.id for h in seeds_archive.search(SearchRequest(query)).hits]
     searcher = seeds_archive._searcher  # noqa: SLF001
     assert searcher is not None
-    from index.search.query import parse_query
+    from index.storage.query import parse_query
 
     q = parse_query(query, searcher.schema, searcher.languages())
     with Searcher(searcher.searcher.reader(), weighting=scoring.BM25F(), closereader=False) as whoosh_searcher:

@@ -6,7 +6,7 @@ import pytest
 from whoosh import query as wq
 
 from index.errors import QuerySyntaxError
-from index.search.query import parse_query
+from index.storage.query import parse_query
 from index.storage.schema import build_schema
 
 SCHEMA = build_schema()

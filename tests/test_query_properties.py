@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from index import Archive, ArchivistError, QuerySyntaxError, SearchRequest, SortOrder
-from index.search.query import FIELD_ALIASES, MAX_QUERY_LENGTH, parse_query
 from index.storage import docsets as docsets_module
 from index.storage.docsets import Lexicon
+from index.storage.query import FIELD_ALIASES, MAX_QUERY_LENGTH, parse_query
 from index.storage.schema import build_schema
 
 SCHEMA = build_schema()

@@ -18,10 +18,10 @@ from index import Archive, SearchRequest
 from index.indexing.indexer import FILES_PER_TASK, split_into_tasks, write_task
 from index.indexing.pipeline import UserCorrections
 from index.reading.files import scan
-from index.search.searcher import ArchiveSearcher
 from index.storage.frequent import open_frequent_terms
 from index.storage.layout import WHOOSH_DIR
 from index.storage.schema import decode_positions, encode_positions, postings
+from index.storage.searcher import ArchiveSearcher
 from index.storage.segments import COMPRESSED_FROM, SegmentCodec
 
 

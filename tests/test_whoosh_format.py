@@ -48,10 +48,10 @@ from index import Archive
 from index.indexing.indexer import split_into_tasks
 from index.indexing.pipeline import UserCorrections, analyse_file
 from index.reading.files import read_bytes, scan
-from index.search.query import parse_query
 from index.storage import commits
 from index.storage.generations import INDEX_NAME
 from index.storage.layout import WHOOSH_DIR
+from index.storage.query import parse_query
 from index.storage.schema import PreAnalyzed, build_schema
 
 SCHEMA = build_schema()

@@ -33,12 +33,12 @@ from index.models import (
     Timeline,
     TimelineBucket,
 )
-from index.search.query import entity_terms_of, parse_query
 from index.storage.columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
 from index.storage.commits import applied_entity_corrections, columns_for, committed_files, committed_generation
 from index.storage.docsets import MaskEvaluator, ScoredTerm
 from index.storage.generations import missing_or_changed, open_reader
 from index.storage.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
+from index.storage.query import entity_terms_of, parse_query
 from index.storage.schema import TEXT_FIELDS
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore
 

@@ -1,1 +1,0 @@
-"""Searching: the query language compiled to the index's queries, and the searcher."""
