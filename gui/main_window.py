@@ -51,6 +51,7 @@ from .result_model import HitRole, ResultModel
 from .search_bar import SearchBar
 from .search_session import ENTITY_TYPE_FACET, SearchSession
 from .settings import add_recent_archive, recent_archives, remove_recent_archive, settings
+from .syntax_help import show_shortcuts
 from .timeline_model import TimelineModel
 from .timeline_panel import TimelinePanel
 
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
                             lambda: self._selecting_pane().request_copy_with_citation())
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("Query &syntax", self.search_bar.show_help)
+        help_menu.addAction("&Keyboard shortcuts", lambda: show_shortcuts(self))
         self._fill_recent(recent_archives())
 
     def _shortcuts(self) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 SYNTAX: tuple[tuple[str, str], ...] = (
     ("vietnam azerbaijan", "both words (AND is the default)"),
@@ -20,6 +22,10 @@ SYNTAX: tuple[tuple[str, str], ...] = (
     ("language:fr", "in a language"),
     ("date:2025-05", "in a month (or a year, a day)"),
     ("date:[2019 to 2022]", "in a date range"),
+    ("date:>2020", "after 2020 (date:<2020 before)"),
+    ('person:"To Lam"', "naming a person, by any of their names"),
+    ("org:CPCV", "naming an organisation"),
+    ("place:Hanoï", "naming a place"),
 )
 
 KEYS: tuple[tuple[str, str], ...] = (
@@ -33,6 +39,19 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Delete, Ctrl+Z", "in the excerpts: remove, undo the removal"),
     ("Ctrl+C", "in the excerpts: copy the selected ones as Markdown with citations"),
 )
+
+
+def show_shortcuts(parent: QWidget) -> QMessageBox:
+    """Help ▸ Keyboard shortcuts: every key, in a window of its own (not modal)."""
+    rows = "".join(f"<tr><td><b>{html.escape(key)}</b>&nbsp;&nbsp;</td><td>{html.escape(meaning)}</td></tr>"
+                   for key, meaning in KEYS)
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{rows}</table>",
+                      QMessageBox.StandardButton.Close, parent)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setObjectName("shortcutsWindow")
+    box.setModal(False)
+    box.show()
+    return box
 
 
 class SyntaxHelp(QFrame):

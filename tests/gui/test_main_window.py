@@ -353,3 +353,22 @@ def test_an_open_article_follows_the_query_and_goes_when_its_file_does(
     pane.request_id = window.controller.open_article(article_id, "")  # as a reload after a correction does
     qtbot.waitUntil(lambda: pane.article is None, timeout=10000)
     assert f"no article with id {article_id}" in window.statusBar().currentMessage()
+
+
+def test_the_help_lists_entity_fields_date_comparisons_and_every_key(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui.syntax_help import KEYS
+
+    examples = [
+        window.search_bar.help.table.topLevelItem(i).text(0)
+        for i in range(window.search_bar.help.table.topLevelItemCount())
+    ]
+    assert {'person:"To Lam"', "org:CPCV", "place:Hanoï", "date:>2020"} <= set(examples)
+    action = next(a for a in window.menuBar().actions() if a.text() == "&Help").menu().actions()[-1]
+    assert action.text() == "&Keyboard shortcuts"
+    action.trigger()
+    box = window.findChild(QMessageBox, "shortcutsWindow")
+    assert box is not None and box.isVisible() and not box.isModal()
+    assert all(key in box.text() for key, _ in KEYS[:3]) and "Ctrl+E" in box.text()
+    box.close()
