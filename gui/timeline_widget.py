@@ -18,6 +18,7 @@ _BAR_SELECTED = QColor("#e8871e")
 _UNDATED = QColor("#9aa5b1")
 _MARK = QColor("#d62728")
 _UNDATED_INDEX = -2
+MAX_BAR_WIDTH = 48.0
 
 
 def label_step(unit: str, count: int, bar_width: float, label_width: float) -> tuple[int, str]:
@@ -204,10 +205,8 @@ class TimelineWidget(QWidget):
             painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No dated results")
         width = plot.width() / max(1, len(visible))
         brush = self._brush()
-        gap = 1 if width > 3 else 0
         for i in visible:
             bucket = buckets[i]
-            height = plot.height() * bucket.count / top
             x = plot.left() + (i - visible.start) * width
             selected = brush is not None and brush[0] <= i <= brush[1]
             if selected:
@@ -215,8 +214,7 @@ class TimelineWidget(QWidget):
                 shade.setAlpha(40)
                 painter.fillRect(QRectF(x, plot.top(), width, plot.height()), shade)
             if bucket.count:
-                painter.fillRect(QRectF(x + gap, plot.bottom() - max(2, height), max(1, width - 2 * gap),
-                                        max(2, height)), _BAR_SELECTED if selected else _BAR)
+                painter.fillRect(self.bar_rect(i), _BAR_SELECTED if selected else _BAR)
         self._draw_labels(painter, plot, visible, width)
         self._draw_mark(painter, plot, visible, width)
         undated = self._undated_rect()
@@ -278,9 +276,27 @@ class TimelineWidget(QWidget):
                 x = plot.left() + (i - visible.start + fraction) * width
                 painter.setPen(QPen(_MARK, 2))
                 painter.drawLine(int(x), int(plot.top()), int(x), int(plot.bottom()))
-                painter.drawText(QRectF(x + 3, plot.top(), 120, self.fontMetrics().height()),
-                                 Qt.AlignmentFlag.AlignLeft, self.marked_date.isoformat())
+                painter.drawText(self.mark_label_rect(x), Qt.AlignmentFlag.AlignLeft, self.marked_date.isoformat())
                 return
+
+    def mark_label_rect(self, x: float) -> QRectF:
+        """Where the marked date's label goes: right of the mark, or left of it near the right edge,
+        never past the plot."""
+        plot = self._plot()
+        width = self.fontMetrics().horizontalAdvance("0000-00-00") + 4
+        left = x + 3 if x + 3 + width <= plot.right() else x - 3 - width
+        return QRectF(max(plot.left(), left), plot.top(), width, self.fontMetrics().height())
+
+    def bar_rect(self, i: int) -> QRectF:
+        """Bucket ``i``'s bar (it must be visible): as tall as its count, at most MAX_BAR_WIDTH wide and
+        centred in its slot, so that one or two buckets are bars, not a wall across the panel."""
+        plot, visible = self._plot(), self._visible()
+        slot = plot.width() / max(1, len(visible))
+        gap = 1 if slot > 3 else 0
+        bar = max(1.0, min(slot - 2 * gap, MAX_BAR_WIDTH))
+        height = max(2.0, plot.height() * self.model.buckets[i].count / self._max_count())
+        x = plot.left() + (i - visible.start) * slot + (slot - bar) / 2
+        return QRectF(x, plot.bottom() - height, bar, height)
 
 
 def _bucket_tip(bucket: TimelineBucket) -> str:

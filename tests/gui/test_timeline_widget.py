@@ -14,8 +14,12 @@ from index import Timeline, TimelineBucket
 
 def _timeline() -> Timeline:
     buckets = tuple(
-        TimelineBucket(dt.date(2020 + m // 12, m % 12 + 1, 1), dt.date(2020 + m // 12, m % 12 + 1, 28),
-                       f"{2020 + m // 12}-{m % 12 + 1:02d}", m % 5)
+        TimelineBucket(
+            dt.date(2020 + m // 12, m % 12 + 1, 1),
+            dt.date(2020 + m // 12, m % 12 + 1, 28),
+            f"{2020 + m // 12}-{m % 12 + 1:02d}",
+            m % 5,
+        )
         for m in range(36)
     )
     return Timeline("month", buckets, undated=4)
@@ -54,3 +58,32 @@ def test_zoom_to_selection_and_reset(qtbot: QtBot) -> None:
     widget.reset_zoom()
     assert widget._visible() == range(0, 36)
     assert widget.grab().width() == 800  # paints at any span without raising
+
+
+def test_one_or_two_buckets_are_bars_not_a_wall_and_the_date_label_stays_inside(qtbot: QtBot) -> None:
+    from gui.timeline_widget import MAX_BAR_WIDTH
+
+    model = TimelineModel()
+    widget = TimelineWidget(model)
+    qtbot.addWidget(widget)
+    widget.resize(1000, 160)
+    widget.show()
+    model.set_timeline(
+        Timeline(
+            "year",
+            (
+                TimelineBucket(dt.date(2024, 1, 1), dt.date(2024, 12, 31), "2024", 3),
+                TimelineBucket(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025", 1),
+            ),
+            undated=0,
+        )
+    )
+    first, second = widget.bar_rect(0), widget.bar_rect(1)
+    assert first.width() <= MAX_BAR_WIDTH and second.width() <= MAX_BAR_WIDTH
+    assert first.height() > second.height() > 0  # still as tall as their counts
+    slot_centre = widget.bucket_x(0)
+    assert abs(first.center().x() - slot_centre) < 2  # centred in its slot, under its label
+    right_edge = widget.bar_rect(1).right() + 200
+    label = widget.mark_label_rect(right_edge)
+    assert label.right() <= min(right_edge, widget.width()) and label.left() >= 0
+    widget.grab()  # paints with the new geometry without error
