@@ -8,6 +8,8 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from index import Facet, FacetValue
 
+from .formatting import literal_rich_text
+
 ValueRole = Qt.ItemDataRole.UserRole + 1
 CountRole = Qt.ItemDataRole.UserRole + 2
 StateRole = Qt.ItemDataRole.UserRole + 3  # "include", "exclude" or ""
@@ -49,9 +51,11 @@ class FacetModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             mark = {"include": "✓ ", "exclude": "✗ "}.get(state, "")
             return f"{mark}{item.value or '(none)'}\t{item.count}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole name, which the list may elide
             more = ", right-click to correct the name" if self.name in ("person", "org", "place") else ""
-            return f"{item.count} result(s) — click to keep only these, Ctrl+click to exclude{more}"
+            results = f"{item.count} result{'s' if item.count != 1 else ''}"
+            return literal_rich_text(f"{item.value or '(none)'}\n{results} — click to keep only these, "
+                                     f"Ctrl+click to exclude{more}")
         if role == ValueRole:
             return item.value
         if role == CountRole:

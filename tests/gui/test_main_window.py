@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QTextCursor
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from gui.facet_model import ValueRole
 from gui.main_window import MainWindow
 from index import Archive, SearchRequest, SearchResult
 
@@ -372,3 +373,11 @@ def test_the_help_lists_entity_fields_date_comparisons_and_every_key(window: Mai
     assert box is not None and box.isVisible() and not box.isModal()
     assert all(key in box.text() for key, _ in KEYS[:3]) and "Ctrl+E" in box.text()
     box.close()
+
+
+def test_a_facet_name_the_column_elides_is_whole_in_its_tooltip(window: MainWindow) -> None:
+    model = window.facets.models["org"]
+    names = {model.index(row, 0).data(ValueRole): row for row in range(model.rowCount())}
+    row = names["Communist Party of Vietnam"]
+    tooltip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Communist Party of Vietnam" in tooltip and "results" in tooltip
