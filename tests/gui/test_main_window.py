@@ -381,3 +381,13 @@ def test_a_facet_name_the_column_elides_is_whole_in_its_tooltip(window: MainWind
     row = names["Communist Party of Vietnam"]
     tooltip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "Communist Party of Vietnam" in tooltip and "results" in tooltip
+
+
+def test_an_unfinished_quote_keeps_the_last_results_and_shows_the_hint(qtbot: QtBot, window: MainWindow) -> None:
+    from .helpers import search
+
+    search(qtbot, window, "Hanoi", expected_total=3)
+    shown = [hit.id for hit in window.results.hits]
+    qtbot.keyClicks(window.search_bar.field, ' "prime')  # typed so far: the quote is not closed yet
+    qtbot.waitUntil(lambda: window.search_bar.error.isVisible(), timeout=10000)
+    assert [hit.id for hit in window.results.hits] == shown and window.results.total == 3
