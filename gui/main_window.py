@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +52,7 @@ from .result_model import HitRole, ResultModel
 from .search_bar import SearchBar
 from .search_session import ENTITY_TYPE_FACET, SearchSession
 from .settings import add_recent_archive, recent_archives, remove_recent_archive, settings
+from .skipped_dialog import SkippedDialog
 from .syntax_help import show_shortcuts
 from .timeline_model import TimelineModel
 from .timeline_panel import TimelinePanel
@@ -90,6 +92,10 @@ class MainWindow(QMainWindow):
         self.entity_editor = EntityEditor(self)
         self.excerpts = ExcerptsPanel()
         self.export_dialog = ExportDialog(self)
+        self.skipped_dialog = SkippedDialog(self)
+        self.skipped_button = QToolButton()
+        self.skipped_button.setObjectName("skippedButton")
+        self.skipped_button.clicked.connect(self.show_skipped)
         self._reveal: dict[int, tuple[int, int]] = {}  # article request id -> passage to show when it arrives
         self._page_request = 0  # the further page of results asked for last
         self._highlighted_query = ""  # the query whose hits the open articles show
@@ -127,6 +133,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.chips)
         layout.addWidget(self.rows, 1)
         self.setCentralWidget(central)
+        self.statusBar().addPermanentWidget(self.skipped_button)
+        self.skipped_button.hide()
         self.statusBar().addPermanentWidget(self.progress)
         self.excerpts_dock = QDockWidget("Excerpts", self)
         self.excerpts_dock.setObjectName("excerptsDock")
@@ -146,6 +154,10 @@ class MainWindow(QMainWindow):
         self.reindex_action.triggered.connect(self.controller.reindex)
         file_menu.addAction(self.reindex_action)
         file_menu.addAction("&Export excerpts…", self.open_export_dialog)
+        self.skipped_action = QAction("&Skipped files of the last run…", self)
+        self.skipped_action.triggered.connect(self.show_skipped)
+        self.skipped_action.setEnabled(False)
+        file_menu.addAction(self.skipped_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
@@ -364,6 +376,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Archivist — {path.name}")
         for pane in self.readers.panes:  # their articles belong to the archive that was open
             pane.clear()
+        self.skipped_button.hide()  # so does the last run's list of skipped files
+        self.skipped_action.setEnabled(False)
         self._reveal.clear()
         self._fill_recent(add_recent_archive(path))
         self.session.refresh()
@@ -470,6 +484,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(summary_text(summary), 10000)
         self.session.refresh()
         self.controller.load_basket(self.excerpts.basket_name)  # articles may have changed or gone
+        archive = self.controller.archive
+        failed = len(summary.skipped) + len(summary.problems)
+        if archive is not None:
+            self.skipped_dialog.set_summary(archive.root, summary)
+        self.skipped_action.setEnabled(bool(failed))
+        self.skipped_button.setText(f"{failed} file{'s' if failed != 1 else ''} not fully indexed — show")
+        self.skipped_button.setVisible(bool(failed))
+
+    def show_skipped(self) -> None:
+        """List the files the last indexing run skipped or only partly analysed, with the reasons."""
+        self.skipped_dialog.show()
+        self.skipped_dialog.raise_()
 
     @Slot(str)
     def on_indexing_failed(self, message: str) -> None:

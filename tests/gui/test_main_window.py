@@ -391,3 +391,29 @@ def test_an_unfinished_quote_keeps_the_last_results_and_shows_the_hint(qtbot: Qt
     qtbot.keyClicks(window.search_bar.field, ' "prime')  # typed so far: the quote is not closed yet
     qtbot.waitUntil(lambda: window.search_bar.error.isVisible(), timeout=10000)
     assert [hit.id for hit in window.results.hits] == shown and window.results.total == 3
+
+
+def test_the_files_a_run_skipped_are_listed_with_their_reasons_and_folders(
+    qtbot: QtBot, archive_dir: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    from gui.app import create_window
+
+    (archive_dir / "feeds").mkdir()
+    (archive_dir / "feeds" / "broken.json").write_text('{"title": "cut short', "utf-8")
+    window = create_window(archive_dir, data=data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.skipped_button.isVisible(), timeout=60000)
+    assert window.skipped_button.text() == "1 file not fully indexed — show" and window.skipped_action.isEnabled()
+    window.skipped_button.click()
+    dialog = window.skipped_dialog
+    assert dialog.isVisible() and not dialog.isModal()
+    assert dialog.table.item(0, 0).text() == "feeds/broken.json" and dialog.table.item(0, 1).text()
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    dialog.table.selectRow(0)
+    dialog.open_button.click()
+    assert opened == [str(archive_dir / "feeds")]
+    window.close()
