@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from index import Article
+from index.analysis.dates import parse_date_value
 
 FIELDS: tuple[str, ...] = ("title", "date", "source", "language")
 
@@ -36,14 +35,20 @@ class EditDialog(QDialog):
             editor.setObjectName(f"edit_{field}")
             self.editors[field] = editor
             form.addRow(field.capitalize(), editor)
-        self.editors["date"].setPlaceholderText("YYYY-MM-DD")
+        self.editors["date"].setPlaceholderText("2025-05-07, 7 May 2025, 2025-05…")
+        self.date_reading = QLabel("")
+        self.date_reading.setObjectName("dateReading")
+        form.addRow("", self.date_reading)
+        self.editors["date"].textChanged.connect(self._show_date_reading)
+        self._show_date_reading(self.editors["date"].text())
+        self.setMinimumWidth(560)
         self.message = QLabel("Corrections are kept outside the index and survive re-indexing.")
         self.message.setWordWrap(True)
         form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._on_accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
 
     def changes(self) -> dict[str, str | None]:
         """Changed fields -> new text (None: an emptied field, which withdraws the correction)."""
@@ -54,12 +59,21 @@ class EditDialog(QDialog):
                 changed[field] = value or None
         return changed
 
+    def _show_date_reading(self, text: str) -> None:
+        """Say how the date typed so far reads, before it is saved (``07/05/2025`` is ambiguous)."""
+        if not text.strip():
+            self.date_reading.setText("No date: the inferred one comes back." if self.original["date"] else "")
+            return
+        day = parse_date_value(text)
+        self.date_reading.setText(f"→ {day:%A} {day.day} {day:%B %Y}" if day else
+                                  "Not a date yet: 2025-05-07, 7 May 2025, May 7, 2025 or 2025-05 read as dates.")
+
     def _on_accept(self) -> None:
-        date = self.editors["date"].text().strip()
-        if date:
-            try:
-                dt.date.fromisoformat(date)
-            except ValueError:
-                self.message.setText("The date must read YYYY-MM-DD, e.g. 2025-05-07.")
+        editor = self.editors["date"]
+        if editor.text().strip():
+            day = parse_date_value(editor.text())
+            if day is None:
+                self.message.setText("The date cannot be read: write it as 2025-05-07, 7 May 2025 or 2025-05.")
                 return
+            editor.setText(day.isoformat())  # saved as the date shown under the field
         self.accept()

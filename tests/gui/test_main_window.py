@@ -417,3 +417,27 @@ def test_the_files_a_run_skipped_are_listed_with_their_reasons_and_folders(
     dialog.open_button.click()
     assert opened == [str(archive_dir / "feeds")]
     window.close()
+
+
+def test_dates_are_corrected_as_people_type_them_and_read_back_before_saving(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from .helpers import open_first
+
+    pane = open_first(qtbot, window)
+    pane.open_editor()
+    dialog = pane.edit_dialog
+    assert dialog is not None and dialog.width() >= 560
+    date = dialog.editors["date"]
+    date.setText("7 May 2025")
+    assert dialog.date_reading.text() == "→ Wednesday 7 May 2025"
+    date.setText("2025-05")
+    assert dialog.date_reading.text() == "→ Thursday 1 May 2025"
+    date.setText("sometime")
+    assert dialog.date_reading.text().startswith("Not a date yet")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible() and "cannot be read" in dialog.message.text()
+    date.setText("7 May 2025")
+    with qtbot.waitSignal(pane.correction_requested) as sent:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert sent.args[1:] == ["date", "2025-05-07"]
