@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -34,6 +35,7 @@ from index import (
     to_markdown,
     to_text,
 )
+from index.storage.query import also_matched
 from index.userdata.excerpts import take_excerpt
 
 from .clipboard import copy_text
@@ -81,6 +83,11 @@ class MainWindow(QMainWindow):
         self.total_label = QLabel("")
         self.total_label.setObjectName("totalLabel")
         self.chips = FilterChips()
+        self.spellings_label = QLabel("")
+        self.spellings_label.setObjectName("spellingsLabel")
+        self.spellings_label.setTextFormat(Qt.TextFormat.RichText)
+        self.spellings_label.linkActivated.connect(lambda link: self.session.set_spellings(link == "on"))
+        self.spellings_label.hide()
         self.facets = FacetPanel()
         self.results = ResultModel(self)
         self.result_list = ResultList(self.results)
@@ -131,6 +138,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(top)
         layout.addWidget(self.chips)
+        layout.addWidget(self.spellings_label)
         layout.addWidget(self.rows, 1)
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.skipped_button)
@@ -399,9 +407,23 @@ class MainWindow(QMainWindow):
                 if pane.article_id:
                     pane.request_id = self.controller.open_article(pane.article_id, self.session.query)
         self._show_total()
+        self._show_spellings(result)
         row = self.results.row_of(current) if current else -1
         if row >= 0:
             self.result_list.setCurrentIndex(self.results.index(row, 0))
+
+    def _show_spellings(self, result: SearchResult) -> None:
+        """Say which other spellings of a name the search matched, with a link to match only as typed
+        (and back)."""
+        if result.also_matched:
+            names = html.escape(", ".join(result.also_matched))
+            self.spellings_label.setText(f"Also matched: {names} — <a href='off'>match only as typed</a>")
+        elif not self.session.spellings and also_matched(result.query):
+            self.spellings_label.setText("Matched only as typed — <a href='on'>also match other spellings</a>")
+        else:
+            self.spellings_label.hide()
+            return
+        self.spellings_label.show()
 
     def _show_total(self) -> None:
         total, shown = self.results.total, len(self.results.hits)

@@ -119,11 +119,17 @@ class SearchSession(QObject):
         self.filters = Filters()
         self.sort = SortOrder.RELEVANCE
         self.page_size = 200
+        self.spellings = True  # a word naming a known entity also matches its other spellings
 
     def request(self) -> SearchRequest:
         """The request for the current state."""
         return SearchRequest(query=self.query, filters=self.filters, sort=self.sort, page=1,
-                             page_size=self.page_size)
+                             page_size=self.page_size, spellings=self.spellings)
+
+    def set_spellings(self, on: bool) -> None:
+        """Match names' other spellings too (True), or only as typed."""
+        self.spellings = on
+        self._changed(chips=False)
 
     def set_query(self, query: str) -> None:
         """Search for ``query``."""

@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--to", dest="date_to", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     search.add_argument("--sort", choices=["relevance", "date", "newest", "oldest"], default="relevance")
     search.add_argument("--limit", type=_positive, default=20)
+    search.add_argument("--as-typed", action="store_true", help="match names only as typed, not their other spellings")
     search.add_argument("--json", action="store_true")
     search.set_defaults(handler=_search)
 
@@ -311,12 +312,17 @@ def _search(options: argparse.Namespace) -> int:
         languages=tuple(options.lang),
         exclude_languages=tuple(options.not_lang),
     )
-    result = _archive(options).search(SearchRequest(options.query, filters, sort, page_size=options.limit))
+    request = SearchRequest(options.query, filters, sort, page_size=options.limit, spellings=not options.as_typed)
+    result = _archive(options).search(request)
     if options.json:
         print(_json(_result_json(result)))
         return 0
-    print(f"{_count(result.total, 'article')} {'matches' if result.total == 1 else 'match'} "
-          f"{printable(repr(options.query))}")
+    print(
+        f"{_count(result.total, 'article')} {'matches' if result.total == 1 else 'match'} "
+        f"{printable(repr(options.query))}"
+    )
+    if result.also_matched:
+        print(printable(f"also matched: {', '.join(result.also_matched)} (--as-typed to leave them out)"))
     for hit in result.hits:
         print(_hit_line(hit))
     return 0
@@ -327,8 +333,10 @@ def _facets(options: argparse.Namespace) -> int:
     if options.json:
         print(_json(_result_json(result)))
         return 0
-    print(f"{_count(result.total, 'article')} {'matches' if result.total == 1 else 'match'} "
-          f"{printable(repr(options.query))}")
+    print(
+        f"{_count(result.total, 'article')} {'matches' if result.total == 1 else 'match'} "
+        f"{printable(repr(options.query))}"
+    )
     for facet in result.facets.values():
         print(f"\n{facet.name} ({facet.distinct} values)")
         for value in facet.values:
@@ -573,6 +581,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
 def _result_json(result: SearchResult) -> dict[str, Any]:
     return {
         "total": result.total,
+        "also_matched": list(result.also_matched),
         "hits": [_hit_json(h) for h in result.hits],
         "facets": {
             name: {"distinct": f.distinct, "values": {v.value: v.count for v in f.values}}

@@ -139,6 +139,7 @@ class SearchRequest:
     page: int = 1
     page_size: int = 20
     facet_limit: int = 50
+    spellings: bool = True  # a word naming a known entity also matches its other spellings
 
     def __post_init__(self) -> None:
         # Refused where the request is made (a CLI option, a GUI page change), not deep in a search.
@@ -219,6 +220,7 @@ class SearchResult:
     facets: dict[str, Facet]
     timeline: Timeline
     query: str = ""
+    also_matched: tuple[str, ...] = ()  # other spellings the query's words brought in
 
 
 @dataclass(frozen=True)

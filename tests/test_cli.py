@@ -32,7 +32,7 @@ def test_index_then_search_json(seeds_copy: Path, capsys: pytest.CaptureFixture[
         "score",
         "snippet",
     }
-    assert set(result) == {"total", "hits", "facets", "timeline"}
+    assert set(result) == {"total", "also_matched", "hits", "facets", "timeline"}
     assert main(["search", "*", "--lang", "fr", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 1
     assert main(["search", "--source", "Trend", "--sort", "date", "--json"]) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from whoosh import query as wq
 
+from index import Archive, SearchRequest
 from index.errors import QuerySyntaxError
 from index.storage.query import parse_query
 from index.storage.schema import build_schema
@@ -91,3 +92,18 @@ def test_leaves_carry_their_place_in_the_typed_query() -> None:
 def test_date_comparisons_and_ranges(query: str, first: str | None, last: str | None) -> None:
     q = parse_query(query, SCHEMA, ["en"])
     assert (q.startdate and q.startdate.date().isoformat(), q.enddate and q.enddate.date().isoformat()) == (first, last)
+
+
+def test_a_word_naming_an_entity_finds_its_other_spellings_unless_asked_as_typed(seeds_archive: Archive) -> None:
+    from index.storage.query import other_spellings
+
+    assert "Azerbaïdjan" not in other_spellings("Azerbaijan")  # it folds like Azerbaidjan: one of them is enough
+    assert {"Azərbaycan", "Aserbaidschan", "Azerbaidjan"} <= set(other_spellings("Azerbaijan"))
+    assert other_spellings("ferry") == () and other_spellings("Hanoi") == ()
+    spelled = seeds_archive.search(SearchRequest("Azerbaijan"))
+    typed = seeds_archive.search(SearchRequest("Azerbaijan", spellings=False))
+    assert (spelled.total, typed.total) == (5, 4)  # the French report writes Azerbaïdjan
+    assert "Azerbaidjan" in spelled.also_matched and typed.also_matched == ()
+    assert seeds_archive.search(SearchRequest('"Azerbaijan"')).also_matched == ()  # a quoted word is as typed
+    spans = seeds_archive.hit_spans("594033a850014bf7", "Azerbaijan")["body"]
+    assert spans  # the other spelling is highlighted in the French report

@@ -24,7 +24,7 @@ from whoosh.fields import Schema
 from whoosh.qparser import syntax
 from whoosh.qparser.common import attach
 
-from index.analysis.entities import EntityCorrections, canonical_name
+from index.analysis.entities import TYPES, EntityCorrections, aliases, canonical_name
 from index.analysis.folding import fold
 from index.analysis.terms import term_variants
 from index.errors import QuerySyntaxError
@@ -69,7 +69,11 @@ EntityTerms = Mapping[tuple[str, str], tuple[str, str]]  # (facet, folded name) 
 
 
 def parse_query(
-    text: str, schema: Schema, languages: Iterable[str], entity_terms: EntityTerms | None = None
+    text: str,
+    schema: Schema,
+    languages: Iterable[str],
+    entity_terms: EntityTerms | None = None,
+    spellings: bool = True,
 ) -> wq.Query:
     """Parse ``text`` into a Whoosh query.
 
@@ -79,6 +83,8 @@ def parse_query(
         languages: languages present in the index, whose stems the query words expand to.
         entity_terms: the archive's entity corrections, so that a renamed, merged or retyped entity is
             found by its old name too (``person:"A"`` after A was merged into B finds B's articles).
+        spellings: a plain word that names a known entity also matches the entity's other one-word
+            names (``Azerbaijan`` finds ``Azerbaïdjan`` and ``Azərbaycan``); False matches it as typed.
 
     Returns:
         The query, each leaf's ``startchar`` and ``endchar`` placing it in ``text``.
@@ -109,7 +115,7 @@ def parse_query(
     # Not normalized by Whoosh: its normalize() rebuilds ranges without their place in the query,
     # and takes quadratic time over many words (its hash of Or([title:w, body:w]) is the same for
     # every w). _finish() does what is needed of it.
-    parsed = _finish(parser.parse(typed.text, normalize=False), tuple(languages), typed)
+    parsed = _finish(parser.parse(typed.text, normalize=False), tuple(languages), typed, spellings)
     if entity_terms:
         parsed = parsed.accept(lambda node: _corrected_entity(node, entity_terms))
     if parsed is wq.NullQuery:
@@ -412,6 +418,43 @@ class _DateNode(syntax.SyntaxNode):  # type: ignore[misc]
         return found
 
 
+MAX_SPELLINGS = 16  # other names one word may bring in: a few languages' spellings, never a list
+
+
+def other_spellings(word: str) -> tuple[str, ...]:
+    """The other one-word names of the entity ``word`` names, if it names one: ``Azerbaijan`` ->
+    ``Azerbaïdjan``, ``Aserbaidschan``, ``Azərbaycan``...; names that fold alike are left out."""
+    canonical, type_ = None, None
+    for candidate in TYPES:
+        canonical = canonical_name(word, candidate)
+        if canonical:
+            type_ = candidate
+            break
+    if not canonical or type_ is None:
+        return ()
+    typed = fold(word)
+    found: dict[str, str] = {}
+    for name in (canonical, *aliases(canonical, type_)):
+        if " " not in name.strip() and fold(name) != typed:
+            found.setdefault(fold(name), name)
+    return tuple(found.values())[:MAX_SPELLINGS]
+
+
+def also_matched(text: str) -> tuple[str, ...]:
+    """The other spellings the plain words of ``text`` bring in (words in quotes, after a field name
+    or with wildcards are matched as typed)."""
+    plain = _QUOTED.sub(" ", text)
+    found: dict[str, None] = {}
+    for match in _PLAIN_WORD.finditer(plain):
+        for name in other_spellings(match.group()):
+            found.setdefault(name, None)
+    return tuple(found)
+
+
+_QUOTED = re.compile(r'"[^"]*"?')
+_PLAIN_WORD = re.compile(r"(?<![\w:*?~])\w+(?![\w:*?~])")
+
+
 def _corrected_entity(node: wq.Query, entity_terms: EntityTerms) -> wq.Query:
     if not isinstance(node, wq.Term) or (node.fieldname, node.text) not in entity_terms:
         return node
@@ -431,11 +474,11 @@ def entity_terms_of(corrections: EntityCorrections) -> dict[tuple[str, str], tup
     return terms
 
 
-def _finish(q: wq.Query, languages: tuple[str, ...], typed: _Typed) -> wq.Query:
+def _finish(q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: bool) -> wq.Query:
     """The parsed query normalized, words expanded to their index forms, leaves placed in the typed query."""
     if q.is_leaf():
-        return _leaf(q, languages, typed)
-    q = q.apply(lambda child: _finish(child, languages, typed))
+        return _leaf(q, languages, typed, spellings)
+    q = q.apply(lambda child: _finish(child, languages, typed, spellings))
     if isinstance(q, wq.Not):
         return wq.NullQuery if q.query is wq.NullQuery else q
     if isinstance(q, wq.BinaryQuery):  # As Whoosh normalizes them: an empty side is left out.
@@ -450,7 +493,7 @@ def _finish(q: wq.Query, languages: tuple[str, ...], typed: _Typed) -> wq.Query:
     return q.__class__(children, boost=q.boost)
 
 
-def _leaf(q: wq.Query, languages: tuple[str, ...], typed: _Typed) -> wq.Query:
+def _leaf(q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: bool) -> wq.Query:
     start = typed.position(q.startchar)
     end = typed.position((q.endchar or 1) - 1) + 1
     q = q.normalize()  # Single-word phrases become terms; wildcards without a wildcard, terms or prefixes.
@@ -464,21 +507,22 @@ def _leaf(q: wq.Query, languages: tuple[str, ...], typed: _Typed) -> wq.Query:
             raise QuerySyntaxError(f"'~{q.maxdist}' allows too many changes; at most ~{MAX_EDITS}", start)
         if len(q.text) > MAX_FUZZY_LENGTH:
             raise QuerySyntaxError(f"a word with ~ may have at most {MAX_FUZZY_LENGTH} letters", start)
-    expanded = _expand(q, languages)
+    expanded = _expand(q, languages, spellings)
     if expanded is not wq.NullQuery:  # Whoosh's one NullQuery is shared: it has no place.
         for leaf in [expanded] if expanded.is_leaf() else expanded.leaves():
             leaf.startchar, leaf.endchar = start, end
     return expanded
 
 
-def _expand(q: wq.Query, languages: tuple[str, ...]) -> wq.Query:
+def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Query:
     if isinstance(q, wq.Term) and q.fieldname in ENTITY_FACETS:
         # Any alias names the entity: place:Hanoï and org:CPCV find what is indexed as Hanoi and
         # Communist Party of Vietnam.
         canonical = canonical_name(str(q.text), ENTITY_FACETS[q.fieldname])
         return wq.Term(q.fieldname, fold(canonical) if canonical else str(q.text), boost=q.boost)
     if isinstance(q, wq.Term) and q.fieldname in TEXT_FIELDS:
-        variants = term_variants(str(q.text), languages)
+        words = [str(q.text), *(other_spellings(str(q.text)) if spellings else ())]
+        variants = list(dict.fromkeys(v for word in words for v in term_variants(word, languages)))
         if len(variants) == 1:
             return wq.Term(q.fieldname, variants[0], boost=q.boost)
         return wq.Or([wq.Term(q.fieldname, v) for v in variants], boost=q.boost)

@@ -38,7 +38,7 @@ from index.storage.commits import applied_entity_corrections, columns_for, commi
 from index.storage.docsets import MaskEvaluator, ScoredTerm
 from index.storage.generations import missing_or_changed, open_reader
 from index.storage.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
-from index.storage.query import entity_terms_of, parse_query
+from index.storage.query import also_matched, entity_terms_of, parse_query
 from index.storage.schema import TEXT_FIELDS
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore
 
@@ -186,7 +186,7 @@ class ArchiveSearcher:
         Raises:
             QuerySyntaxError: the query is malformed.
         """
-        q = parse_query(request.query, self.schema, self.languages(), self.entity_terms())
+        q = parse_query(request.query, self.schema, self.languages(), self.entity_terms(), request.spellings)
         matched = self.masks.mask(q)
         masks = self._filter_masks(request.filters)
         selected = matched.copy()
@@ -198,7 +198,8 @@ class ArchiveSearcher:
         positive = self.masks.positive_terms(q)
         docnums, scores = self._ranked(q, positive, selected, request)
         hits = self._hits(positive, docnums, scores)
-        return SearchResult(total, hits, facets, timeline, request.query)
+        also = also_matched(request.query) if request.spellings else ()
+        return SearchResult(total, hits, facets, timeline, request.query, also)
 
     def _filter_masks(self, filters: Filters) -> dict[str, np.ndarray]:
         columns = self.columns

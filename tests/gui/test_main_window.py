@@ -419,9 +419,7 @@ def test_the_files_a_run_skipped_are_listed_with_their_reasons_and_folders(
     window.close()
 
 
-def test_dates_are_corrected_as_people_type_them_and_read_back_before_saving(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_dates_are_corrected_as_people_type_them_and_read_back_before_saving(qtbot: QtBot, window: MainWindow) -> None:
     from .helpers import open_first
 
     pane = open_first(qtbot, window)
@@ -441,3 +439,18 @@ def test_dates_are_corrected_as_people_type_them_and_read_back_before_saving(
     with qtbot.waitSignal(pane.correction_requested) as sent:
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert sent.args[1:] == ["date", "2025-05-07"]
+
+
+def test_a_name_finds_its_other_spellings_with_a_note_that_switches_it_off(qtbot: QtBot, window: MainWindow) -> None:
+    from .helpers import search
+
+    search(qtbot, window, "Azerbaijan", expected_total=5)
+    label = window.spellings_label
+    assert label.isVisible() and "Also matched:" in label.text() and "Azerbaidjan" in label.text()
+    label.linkActivated.emit("off")
+    qtbot.waitUntil(lambda: window.results.total == 4, timeout=10000)
+    assert "Matched only as typed" in label.text()
+    label.linkActivated.emit("on")
+    qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
+    search(qtbot, window, "ferry", expected_total=0)
+    assert not label.isVisible()
