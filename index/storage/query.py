@@ -24,7 +24,7 @@ from whoosh.fields import Schema
 from whoosh.qparser import syntax
 from whoosh.qparser.common import attach
 
-from index.analysis.entities import TYPES, EntityCorrections, aliases, canonical_name
+from index.analysis.entities import EntityCorrections, aliases, canonical_name, one_word_entity
 from index.analysis.folding import fold
 from index.analysis.terms import term_variants
 from index.errors import QuerySyntaxError
@@ -424,14 +424,10 @@ MAX_SPELLINGS = 16  # other names one word may bring in: a few languages' spelli
 def other_spellings(word: str) -> tuple[str, ...]:
     """The other one-word names of the entity ``word`` names, if it names one: ``Azerbaijan`` ->
     ``Azerbaïdjan``, ``Aserbaidschan``, ``Azərbaycan``...; names that fold alike are left out."""
-    canonical, type_ = None, None
-    for candidate in TYPES:
-        canonical = canonical_name(word, candidate)
-        if canonical:
-            type_ = candidate
-            break
-    if not canonical or type_ is None:
+    entity = one_word_entity(word)
+    if entity is None:
         return ()
+    type_, canonical = entity
     typed = fold(word)
     found: dict[str, str] = {}
     for name in (canonical, *aliases(canonical, type_)):

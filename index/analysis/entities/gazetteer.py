@@ -9,7 +9,7 @@ from typing import Any
 
 from index.analysis.entities.mentions import TYPES
 from index.analysis.entities.tokens import _is_acronym, _tokens
-from index.analysis.folding import fold
+from index.analysis.folding import fold, name_key
 from index.paths import resource_path
 
 _GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json", "companies.json")
@@ -142,3 +142,20 @@ def _alias_table() -> dict[tuple[str, str], tuple[str, ...]]:
 def aliases(canonical: str, type_: str) -> tuple[str, ...]:
     """The other names the shipped alias data knows for an entity (``Hanoi`` -> ``Hanoï``, ...)."""
     return _alias_table().get((type_, canonical), ())
+
+
+@lru_cache(maxsize=1)
+def _one_word_names() -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for (type_, canonical), names in _alias_table().items():
+        for name in (canonical, *names):
+            if name.strip() and " " not in name.strip():
+                table.setdefault(name_key(name.strip()), (type_, canonical))
+    return table
+
+
+def one_word_entity(word: str) -> tuple[str, str] | None:
+    """The (type, canonical name) of the entity a one-word name stands for in the shipped alias data,
+    if any: ``Azerbaïdjan`` -> ``("PLACE", "Azerbaijan")``. Reads only the alias files (a query's words
+    are looked up with it, and loading the extractor's whole data would slow the first search)."""
+    return _one_word_names().get(name_key(word.strip()))
