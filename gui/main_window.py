@@ -59,6 +59,7 @@ from .syntax_help import show_shortcuts
 from .timeline_model import TimelineModel
 from .timeline_panel import TimelinePanel
 
+RESULTS_MIN_WIDTH = 260
 SORTS: tuple[tuple[str, SortOrder], ...] = (
     ("Relevance", SortOrder.RELEVANCE), ("Newest first", SortOrder.NEWEST), ("Oldest first", SortOrder.OLDEST),
 )
@@ -123,6 +124,9 @@ class MainWindow(QMainWindow):
         self.columns.addWidget(self.facets)
         self.columns.addWidget(self.result_list)
         self.columns.addWidget(self.readers)
+        # Panes opened side by side take room from each other, never the results list's last 260 px.
+        self.columns.setChildrenCollapsible(False)
+        self.result_list.setMinimumWidth(RESULTS_MIN_WIDTH)
         self.columns.setStretchFactor(0, 0)
         self.columns.setStretchFactor(1, 2)
         self.columns.setStretchFactor(2, 3)
@@ -172,7 +176,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction("Open selected in new pane\tCtrl+Enter", self.open_current_beside)
-        view_menu.addAction("Close reading pane", lambda: self.readers.close_pane(self.readers.active))
+        close_pane = QAction("Close reading pane", self, shortcut=QKeySequence("Ctrl+W"))
+        close_pane.triggered.connect(lambda: self.readers.close_pane(self.readers.active))
+        view_menu.addAction(close_pane)
         view_menu.addAction("Zoom timeline to selection", self.timeline.zoom_to_selection)
         view_menu.addAction("Reset timeline", self.timeline.reset_zoom)
         view_menu.addSeparator()

@@ -33,6 +33,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+L", "clear the query and filters"),
     ("Enter / Ctrl+Enter", "read the selected result / in a new pane"),
     ("F3 / Shift+F3", "next / previous hit in the article"),
+    ("Ctrl+W", "close the reading pane you are in"),
     ("Ctrl+E", "add the selected passage to the excerpts"),
     ("Ctrl+Shift+C", "copy the selected passage with its citation"),
     ("Ctrl+Shift+E", "show or hide the excerpts panel"),

@@ -454,3 +454,19 @@ def test_a_name_finds_its_other_spellings_with_a_note_that_switches_it_off(qtbot
     qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
     search(qtbot, window, "ferry", expected_total=0)
     assert not label.isVisible()
+
+
+def test_side_by_side_keeps_the_results_usable_and_panes_close_from_the_keyboard(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from gui.main_window import RESULTS_MIN_WIDTH
+
+    from .helpers import open_first
+
+    open_first(qtbot, window)
+    for row in (1, 2, 3):
+        window.open_article_beside(window.results.hits[row].id)
+    qtbot.waitUntil(lambda: all(pane.article_id for pane in window.readers.panes), timeout=10000)
+    assert len(window.readers.panes) == 4 and window.result_list.width() >= RESULTS_MIN_WIDTH
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.readers.panes) == 3
