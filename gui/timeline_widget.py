@@ -214,7 +214,7 @@ class TimelineWidget(QWidget):
                 shade.setAlpha(40)
                 painter.fillRect(QRectF(x, plot.top(), width, plot.height()), shade)
             if bucket.count:
-                painter.fillRect(self.bar_rect(i), _BAR_SELECTED if selected else _BAR)
+                painter.fillRect(self._bar_rect(i, plot, visible, top), _BAR_SELECTED if selected else _BAR)
         self._draw_labels(painter, plot, visible, width)
         self._draw_mark(painter, plot, visible, width)
         undated = self._undated_rect()
@@ -290,11 +290,13 @@ class TimelineWidget(QWidget):
     def bar_rect(self, i: int) -> QRectF:
         """Bucket ``i``'s bar (it must be visible): as tall as its count, at most MAX_BAR_WIDTH wide and
         centred in its slot, so that one or two buckets are bars, not a wall across the panel."""
-        plot, visible = self._plot(), self._visible()
+        return self._bar_rect(i, self._plot(), self._visible(), self._max_count())
+
+    def _bar_rect(self, i: int, plot: QRectF, visible: range, top: int) -> QRectF:
         slot = plot.width() / max(1, len(visible))
         gap = 1 if slot > 3 else 0
         bar = max(1.0, min(slot - 2 * gap, MAX_BAR_WIDTH))
-        height = max(2.0, plot.height() * self.model.buckets[i].count / self._max_count())
+        height = max(2.0, plot.height() * self.model.buckets[i].count / top)
         x = plot.left() + (i - visible.start) * slot + (slot - bar) / 2
         return QRectF(x, plot.bottom() - height, bar, height)
 
