@@ -107,11 +107,21 @@ def _by_article(checked: Sequence[CheckedExcerpt]) -> list[list[CheckedExcerpt]]
     return list(groups.values())
 
 
-def _record_id(excerpt: Excerpt, groups: list[list[CheckedExcerpt]]) -> str:
-    """An article's id in a reference file: its id, made unique when two archives hold an article
-    of that id (ids come from paths inside an archive, so two archives of the same layout share them)."""
-    archives = {group[0].excerpt.archive for group in groups if group[0].excerpt.article_id == excerpt.article_id}
-    if len(archives) == 1:
+def _shared_ids(groups: list[list[CheckedExcerpt]]) -> set[str]:
+    """Article ids held by articles of two archives or more (ids come from paths inside an archive,
+    so two archives of the same layout share them)."""
+    first_archive: dict[str, str] = {}
+    shared = set()
+    for group in groups:
+        excerpt = group[0].excerpt
+        if first_archive.setdefault(excerpt.article_id, excerpt.archive) != excerpt.archive:
+            shared.add(excerpt.article_id)
+    return shared
+
+
+def _record_id(excerpt: Excerpt, shared: set[str]) -> str:
+    """An article's id in a reference file: its id, made unique by its archive when ``shared``."""
+    if excerpt.article_id not in shared:
         return excerpt.article_id
     return f"{excerpt.article_id}-{hashlib.sha1(excerpt.archive.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
 
@@ -335,10 +345,11 @@ def to_csl_json(checked: Sequence[CheckedExcerpt]) -> str:
     """CSL-JSON items of type ``article-newspaper``, as citation processors and Zotero read them."""
     items = []
     groups = _by_article(checked)
+    shared = _shared_ids(groups)
     for group in groups:
         excerpt = group[0].excerpt
         item: dict[str, object] = {
-            "id": _record_id(excerpt, groups),
+            "id": _record_id(excerpt, shared),
             "type": "article-newspaper",
             "title": excerpt.title,
             "language": excerpt.language,
@@ -377,11 +388,12 @@ def to_ris(checked: Sequence[CheckedExcerpt]) -> str:
 
     records = []
     groups = _by_article(checked)
+    shared = _shared_ids(groups)
     for group in groups:
         excerpt = group[0].excerpt
         record: dict[str, object] = {
             "type_of_reference": "NEWS",
-            "id": _record_id(excerpt, groups),
+            "id": _record_id(excerpt, shared),
             "title": _one_line(excerpt.title),
             "language": excerpt.language,
             "abstract": _one_line(_quotes(group)),
