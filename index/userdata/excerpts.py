@@ -288,10 +288,6 @@ class Basket:
         """The file the basket is saved in."""
         return self._file.path
 
-    def exists(self) -> bool:
-        """Whether the basket has been saved at least once."""
-        return self._file.read() is not None
-
     def excerpts(self) -> list[Excerpt]:
         """The excerpts, in the basket's order.
 
