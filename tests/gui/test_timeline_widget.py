@@ -25,13 +25,13 @@ def _timeline() -> Timeline:
     return Timeline("month", buckets, undated=4)
 
 
-def _widget(qtbot: QtBot) -> TimelineWidget:
+def _widget(qtbot: QtBot, timeline: Timeline | None = None, width: int = 800) -> TimelineWidget:
     model = TimelineModel()
     widget = TimelineWidget(model)
     qtbot.addWidget(widget)
-    widget.resize(800, 160)
+    widget.resize(width, 160)
     widget.show()
-    model.set_timeline(_timeline())
+    model.set_timeline(timeline or _timeline())
     return widget
 
 
@@ -63,21 +63,15 @@ def test_zoom_to_selection_and_reset(qtbot: QtBot) -> None:
 def test_one_or_two_buckets_are_bars_not_a_wall_and_the_date_label_stays_inside(qtbot: QtBot) -> None:
     from gui.timeline_widget import MAX_BAR_WIDTH
 
-    model = TimelineModel()
-    widget = TimelineWidget(model)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 160)
-    widget.show()
-    model.set_timeline(
-        Timeline(
-            "year",
-            (
-                TimelineBucket(dt.date(2024, 1, 1), dt.date(2024, 12, 31), "2024", 3),
-                TimelineBucket(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025", 1),
-            ),
-            undated=0,
-        )
+    two_years = Timeline(
+        "year",
+        (
+            TimelineBucket(dt.date(2024, 1, 1), dt.date(2024, 12, 31), "2024", 3),
+            TimelineBucket(dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025", 1),
+        ),
+        undated=0,
     )
+    widget = _widget(qtbot, two_years, width=1000)
     first, second = widget.bar_rect(0), widget.bar_rect(1)
     assert first.width() <= MAX_BAR_WIDTH and second.width() <= MAX_BAR_WIDTH
     assert first.height() > second.height() > 0  # still as tall as their counts
