@@ -14,7 +14,7 @@ DEBOUNCE_MS = 150
 class SearchBar(QWidget):
     """A query field that emits ``query_changed`` once typing pauses, and shows query errors under itself."""
 
-    query_changed = Signal(str)
+    query_changed = Signal(str, bool)  # the query, and whether it is still being typed (its last word a prefix)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,7 +38,7 @@ class SearchBar(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self._emit_query)
+        self._timer.timeout.connect(lambda: self._emit_query(typing=True))
         self.field.textEdited.connect(self._on_text_edited)
         self.field.returnPressed.connect(self._on_return_pressed)
         row = QHBoxLayout()
@@ -130,8 +130,8 @@ class SearchBar(QWidget):
         self.remember()
         self._emit_query()
 
-    def _emit_query(self) -> None:
-        self.query_changed.emit(self.field.text())
+    def _emit_query(self, typing: bool = False) -> None:
+        self.query_changed.emit(self.field.text(), typing)
 
     def _repolish(self) -> None:
         self.field.style().unpolish(self.field)

@@ -120,20 +120,21 @@ class SearchSession(QObject):
         self.sort = SortOrder.RELEVANCE
         self.page_size = 200
         self.spellings = True  # a word naming a known entity also matches its other spellings
+        self.typing = False  # the query is being typed: its last word also finds the words it begins
 
     def request(self) -> SearchRequest:
         """The request for the current state."""
         return SearchRequest(query=self.query, filters=self.filters, sort=self.sort, page=1,
-                             page_size=self.page_size, spellings=self.spellings)
+                             page_size=self.page_size, spellings=self.spellings, complete_last_word=self.typing)
 
     def set_spellings(self, on: bool) -> None:
         """Match names' other spellings too (True), or only as typed."""
         self.spellings = on
         self._changed(chips=False)
 
-    def set_query(self, query: str) -> None:
-        """Search for ``query``."""
-        self.query = query
+    def set_query(self, query: str, typing: bool = False) -> None:
+        """Search for ``query``; while it is ``typing``, its last word also finds the words it begins."""
+        self.query, self.typing = query, typing
         self._changed(chips=False)
 
     def set_sort(self, sort: SortOrder) -> None:

@@ -140,6 +140,7 @@ class SearchRequest:
     page_size: int = 20
     facet_limit: int = 50
     spellings: bool = True  # a word naming a known entity also matches its other spellings
+    complete_last_word: bool = False  # being typed: the last word also matches words it begins
 
     def __post_init__(self) -> None:
         # Refused where the request is made (a CLI option, a GUI page change), not deep in a search.

@@ -107,3 +107,43 @@ def test_a_word_naming_an_entity_finds_its_other_spellings_unless_asked_as_typed
     assert seeds_archive.search(SearchRequest('"Azerbaijan"')).also_matched == ()  # a quoted word is as typed
     spans = seeds_archive.hit_spans("594033a850014bf7", "Azerbaijan")["body"]
     assert spans  # the other spelling is highlighted in the French report
+
+
+def test_the_word_being_typed_also_finds_the_words_it_begins(seeds_archive: Archive) -> None:
+    typing = SearchRequest("vietnam azer", complete_last_word=True)
+    assert seeds_archive.search(typing).total == 5
+    assert seeds_archive.search(SearchRequest("vietnam azer")).total == 0  # Enter: as typed
+    assert seeds_archive.search(SearchRequest("vietnam azer ", complete_last_word=True)).total == 0  # a space ends it
+    assert seeds_archive.search(SearchRequest("azer vietnam", complete_last_word=True)).total == 0  # only the last
+    assert seeds_archive.search(SearchRequest("title:azer", complete_last_word=True)).total > 0
+
+
+def test_only_a_plain_word_at_the_very_end_is_completed() -> None:
+    from index.storage.query import COMPLETIONS, Completion
+
+    assert COMPLETIONS <= 16  # a keystroke costs a few words' reads, never a whole prefix's
+
+    def completions(text: str) -> list[str]:
+        q = parse_query(text, build_schema(), ["en"], complete_last_word=True)
+        return [leaf.text for leaf in q.leaves() if isinstance(leaf, Completion)]
+
+    assert set(completions("vietnam azer")) == {"azer"}
+    assert completions("vietnam a") == []  # one letter is too little to guess from
+    for finished in ('"vietnam azer"', "azer*", "azer~", "azer ", "person:azer", "(azer)"):
+        assert completions(finished) == [], finished
+
+
+def test_a_completion_stands_for_the_most_frequent_words_it_begins(seeds_archive: Archive) -> None:
+    from index.storage.query import COMPLETIONS, Completion
+
+    seeds_archive.search(SearchRequest("*"))
+    searcher = seeds_archive._searcher  # noqa: SLF001 - which words the evaluator chose
+    assert searcher is not None
+    every = searcher.masks.lexicon("body").prefixed("co")
+    assert every[1] - every[0] > COMPLETIONS  # the seeds hold more words beginning "co" than are taken
+    chosen = searcher.masks._expanded(Completion("body", "co"))  # noqa: SLF001
+    reader = searcher.masks.reader
+    frequencies = sorted((reader.doc_frequency("body", term) for term in searcher.masks.lexicon("body")
+                          if term.startswith("co")), reverse=True)
+    assert len(chosen) == COMPLETIONS
+    assert sorted((reader.doc_frequency("body", term) for term in chosen), reverse=True) == frequencies[:COMPLETIONS]

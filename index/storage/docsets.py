@@ -35,6 +35,7 @@ from whoosh.system import pack_ushort
 from index.errors import QuerySyntaxError
 from index.storage.columns import NO_DATE, date_to_day
 from index.storage.frequent import FrequentTerms, TermPostings, open_frequent_terms
+from index.storage.query import COMPLETIONS, Completion
 from index.storage.schema import decode_positions
 
 # The terms one pattern may stand for: Lucene's default maximum clause count. Each costs a read of
@@ -48,6 +49,9 @@ MAX_QUERY_TERMS = 4_096
 CACHED_TERMS = MAX_QUERY_TERMS
 CACHED_POSTINGS = 10_000_000
 CACHED_PHRASES = 32
+# The words a Completion chooses among, alphabetically from the typed letters: their frequencies
+# are looked up (about 10 µs each); "th" alone begins thousands of words.
+COMPLETION_CANDIDATES = 2_000
 _ENTRY = struct.Struct("!ii")  # key length, value length: how Whoosh's terms file starts an entry
 ScoredTerm = tuple[str, bytes, float]  # field, term, boost
 
@@ -278,7 +282,11 @@ class MaskEvaluator:
         """
         expanded = self._expansions.get(q)
         if expanded is None:
-            terms = _expand(q, self.lexicon(q.field()), MAX_EXPANSION + 1)
+            if isinstance(q, Completion):
+                candidates = _expand(q, self.lexicon(q.field()), COMPLETION_CANDIDATES)
+                terms = self._most_frequent(q.field(), candidates, COMPLETIONS)
+            else:
+                terms = _expand(q, self.lexicon(q.field()), MAX_EXPANSION + 1)
             if len(terms) > MAX_EXPANSION:
                 raise QuerySyntaxError(
                     f"{_shown(q)} matches more than {MAX_EXPANSION:,} words; {_narrowing(q)}", q.startchar or 0
@@ -287,6 +295,11 @@ class MaskEvaluator:
                 del self._expansions[next(iter(self._expansions))]  # The oldest.
             expanded = self._expansions[q] = tuple(map(_utf8, terms))
         return expanded
+
+    def _most_frequent(self, fieldname: str, terms: list[str], count: int) -> list[str]:
+        """The ``count`` terms found in most documents, in alphabetical order."""
+        frequency = {term: self.reader.doc_frequency(fieldname, _utf8(term)) for term in terms}
+        return sorted(sorted(terms, key=lambda term: -frequency[term])[:count])
 
     def _check_size(self, q: wq.Query) -> None:
         """Refuse a query standing for more than MAX_QUERY_TERMS index terms (each is read and scored)."""

@@ -56,6 +56,11 @@ MAX_PATTERNS = 16
 MAX_EDITS = 2
 # A fuzzy word's automaton grows with its length; no real word is this long.
 MAX_FUZZY_LENGTH = 100
+# As you type, the word being typed stands also for the index words it begins, only the COMPLETIONS
+# most frequent ones ("vietnam azer" finds Azerbaijan): each keystroke then costs a few words' reads,
+# where a whole prefix may stand for a thousand. One letter is too little to guess from.
+COMPLETIONS = 8
+MIN_COMPLETED_LETTERS = 2
 _PHRASE = r'"[^"]*"'
 _FIELD_PREFIX = re.compile(rf"(?P<phrase>{_PHRASE})|(?<![\w\"'])(?P<field>[A-Za-z_]+):(?=\S)")
 # "-word" excludes and "+word" requires; only at a word's start, so "2025-05" stays a date.
@@ -74,6 +79,7 @@ def parse_query(
     languages: Iterable[str],
     entity_terms: EntityTerms | None = None,
     spellings: bool = True,
+    complete_last_word: bool = False,
 ) -> wq.Query:
     """Parse ``text`` into a Whoosh query.
 
@@ -85,6 +91,8 @@ def parse_query(
             found by its old name too (``person:"A"`` after A was merged into B finds B's articles).
         spellings: a plain word that names a known entity also matches the entity's other one-word
             names (``Azerbaijan`` finds ``Azerbaïdjan`` and ``Azərbaycan``); False matches it as typed.
+        complete_last_word: the query is being typed: a plain word that ends it also matches the
+            most frequent index words it begins (a Completion).
 
     Returns:
         The query, each leaf's ``startchar`` and ``endchar`` placing it in ``text``.
@@ -115,7 +123,8 @@ def parse_query(
     # Not normalized by Whoosh: its normalize() rebuilds ranges without their place in the query,
     # and takes quadratic time over many words (its hash of Or([title:w, body:w]) is the same for
     # every w). _finish() does what is needed of it.
-    parsed = _finish(parser.parse(typed.text, normalize=False), tuple(languages), typed, spellings)
+    completing = typed.length if complete_last_word else None
+    parsed = _finish(parser.parse(typed.text, normalize=False), tuple(languages), typed, spellings, completing)
     if entity_terms:
         parsed = parsed.accept(lambda node: _corrected_entity(node, entity_terms))
     if parsed is wq.NullQuery:
@@ -470,11 +479,19 @@ def entity_terms_of(corrections: EntityCorrections) -> dict[tuple[str, str], tup
     return terms
 
 
-def _finish(q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: bool) -> wq.Query:
-    """The parsed query normalized, words expanded to their index forms, leaves placed in the typed query."""
+class Completion(wq.Prefix):  # type: ignore[misc]
+    """The words of the index that a word being typed may become: its COMPLETIONS most frequent
+    (the evaluator picks them; a plain Prefix stands for all of them)."""
+
+
+def _finish(
+    q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: bool, completing: int | None
+) -> wq.Query:
+    """The parsed query normalized, words expanded to their index forms, leaves placed in the typed
+    query; a plain word ending where ``completing`` says also stands for its completions."""
     if q.is_leaf():
-        return _leaf(q, languages, typed, spellings)
-    q = q.apply(lambda child: _finish(child, languages, typed, spellings))
+        return _leaf(q, languages, typed, spellings, completing)
+    q = q.apply(lambda child: _finish(child, languages, typed, spellings, completing))
     if isinstance(q, wq.Not):
         return wq.NullQuery if q.query is wq.NullQuery else q
     if isinstance(q, wq.BinaryQuery):  # As Whoosh normalizes them: an empty side is left out.
@@ -489,9 +506,13 @@ def _finish(q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: b
     return q.__class__(children, boost=q.boost)
 
 
-def _leaf(q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: bool) -> wq.Query:
+def _leaf(
+    q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: bool, completing: int | None
+) -> wq.Query:
     start = typed.position(q.startchar)
     end = typed.position((q.endchar or 1) - 1) + 1
+    # Only a plain word (not a phrase, pattern or fuzzy word) that the query ends with is being typed.
+    being_typed = type(q) is wq.Term and q.fieldname in TEXT_FIELDS and end == completing
     q = q.normalize()  # Single-word phrases become terms; wildcards without a wildcard, terms or prefixes.
     if isinstance(q, wq.Wildcard | wq.Prefix) and not q.text.strip("*"):
         q = wq.Every(q.fieldname)  # Only stars: everything the field holds.
@@ -504,6 +525,9 @@ def _leaf(q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: boo
         if len(q.text) > MAX_FUZZY_LENGTH:
             raise QuerySyntaxError(f"a word with ~ may have at most {MAX_FUZZY_LENGTH} letters", start)
     expanded = _expand(q, languages, spellings)
+    word = fold(str(q.text)) if being_typed else ""
+    if len(word) >= MIN_COMPLETED_LETTERS and expanded is not wq.NullQuery:
+        expanded = wq.Or([expanded, Completion(q.fieldname, word, boost=q.boost)])
     if expanded is not wq.NullQuery:  # Whoosh's one NullQuery is shared: it has no place.
         for leaf in [expanded] if expanded.is_leaf() else expanded.leaves():
             leaf.startchar, leaf.endchar = start, end

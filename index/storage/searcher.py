@@ -186,7 +186,10 @@ class ArchiveSearcher:
         Raises:
             QuerySyntaxError: the query is malformed.
         """
-        q = parse_query(request.query, self.schema, self.languages(), self.entity_terms(), request.spellings)
+        q = parse_query(
+            request.query, self.schema, self.languages(), self.entity_terms(), request.spellings,
+            request.complete_last_word,
+        )
         matched = self.masks.mask(q)
         masks = self._filter_masks(request.filters)
         selected = matched.copy()

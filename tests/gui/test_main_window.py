@@ -470,3 +470,12 @@ def test_side_by_side_keeps_the_results_usable_and_panes_close_from_the_keyboard
     assert len(window.readers.panes) == 4 and window.result_list.width() >= RESULTS_MIN_WIDTH
     qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     assert len(window.readers.panes) == 3
+
+
+def test_the_word_being_typed_finds_the_words_it_begins_until_space_or_enter(qtbot: QtBot, window: MainWindow) -> None:
+    search(qtbot, window, "vietnam azer", expected_total=5)  # Azerbaijan, while "azer" is being typed
+    assert window.last_result is not None and window.session.request().complete_last_word
+    qtbot.keyClick(window.search_bar.field, Qt.Key.Key_Return)  # Enter: the words as typed
+    qtbot.waitUntil(lambda: window.results.total == 0 and not window.session.typing, timeout=10000)
+    qtbot.keyClicks(window.search_bar.field, "baijan")
+    qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
