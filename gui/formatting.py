@@ -45,6 +45,16 @@ def literal_rich_text(text: str) -> str:
     return "<p style='white-space:pre-wrap'>" + html.escape(text).replace("\n", "<br>") + "</p>"
 
 
+LIST_TITLE_CHARS = 160  # about two lines of the results list; the reading pane shows the rest
+
+
+def list_title(title: str) -> str:
+    """``title`` for a list row: whole when short, else cut after a word with "…"."""
+    if len(title) <= LIST_TITLE_CHARS:
+        return title
+    return title[: LIST_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
 def menu_text(text: str) -> str:
     """``text`` for a menu item: an ``&`` in a path is shown, not taken for a keyboard shortcut."""
     return text.replace("&", "&&")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from index import Hit
 
-from .formatting import date_text, highlighted_html
+from .formatting import date_text, highlighted_html, list_title
 from .result_model import HitRole
 
 _CSS = """
@@ -34,7 +34,8 @@ def hit_html(hit: Hit) -> str:
     rest = f' · {html.escape(hit.source or "no source")} · {html.escape(hit.language or "?")}'
     meta = f'<span class="{date_class}">{html.escape(date)}</span><span class="meta">{rest}</span>'
     snippet = highlighted_html(hit.snippet.text, hit.snippet.spans)
-    return f'<div class="title">{html.escape(hit.title or "(untitled)")}</div><div>{meta}</div><div>{snippet}</div>'
+    title = html.escape(list_title(hit.title or "(untitled)"))
+    return f'<div class="title">{title}</div><div>{meta}</div><div>{snippet}</div>'
 
 
 class ResultDelegate(QStyledItemDelegate):

@@ -17,7 +17,11 @@ from index.analysis.outlets import outlet_from_text, relayed_source
 from index.models import Article, Provenance, RawDocument
 
 T = TypeVar("T")
-TITLE_MAX_CHARS = 110
+# A title is kept whole (lists shorten it to their width, a reading pane shows all of it); only a
+# "title" no headline is this long (a page of OCR, a file's whole text in one field) is cut.
+TITLE_MAX_CHARS = 1_000
+# A title taken from the body is its first sentence, and a sentence longer than this is a paragraph.
+INFERRED_TITLE_MAX_CHARS = 300
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ\"“«(])")
 # "AZERBAIJAN, May 7 - " or "BAKU, Azerbaijan, May 8. ": a dateline, not part of a sentence.
 _DATELINE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý .'-]+,(?:\s*[A-Z][\w .'-]*,)?\s*[A-Z][a-z]+\.?\s+\d{1,2}\s*[.,:–—-]\s*")
@@ -141,7 +145,7 @@ def _language(stated: str | None, body: str, kind: Provenance) -> tuple[str, Pro
 
 def _title(stated: str | None, body: str, kind: Provenance) -> tuple[str, Provenance]:
     if stated and stated.strip() and not is_debris(stated):
-        return _shorten(" ".join(stated.split())), kind
+        return _shorten(" ".join(stated.split()), TITLE_MAX_CHARS), kind
     paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
     for paragraph in paragraphs[:3]:
         if _BYLINE.match(paragraph):
@@ -150,7 +154,7 @@ def _title(stated: str | None, body: str, kind: Provenance) -> tuple[str, Proven
             return paragraph, Provenance.TEXT
         sentence = _SENTENCE_END.split(_DATELINE.sub("", paragraph), maxsplit=1)[0].rstrip(".").rstrip()
         if sentence:  # a paragraph that is a dateline or dots alone titles nothing: try the next one
-            return _shorten(sentence), Provenance.TEXT
+            return _shorten(sentence, INFERRED_TITLE_MAX_CHARS), Provenance.TEXT
     return "(untitled)", Provenance.UNKNOWN
 
 
@@ -159,8 +163,8 @@ def _reads_as_headline(line: str) -> bool:
     return 3 <= len(words) <= 20 and len(line) <= 160 and not line.endswith((".", ",", ";", ":"))
 
 
-def _shorten(text: str) -> str:
-    if len(text) <= TITLE_MAX_CHARS:
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
         return text
-    cut = text[: TITLE_MAX_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "…"

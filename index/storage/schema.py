@@ -15,7 +15,8 @@ from index.analysis.folding import fold
 from index.analysis.terms import terms
 from index.storage.segments import bulk_item
 
-SCHEMA_VERSION = 10  # 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted
+# 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted; 11: titles kept whole
+SCHEMA_VERSION = 11
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 

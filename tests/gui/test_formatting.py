@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from gui.formatting import date_text, highlighted_html, provenance_words, to_qt_offset, utf16_offsets
 from gui.index_progress import progress_text
 from gui.search_session import chips_for, with_value, without_chip
@@ -55,3 +58,14 @@ def test_axis_labels_fall_back_to_years_when_months_are_narrow() -> None:
     assert label_step("month", 12, 60, 50) == (1, "bucket")
     assert label_step("month", 300, 3, 50)[1] == "year"
     assert label_step("day", 400, 2, 70)[1] == "month"
+
+
+@given(st.text(max_size=400))
+def test_a_list_title_is_the_title_or_its_beginning_marked_cut(title: str) -> None:
+    from gui.formatting import LIST_TITLE_CHARS, list_title
+
+    shown = list_title(title)
+    if len(title) <= LIST_TITLE_CHARS:
+        assert shown == title
+    else:
+        assert shown.endswith("…") and title.startswith(shown[:-1]) and len(shown) <= LIST_TITLE_CHARS

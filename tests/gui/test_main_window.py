@@ -479,3 +479,24 @@ def test_the_word_being_typed_finds_the_words_it_begins_until_space_or_enter(qtb
     qtbot.waitUntil(lambda: window.results.total == 0 and not window.session.typing, timeout=10000)
     qtbot.keyClicks(window.search_bar.field, "baijan")
     qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
+
+
+def test_a_long_title_is_whole_in_the_reading_pane_and_shortened_only_in_the_list(
+    qtbot: QtBot, window: MainWindow, archive_dir: Path
+) -> None:
+    title = ("Vietnam and Azerbaijan sign a memorandum on the new ferry line between the Caspian port of Alat "
+             "and Hai Phong, with a feasibility study of the cargo terminal due next spring")
+    (archive_dir / "long-title.html").write_text(
+        f"<html><head><title>{title}</title></head>"
+        "<body><p>The quokka ministers met on 3 March 2024.</p></body></html>",
+        "utf-8",
+    )
+    with qtbot.waitSignal(window.controller.indexing_finished, timeout=60000):
+        window.reindex_action.trigger()
+    search(qtbot, window, "quokka", expected_total=1)
+    from gui.result_delegate import hit_html
+
+    assert window.results.hits[0].title == title
+    assert title not in hit_html(window.results.hits[0]) and "…" in hit_html(window.results.hits[0])
+    pane = open_first(qtbot, window)
+    assert pane.text.toPlainText().startswith(title + "\n")
