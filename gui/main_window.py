@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
         self.timeline.undated_selected.connect(lambda: self.session.set_undated(True))
         self.result_list.open_requested.connect(self.open_article)
         self.result_list.open_beside_requested.connect(self.open_article_beside)
+        self.result_list.preview_requested.connect(self.preview_article)
         self.result_list.current_changed.connect(self.on_current_result_changed)
         self.readers.correction_requested.connect(c.correct)
         self.progress.cancel_requested.connect(c.cancel_indexing)
@@ -278,15 +279,37 @@ class MainWindow(QMainWindow):
         self.search_bar.focus()
 
     def open_article(self, article_id: str) -> None:
-        """Read ``article_id`` in the active pane."""
+        """Read ``article_id`` in the active pane, to keep (Enter, a double-click)."""
         self.search_bar.remember()
+        self._load(self.readers.active, article_id, keep=True)
+
+    def preview_article(self, article_id: str) -> None:
+        """Show ``article_id`` in the active pane until another is previewed or opened (a click, an
+        arrow key); the article the pane keeps comes back when this one is opened beside it."""
         pane = self.readers.active
-        pane.request_id = self.controller.open_article(article_id, self.session.query)
+        if pane.wanted_id != article_id:
+            self._load(pane, article_id, keep=False)
 
     def open_article_beside(self, article_id: str) -> None:
-        """Read ``article_id`` in a new pane beside the others."""
+        """Read ``article_id`` in a new pane beside the others; the active pane goes back to the article
+        it keeps if it was only previewing this one (the usual way there: arrow down, Ctrl+Enter)."""
+        pane = self.readers.active
+        if pane.kept_id is None:  # an empty pane, or one only previewing: nothing to keep beside
+            self.open_article(article_id)
+            return
+        if pane.wanted_id != pane.kept_id:
+            self._load(pane, pane.kept_id, keep=True)
         self.readers.add_pane()
         self.open_article(article_id)
+
+    def _load(self, pane: ReaderPane, article_id: str, keep: bool) -> int:
+        """Ask for ``article_id`` to be shown in ``pane`` with the query's hits; ``keep`` it there, or
+        only preview it."""
+        pane.wanted_id = article_id
+        if keep:
+            pane.kept_id = article_id
+        pane.request_id = self.controller.open_article(article_id, self.session.query)
+        return pane.request_id
 
     def open_current_beside(self) -> None:
         """Open the selected result in a new pane."""
@@ -351,10 +374,9 @@ class MainWindow(QMainWindow):
         if archive is None or str(archive.root) != excerpt.archive:
             self.statusBar().showMessage(f"Opening the archive of this excerpt: {excerpt.archive}", 5000)
             self.controller.open_archive(Path(excerpt.archive), reindex=False)
-        pane = self.readers.active
-        pane.request_id = self.controller.open_article(excerpt.article_id, self.session.query)
+        request_id = self._load(self.readers.active, excerpt.article_id, keep=True)
         if item.found_at is not None:
-            self._reveal[pane.request_id] = item.found_at
+            self._reveal[request_id] = item.found_at
 
     def open_export_dialog(self) -> None:
         """Choose basket, format and file, with a preview."""

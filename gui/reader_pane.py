@@ -89,6 +89,8 @@ class ReaderPane(QWidget):
         self.setObjectName("readerPane")
         self.article: Article | None = None
         self.request_id = 0
+        self.wanted_id: str | None = None  # the article last asked for (it may not have arrived yet)
+        self.kept_id: str | None = None  # the article opened to keep; another may be previewed meanwhile
         self.hit_positions: list[tuple[int, int]] = []
         self.current_hit = -1
         self.entities: tuple[EntityMention, ...] = ()
@@ -115,6 +117,11 @@ class ReaderPane(QWidget):
         self.legend = EntityLegend()
         self.legend.shown_changed.connect(self.apply_highlights)
         self.hits_label = QLabel("")
+        self.preview_label = QLabel("Preview — Enter keeps it here")
+        self.preview_label.setObjectName("previewLabel")
+        self.preview_label.setToolTip("A click or an arrow key in the results shows an article here; Enter or a "
+                                      "double-click keeps it, Ctrl+Enter opens it beside the article this pane keeps")
+        self.preview_label.hide()
         self.prev_button = self._button("◀ Hit", "Previous hit (Shift+F3)", lambda: self.step_hit(-1))
         self.next_button = self._button("Hit ▶", "Next hit (F3)", lambda: self.step_hit(1))
         self.excerpt_button = self._button("+ Excerpt", "Add the selected passage to the excerpts (Ctrl+E)",
@@ -124,7 +131,7 @@ class ReaderPane(QWidget):
         self.close_button = self._button("✕", "Close this pane", lambda: self.close_requested.emit(self))
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.prev_button, self.next_button, self.hits_label):
+        for widget in (self.prev_button, self.next_button, self.hits_label, self.preview_label):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.excerpt_button)
@@ -183,6 +190,7 @@ class ReaderPane(QWidget):
         self.legend.set_counts({type_: sum(1 for m in self.entities if m.type == type_) for type_ in ENTITY_COLOURS})
         self.apply_highlights()
         self.metadata.setText(metadata_text(article))
+        self.preview_label.setVisible(article.id != self.kept_id)
         self.current_hit = -1
         self.text.setExtraSelections([])
         self.text.moveCursor(QTextCursor.MoveOperation.Start)
@@ -194,6 +202,8 @@ class ReaderPane(QWidget):
         """Show nothing (the archive the article came from is no longer the one open)."""
         self.article = None
         self.request_id = 0
+        self.wanted_id = self.kept_id = None
+        self.preview_label.hide()
         self.hit_positions, self.current_hit, self.entities = [], -1, ()
         self.entity_positions, self.excerpt_spans = [], []
         self._offsets, self._title_length, self.body_start = None, 0, 0

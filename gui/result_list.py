@@ -1,20 +1,28 @@
-"""The result list: a keyboard-friendly view of the ResultModel (j/k, arrows, Enter, Ctrl+Enter)."""
+"""The result list: a keyboard-friendly view of the ResultModel (j/k, arrows, Enter, Ctrl+Enter).
+
+A click or a move with the keys previews the result; Enter or a double-click opens it to keep.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
 
 from .result_delegate import ResultDelegate
 from .result_model import IdRole, ResultModel
 
+PREVIEW_DELAY_MS = 120
+_MOVES = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End}
+
 
 class ResultList(QListView):
-    """Emits ``open_requested(id)`` on Enter/double-click and ``open_beside_requested(id)`` on Ctrl+Enter."""
+    """Emits ``open_requested(id)`` on Enter/double-click, ``open_beside_requested(id)`` on Ctrl+Enter,
+    and ``preview_requested(id)`` when the user makes a result current (a click, an arrow key)."""
 
     open_requested = Signal(str)
     open_beside_requested = Signal(str)
+    preview_requested = Signal(str)
     current_changed = Signal(str)
 
     def __init__(self, model: ResultModel, parent: QWidget | None = None) -> None:
@@ -29,8 +37,15 @@ class ResultList(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu)
-        self.doubleClicked.connect(lambda index: self.open_requested.emit(str(index.data(IdRole))))
+        self.doubleClicked.connect(self._on_double_clicked)
         self.selectionModel().currentChanged.connect(self._on_current_changed)
+        # Only the user's moves preview (not a current row restored after a new search), and only the
+        # row the keys stop on: holding an arrow key down reads one article, not every one passed.
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._preview_current)
+        self.clicked.connect(lambda _index: self._preview_timer.start())
 
     def current_id(self) -> str | None:
         """The id of the current hit, if any."""
@@ -51,9 +66,12 @@ class ResultList(QListView):
         key, modifiers = event.key(), event.modifiers()
         if key == Qt.Key.Key_J and not modifiers:
             self.move(1)
+            self._preview_timer.start()
         elif key == Qt.Key.Key_K and not modifiers:
             self.move(-1)
+            self._preview_timer.start()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._preview_timer.stop()
             current = self.current_id()
             if current:
                 if modifiers & Qt.KeyboardModifier.ControlModifier:
@@ -62,11 +80,22 @@ class ResultList(QListView):
                     self.open_requested.emit(current)
         else:
             super().keyPressEvent(event)
+            if key in _MOVES:
+                self._preview_timer.start()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Rows re-wrap to the new width."""
         super().resizeEvent(event)
         self.scheduleDelayedItemsLayout()
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        self._preview_timer.stop()  # its first click's preview: the article is opened instead
+        self.open_requested.emit(str(index.data(IdRole)))
+
+    def _preview_current(self) -> None:
+        current = self.current_id()
+        if current:
+            self.preview_requested.emit(current)
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

@@ -500,3 +500,32 @@ def test_a_long_title_is_whole_in_the_reading_pane_and_shortened_only_in_the_lis
     assert title not in hit_html(window.results.hits[0]) and "…" in hit_html(window.results.hits[0])
     pane = open_first(qtbot, window)
     assert pane.text.toPlainText().startswith(title + "\n")
+
+
+def test_a_click_or_an_arrow_previews_enter_keeps_and_ctrl_enter_opens_beside_the_kept_one(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    search(qtbot, window, "Vietnam", expected_total=5)
+    ids = [hit.id for hit in window.results.hits]
+    pane = window.readers.active
+    view = window.result_list
+    second_row = view.visualRect(window.results.index(1, 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=second_row)
+    qtbot.waitUntil(lambda: pane.article_id == ids[1], timeout=10000)  # a click shows it
+    assert pane.preview_label.isVisible() and pane.kept_id is None
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # Enter keeps it
+    qtbot.waitUntil(lambda: not pane.preview_label.isVisible(), timeout=10000)
+    assert pane.kept_id == ids[1]
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # the row the keys stop on is shown
+    qtbot.waitUntil(lambda: pane.article_id == ids[3], timeout=10000)
+    assert pane.preview_label.isVisible()
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # beside the kept one
+    assert len(window.readers.panes) == 2
+    beside = window.readers.panes[1]
+    qtbot.waitUntil(lambda: beside.article_id == ids[3] and pane.article_id == ids[1], timeout=10000)
+    assert not pane.preview_label.isVisible() and not beside.preview_label.isVisible()
+    window.session.refresh()  # a new search restores the current row: that previews nothing
+    qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
+    qtbot.wait(300)
+    assert (pane.article_id, beside.article_id) == (ids[1], ids[3])
