@@ -179,6 +179,15 @@ class MainWindow(QMainWindow):
         close_pane = QAction("Close reading pane", self, shortcut=QKeySequence("Ctrl+W"))
         close_pane.triggered.connect(lambda: self.readers.close_pane(self.readers.active))
         view_menu.addAction(close_pane)
+        for text, keys, slot in (
+            ("Next reading pane", "F6", lambda: self.readers.activate_next(1)),
+            ("Previous reading pane", "Shift+F6", lambda: self.readers.activate_next(-1)),
+            ("Move reading pane left", "Alt+Shift+Left", lambda: self.readers.move_active(-1)),
+            ("Move reading pane right", "Alt+Shift+Right", lambda: self.readers.move_active(1)),
+        ):
+            action = QAction(text, self, shortcut=QKeySequence(keys))
+            action.triggered.connect(slot)
+            view_menu.addAction(action)
         view_menu.addAction("Zoom timeline to selection", self.timeline.zoom_to_selection)
         view_menu.addAction("Reset timeline", self.timeline.reset_zoom)
         view_menu.addSeparator()

@@ -61,6 +61,23 @@ class ReaderArea(QSplitter):
             self.active = self.panes[-1]
         self._update_close_buttons()
 
+    def move_active(self, step: int) -> None:
+        """Swap the active pane with its neighbour ``step`` (-1 left, 1 right)."""
+        here = self.panes.index(self.active)
+        there = here + step
+        if 0 <= there < len(self.panes):
+            sizes = self.sizes()
+            self.panes[here], self.panes[there] = self.panes[there], self.panes[here]
+            self.insertWidget(there, self.active)
+            self.setSizes(sizes)  # the columns keep their widths; the articles change places
+            self.active.text.setFocus()
+
+    def activate_next(self, step: int) -> None:
+        """Make the pane ``step`` away from the active one active (wrapping), its text focused."""
+        here = self.panes.index(self.active)
+        self.active = self.panes[(here + step) % len(self.panes)]
+        self.active.text.setFocus()
+
     def _update_close_buttons(self) -> None:
         for each in self.panes:
             each.close_button.setEnabled(len(self.panes) > 1)

@@ -31,9 +31,12 @@ SYNTAX: tuple[tuple[str, str], ...] = (
 KEYS: tuple[tuple[str, str], ...] = (
     ("/ or Ctrl+F", "go to the search field"),
     ("Ctrl+L", "clear the query and filters"),
-    ("Enter / Ctrl+Enter", "read the selected result / in a new pane"),
+    ("Click, ↑ ↓, j k", "preview a result in the reading pane"),
+    ("Enter / Ctrl+Enter", "read the selected result and keep it / in a new pane beside"),
     ("F3 / Shift+F3", "next / previous hit in the article"),
     ("Ctrl+W", "close the reading pane you are in"),
+    ("F6 / Shift+F6", "go to the next / previous reading pane"),
+    ("Alt+Shift+← / →", "move the reading pane you are in left / right"),
     ("Ctrl+E", "add the selected passage to the excerpts"),
     ("Ctrl+Shift+C", "copy the selected passage with its citation"),
     ("Ctrl+Shift+E", "show or hide the excerpts panel"),

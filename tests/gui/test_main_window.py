@@ -529,3 +529,20 @@ def test_a_click_or_an_arrow_previews_enter_keeps_and_ctrl_enter_opens_beside_th
     qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
     qtbot.wait(300)
     assert (pane.article_id, beside.article_id) == (ids[1], ids[3])
+
+
+def test_panes_are_moved_and_visited_from_the_keyboard(qtbot: QtBot, window: MainWindow) -> None:
+    open_first(qtbot, window)
+    window.open_article_beside(window.results.hits[1].id)
+    left, right = window.readers.panes
+    qtbot.waitUntil(lambda: bool(left.article_id and right.article_id), timeout=10000)
+    assert window.readers.active is right
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.readers.panes == [right, left] and window.readers.indexOf(right) == 0
+    assert window.readers.active is right  # it moved with its article
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    assert window.readers.active is left
+    qtbot.keyClick(window, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
+    assert window.readers.active is right
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert window.readers.panes == [left]
