@@ -15,28 +15,53 @@ CountRole = Qt.ItemDataRole.UserRole + 2
 StateRole = Qt.ItemDataRole.UserRole + 3  # "include", "exclude" or ""
 
 _Index = QModelIndex | QPersistentModelIndex
+FOLDED_ROWS = 8  # values a facet shows until "more…" is clicked
 
 
 class FacetModel(QAbstractListModel):
-    """Rows are a facet's values; DisplayRole reads "value  (count)"."""
+    """Rows are a facet's values, the top FOLDED_ROWS until ``expanded`` (and any value a filter uses);
+    DisplayRole reads "value  (count)"."""
 
     def __init__(self, name: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.name = name
+        self.expanded = False
+        self.facet: Facet | None = None
+        self._all: tuple[FacetValue, ...] = ()
         self._values: tuple[FacetValue, ...] = ()
         self._states: dict[str, str] = {}
 
+    @property
+    def hidden(self) -> int:
+        """Values the facet has that are not shown (folded away, or beyond what the engine returned)."""
+        distinct = self.facet.distinct if self.facet else 0
+        return max(0, distinct - len(self._values))
+
     def set_facet(self, facet: Facet | None) -> None:
         """Show ``facet``'s values (none when None)."""
-        self.beginResetModel()
-        self._values = facet.values if facet else ()
-        self.endResetModel()
+        self.facet = facet
+        self._all = facet.values if facet else ()
+        self._show()
+
+    def set_expanded(self, expanded: bool) -> None:
+        """Show every value the engine returned (True) or the top ones (False)."""
+        self.expanded = expanded
+        self._show()
 
     def set_states(self, states: dict[str, str]) -> None:
         """Mark values that are active filters: value -> "include" or "exclude"."""
         self._states = dict(states)
-        if self._values:
-            self.dataChanged.emit(self.index(0), self.index(len(self._values) - 1))
+        self._show()
+
+    def _show(self) -> None:
+        if self.expanded:
+            values = self._all
+        else:
+            top = self._all[:FOLDED_ROWS]
+            values = top + tuple(v for v in self._all[FOLDED_ROWS:] if v.value in self._states)
+        self.beginResetModel()
+        self._values = values
+        self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
         """How many values."""

@@ -1,6 +1,11 @@
-"""The facet panel: one list per facet (source, language, entities, dates); click includes, Ctrl+click excludes."""
+"""The facet panel: one list per facet (source, language, entities, dates); click includes, Ctrl+click excludes.
+
+Each list shows its top values and "more…"; the panel scrolls as a whole (no list scrolls inside it).
+"""
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
@@ -19,7 +24,7 @@ from PySide6.QtWidgets import (
 from index import ENTITY_FACETS, Filters, SearchResult
 
 from .entity_menu import add_entity_actions
-from .facet_model import CountRole, FacetModel, StateRole, ValueRole
+from .facet_model import FOLDED_ROWS, CountRole, FacetModel, StateRole, ValueRole
 from .search_session import ENTITY_WORDS
 
 # Facets shown, in order; a facet the engine adds later gets a list of its own, titled from its name.
@@ -78,6 +83,7 @@ class FacetPanel(QScrollArea):
         self.setWidget(self._inner)
         self.models: dict[str, FacetModel] = {}
         self.views: dict[str, QListView] = {}
+        self.more: dict[str, QLabel] = {}
         self._delegate = _FacetDelegate(self)
         for name in FACET_TITLES:
             self._add_facet(name)
@@ -92,16 +98,24 @@ class FacetPanel(QScrollArea):
         view.setItemDelegate(self._delegate)
         view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         view.setSelectionMode(QListView.SelectionMode.NoSelection)
-        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.clicked.connect(lambda index, n=name: self._on_clicked(n, index))
         view.customContextMenuRequested.connect(lambda pos, n=name: self._on_context_menu(n, pos))
+        more = QLabel()
+        more.setObjectName("facetMore")
+        more.setTextFormat(Qt.TextFormat.RichText)
+        more.setWordWrap(True)
+        more.linkActivated.connect(lambda link, n=name: self._set_expanded(n, link == "more"))
+        more.hide()
         position = self._layout.count() - 1
         self._layout.insertWidget(position, title)
         self._layout.insertWidget(position + 1, view)
+        self._layout.insertWidget(position + 2, more)
         self.models[name] = model
         self.views[name] = view
+        self.more[name] = more
 
     def set_result(self, result: SearchResult, filters: Filters) -> None:
         """Show the facet counts of ``result``, marking the values ``filters`` uses."""
@@ -113,9 +127,27 @@ class FacetPanel(QScrollArea):
             if name not in result.facets:
                 model.set_facet(None)
             model.set_states(_states(name, filters))
-            view = self.views[name]
-            rows = min(model.rowCount(), 8)
-            view.setFixedHeight(max(1, rows) * (view.sizeHintForRow(0) if rows else 20) + 2 * view.frameWidth())
+            self._fit(name)
+
+    def _set_expanded(self, name: str, expanded: bool) -> None:
+        self.models[name].set_expanded(expanded)
+        self._fit(name)
+
+    def _fit(self, name: str) -> None:
+        """Make the list as tall as its rows, and say what "more…" would add."""
+        model, view, more = self.models[name], self.views[name], self.more[name]
+        rows = model.rowCount()
+        view.setFixedHeight(max(1, rows) * (view.sizeHintForRow(0) if rows else 20) + 2 * view.frameWidth())
+        returned = len(model.facet.values) if model.facet else 0
+        if not model.expanded and returned > rows:
+            more.setText(f"<a href='more'>more… ({returned - rows})</a>")
+        elif model.expanded and returned > FOLDED_ROWS:
+            beyond = f" · {model.hidden} more not listed: search {name}:NAME" if model.hidden else ""
+            more.setText(f"<a href='fewer'>fewer</a>{html.escape(beyond)}")
+        else:
+            more.hide()
+            return
+        more.show()
 
     def _on_clicked(self, name: str, index: QModelIndex) -> None:
         value = str(index.data(ValueRole))

@@ -23,6 +23,12 @@ class FilterChips(QWidget):
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
         self.chips: dict[str, QToolButton] = {}
+        # As tall as a chip whether or not there is one, so the rows below never move.
+        sample = QToolButton()
+        sample.setObjectName("chip")
+        sample.setText("chip  ×")
+        sample.ensurePolished()
+        self.setFixedHeight(max(sample.sizeHint().height(), self._empty.sizeHint().height()) + 4)
 
     def set_chips(self, chips: tuple[Chip, ...]) -> None:
         """Show exactly ``chips``."""

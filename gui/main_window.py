@@ -141,8 +141,12 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(top)
-        layout.addWidget(self.chips)
-        layout.addWidget(self.spellings_label)
+        # Chips and the spellings note share one row of a fixed height: nothing below moves when
+        # a filter or the note comes or goes.
+        notes = QHBoxLayout()
+        notes.addWidget(self.chips, 1)
+        notes.addWidget(self.spellings_label, 0)
+        layout.addLayout(notes)
         layout.addWidget(self.rows, 1)
         self.setCentralWidget(central)
         self.statusBar().addPermanentWidget(self.skipped_button)

@@ -546,3 +546,42 @@ def test_panes_are_moved_and_visited_from_the_keyboard(qtbot: QtBot, window: Mai
     assert window.readers.active is right
     qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     assert window.readers.panes == [left]
+
+
+def test_facets_show_their_top_values_then_more_and_only_the_panel_scrolls(qtbot: QtBot, window: MainWindow) -> None:
+    from gui.facet_model import FOLDED_ROWS
+
+    model, view, more = window.facets.models["place"], window.facets.views["place"], window.facets.more["place"]
+    returned = len(model.facet.values) if model.facet else 0
+    assert returned > FOLDED_ROWS  # the seeds name more places than a folded list shows
+    assert model.rowCount() == FOLDED_ROWS and more.isVisibleTo(window) and "more…" in more.text()
+    assert view.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert view.height() >= FOLDED_ROWS * view.sizeHintForRow(0)  # every row it has is in view
+    more.linkActivated.emit("more")
+    assert model.rowCount() == returned and "fewer" in more.text()
+    assert view.height() >= returned * view.sizeHintForRow(0)
+    more.linkActivated.emit("fewer")
+    assert model.rowCount() == FOLDED_ROWS
+    last = model.facet.values[-1].value if model.facet else ""
+    window.session.include("place", last)  # a value folded away stays in view while it filters
+    qtbot.waitUntil(lambda: any(model.index(r, 0).data(ValueRole) == last for r in range(model.rowCount())),
+                    timeout=10000)
+
+
+def test_rows_stay_in_place_when_a_chip_or_the_spellings_note_comes_and_goes(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    def top() -> int:
+        return window.result_list.mapTo(window, QPoint(0, 0)).y()
+
+    before = top()
+    view = window.facets.views["language"]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=facet_point(window, "language", "fr"))
+    qtbot.waitUntil(lambda: bool(window.chips.chips) and window.results.total == 1, timeout=10000)
+    assert top() == before
+    search(qtbot, window, "Azerbaijan", expected_total=1)
+    qtbot.waitUntil(lambda: window.spellings_label.isVisible(), timeout=10000)
+    assert top() == before
+    window.chips.remove_requested.emit("language:fr")
+    qtbot.waitUntil(lambda: not window.chips.chips, timeout=10000)
+    assert top() == before
