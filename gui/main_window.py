@@ -441,6 +441,8 @@ class MainWindow(QMainWindow):
         self.results.set_result(result)
         self.facets.set_result(result, self.session.filters)
         self.timeline_model.set_timeline(result.timeline)
+        filters = self.session.filters
+        self.timeline.show_period(filters.date_from, filters.date_to, filters.undated)
         self._page_request = 0
         if self.session.query != self._highlighted_query:  # the open articles show the new query's hits
             self._highlighted_query = self.session.query

@@ -56,6 +56,8 @@ class TimelineWidget(QWidget):
         self.view: tuple[int, int] | None = None  # first, last bucket shown (None: all)
         self.selection: tuple[int, int] | None = None
         self.marked_date: dt.date | None = None
+        self.undated_chosen = False  # the date filter keeps only articles without a date
+        self._shape: tuple[str, dt.date, int] | None = None  # unit, first bucket, count: what view refers to
         self._press: int | None = None
         self._drag: int | None = None
         self.setMouseTracking(True)
@@ -134,8 +136,23 @@ class TimelineWidget(QWidget):
         self.update()
         self.range_selected.emit(buckets[first].start, buckets[last].end)
 
+    def show_period(self, date_from: dt.date | None, date_to: dt.date | None, undated: bool | None) -> None:
+        """Mark the period the date filter keeps (the buckets it overlaps), or the "no date" bar."""
+        self.undated_chosen = undated is True
+        chosen = [
+            i for i, bucket in enumerate(self.model.buckets)
+            if (date_from or date_to) and (date_to is None or bucket.start <= date_to)
+            and (date_from is None or bucket.end >= date_from)
+        ]
+        self.selection = (chosen[0], chosen[-1]) if chosen else None
+        self.update()
+
     def _on_model_reset(self) -> None:
-        self.view = None
+        buckets = self.model.buckets
+        shape = (self.model.unit, buckets[0].start, len(buckets)) if buckets else None
+        if shape != self._shape:  # other buckets: a zoom or selection of the old ones means nothing now
+            self.view = None
+            self._shape = shape
         self.selection = None
         self.update()
 
@@ -219,7 +236,12 @@ class TimelineWidget(QWidget):
         self._draw_mark(painter, plot, visible, width)
         undated = self._undated_rect()
         height = undated.height() * self.model.undated / top
-        painter.fillRect(QRectF(undated.left() + 8, undated.bottom() - height, undated.width() - 16, height), _UNDATED)
+        if self.undated_chosen:
+            shade = QColor(_BAR_SELECTED)
+            shade.setAlpha(40)
+            painter.fillRect(undated, shade)
+        painter.fillRect(QRectF(undated.left() + 8, undated.bottom() - height, undated.width() - 16, height),
+                         _BAR_SELECTED if self.undated_chosen else _UNDATED)
         painter.setPen(QPen(grid))
         painter.drawLine(undated.bottomLeft(), undated.bottomRight())
         painter.setPen(text_color)

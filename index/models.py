@@ -205,7 +205,8 @@ class TimelineBucket:
 
 @dataclass(frozen=True)
 class Timeline:
-    """A histogram of the matching articles over time."""
+    """A histogram of the matching articles over time, counted (like the year and month facets)
+    under every filter but the date one, so that the period chosen can be moved or widened."""
 
     unit: str  # "day", "month" or "year"
     buckets: tuple[TimelineBucket, ...]

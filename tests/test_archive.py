@@ -120,6 +120,19 @@ def test_timeline_buckets_and_undated_count(seeds_archive: Archive, seeds_copy: 
     assert seeds_archive.search(SearchRequest("*")).timeline.undated == 1
 
 
+def test_the_timeline_counts_under_every_filter_but_the_date_one(seeds_archive: Archive) -> None:
+    import datetime as dt
+
+    from index import Filters
+
+    everything = seeds_archive.search(SearchRequest("*")).timeline
+    nothing = Filters(date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 1, 31))
+    narrowed = seeds_archive.search(SearchRequest("*", filters=nothing))
+    assert narrowed.total == 0 and narrowed.timeline == everything  # the period can still be moved
+    french = seeds_archive.search(SearchRequest("*", filters=Filters(languages=("fr",), date_from=dt.date(2025, 1, 1))))
+    assert sum(b.count for b in french.timeline.buckets) == 1  # the other filters still count
+
+
 def test_incremental_update(seeds_archive: Archive, seeds_copy: Path) -> None:
     unchanged = seeds_archive.update()
     assert (unchanged.added, unchanged.updated, unchanged.deleted, unchanged.unchanged) == (0, 0, 0, 5)

@@ -196,7 +196,9 @@ class ArchiveSearcher:
         for mask in masks.values():
             selected &= mask
         facets = self._facets(matched, masks, request.facet_limit)
-        timeline = self._timeline(selected)
+        # Like the year and month facets, under every filter but the date one: the period chosen on
+        # it can be moved or widened, even when it selects nothing.
+        timeline = self._timeline(_under_filters_but("date", matched, masks))
         total = int(selected.sum())
         positive = self.masks.positive_terms(q)
         docnums, scores = self._ranked(q, positive, selected, request)
@@ -246,11 +248,7 @@ class ArchiveSearcher:
         """Each facet counted under every filter but its own, so its other values stay choosable."""
 
         def under_other_filters(name: str) -> np.ndarray:
-            selected = matched.copy()
-            for other, mask in masks.items():
-                if other != name:
-                    selected &= mask
-            return selected
+            return _under_filters_but(name, matched, masks)
 
         columns, derived = self.columns, self.derived
         facets = {
@@ -490,6 +488,15 @@ def make_snippet(body: str, language: str, wanted: set[str], width: int = SNIPPE
     offset = len(prefix) - start
     inside = tuple(Span(s + offset, e + offset) for s, e in spans if s >= start and e <= end)
     return Snippet(text, inside)
+
+
+def _under_filters_but(name: str, matched: np.ndarray, masks: dict[str, np.ndarray]) -> np.ndarray:
+    """The matched documents that pass every filter but ``name``."""
+    selected = matched.copy()
+    for other, mask in masks.items():
+        if other != name:
+            selected &= mask
+    return selected
 
 
 def _code_mask(codes: np.ndarray, names: list[str], include: tuple[str, ...], exclude: tuple[str, ...]) -> np.ndarray:

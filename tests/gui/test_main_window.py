@@ -585,3 +585,36 @@ def test_rows_stay_in_place_when_a_chip_or_the_spellings_note_comes_and_goes(
     window.chips.remove_requested.emit("language:fr")
     qtbot.waitUntil(lambda: not window.chips.chips, timeout=10000)
     assert top() == before
+
+
+def test_brushing_works_again_after_a_brush_that_selected_nothing(qtbot: QtBot, window: MainWindow) -> None:
+    timeline = window.timeline
+    buckets = window.timeline_model.buckets
+    empty = next(i for i, b in enumerate(buckets) if b.count == 0)
+    full = max(range(len(buckets)), key=lambda i: buckets[i].count)
+    y = timeline.height() // 2
+
+    def brush(index: int) -> None:
+        point = QPoint(int(timeline.bucket_x(index)), y)
+        qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=point)
+        qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=point)
+
+    brush(empty)
+    qtbot.waitUntil(lambda: window.results.total == 0 and "date" in window.chips.chips, timeout=10000)
+    assert window.timeline_model.buckets == buckets  # still there to brush, the period marked on them
+    assert timeline.selection == (empty, empty)
+    brush(full)
+    qtbot.waitUntil(lambda: window.results.total == buckets[full].count, timeout=10000)
+    assert timeline.selection == (full, full)
+
+
+def test_the_no_date_bar_is_a_filter_too(qtbot: QtBot, window: MainWindow, archive_dir: Path) -> None:
+    (archive_dir / "undated.txt").write_text("Undated note\n\nThe walrus delegation met nobody.\n", "utf-8")
+    with qtbot.waitSignal(window.controller.indexing_finished, timeout=60000):
+        window.reindex_action.trigger()
+    qtbot.waitUntil(lambda: window.results.total == 6, timeout=10000)
+    timeline = window.timeline
+    bar = timeline._undated_rect().center().toPoint()  # noqa: SLF001 - where the bar is drawn
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=bar)
+    qtbot.waitUntil(lambda: window.results.total == 1, timeout=10000)
+    assert window.results.hits[0].date is None and "undated" in window.chips.chips and timeline.undated_chosen
