@@ -17,6 +17,7 @@ from index import (
     Basket,
     Baskets,
     CheckedExcerpt,
+    CorrectionChanges,
     EntityCorrections,
     Excerpt,
     IndexDamagedError,
@@ -78,6 +79,9 @@ class Controller(QObject):
     article_ready = Signal(int, object, object)
     article_failed = Signal(int, str)
     article_corrected = Signal(object)  # Article
+    # what the corrected fields were before (CorrectionChanges: given back, it undoes them), what
+    # changed, and whether it may be undone (an undo itself is not)
+    articles_corrected = Signal(object, str, bool)
     correction_failed = Signal(str)
     entities_corrected = Signal(int, str)  # articles re-indexed, what changed
     indexing_started = Signal()
@@ -269,6 +273,17 @@ class Controller(QObject):
             return
         self._submit(
             self._write_pool, lambda: archive.correct(article_id, field, value), self.article_corrected.emit,
+            lambda error: self.correction_failed.emit(_message(error)),
+        )
+
+    def correct_many(self, changes: CorrectionChanges, description: str, undoable: bool = True) -> None:
+        """Correct fields of many articles at once; ``articles_corrected`` follows with what undoes it."""
+        archive = self.archive
+        if archive is None:
+            return
+        self._submit(
+            self._write_pool, lambda: archive.correct_many(changes),
+            lambda previous: self.articles_corrected.emit(previous, description, undoable),
             lambda error: self.correction_failed.emit(_message(error)),
         )
 

@@ -1,13 +1,21 @@
-"""A small dialog to correct an article's title, date, source and language."""
+"""Dialogs to correct an article's title, date, source and language, or one of them for many articles."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from index import Article
 from index.analysis.dates import parse_date_value
 
 FIELDS: tuple[str, ...] = ("title", "date", "source", "language")
+BULK_FIELDS: tuple[str, ...] = ("date", "source", "language")  # a title is one article's own
+DATE_EXAMPLES = "2025-05-07, 7 May 2025, 07/05/2025 or 2025-05"
+
+
+def date_reading(text: str) -> str:
+    """How a date typed so far reads, to show before it is saved (``07/05/2025`` is ambiguous)."""
+    day = parse_date_value(text)
+    return f"→ {day:%A} {day.day} {day:%B %Y}" if day else f"Not a date yet: {DATE_EXAMPLES} read as dates."
 
 
 def article_values(article: Article) -> dict[str, str]:
@@ -64,9 +72,7 @@ class EditDialog(QDialog):
         if not text.strip():
             self.date_reading.setText("No date: the inferred one comes back." if self.original["date"] else "")
             return
-        day = parse_date_value(text)
-        self.date_reading.setText(f"→ {day:%A} {day.day} {day:%B %Y}" if day else
-                                  "Not a date yet: 2025-05-07, 7 May 2025, May 7, 2025 or 2025-05 read as dates.")
+        self.date_reading.setText(date_reading(text))
 
     def _on_accept(self) -> None:
         editor = self.editors["date"]
@@ -76,4 +82,56 @@ class EditDialog(QDialog):
                 self.message.setText("The date cannot be read: write it as 2025-05-07, 7 May 2025 or 2025-05.")
                 return
             editor.setText(day.isoformat())  # saved as the date shown under the field
+        self.accept()
+
+
+class BulkEditDialog(QDialog):
+    """Sets one field (date, source or language) of every selected article; an empty value withdraws
+    their corrections of it."""
+
+    def __init__(self, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Correct {count} articles")
+        self.field = QComboBox()
+        self.field.setObjectName("bulkField")
+        for field in BULK_FIELDS:
+            self.field.addItem(field.capitalize(), field)
+        self.value = QLineEdit()
+        self.value.setObjectName("bulkValue")
+        self.reading = QLabel("")
+        self.reading.setObjectName("dateReading")
+        self.message = QLabel(f"Sets it for all {count} selected articles; Edit ▸ Undo puts back what they had. "
+                              "Left empty, their corrections of it are withdrawn.")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._on_accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Field", self.field)
+        form.addRow("Value", self.value)
+        form.addRow("", self.reading)
+        form.addRow(self.message)
+        form.addRow(self.buttons)
+        self.field.currentIndexChanged.connect(self._update_reading)
+        self.value.textChanged.connect(self._update_reading)
+        self._update_reading()
+        self.setMinimumWidth(520)
+
+    def change(self) -> tuple[str, str | None]:
+        """The field and its new value (None: withdraw the corrections)."""
+        return str(self.field.currentData()), self.value.text().strip() or None
+
+    def _update_reading(self) -> None:
+        field, value = self.change()
+        self.value.setPlaceholderText(DATE_EXAMPLES if field == "date" else "")
+        self.reading.setText(date_reading(value) if field == "date" and value else "")
+
+    def _on_accept(self) -> None:
+        field, value = self.change()
+        if field == "date" and value:
+            day = parse_date_value(value)
+            if day is None:
+                self.message.setText(f"The date cannot be read: write it as {DATE_EXAMPLES}.")
+                return
+            self.value.setText(day.isoformat())  # saved as the date shown under the field
         self.accept()

@@ -27,6 +27,7 @@ from index import (
     ArchivistError,
     Article,
     CheckedExcerpt,
+    CorrectionChanges,
     Excerpt,
     IndexSummary,
     SearchRequest,
@@ -40,6 +41,7 @@ from index.userdata.excerpts import take_excerpt
 
 from .clipboard import copy_text
 from .controller import Controller
+from .edit_dialog import BulkEditDialog
 from .entity_editor import Change, EntityEditor
 from .excerpts_panel import ExcerptsPanel
 from .export_dialog import ExportDialog
@@ -107,6 +109,8 @@ class MainWindow(QMainWindow):
         self._reveal: dict[int, tuple[int, int]] = {}  # article request id -> passage to show when it arrives
         self._page_request = 0  # the further page of results asked for last
         self._highlighted_query = ""  # the query whose hits the open articles show
+        self._undo: list[tuple[CorrectionChanges, str]] = []  # bulk corrections, what undoes each, latest last
+        self.bulk_dialog: BulkEditDialog | None = None
         self._compose()
         self._menus()
         self._shortcuts()
@@ -202,6 +206,12 @@ class MainWindow(QMainWindow):
         edit_menu.addAction("Add selection to excerpts\tCtrl+E", lambda: self._selecting_pane().request_excerpt())
         edit_menu.addAction("Copy selection with citation\tCtrl+Shift+C",
                             lambda: self._selecting_pane().request_copy_with_citation())
+        edit_menu.addSeparator()
+        edit_menu.addAction("&Correct the selected results…", self.correct_selected)
+        self.undo_correction_action = QAction("Undo correction", self)
+        self.undo_correction_action.triggered.connect(self.undo_correction)
+        self.undo_correction_action.setEnabled(False)
+        edit_menu.addAction(self.undo_correction_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("Query &syntax", self.search_bar.show_help)
         help_menu.addAction("&Keyboard shortcuts", lambda: show_shortcuts(self))
@@ -235,6 +245,7 @@ class MainWindow(QMainWindow):
         self.result_list.open_requested.connect(self.open_article)
         self.result_list.open_beside_requested.connect(self.open_article_beside)
         self.result_list.preview_requested.connect(self.preview_article)
+        self.result_list.correct_selected_requested.connect(self.correct_selected)
         self.result_list.current_changed.connect(self.on_current_result_changed)
         self.readers.correction_requested.connect(c.correct)
         self.progress.cancel_requested.connect(c.cancel_indexing)
@@ -259,6 +270,7 @@ class MainWindow(QMainWindow):
         c.article_ready.connect(self.on_article_ready)
         c.article_failed.connect(self.on_article_failed)
         c.article_corrected.connect(self.on_article_corrected)
+        c.articles_corrected.connect(self.on_articles_corrected)
         c.correction_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         c.entities_corrected.connect(self.on_entities_corrected)
         c.indexing_started.connect(self.progress.on_indexing_started)
@@ -329,6 +341,35 @@ class MainWindow(QMainWindow):
         current = self.result_list.current_id()
         if current:
             self.open_article_beside(current)
+
+    def correct_selected(self) -> None:
+        """Ask for a date, source or language to give every selected result at once."""
+        ids = self.result_list.selected_ids()
+        if not ids:
+            self.statusBar().showMessage("Select the results to correct first (Ctrl+click, Shift+click)", 6000)
+            return
+        self.bulk_dialog = dialog = BulkEditDialog(len(ids), self)
+        dialog.accepted.connect(lambda: self._correct_many(ids, *dialog.change()))
+        dialog.open()
+
+    def _correct_many(self, ids: list[str], field: str, value: str | None) -> None:
+        count = f"{len(ids)} article{'s' if len(ids) != 1 else ''}"
+        description = (f"{field} of {count} set to {value}" if value
+                       else f"corrections of the {field} of {count} withdrawn")
+        self.statusBar().showMessage(f"Correcting: {description}…")
+        self.controller.correct_many({article_id: {field: value} for article_id in ids}, description)
+
+    def undo_correction(self) -> None:
+        """Put back what the latest bulk correction changed."""
+        if self._undo:
+            previous, description = self._undo.pop()
+            self.controller.correct_many(previous, f"undone: {description}", undoable=False)
+            self._show_undo()
+
+    def _show_undo(self) -> None:
+        latest = self._undo[-1][1] if self._undo else ""
+        self.undo_correction_action.setText(f"Undo: {latest}" if latest else "Undo correction")
+        self.undo_correction_action.setEnabled(bool(latest))
 
     def edit_entity(self, action: str, type_: str, canonical: str) -> None:
         """Ask how to correct one entity (rename, merge, retype, delete); the answer goes to the controller."""
@@ -525,6 +566,19 @@ class MainWindow(QMainWindow):
         self.session.refresh()
         for pane in self.readers.panes_showing(article.id):
             pane.request_id = self.controller.open_article(article.id, self.session.query)
+
+    @Slot(object, str, bool)
+    def on_articles_corrected(self, previous: CorrectionChanges, description: str, undoable: bool) -> None:
+        """Search again, reload the panes showing a corrected article, and offer to undo."""
+        if undoable:
+            self._undo.append((previous, description))
+            self._show_undo()
+        hint = " — Edit ▸ Undo puts it back" if undoable else ""
+        self.statusBar().showMessage(f"{description[0].upper()}{description[1:]}{hint}", 10000)
+        self.session.refresh()
+        for article_id in previous:
+            for pane in self.readers.panes_showing(article_id):
+                pane.request_id = self.controller.open_article(article_id, self.session.query)
 
     @Slot(object, str, str, str)
     def on_entity_change_requested(self, change: Change, description: str, type_: str, canonical: str) -> None:

@@ -24,6 +24,7 @@ class ResultList(QListView):
     open_beside_requested = Signal(str)
     preview_requested = Signal(str)
     current_changed = Signal(str)
+    correct_selected_requested = Signal()
 
     def __init__(self, model: ResultModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,7 +34,8 @@ class ResultList(QListView):
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Ctrl+click and Shift+click select several results, to correct them together.
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu)
@@ -51,6 +53,11 @@ class ResultList(QListView):
         """The id of the current hit, if any."""
         index = self.currentIndex()
         return str(index.data(IdRole)) if index.isValid() else None
+
+    def selected_ids(self) -> list[str]:
+        """The ids of the selected hits, in list order."""
+        rows = sorted(index.row() for index in self.selectionModel().selectedIndexes())
+        return [str(self.model().index(row, 0).data(IdRole)) for row in rows]
 
     def move(self, step: int) -> None:  # type: ignore[override]
         """Make the hit ``step`` rows away current."""
@@ -109,4 +116,7 @@ class ResultList(QListView):
         menu = QMenu(self)
         menu.addAction("Open", lambda: self.open_requested.emit(article_id))
         menu.addAction("Open in new pane\tCtrl+Enter", lambda: self.open_beside_requested.emit(article_id))
+        count = len(self.selectionModel().selectedIndexes())
+        if count > 1:
+            menu.addAction(f"Correct the {count} selected…", self.correct_selected_requested.emit)
         menu.popup(self.viewport().mapToGlobal(pos))

@@ -48,9 +48,12 @@ from index.userdata.citations import (
     to_text,
     write_export,
 )
+from index.userdata.corrections import CORRECTABLE, CorrectionChanges
 from index.userdata.excerpts import DEFAULT_BASKET, Basket, Baskets, CheckedExcerpt, Excerpt, ExcerptError, check
 
 __all__ = [
+    "CORRECTABLE",
+    "CorrectionChanges",
     "DEFAULT_BASKET",
     "FORMATS",
     "Basket",

@@ -64,7 +64,12 @@ from index.storage.commits import applied_entity_corrections, clean_up
 from index.storage.layout import DAMAGE_FILE, STORE_FILE, indexing_lock
 from index.storage.searcher import ArchiveSearcher
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore, entity_corrections_json, is_damage
-from index.userdata.corrections import Corrections, load_entity_corrections, update_entity_corrections
+from index.userdata.corrections import (
+    CorrectionChanges,
+    Corrections,
+    load_entity_corrections,
+    update_entity_corrections,
+)
 from index.userdata.excerpts import ArticleLookup, Excerpt, take_excerpt
 
 log = logging.getLogger(__name__)
@@ -341,6 +346,27 @@ class Archive:
         self.corrections.set(article_id, field, value)
         self._reindex([article_id])
         return self.article(article_id)
+
+    def correct_many(self, changes: CorrectionChanges) -> CorrectionChanges:
+        """Correct (or, with a value None, withdraw the corrections of) fields of many articles at
+        once: one save, one re-index of those articles.
+
+        Args:
+            changes: article id -> {field: value}, e.g. the same date for every selected result.
+
+        Returns:
+            What each changed field was corrected to before (None: not corrected); passed back to
+            ``correct_many``, it undoes the change.
+
+        Raises:
+            ArticleNotFoundError: an article is not in the archive (nothing is changed).
+            ArchivistError: a field or value is not valid, or the corrections could not be saved.
+        """
+        for article_id in changes:
+            self.article(article_id)
+        previous = self.corrections.change(changes)
+        self._reindex(list(changes))
+        return previous
 
     def _reindex(self, ids: list[str]) -> None:
         with writing_index(self.root, self.index_dir, holds_indexing_lock=False):

@@ -182,3 +182,46 @@ def test_an_entity_renamed_merged_or_retyped_is_still_found_by_its_old_name(seed
     assert found('person:"Ilham Aliyev"') == found('person:"Heydar Aliyev"') == found('person:"Heydar Əliyev"')
     seeds_archive.change_entity_corrections(lambda c: c.retype("PLACE", "Hanoi", "ORG"))
     assert found("place:Hanoi") == found("org:Hanoi") > 0
+
+
+def test_many_articles_corrected_at_once_and_undone_to_what_they_were(seeds_archive: Archive) -> None:
+    ids = sorted(ids_by_path(seeds_archive).values())
+    seeds_archive.correct(ids[0], "source", "Azertac")  # corrected before: undo must bring this back
+    before = {article_id: seeds_archive.article(article_id) for article_id in ids}
+    previous = seeds_archive.correct_many({article_id: {"source": "Vietnam News Agency"} for article_id in ids[:3]})
+    assert previous == {ids[0]: {"source": "Azertac"}, ids[1]: {"source": None}, ids[2]: {"source": None}}
+    assert seeds_archive.search(SearchRequest("source:\"Vietnam News Agency\"")).total == 3
+    assert all(seeds_archive.article(i).source_provenance is Provenance.USER for i in ids[:3])
+    seeds_archive.correct_many(previous)  # undo
+    for article_id in ids:
+        article = seeds_archive.article(article_id)
+        assert (article.source, article.source_provenance) == (before[article_id].source,
+                                                               before[article_id].source_provenance)
+
+
+def test_a_bulk_correction_with_one_bad_value_or_id_changes_nothing(seeds_archive: Archive) -> None:
+    ids = sorted(ids_by_path(seeds_archive).values())
+    saved = seeds_archive.corrections.path.read_bytes() if seeds_archive.corrections.path.exists() else b""
+    with pytest.raises(ArchivistError):
+        seeds_archive.correct_many({ids[0]: {"date": "2025-05-07"}, ids[1]: {"date": "the day after"}})
+    with pytest.raises(ArchivistError):
+        seeds_archive.correct_many({ids[0]: {"date": "2025-05-07"}, "no-such-article": {"date": "2025-05-07"}})
+    now = seeds_archive.corrections.path.read_bytes() if seeds_archive.corrections.path.exists() else b""
+    assert now == saved
+
+
+def test_two_bulk_corrections_at_once_both_keep_what_they_set(seeds_archive: Archive, seeds_copy: Path) -> None:
+    ids = sorted(ids_by_path(seeds_archive).values())
+    other = Archive(seeds_copy)  # the app and the command line, each with its own Archive
+    writers = [
+        threading.Thread(target=archive.correct_many, args=({i: {"language": code} for i in chosen},))
+        for archive, chosen, code in ((seeds_archive, ids[:2], "de"), (other, ids[2:], "es"))
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=120)
+    saved = json.loads(seeds_archive.corrections.path.read_text())
+    assert saved == {i: {"language": "de" if i in ids[:2] else "es"} for i in ids}
+    assert seeds_archive.search(SearchRequest("language:de")).total == 2
+    other.close()

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from index.userdata.files import UserFile
 log = logging.getLogger(__name__)
 CORRECTABLE = ("title", "date", "source", "language")
 ArticleCorrections = dict[str, dict[str, str]]  # article id -> {field: value}
+CorrectionChanges = Mapping[str, Mapping[str, str | None]]  # article id -> {field: value, None to withdraw}
 
 
 class Corrections:
@@ -59,27 +60,52 @@ class Corrections:
             ArchivistError: the field cannot be corrected or the value is not valid for it.
             UserFileError: the corrections could not be saved.
         """
-        if field not in CORRECTABLE:
-            raise ArchivistError(f"'{field}' cannot be corrected; choose one of {', '.join(CORRECTABLE)}")
-        checked = None if value is None or not value.strip() else _validated(field, value.strip())
+        self.change({article_id: {field: value}})
+        return self.by_article().get(article_id, {})
+
+    def change(self, changes: CorrectionChanges) -> CorrectionChanges:
+        """Record (or, with a value None, withdraw) the corrections of many articles in one save.
+
+        Returns:
+            What each changed field was corrected to before (None: not corrected): given back to
+            ``change``, it undoes this change.
+
+        Raises:
+            ArchivistError: a field cannot be corrected or a value is not valid for it (nothing is saved).
+            UserFileError: the corrections could not be saved.
+        """
+        checked: dict[str, dict[str, str | None]] = {}
+        for article_id, fields in changes.items():
+            for field, value in fields.items():
+                if field not in CORRECTABLE:
+                    raise ArchivistError(f"'{field}' cannot be corrected; choose one of {', '.join(CORRECTABLE)}")
+                valid = None if value is None or not value.strip() else _validated(field, value.strip())
+                checked.setdefault(article_id, {})[field] = valid
+        previous: dict[str, dict[str, str | None]] = {}
 
         def change(current: Any) -> dict[str, Any]:
             # Entries this version does not understand are kept as they are: they are the user's.
             everything = dict(current or {})
-            entry = everything.get(article_id)
-            entry = dict(entry) if isinstance(entry, dict) else {}
-            if checked is None:
-                entry.pop(field, None)
-            else:
-                entry[field] = checked
-            if entry:
-                everything[article_id] = entry
-            else:
-                everything.pop(article_id, None)
+            previous.clear()  # taken under the lock, from the file as it is now
+            for article_id, fields in checked.items():
+                entry = everything.get(article_id)
+                entry = dict(entry) if isinstance(entry, dict) else {}
+                before = previous.setdefault(article_id, {})
+                for field, value in fields.items():
+                    was = entry.get(field)
+                    before[field] = was if isinstance(was, str) else None
+                    if value is None:
+                        entry.pop(field, None)
+                    else:
+                        entry[field] = value
+                if entry:
+                    everything[article_id] = entry
+                else:
+                    everything.pop(article_id, None)
             return everything
 
-        saved = self.file.update(change)
-        return valid_corrections({article_id: saved.get(article_id, {})}).get(article_id, {})
+        self.file.update(change)
+        return previous
 
 
 def valid_corrections(raw: dict[str, Any]) -> ArticleCorrections:

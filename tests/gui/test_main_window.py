@@ -618,3 +618,29 @@ def test_the_no_date_bar_is_a_filter_too(qtbot: QtBot, window: MainWindow, archi
     qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=bar)
     qtbot.waitUntil(lambda: window.results.total == 1, timeout=10000)
     assert window.results.hits[0].date is None and "undated" in window.chips.chips and timeline.undated_chosen
+
+
+def test_the_selected_results_are_corrected_at_once_and_undone(qtbot: QtBot, window: MainWindow) -> None:
+    from gui.edit_dialog import BulkEditDialog
+
+    search(qtbot, window, "Vietnam", expected_total=5)
+    view = window.result_list
+    first, third = (view.visualRect(window.results.index(row, 0)).center() for row in (0, 2))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, pos=third)
+    chosen = view.selected_ids()
+    assert chosen == [hit.id for hit in window.results.hits[:3]]
+    before = {hit.id: hit.date for hit in window.results.hits}
+    window.correct_selected()
+    dialog = window.bulk_dialog
+    assert isinstance(dialog, BulkEditDialog) and dialog.isVisible()
+    qtbot.keyClicks(dialog.value, "7 May 2011")
+    assert "Saturday 7 May 2011" in dialog.reading.text()  # read back before it is saved
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: window.undo_correction_action.isEnabled(), timeout=20000)
+    qtbot.waitUntil(lambda: sum(1 for hit in window.results.hits if str(hit.date) == "2011-05-07") == 3,
+                    timeout=10000)
+    assert "2011-05-07" in window.undo_correction_action.text()
+    window.undo_correction_action.trigger()
+    qtbot.waitUntil(lambda: {hit.id: hit.date for hit in window.results.hits} == before, timeout=20000)
+    assert not window.undo_correction_action.isEnabled()
