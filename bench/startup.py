@@ -4,8 +4,8 @@ Start-up: a fresh interpreter builds the real main window (offscreen) on an alre
 archive; reported are the seconds from launching the process to the window's first paint, and
 to the first results shown. As-you-type: every prefix of a few queries, as typed one character at
 a time, is searched through the engine with its last word completed (what the app runs for each
-keystroke once the throttle lets it through), reporting median and p95 over all keystrokes; term caches are cleared before
-each query so every word is read cold the first time, as for a user typing it.
+keystroke once the throttle lets it through), reporting median and p95 over all keystrokes; term
+caches are cleared before each query so every word is read cold the first time, as for a user typing it.
 
 Usage: python bench/startup.py ARCHIVE DATA_DIR [--runs N]
 """

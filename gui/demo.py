@@ -1,4 +1,5 @@
-"""A scripted demo session (ARCHIVIST_DEMO=folder): query, entity facet, article, timeline brush, split; PNGs saved."""
+"""A scripted demo session (ARCHIVIST_DEMO=folder): a query being typed, an entity facet, an article, a
+timeline brush, two panes side by side, the skipped files; PNGs saved."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ class Demo(QObject):
         self.folder = folder
         self.steps: list[tuple[str, Callable[[], None]]] = [
             ("01-start", lambda: None),
-            ("02-query", lambda: self._type("vietnam azerbaijan")),
+            ("02-query", lambda: self._type("vietnam azer")),  # the last word is completed as it is typed
             ("03-facet", lambda: self.window.session.include("person", "To Lam")),
             ("04-article", self._open_first),
             ("05-timeline", self._brush),
             ("06-split", self._split),
+            ("07-skipped", self.window.show_skipped),
         ]
 
     def start(self) -> None:
@@ -46,7 +48,8 @@ class Demo(QObject):
         QTimer.singleShot(STEP_MS, lambda: self._grab(name))
 
     def _grab(self, name: str) -> None:
-        self.window.grab().save(str(self.folder / f"{name}.png"))
+        dialog = self.window.skipped_dialog
+        (dialog if dialog.isVisible() else self.window).grab().save(str(self.folder / f"{name}.png"))
         print(f"demo: saved {name}.png", flush=True)
         self._next()
 
@@ -71,7 +74,9 @@ class Demo(QObject):
             self.window.timeline.select_range(years[0], years[-1])
 
     def _split(self) -> None:
-        if self.window.results.rowCount() > 1:
-            self.window.result_list.setCurrentIndex(self.window.results.index(1, 0))
+        shown = self.window.readers.active.article_id
+        other = next((row for row, hit in enumerate(self.window.results.hits) if hit.id != shown), None)
+        if other is not None:
+            self.window.result_list.setCurrentIndex(self.window.results.index(other, 0))
             self.window.result_list.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.window.open_article_beside(self.window.results.hits[1].id)
+            self.window.open_article_beside(self.window.results.hits[other].id)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Launch the real app under Xvfb on a fresh copy of the seeds, run the scripted demo session
-# (ARCHIVIST_DEMO: query, an entity facet chip, an article with hits and names highlighted, a timeline
-# brush, two panes side by side), and save PNGs under screenshots/. Needs: xvfb xauth xdotool imagemagick
+# Launch the real app under Xvfb on a fresh copy of the seeds with two broken files added, run the
+# scripted demo session (ARCHIVIST_DEMO: a query being typed, an entity facet chip, an article with
+# hits and names highlighted, a timeline brush, two panes side by side, the skipped files), save PNGs
+# under screenshots/ and copy the README's into docs/. Needs: xvfb xauth xdotool imagemagick
 # libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0.
 # Usage: scripts/screenshots.sh [command to start the app, default: python -m gui]
 set -euo pipefail
@@ -12,6 +13,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 rm -f "$out"/*.png
 cp -r seeds "$work/seeds"
+# What a real folder holds too: a file cut off while it was copied, and one that is not text at all.
+printf '{"title": "Ferry talks", "text": "The ministers met in Ba' > "$work/seeds/cut-off.json"
+head -c 4096 /dev/urandom > "$work/seeds/scan.html"
 export ARCHIVIST_DATA_DIR="$work/data" ARCHIVIST_DEMO="$out" XDG_CONFIG_HOME="$work/config"
 export QT_QPA_PLATFORM=xcb
 if [ -f .venv/bin/activate ]; then . .venv/bin/activate; fi
@@ -29,3 +33,6 @@ xvfb-run -a -s "-screen 0 1400x900x24" bash -c '
   wait $pid
 ' _ "${app[@]}"
 ls -l "$out"
+cp "$out/04-article.png" docs/screenshot-search.png
+cp "$out/06-split.png" docs/screenshot-split.png
+cp "$out/07-skipped.png" docs/screenshot-skipped.png
