@@ -79,9 +79,9 @@ class Controller(QObject):
     article_ready = Signal(int, object, object)
     article_failed = Signal(int, str)
     article_corrected = Signal(object)  # Article
-    # what the corrected fields were before (CorrectionChanges: given back, it undoes them), what
-    # changed, and whether it may be undone (an undo itself is not)
-    articles_corrected = Signal(object, str, bool)
+    # the changes applied and what the fields were before (CorrectionChanges each: the second given
+    # back, with the first as expected, undoes them), what changed, whether it may be undone
+    articles_corrected = Signal(object, object, str, bool)
     correction_failed = Signal(str)
     entities_corrected = Signal(int, str)  # articles re-indexed, what changed
     indexing_started = Signal()
@@ -233,8 +233,9 @@ class Controller(QObject):
         self._submit(self._pool, lambda: archive.search(request), done, lambda error: log.info("page: %s", error))
         return request_id
 
-    def open_article(self, article_id: str, query: str) -> int:
-        """Load an article and where ``query`` hits it; the reply is ``article_ready`` with the returned id."""
+    def open_article(self, article_id: str, query: str, typing: bool = False) -> int:
+        """Load an article and where ``query`` hits it (with its last word's completions while it is
+        ``typing``); the reply is ``article_ready`` with the returned id."""
         request_id = next(self._ids)
         archive = self.archive
         if archive is None:
@@ -243,7 +244,7 @@ class Controller(QObject):
         def work() -> object:
             article = archive.article(article_id)
             try:
-                spans = archive.hit_spans(article_id, query) if query.strip() else {"title": (), "body": ()}
+                spans = archive.hit_spans(article_id, query, typing) if query.strip() else {"title": (), "body": ()}
             except QuerySyntaxError:
                 spans = {"title": (), "body": ()}
             return article, {**spans, "entities": archive.entities(article_id)}
@@ -276,14 +277,18 @@ class Controller(QObject):
             lambda error: self.correction_failed.emit(_message(error)),
         )
 
-    def correct_many(self, changes: CorrectionChanges, description: str, undoable: bool = True) -> None:
-        """Correct fields of many articles at once; ``articles_corrected`` follows with what undoes it."""
+    def correct_many(
+        self, changes: CorrectionChanges, description: str, undoable: bool = True,
+        expected: CorrectionChanges | None = None,
+    ) -> None:
+        """Correct fields of many articles at once (see Archive.correct_many); ``articles_corrected``
+        follows with what undoes it."""
         archive = self.archive
         if archive is None:
             return
         self._submit(
-            self._write_pool, lambda: archive.correct_many(changes),
-            lambda previous: self.articles_corrected.emit(previous, description, undoable),
+            self._write_pool, lambda: archive.correct_many(changes, expected),
+            lambda previous: self.articles_corrected.emit(changes, previous, description, undoable),
             lambda error: self.correction_failed.emit(_message(error)),
         )
 

@@ -57,8 +57,10 @@ class FacetModel(QAbstractListModel):
         if self.expanded:
             values = self._all
         else:
-            top = self._all[:FOLDED_ROWS]
-            values = top + tuple(v for v in self._all[FOLDED_ROWS:] if v.value in self._states)
+            # The most frequent values, in the facet's own order (years and months come in date order).
+            ranked = sorted(range(len(self._all)), key=lambda i: -self._all[i].count)
+            kept = set(ranked[:FOLDED_ROWS])
+            values = tuple(v for i, v in enumerate(self._all) if i in kept or v.value in self._states)
         self.beginResetModel()
         self._values = values
         self.endResetModel()

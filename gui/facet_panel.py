@@ -142,7 +142,8 @@ class FacetPanel(QScrollArea):
         if not model.expanded and returned > rows:
             more.setText(f"<a href='more'>more… ({returned - rows})</a>")
         elif model.expanded and returned > FOLDED_ROWS:
-            beyond = f" · {model.hidden} more not listed: search {name}:NAME" if model.hidden else ""
+            field = "date" if name in ("year", "month") else name
+            beyond = f' · {model.hidden} more not listed: search {field}:"…"' if model.hidden else ""
             more.setText(f"<a href='fewer'>fewer</a>{html.escape(beyond)}")
         else:
             more.hide()

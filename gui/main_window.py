@@ -39,6 +39,7 @@ from index import (
 from index.storage.query import also_matched
 from index.userdata.excerpts import take_excerpt
 
+from .about import AboutDialog
 from .clipboard import copy_text
 from .controller import Controller
 from .edit_dialog import BulkEditDialog
@@ -108,8 +109,10 @@ class MainWindow(QMainWindow):
         self.skipped_button.clicked.connect(self.show_skipped)
         self._reveal: dict[int, tuple[int, int]] = {}  # article request id -> passage to show when it arrives
         self._page_request = 0  # the further page of results asked for last
-        self._highlighted_query = ""  # the query whose hits the open articles show
-        self._undo: list[tuple[CorrectionChanges, str]] = []  # bulk corrections, what undoes each, latest last
+        self._highlighted_query = ("", False)  # the query (and whether typed) whose hits the panes show
+        # bulk corrections of the open archive, latest last: (applied, what they replaced, description)
+        self._undo: list[tuple[CorrectionChanges, CorrectionChanges, str]] = []
+        self._undoing: tuple[CorrectionChanges, CorrectionChanges, str] | None = None
         self.bulk_dialog: BulkEditDialog | None = None
         self._compose()
         self._menus()
@@ -215,6 +218,8 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("Query &syntax", self.search_bar.show_help)
         help_menu.addAction("&Keyboard shortcuts", lambda: show_shortcuts(self))
+        help_menu.addSeparator()
+        help_menu.addAction("&About Archivist", self.show_about)
         self._fill_recent(recent_archives())
 
     def _shortcuts(self) -> None:
@@ -271,7 +276,7 @@ class MainWindow(QMainWindow):
         c.article_failed.connect(self.on_article_failed)
         c.article_corrected.connect(self.on_article_corrected)
         c.articles_corrected.connect(self.on_articles_corrected)
-        c.correction_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        c.correction_failed.connect(self._on_correction_failed)
         c.entities_corrected.connect(self.on_entities_corrected)
         c.indexing_started.connect(self.progress.on_indexing_started)
         c.progress_changed.connect(self.progress.on_progress_changed)
@@ -305,7 +310,8 @@ class MainWindow(QMainWindow):
 
     def open_article(self, article_id: str) -> None:
         """Read ``article_id`` in the active pane, to keep (Enter, a double-click)."""
-        self.search_bar.remember()
+        if not self.session.typing:  # a half-typed last word would search as typed when recalled
+            self.search_bar.remember()
         self._load(self.readers.active, article_id, keep=True)
 
     def preview_article(self, article_id: str) -> None:
@@ -333,8 +339,15 @@ class MainWindow(QMainWindow):
         pane.wanted_id = article_id
         if keep:
             pane.kept_id = article_id
-        pane.request_id = self.controller.open_article(article_id, self.session.query)
+        pane.request_id = self.controller.open_article(article_id, self.session.query, self.session.typing)
         return pane.request_id
+
+    def _reload(self, pane: ReaderPane) -> None:
+        """Ask again for the article the pane shows, or is waiting for (a preview not yet arrived),
+        with the current query's hits."""
+        article_id = pane.wanted_id or pane.article_id
+        if article_id:
+            pane.request_id = self.controller.open_article(article_id, self.session.query, self.session.typing)
 
     def open_current_beside(self) -> None:
         """Open the selected result in a new pane."""
@@ -360,16 +373,21 @@ class MainWindow(QMainWindow):
         self.controller.correct_many({article_id: {field: value} for article_id in ids}, description)
 
     def undo_correction(self) -> None:
-        """Put back what the latest bulk correction changed."""
-        if self._undo:
-            previous, description = self._undo.pop()
-            self.controller.correct_many(previous, f"undone: {description}", undoable=False)
+        """Put back what the latest bulk correction changed, where nothing corrected it since."""
+        if self._undo and self._undoing is None:
+            self._undoing = applied, previous, description = self._undo[-1]
+            self.controller.correct_many(previous, f"undone: {description}", undoable=False, expected=applied)
             self._show_undo()
 
     def _show_undo(self) -> None:
-        latest = self._undo[-1][1] if self._undo else ""
+        latest = self._undo[-1][2] if self._undo else ""
         self.undo_correction_action.setText(f"Undo: {latest}" if latest else "Undo correction")
-        self.undo_correction_action.setEnabled(bool(latest))
+        self.undo_correction_action.setEnabled(bool(latest) and self._undoing is None)
+
+    def _on_correction_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        self._undoing = None  # an undo that failed stays on the list, to try again
+        self._show_undo()
 
     def edit_entity(self, action: str, type_: str, canonical: str) -> None:
         """Ask how to correct one entity (rename, merge, retype, delete); the answer goes to the controller."""
@@ -469,6 +487,9 @@ class MainWindow(QMainWindow):
         self.skipped_button.hide()  # so does the last run's list of skipped files
         self.skipped_action.setEnabled(False)
         self._reveal.clear()
+        self._undo.clear()  # corrections of the archive that was open: not this one's to undo
+        self._undoing = None
+        self._show_undo()
         self._fill_recent(add_recent_archive(path))
         self.session.refresh()
         self.controller.load_basket(self.excerpts.basket_name)  # flags follow the archive now open
@@ -477,6 +498,7 @@ class MainWindow(QMainWindow):
     def on_results_ready(self, _request_id: int, result: SearchResult) -> None:
         """Show results, facet counts and the timeline of the latest search."""
         current = self.result_list.current_id()
+        selected = self.result_list.selected_ids()
         self.last_result = result
         self.search_bar.clear_error()
         self.results.set_result(result)
@@ -485,16 +507,18 @@ class MainWindow(QMainWindow):
         filters = self.session.filters
         self.timeline.show_period(filters.date_from, filters.date_to, filters.undated)
         self._page_request = 0
-        if self.session.query != self._highlighted_query:  # the open articles show the new query's hits
-            self._highlighted_query = self.session.query
+        highlighted = (self.session.query, self.session.typing)
+        if highlighted != self._highlighted_query:  # the open articles show the new query's hits
+            self._highlighted_query = highlighted
             for pane in self.readers.panes:
-                if pane.article_id:
-                    pane.request_id = self.controller.open_article(pane.article_id, self.session.query)
+                self._reload(pane)
         self._show_total()
         self._show_spellings(result)
         row = self.results.row_of(current) if current else -1
         if row >= 0:
             self.result_list.setCurrentIndex(self.results.index(row, 0))
+        if len(selected) > 1:  # a selection being corrected survives the search it causes
+            self.result_list.select_ids(selected)
 
     def _show_spellings(self, result: SearchResult) -> None:
         """Say which other spellings of a name the search matched, with a link to match only as typed
@@ -535,6 +559,8 @@ class MainWindow(QMainWindow):
         pane = self.readers.pane_for_request(request_id)
         if pane is not None and pane.article is not None and pane.article.id in message:
             pane.clear()
+        elif pane is not None:  # a preview that could not be read: the pane still shows its article
+            pane.wanted_id = pane.article_id
 
     @Slot(int, str, int)
     def on_search_failed(self, _request_id: int, message: str, position: int) -> None:
@@ -565,20 +591,31 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Corrected “{article.title}”", 5000)
         self.session.refresh()
         for pane in self.readers.panes_showing(article.id):
-            pane.request_id = self.controller.open_article(article.id, self.session.query)
+            self._reload(pane)
 
-    @Slot(object, str, bool)
-    def on_articles_corrected(self, previous: CorrectionChanges, description: str, undoable: bool) -> None:
+    @Slot(object, object, str, bool)
+    def on_articles_corrected(
+        self, applied: CorrectionChanges, previous: CorrectionChanges, description: str, undoable: bool
+    ) -> None:
         """Search again, reload the panes showing a corrected article, and offer to undo."""
+        hint = ""
         if undoable:
-            self._undo.append((previous, description))
-            self._show_undo()
-        hint = " — Edit ▸ Undo puts it back" if undoable else ""
+            self._undo.append((applied, previous, description))
+            hint = " — Edit ▸ Undo puts it back"
+        elif self._undoing is not None:
+            wanted = sum(len(fields) for fields in self._undoing[1].values())
+            done = sum(len(fields) for fields in previous.values())
+            if done < wanted:
+                hint = f" ({wanted - done} corrected since, or gone, and left as they are)"
+            if self._undoing in self._undo:
+                self._undo.remove(self._undoing)
+            self._undoing = None
+        self._show_undo()
         self.statusBar().showMessage(f"{description[0].upper()}{description[1:]}{hint}", 10000)
         self.session.refresh()
         for article_id in previous:
             for pane in self.readers.panes_showing(article_id):
-                pane.request_id = self.controller.open_article(article_id, self.session.query)
+                self._reload(pane)
 
     @Slot(object, str, str, str)
     def on_entity_change_requested(self, change: Change, description: str, type_: str, canonical: str) -> None:
@@ -593,8 +630,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{description} ({count} article{'s' if count != 1 else ''} re-indexed)", 8000)
         self.session.refresh()
         for pane in self.readers.panes:
-            if pane.article_id:
-                pane.request_id = self.controller.open_article(pane.article_id, self.session.query)
+            self._reload(pane)
 
     @Slot(object)
     def on_indexing_finished(self, summary: IndexSummary) -> None:
@@ -610,6 +646,13 @@ class MainWindow(QMainWindow):
         self.skipped_action.setEnabled(bool(failed))
         self.skipped_button.setText(f"{failed} file{'s' if failed != 1 else ''} not fully indexed — show")
         self.skipped_button.setVisible(bool(failed))
+
+    def show_about(self) -> AboutDialog:
+        """Version, where things are, and the licences of what Archivist bundles."""
+        archive = self.controller.archive
+        dialog = AboutDialog(archive.index_dir if archive is not None else None, self)
+        dialog.show()
+        return dialog
 
     def show_skipped(self) -> None:
         """List the files the last indexing run skipped or only partly analysed, with the reasons."""

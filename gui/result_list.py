@@ -5,9 +5,9 @@ A click or a move with the keys previews the result; Enter or a double-click ope
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QListView, QMenu, QWidget
 
 from .result_delegate import ResultDelegate
 from .result_model import IdRole, ResultModel
@@ -30,6 +30,7 @@ class ResultList(QListView):
         super().__init__(parent)
         self.setObjectName("resultList")
         self.setModel(model)
+        self.results = model
         self.setItemDelegate(ResultDelegate(self))
         self.setWordWrap(True)
         self.setUniformItemSizes(False)
@@ -39,7 +40,7 @@ class ResultList(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu)
-        self.doubleClicked.connect(self._on_double_clicked)
+        self.doubleClicked.connect(lambda index: self.open_requested.emit(str(index.data(IdRole))))
         self.selectionModel().currentChanged.connect(self._on_current_changed)
         # Only the user's moves preview (not a current row restored after a new search), and only the
         # row the keys stop on: holding an arrow key down reads one article, not every one passed.
@@ -47,7 +48,7 @@ class ResultList(QListView):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._preview_current)
-        self.clicked.connect(lambda _index: self._preview_timer.start())
+        self.clicked.connect(self._on_clicked)
 
     def current_id(self) -> str | None:
         """The id of the current hit, if any."""
@@ -95,9 +96,19 @@ class ResultList(QListView):
         super().resizeEvent(event)
         self.scheduleDelayedItemsLayout()
 
-    def _on_double_clicked(self, index: QModelIndex) -> None:
-        self._preview_timer.stop()  # its first click's preview: the article is opened instead
-        self.open_requested.emit(str(index.data(IdRole)))
+    def _on_clicked(self, _index: QModelIndex) -> None:
+        selecting = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        if not QApplication.keyboardModifiers() & selecting:  # Ctrl/Shift+click builds a selection
+            self._preview_timer.start()
+
+    def select_ids(self, ids: list[str]) -> None:
+        """Select the rows of these ids that the list holds (after it was reloaded)."""
+        selection = QItemSelection()
+        for article_id in ids:
+            row = self.results.row_of(article_id)
+            if row >= 0:
+                selection.select(self.results.index(row, 0), self.results.index(row, 0))
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
 
     def _preview_current(self) -> None:
         current = self.current_id()

@@ -317,11 +317,12 @@ class Archive:
         """
         return take_excerpt(self.article(article_id), start, end, self.root, query, note, tags)
 
-    def hit_spans(self, article_id: str, query: str) -> dict[str, tuple[Span, ...]]:
-        """Where ``query``'s words occur in the article's title and body."""
+    def hit_spans(self, article_id: str, query: str, complete_last_word: bool = False) -> dict[str, tuple[Span, ...]]:
+        """Where ``query``'s words occur in the article's title and body (with the completions of
+        its last word when it is being typed, as SearchRequest.complete_last_word)."""
         article = self.article(article_id)
         with self._reading() as searcher:
-            return searcher.hit_spans(article, query)
+            return searcher.hit_spans(article, query, complete_last_word)
 
     def more_like(self, article_id: str, limit: int = 10) -> tuple[Hit, ...]:
         """Articles most similar to the given one."""
@@ -347,26 +348,42 @@ class Archive:
         self._reindex([article_id])
         return self.article(article_id)
 
-    def correct_many(self, changes: CorrectionChanges) -> CorrectionChanges:
+    def correct_many(
+        self, changes: CorrectionChanges, expected: CorrectionChanges | None = None
+    ) -> CorrectionChanges:
         """Correct (or, with a value None, withdraw the corrections of) fields of many articles at
         once: one save, one re-index of those articles.
 
         Args:
             changes: article id -> {field: value}, e.g. the same date for every selected result.
+            expected: to undo an earlier change, that change: a field is put back only where it
+                still holds what that change set, and articles gone since are passed over.
 
         Returns:
             What each changed field was corrected to before (None: not corrected); passed back to
-            ``correct_many``, it undoes the change.
+            ``correct_many`` with ``changes`` as ``expected``, it undoes the change.
 
         Raises:
-            ArticleNotFoundError: an article is not in the archive (nothing is changed).
+            ArticleNotFoundError: without ``expected``, an article is not in the archive (nothing
+                is changed).
             ArchivistError: a field or value is not valid, or the corrections could not be saved.
         """
-        for article_id in changes:
-            self.article(article_id)
-        previous = self.corrections.change(changes)
-        self._reindex(list(changes))
+        if expected is None:
+            for article_id in changes:
+                self.article(article_id)
+        else:
+            changes = {article_id: fields for article_id, fields in changes.items() if self._has(article_id)}
+        previous = self.corrections.change(changes, expected)
+        if previous:
+            self._reindex(list(previous))
         return previous
+
+    def _has(self, article_id: str) -> bool:
+        try:
+            self.article(article_id)
+        except ArticleNotFoundError:
+            return False
+        return True
 
     def _reindex(self, ids: list[str]) -> None:
         with writing_index(self.root, self.index_dir, holds_indexing_lock=False):

@@ -225,3 +225,15 @@ def test_two_bulk_corrections_at_once_both_keep_what_they_set(seeds_archive: Arc
     assert saved == {i: {"language": "de" if i in ids[:2] else "es"} for i in ids}
     assert seeds_archive.search(SearchRequest("language:de")).total == 2
     other.close()
+
+
+def test_an_undo_puts_back_only_what_nobody_corrected_since(seeds_archive: Archive) -> None:
+    ids = sorted(ids_by_path(seeds_archive).values())
+    applied = {article_id: {"date": "2011-05-07"} for article_id in ids[:3]}
+    previous = seeds_archive.correct_many(applied)
+    seeds_archive.correct(ids[0], "date", "2012-01-01")  # corrected again since
+    undone = seeds_archive.correct_many(previous, expected=applied)
+    assert set(undone) == {ids[1], ids[2]}
+    assert seeds_archive.article(ids[0]).date == dt.date(2012, 1, 1)
+    assert all(seeds_archive.article(i).date != dt.date(2011, 5, 7) for i in ids[1:3])
+    assert seeds_archive.correct_many({"gone": {"date": None}}, expected={"gone": {"date": "2011-05-07"}}) == {}

@@ -147,3 +147,18 @@ def test_a_completion_stands_for_the_most_frequent_words_it_begins(seeds_archive
                           if term.startswith("co")), reverse=True)
     assert len(chosen) == COMPLETIONS
     assert sorted((reader.doc_frequency("body", term) for term in chosen), reverse=True) == frequencies[:COMPLETIONS]
+
+
+def test_an_excluded_word_being_typed_is_not_completed_and_a_long_one_completes_to_its_stem(
+    seeds_archive: Archive,
+) -> None:
+    def total(query: str) -> int:
+        return seeds_archive.search(SearchRequest(query, complete_last_word=True)).total
+
+    as_typed = seeds_archive.search(SearchRequest("vietnam -az")).total
+    assert total("vietnam -az") == as_typed >= 4  # excluding every word "az" begins would empty the list
+    assert total("vietnam NOT az") == as_typed
+    assert total("vietnam cooperati") == seeds_archive.search(SearchRequest("vietnam cooperation")).total > 0
+    assert total("vietnam commissio") > 0  # indexed as the stem "commiss"
+    spans = seeds_archive.hit_spans("594033a850014bf7", "vietnam azer", complete_last_word=True)["body"]
+    assert len(spans) > len(seeds_archive.hit_spans("594033a850014bf7", "vietnam azer")["body"])

@@ -491,7 +491,15 @@ def _finish(
     query; a plain word ending where ``completing`` says also stands for its completions."""
     if q.is_leaf():
         return _leaf(q, languages, typed, spellings, completing)
-    q = q.apply(lambda child: _finish(child, languages, typed, spellings, completing))
+    if isinstance(q, wq.Not):  # an excluded word is not completed: that would exclude far more
+        completing = None
+    if isinstance(q, wq.AndNot):
+        boost = q.boost
+        q = wq.AndNot(_finish(q.a, languages, typed, spellings, completing),
+                      _finish(q.b, languages, typed, spellings, None))
+        q.boost = boost
+    else:
+        q = q.apply(lambda child: _finish(child, languages, typed, spellings, completing))
     if isinstance(q, wq.Not):
         return wq.NullQuery if q.query is wq.NullQuery else q
     if isinstance(q, wq.BinaryQuery):  # As Whoosh normalizes them: an empty side is left out.
@@ -527,7 +535,9 @@ def _leaf(
     expanded = _expand(q, languages, spellings)
     word = fold(str(q.text)) if being_typed else ""
     if len(word) >= MIN_COMPLETED_LETTERS and expanded is not wq.NullQuery:
-        expanded = wq.Or([expanded, Completion(q.fieldname, word, boost=q.boost)])
+        # As a prefix is: "cooperati" must complete to what the index holds, the stem "cooper".
+        completions = _stemmed_prefix(Completion(q.fieldname, word, boost=q.boost), languages)
+        expanded = wq.Or([expanded, completions])
     if expanded is not wq.NullQuery:  # Whoosh's one NullQuery is shared: it has no place.
         for leaf in [expanded] if expanded.is_leaf() else expanded.leaves():
             leaf.startchar, leaf.endchar = start, end
@@ -563,7 +573,7 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
     return q
 
 
-def _stemmed_prefix(q: wq.Prefix, languages: tuple[str, ...]) -> wq.Query:
+def _stemmed_prefix(q: wq.Prefix, languages: tuple[str, ...]) -> wq.Query:  # also for a Completion
     """A prefix as the index holds words: stems, often shorter than what the user typed.
 
     ``Olympic*`` must find "Olympics", indexed as ``olymp``, the typed prefix's own stem; and
@@ -575,7 +585,7 @@ def _stemmed_prefix(q: wq.Prefix, languages: tuple[str, ...]) -> wq.Query:
     words = dict.fromkeys(
         [*stems, *(typed[:length] for length in range(max(MIN_STEM_LETTERS, len(typed) - STEM_OVERRUN), len(typed)))]
     )
-    parts: list[wq.Query] = [wq.Prefix(q.fieldname, typed, boost=q.boost)]
+    parts: list[wq.Query] = [type(q)(q.fieldname, typed, boost=q.boost)]  # a Prefix, or a Completion
     parts += [wq.Term(q.fieldname, word, boost=q.boost) for word in words if not word.startswith(typed)]
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 

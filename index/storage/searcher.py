@@ -370,17 +370,21 @@ class ArchiveSearcher:
         """The stored article with this id, or None."""
         return self.store.get(article_id)
 
-    def hit_spans(self, article: Article, query_text: str) -> dict[str, tuple[Span, ...]]:
+    def hit_spans(
+        self, article: Article, query_text: str, complete_last_word: bool = False
+    ) -> dict[str, tuple[Span, ...]]:
         """Where the query's words occur in an article's title and body.
 
         Args:
             article: the article shown.
             query_text: the query whose hits to highlight.
+            complete_last_word: the query is being typed (as in SearchRequest): its completions count.
 
         Returns:
             ``{"title": spans, "body": spans}``; empty when the query is empty or malformed.
         """
-        q = parse_query(query_text, self.schema, self.languages(), self.entity_terms())
+        q = parse_query(query_text, self.schema, self.languages(), self.entity_terms(),
+                        complete_last_word=complete_last_word)
         if isinstance(q, wq.Every):
             return {"title": (), "body": ()}
         wanted = _highlighted(self.masks.positive_terms(q))

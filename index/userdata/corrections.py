@@ -63,12 +63,17 @@ class Corrections:
         self.change({article_id: {field: value}})
         return self.by_article().get(article_id, {})
 
-    def change(self, changes: CorrectionChanges) -> CorrectionChanges:
+    def change(self, changes: CorrectionChanges, expected: CorrectionChanges | None = None) -> CorrectionChanges:
         """Record (or, with a value None, withdraw) the corrections of many articles in one save.
+
+        Args:
+            changes: article id -> {field: value}.
+            expected: when given, a field changes only if it is still corrected to the value this
+                says (None: not corrected): an undo then leaves alone what was corrected since.
 
         Returns:
             What each changed field was corrected to before (None: not corrected): given back to
-            ``change``, it undoes this change.
+            ``change`` (with ``changes`` as ``expected``), it undoes this change.
 
         Raises:
             ArchivistError: a field cannot be corrected or a value is not valid for it (nothing is saved).
@@ -90,10 +95,12 @@ class Corrections:
             for article_id, fields in checked.items():
                 entry = everything.get(article_id)
                 entry = dict(entry) if isinstance(entry, dict) else {}
-                before = previous.setdefault(article_id, {})
                 for field, value in fields.items():
                     was = entry.get(field)
-                    before[field] = was if isinstance(was, str) else None
+                    was = was if isinstance(was, str) else None
+                    if expected is not None and expected.get(article_id, {}).get(field) != was:
+                        continue  # changed since: the later correction stays
+                    previous.setdefault(article_id, {})[field] = was
                     if value is None:
                         entry.pop(field, None)
                     else:

@@ -644,3 +644,53 @@ def test_the_selected_results_are_corrected_at_once_and_undone(qtbot: QtBot, win
     window.undo_correction_action.trigger()
     qtbot.waitUntil(lambda: {hit.id: hit.date for hit in window.results.hits} == before, timeout=20000)
     assert not window.undo_correction_action.isEnabled()
+
+
+def test_undo_leaves_a_later_correction_alone_and_ends_with_the_archive(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    search(qtbot, window, "Vietnam", expected_total=5)
+    first, second = (hit.id for hit in window.results.hits[:2])
+    window.result_list.select_ids([first, second])
+    window._correct_many([first, second], "source", "Bulk Wire")  # noqa: SLF001 - the dialog's answer
+    qtbot.waitUntil(lambda: window.undo_correction_action.isEnabled(), timeout=20000)
+    assert window.result_list.selected_ids() == sorted([first, second], key=window.results.row_of)
+    archive = window.controller.archive
+    assert archive is not None
+    archive.correct(first, "source", "Hand Edit")  # by hand, after the bulk correction
+    window.undo_correction_action.trigger()
+    qtbot.waitUntil(lambda: not window.undo_correction_action.isEnabled() and not window._undoing,  # noqa: SLF001
+                    timeout=20000)
+    assert archive.article(first).source == "Hand Edit" and archive.article(second).source != "Bulk Wire"
+    assert "left as they are" in window.statusBar().currentMessage()
+    window._correct_many([second], "language", "de")  # noqa: SLF001
+    qtbot.waitUntil(lambda: window.undo_correction_action.isEnabled(), timeout=20000)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("A short note about the ferry.", "utf-8")
+    with qtbot.waitSignal(window.controller.indexing_finished, timeout=60000):
+        window.open_archive(other)
+    assert not window.undo_correction_action.isEnabled()  # not this archive's to undo
+
+
+def test_a_preview_waiting_when_results_reload_still_arrives(qtbot: QtBot, window: MainWindow) -> None:
+    search(qtbot, window, "Vietnam", expected_total=5)
+    ids = [hit.id for hit in window.results.hits]
+    pane = window.readers.active
+    window.open_article(ids[0])
+    qtbot.waitUntil(lambda: pane.article_id == ids[0], timeout=10000)
+    window.preview_article(ids[1])
+    search(qtbot, window, "Vietnam Baku")  # results come back before the preview does
+    qtbot.waitUntil(lambda: pane.article_id == ids[1], timeout=10000)
+    assert pane.kept_id == ids[0] and pane.preview_label.isVisible()
+
+
+def test_folded_year_facet_keeps_the_most_frequent_years_in_date_order() -> None:
+    from gui.facet_model import FOLDED_ROWS, FacetModel, ValueRole
+    from index import Facet, FacetValue
+
+    years = tuple(FacetValue(str(2000 + i), i + 1) for i in range(12))  # more articles every year
+    model = FacetModel("year")
+    model.set_facet(Facet("year", years, len(years)))
+    shown = [model.index(row, 0).data(ValueRole) for row in range(model.rowCount())]
+    assert shown == [str(year) for year in range(2004, 2012)] and len(shown) == FOLDED_ROWS
