@@ -1,5 +1,6 @@
-"""The ``archivist`` command: the desktop app with no arguments (or only ``--archive PATH``), else the
-command line.
+"""The ``archivist`` command: the desktop app with no arguments (or ``--archive PATH``, or a folder),
+``--version``, ``--self-test``, ``--install-desktop-entry`` and ``--uninstall-desktop-entry``, else
+the command line.
 
 It stands apart from both so that the engine (``index``) never imports the app, and a command-line
 run never loads Qt.
@@ -8,22 +9,50 @@ run never loads Qt.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def wants_app(args: Sequence[str]) -> bool:
-    """Whether these arguments ask for the desktop app rather than a command."""
-    return not args or (args[0].startswith("--archive") and len(args) <= 2)
+    """Whether these arguments ask for the desktop app rather than a command: none, ``--archive
+    PATH``, or one folder (``archivist ~/news``, as a file manager's "Open with" runs it)."""
+    if not args or (args[0].startswith("--archive") and len(args) <= 2):
+        return True
+    return len(args) == 1 and _names_folder(args[0])
+
+
+def _names_folder(argument: str) -> bool:
+    """A lone argument that is a path rather than a command: one that is a folder, or written as a
+    path (the app then says it is not there), and no command's name."""
+    if argument.startswith("-") or not (os.sep in argument or Path(argument).is_dir()):
+        return False
+    from index.cli import command_names
+
+    return argument not in command_names()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the app or the command line, as the arguments ask; returns the exit status."""
+    """Run the app, one of the launcher's own options, or the command line; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:
+        from index.version import VERSION
+
+        print(f"archivist {VERSION}")
+        return 0
+    if args == ["--self-test"]:
+        from gui.selftest import run_self_test
+
+        return run_self_test()
+    if args in (["--install-desktop-entry"], ["--uninstall-desktop-entry"]):
+        from gui.desktop_entry import main as desktop_entry
+
+        return desktop_entry(remove=args[0].startswith("--uninstall"))
     if wants_app(args):
         from gui.app import run
 
-        return run(args)
+        return run(["--archive", args[0]] if len(args) == 1 and not args[0].startswith("-") else args)
     from index.cli import main as run_command
 
     return run_command(args)

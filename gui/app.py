@@ -9,9 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from index import NoArchiveError, bundled_seeds, last_archive, resource_path, start_logging
+from index.version import VERSION
 
 from .controller import Controller
 from .main_window import MainWindow
@@ -35,6 +37,24 @@ def stylesheet() -> str:
     """The app's stylesheet, or nothing when it is missing."""
     path = resource_path("gui", "style.qss")
     return path.read_text("utf-8") if path.is_file() else ""
+
+
+def app_icon() -> QIcon:
+    """The app's icon in every size shipped, and the SVG for any other."""
+    icon = QIcon(str(resource_path("icons", "archivist.svg")))
+    for png in sorted(resource_path("icons").glob("archivist-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
+def configure(app: QApplication) -> None:
+    """Name, version, icon and stylesheet of the application."""
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(VERSION)
+    app.setDesktopFileName("archivist")  # the installed desktop entry: the desktop shows its icon and name
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(stylesheet())
 
 
 def create_window(archive: Path, data: Path | None = None) -> MainWindow:
@@ -81,9 +101,7 @@ def run(args: Sequence[str]) -> int:
     options, qt_args = parser.parse_known_args(list(args))
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)
-    app.setOrganizationName(ORGANISATION)
-    app.setApplicationName(APPLICATION)
-    app.setStyleSheet(stylesheet())
+    configure(app)
     window = create_window(choose_archive(options.archive))
     window.show()
     demo_dir = os.environ.get(DEMO_ENV)

@@ -28,6 +28,7 @@ from index.userdata.citations import FORMATS, citation, exported_basket, read_js
 from index.userdata.corrections import read_shared_entity_corrections
 from index.userdata.excerpts import Baskets, CheckedExcerpt, check
 from index.userdata.files import describe_os_error
+from index.version import VERSION
 
 log = logging.getLogger(__name__)
 # Control characters an article may hold that a terminal would obey (clear the screen, retitle the
@@ -95,8 +96,23 @@ def _json(value: Any) -> str:
     return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=1))
 
 
+APP_USAGE = """without a command, archivist opens the desktop app (archivist FOLDER opens that folder in it);
+  --version                    print the version
+  --self-test                  check this installation: index the bundled seeds, search, export, open the window
+  --install-desktop-entry      add Archivist to your desktop's menu (--uninstall-desktop-entry removes it)"""
+
+
+def command_names() -> set[str]:
+    """The commands of the command line."""
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    return set(commands.choices)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="archivist", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="archivist", description=__doc__, epilog=APP_USAGE, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"archivist {VERSION}")
     parser.add_argument("--data-dir", type=Path, help="where indexes live (default: the user data dir)")
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 
@@ -31,3 +33,32 @@ def test_the_app_without_a_display_says_so_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2  # not a crash (negative: killed by a signal; 134: Qt's abort)
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("archivist: the app needs a display")
     assert "archivist search" in done.stderr
+
+
+def test_a_folder_alone_opens_in_the_app_and_a_command_name_stays_a_command(tmp_path: Path) -> None:
+    from archivist_launcher import wants_app
+
+    assert wants_app([str(tmp_path)]) and wants_app(["./not-there-yet/"])
+    assert not wants_app(["index"]) and not wants_app(["search"]) and not wants_app(["--version"])
+
+
+def test_the_desktop_entry_is_installed_per_user_and_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gui import desktop_entry
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    written = desktop_entry.install()
+    entry = tmp_path / "applications" / "archivist.desktop"
+    assert entry in written and all(path.is_file() for path in written)
+    text = entry.read_text("utf-8")
+    command = desktop_entry.launch_command()
+    assert f"\nExec={command[0]}" in text and text.rstrip().endswith("StartupWMClass=archivist")
+    assert "MimeType=inode/directory;" in text and "Icon=archivist" in text
+    assert (tmp_path / "icons" / "hicolor" / "48x48" / "apps" / "archivist.png").stat().st_size > 0
+    assert set(desktop_entry.uninstall()) == set(written) and not any(path.exists() for path in written)
+    assert desktop_entry.uninstall() == []
+
+
+def test_an_exec_key_quotes_what_the_desktop_would_split() -> None:
+    from gui.desktop_entry import _desktop_quoted
+
+    assert _desktop_quoted(["/opt/my apps/archivist", "-m", "x%y"]) == '"/opt/my apps/archivist" -m x%%y'

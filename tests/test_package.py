@@ -82,3 +82,34 @@ def test_the_installed_command_indexes_the_seeds_it_ships_from_any_folder(instal
         timeout=300,
     )
     assert found.returncode == 0 and found.stdout.startswith("1 article"), found.stderr
+
+
+def test_the_installed_command_passes_its_self_test_and_says_its_version(installed: Path, tmp_path: Path) -> None:
+    from index.version import VERSION
+
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "DISPLAY")}
+    env["HOME"] = str(tmp_path)  # nothing of the user's is read or written: the log goes here
+    env["XDG_DATA_HOME"] = env["XDG_CONFIG_HOME"] = env["XDG_STATE_HOME"] = str(tmp_path)
+    version = subprocess.run([installed / "bin" / "archivist", "--version"], capture_output=True, text=True,
+                             env=env, timeout=60)
+    assert version.stdout == f"archivist {VERSION}\n"
+    done = subprocess.run([installed / "bin" / "archivist", "--self-test"], cwd=tmp_path, capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "all 7 checks passed" and sum(line.startswith("ok ") for line in lines) == 7
+    assert "main window: 5 results" in done.stdout
+    assert not (tmp_path / "archivist").exists() or not any((tmp_path / "archivist").rglob("*.json"))
+
+
+def test_every_declared_dependency_is_in_the_licences_about_shows() -> None:
+    import json
+    import re
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {re.split(r"[<>=!~\[ ]", requirement)[0].lower().replace("_", "-") for requirement in declared}
+    licences = json.loads((ROOT / "resources" / "licences.json").read_text())
+    listed = {component["distribution"].lower().replace("_", "-") for component in licences["components"]}
+    assert names <= listed, names - listed
+    assert all(component["licence"] for component in licences["components"])
