@@ -133,20 +133,41 @@ def test_only_a_plain_word_at_the_very_end_is_completed() -> None:
         assert completions(finished) == [], finished
 
 
-def test_a_completion_stands_for_the_most_frequent_words_it_begins(seeds_archive: Archive) -> None:
+def test_a_completion_stands_for_the_most_frequent_words_it_begins(
+    seeds_archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from index.storage.query import COMPLETIONS, Completion
 
     seeds_archive.search(SearchRequest("*"))
     searcher = seeds_archive._searcher  # noqa: SLF001 - which words the evaluator chose
     assert searcher is not None
-    every = searcher.masks.lexicon("body").prefixed("co")
-    assert every[1] - every[0] > COMPLETIONS  # the seeds hold more words beginning "co" than are taken
-    chosen = searcher.masks._expanded(Completion("body", "co"))  # noqa: SLF001
-    reader = searcher.masks.reader
-    frequencies = sorted((reader.doc_frequency("body", term) for term in searcher.masks.lexicon("body")
-                          if term.startswith("co")), reverse=True)
-    assert len(chosen) == COMPLETIONS
-    assert sorted((reader.doc_frequency("body", term) for term in chosen), reverse=True) == frequencies[:COMPLETIONS]
+    masks = searcher.masks
+    low, high = masks.lexicon("body").prefixed("co")
+    words = masks.lexicon("body").between(low, high)
+    assert len(words) > COMPLETIONS  # the seeds hold more words beginning "co" than are taken
+
+    class Segment:  # two segments' frequent terms: "countri" in 300 + 5 documents, "cooper" in 40
+        def __init__(self, counts: dict[str, int]) -> None:
+            self.counts = counts
+
+        def document_count(self, fieldname: str, btext: bytes) -> int:
+            return self.counts.get(btext.decode(), 0) if fieldname == "body" else 0
+
+    monkeypatch.setattr(masks, "frequent", [Segment({"countri": 300, "cooper": 40}), None, Segment({"countri": 5})])
+    chosen = [term.decode() for term in masks._expanded(Completion("body", "co"))]  # noqa: SLF001
+    assert len(chosen) == COMPLETIONS and {"countri", "cooper"} <= set(chosen)
+    rest = sorted((w for w in words if w not in ("countri", "cooper")), key=lambda w: (len(w), w))
+    assert set(chosen) == {"countri", "cooper", *rest[: COMPLETIONS - 2]}  # then the shortest
+
+    from index.storage import docsets
+
+    monkeypatch.setattr(docsets, "ALL_WORDS_COMPLETED_UP_TO", 0)  # a big archive: frequent words only
+    masks._lexicons.clear()  # noqa: SLF001
+    masks._expansions.clear()  # noqa: SLF001
+    for segment, words in zip(masks.frequent[::2], (["countri", "cooper"], ["countri"]), strict=True):
+        segment.terms = lambda fieldname, words=words: [w.encode() for w in words] if fieldname == "body" else []
+    chosen = [term.decode() for term in masks._expanded(Completion("body", "co"))]  # noqa: SLF001
+    assert chosen == ["cooper", "countri"] and "body" not in masks._lexicons  # noqa: SLF001
 
 
 def test_an_excluded_word_being_typed_is_not_completed_and_a_long_one_completes_to_its_stem(

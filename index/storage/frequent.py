@@ -133,6 +133,15 @@ class FrequentTerms:
     def __contains__(self, key: tuple[str, bytes]) -> bool:
         return key in self._terms
 
+    def terms(self, fieldname: str) -> list[bytes]:
+        """The segment's frequent terms of one field."""
+        return [btext for field, btext in self._terms if field == fieldname]
+
+    def document_count(self, fieldname: str, btext: bytes) -> int:
+        """In how many of the segment's documents a frequent term is; 0 for any other term."""
+        found = self._terms.get((fieldname, btext))
+        return found[1] if found is not None else 0
+
     def get(self, fieldname: str, btext: bytes) -> TermPostings | None:
         """The term's documents and weights in this segment (no positions), or None when it is
         not one of the segment's frequent terms."""

@@ -59,7 +59,7 @@ MAX_FUZZY_LENGTH = 100
 # As you type, the word being typed stands also for the index words it begins, only the COMPLETIONS
 # most frequent ones ("vietnam azer" finds Azerbaijan): each keystroke then costs a few words' reads,
 # where a whole prefix may stand for a thousand. One letter is too little to guess from.
-COMPLETIONS = 8
+COMPLETIONS = 4
 MIN_COMPLETED_LETTERS = 2
 _PHRASE = r'"[^"]*"'
 _FIELD_PREFIX = re.compile(rf"(?P<phrase>{_PHRASE})|(?<![\w\"'])(?P<field>[A-Za-z_]+):(?=\S)")
