@@ -39,16 +39,15 @@ class FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and "paint" not in marks:
             marks["paint"] = time.time() - launched
         return False
-window = create_window(Path(sys.argv[1]), Path(sys.argv[2]))
 painted = FirstPaint()
 app.installEventFilter(painted)  # The window's children paint, not the window itself.
+window = create_window(Path(sys.argv[1]), Path(sys.argv[2]), show=True)  # as the app starts it
 def results(request_id, result):
     if "results" not in marks:
         marks["results"] = time.time() - launched
         marks["total"] = result.total
         app.quit()
 window.controller.results_ready.connect(results)
-window.show()
 app.exec()
 print(marks)
 """

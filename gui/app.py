@@ -40,8 +40,8 @@ def stylesheet() -> str:
 
 
 def app_icon() -> QIcon:
-    """The app's icon in every size shipped, and the SVG for any other."""
-    icon = QIcon(str(resource_path("icons", "archivist.svg")))
+    """The app's icon in every size shipped (PNG: the bundle leaves out Qt's SVG plugins)."""
+    icon = QIcon()
     for png in sorted(resource_path("icons").glob("archivist-*.png")):
         icon.addFile(str(png))
     return icon
@@ -57,11 +57,16 @@ def configure(app: QApplication) -> None:
     app.setStyleSheet(stylesheet())
 
 
-def create_window(archive: Path, data: Path | None = None) -> MainWindow:
-    """Build the controller and window and open ``archive`` (indexing it in the background)."""
+def create_window(archive: Path, data: Path | None = None, show: bool = False) -> MainWindow:
+    """Build the controller and window and open ``archive`` (indexing it in the background); with
+    ``show``, the window is shown and painted first, and the engine (Whoosh, NumPy, the indexer)
+    loads after, while the user already sees the window."""
     controller = Controller(data=data)
     window = MainWindow(controller)
     controller.setParent(window)
+    if show:
+        window.show()
+        QApplication.processEvents()
     window.open_archive(archive)
     return window
 
@@ -102,8 +107,7 @@ def run(args: Sequence[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)
     configure(app)
-    window = create_window(choose_archive(options.archive))
-    window.show()
+    window = create_window(choose_archive(options.archive), show=True)
     demo_dir = os.environ.get(DEMO_ENV)
     if demo_dir:
         from .demo import Demo

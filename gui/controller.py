@@ -7,12 +7,11 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from index import (
-    Archive,
     ArchivistError,
     Basket,
     Baskets,
@@ -24,12 +23,14 @@ from index import (
     IndexSummary,
     QuerySyntaxError,
     SearchRequest,
-    article_lookup,
     check,
     log_path,
     render,
     write_export,
 )
+
+if TYPE_CHECKING:
+    from index.archive import Archive
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,8 @@ class Controller(QObject):
         if self.archive is not None:
             old = self.archive
             self._submit(self._pool, old.close, lambda _: None, lambda _: None)
+        from index.archive import Archive  # Whoosh, NumPy, the indexer: loaded once the window shows
+
         self.archive = Archive(Path(root), data=self.data)
         self._damage_rebuilt = False
         self._generation += 1
@@ -342,6 +345,8 @@ class Controller(QObject):
             change(basket)
             excerpts = basket.excerpts()
             if check_all:
+                from index.archive import article_lookup
+
                 with article_lookup(self.data, [archive] if archive else []) as lookup:
                     checked = check(excerpts, lookup)
                 flags.update((item.excerpt.id, item) for item in checked)

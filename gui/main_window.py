@@ -36,7 +36,6 @@ from index import (
     to_markdown,
     to_text,
 )
-from index.storage.query import also_matched
 from index.userdata.excerpts import take_excerpt
 
 from .about import AboutDialog
@@ -526,7 +525,7 @@ class MainWindow(QMainWindow):
         if result.also_matched:
             names = html.escape(", ".join(result.also_matched))
             self.spellings_label.setText(f"Also matched: {names} — <a href='off'>match only as typed</a>")
-        elif not self.session.spellings and also_matched(result.query):
+        elif not self.session.spellings and _also_matched(result.query):
             self.spellings_label.setText("Matched only as typed — <a href='on'>also match other spellings</a>")
         else:
             self.spellings_label.hide()
@@ -712,3 +711,9 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.controller.shutdown()
         super().closeEvent(event)
+
+
+def _also_matched(query: str) -> tuple[str, ...]:
+    from index.storage.query import also_matched  # Whoosh's query parser: loaded after the window shows
+
+    return also_matched(query)

@@ -1,7 +1,16 @@
-"""Archivist's engine: read news archives, infer metadata, index and search them. No Qt here."""
+"""Archivist's engine: read news archives, infer metadata, index and search them. No Qt here.
 
-from index.analysis.entities import EntityCorrections
-from index.archive import Archive, article_lookup, last_archive, remember_archive
+The data types, errors and paths load with the package; the rest (the archive, its indexing and
+searching, excerpts and their exports: Whoosh, NumPy, the text libraries) loads the first time one
+of its names is used, so that a program showing a window or answering ``--version`` does not wait
+for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from index.errors import (
     ArchiveNotFoundError,
     ArchivistError,
@@ -37,19 +46,47 @@ from index.models import (
     Timeline,
     TimelineBucket,
 )
-from index.paths import bundled_seeds, data_dir, resource_path
-from index.userdata.citations import (
-    FORMATS,
-    ExportError,
-    citation,
-    read_json_export,
-    render,
-    to_markdown,
-    to_text,
-    write_export,
-)
-from index.userdata.corrections import CORRECTABLE, CorrectionChanges
-from index.userdata.excerpts import DEFAULT_BASKET, Basket, Baskets, CheckedExcerpt, Excerpt, ExcerptError, check
+from index.paths import bundled_seeds, data_dir, last_archive, remember_archive, resource_path
+
+_LOADED_WHEN_USED = {
+    "index.analysis.entities": ("EntityCorrections",),
+    "index.archive": ("Archive", "article_lookup"),
+    "index.userdata.citations": (
+        "FORMATS", "ExportError", "citation", "read_json_export", "render", "to_markdown", "to_text", "write_export",
+    ),
+    "index.userdata.corrections": ("CORRECTABLE", "CorrectionChanges"),
+    "index.userdata.excerpts": (
+        "DEFAULT_BASKET", "Basket", "Baskets", "CheckedExcerpt", "Excerpt", "ExcerptError", "check",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _LOADED_WHEN_USED.items() for name in names}
+
+if TYPE_CHECKING:
+    from index.analysis.entities import EntityCorrections
+    from index.archive import Archive, article_lookup
+    from index.userdata.citations import (
+        FORMATS,
+        ExportError,
+        citation,
+        read_json_export,
+        render,
+        to_markdown,
+        to_text,
+        write_export,
+    )
+    from index.userdata.corrections import CORRECTABLE, CorrectionChanges
+    from index.userdata.excerpts import DEFAULT_BASKET, Basket, Baskets, CheckedExcerpt, Excerpt, ExcerptError, check
+
+
+def __getattr__(name: str) -> Any:
+    """A name of a module loaded when first used (PEP 562)."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CORRECTABLE",

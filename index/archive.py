@@ -16,7 +16,6 @@ otherwise (after a crash between saving a correction and indexing it, for exampl
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import pickle
 import sqlite3
@@ -37,7 +36,6 @@ from index.errors import (
     IndexDamagedError,
     IndexLockedError,
     IndexNotBuiltError,
-    NoArchiveError,
 )
 from index.indexing.indexer import (
     CancelCheck,
@@ -59,7 +57,7 @@ from index.models import (
     SearchResult,
     Span,
 )
-from index.paths import absolute, data_dir, index_dir_for
+from index.paths import absolute, data_dir, index_dir_for, remember_archive
 from index.storage.commits import applied_entity_corrections, clean_up
 from index.storage.layout import DAMAGE_FILE, STORE_FILE, indexing_lock
 from index.storage.searcher import ArchiveSearcher
@@ -73,7 +71,6 @@ from index.userdata.corrections import (
 from index.userdata.excerpts import ArticleLookup, Excerpt, take_excerpt
 
 log = logging.getLogger(__name__)
-_LAST_ARCHIVE_FILE = "last_archive.json"
 WaitCallback = Callable[[str], None]
 # What reading damaged index files raises, besides what the opening checks catch.
 _DAMAGE = (zlib.error, struct.error, EOFError, pickle.UnpicklingError)
@@ -485,27 +482,3 @@ def _is_damage(error: BaseException) -> bool:
     if isinstance(error, OSError):
         return error.errno == errno.EIO
     return True
-
-
-def remember_archive(root: Path, data: Path | None = None) -> None:
-    """Record ``root`` as the archive used last (a failure to do so is only logged)."""
-    target = (data or data_dir()) / _LAST_ARCHIVE_FILE
-    try:
-        write_atomically(target, json.dumps({"archive": str(absolute(root))}).encode("utf-8"))
-    except OSError:
-        log.exception("could not record %s as the archive used last", root)
-
-
-def last_archive(data: Path | None = None) -> Path:
-    """The archive indexed or opened last.
-
-    Raises:
-        NoArchiveError: none was, or the record of it is unreadable.
-    """
-    try:
-        recorded = json.loads(((data or data_dir()) / _LAST_ARCHIVE_FILE).read_text("utf-8"))["archive"]
-        if not isinstance(recorded, str) or not recorded:
-            raise TypeError("not a path")
-        return Path(recorded)
-    except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
-        raise NoArchiveError("no archive given and none used before; pass --archive PATH") from error

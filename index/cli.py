@@ -19,11 +19,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from index.archive import Archive, article_lookup, last_archive
+from index.archive import Archive, article_lookup
 from index.atomic import write_atomically
 from index.errors import ArchivistError, QuerySyntaxError
 from index.logs import log_path, start_logging
 from index.models import ENTITY_FACETS, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
+from index.paths import last_archive
 from index.userdata.citations import FORMATS, citation, exported_basket, read_json_export, render, write_export
 from index.userdata.corrections import read_shared_entity_corrections
 from index.userdata.excerpts import Baskets, CheckedExcerpt, check

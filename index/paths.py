@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
 import sys
 from pathlib import Path
 
 import platformdirs
+
+from index.atomic import write_atomically
+from index.errors import NoArchiveError
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "archivist"
 DATA_DIR_ENV = "ARCHIVIST_DATA_DIR"
@@ -61,3 +68,30 @@ def resource_path(*parts: str) -> Path:
 def bundled_seeds() -> Path:
     """The sample archive shipped with the app."""
     return _shipped("seeds")
+
+
+_LAST_ARCHIVE_FILE = "last_archive.json"
+
+
+def remember_archive(root: Path, data: Path | None = None) -> None:
+    """Record ``root`` as the archive used last (a failure to do so is only logged)."""
+    target = (data or data_dir()) / _LAST_ARCHIVE_FILE
+    try:
+        write_atomically(target, json.dumps({"archive": str(absolute(root))}).encode("utf-8"))
+    except OSError:
+        log.exception("could not record %s as the archive used last", root)
+
+
+def last_archive(data: Path | None = None) -> Path:
+    """The archive indexed or opened last.
+
+    Raises:
+        NoArchiveError: none was, or the record of it is unreadable.
+    """
+    try:
+        recorded = json.loads(((data or data_dir()) / _LAST_ARCHIVE_FILE).read_text("utf-8"))["archive"]
+        if not isinstance(recorded, str) or not recorded:
+            raise TypeError("not a path")
+        return Path(recorded)
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as error:
+        raise NoArchiveError("no archive given and none used before; pass --archive PATH") from error
