@@ -366,8 +366,8 @@ def test_the_help_lists_entity_fields_date_comparisons_and_every_key(window: Mai
         for i in range(window.search_bar.help.table.topLevelItemCount())
     ]
     assert {'person:"To Lam"', "org:CPCV", "place:Hanoï", "date:>2020"} <= set(examples)
-    action = next(a for a in window.menuBar().actions() if a.text() == "&Help").menu().actions()[-1]
-    assert action.text() == "&Keyboard shortcuts"
+    actions = next(a for a in window.menuBar().actions() if a.text() == "&Help").menu().actions()
+    action = next(a for a in actions if a.text() == "&Keyboard shortcuts")
     action.trigger()
     box = window.findChild(QMessageBox, "shortcutsWindow")
     assert box is not None and box.isVisible() and not box.isModal()
@@ -694,3 +694,25 @@ def test_folded_year_facet_keeps_the_most_frequent_years_in_date_order() -> None
     model.set_facet(Facet("year", years, len(years)))
     shown = [model.index(row, 0).data(ValueRole) for row in range(model.rowCount())]
     assert shown == [str(year) for year in range(2004, 2012)] and len(shown) == FOLDED_ROWS
+
+
+def test_about_shows_the_version_the_locations_and_every_bundled_licence(window: MainWindow) -> None:
+    import json
+
+    from index import resource_path
+    from index.version import VERSION
+
+    actions = next(a for a in window.menuBar().actions() if a.text() == "&Help").menu().actions()
+    next(a for a in actions if a.text() == "&About Archivist").trigger()
+    from gui.about import AboutDialog
+
+    dialog = window.findChild(AboutDialog)
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.text.toPlainText()
+    archive = window.controller.archive
+    assert archive is not None and f"Archivist {VERSION}" in text and str(archive.index_dir) in text
+    licences = json.loads(resource_path("licences.json").read_text("utf-8"))
+    assert all(item["name"] in text for item in licences["components"] + licences["data"])
+    assert "CC BY 4.0" in text or "CC-BY-4.0" in text
+    dialog.close()
+
