@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,15 +77,41 @@ def missing_display() -> str | None:
     """Why the app cannot open a window here, in one line with what to do instead; None when it can.
 
     Without this check Qt aborts with a core dump and a hint about a missing xcb library, which is
-    not the cause."""
+    not the cause: when no display is set, and when the one set cannot be reached (a stale DISPLAY
+    after ssh, an X server that stopped)."""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return None
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+    instead = "use the command line: archivist index FOLDER, archivist search WORDS (archivist --help lists them)"
+    display = os.environ.get("DISPLAY")
+    if display:
+        if _x_display_answers(display):
+            return None
+        return f"the display {display} (DISPLAY) cannot be reached; start the app where it can, or {instead}"
+    if os.environ.get("WAYLAND_DISPLAY"):
         return None
-    return (
-        "the app needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY are unset); without one, "
-        "use the command line: archivist index FOLDER, archivist search WORDS (archivist --help lists them)"
-    )
+    return f"the app needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY are unset); {instead}"
+
+
+def _x_display_answers(display: str) -> bool:
+    """Whether an X server listens where ``display`` says (``:0``, ``unix:0``, ``host:10.0``)."""
+    host, _, number = display.rpartition(":")
+    number = number.split(".")[0]
+    if not number.isdigit():
+        return True  # a form this does not know: let Qt try
+    if host in ("", "unix") or host.startswith("/"):
+        path = host if host.startswith("/") else f"/tmp/.X11-unix/X{number}"
+        addresses = [path, f"\0{path}"]  # the socket file, or Linux's abstract socket of that name
+        for address in addresses:
+            with socket.socket(socket.AF_UNIX) as unix, contextlib.suppress(OSError):
+                unix.settimeout(2)
+                unix.connect(address)
+                return True
+        return False
+    try:
+        socket.create_connection((host, 6000 + int(number)), timeout=2).close()
+    except OSError:
+        return False
+    return True
 
 
 def run(args: Sequence[str]) -> int:

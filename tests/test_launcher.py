@@ -35,6 +35,20 @@ def test_the_app_without_a_display_says_so_in_one_line(tmp_path: Path) -> None:
     assert "archivist search" in done.stderr
 
 
+def test_a_display_that_cannot_be_reached_is_said_in_one_line_not_a_core_dump(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, archivist_launcher; sys.exit(archivist_launcher.main([]))"],
+        cwd=ROOT,
+        env={**env, "DISPLAY": ":87", "ARCHIVIST_DATA_DIR": str(tmp_path)},  # no X server there
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "the display :87 (DISPLAY) cannot be reached" in done.stderr
+
+
 def test_a_folder_alone_opens_in_the_app_and_a_command_name_stays_a_command(tmp_path: Path) -> None:
     from archivist_launcher import wants_app
 
