@@ -28,6 +28,8 @@ def _names_folder(argument: str) -> bool:
     path (the app then says it is not there), and no command's name."""
     if argument.startswith("-") or not (os.sep in argument or Path(argument).is_dir()):
         return False
+    if os.sep in argument:  # written as a path: no command's name (and the engine need not load to say so)
+        return True
     from index.cli import command_names
 
     return argument not in command_names()

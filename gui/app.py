@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import multiprocessing
 import os
 import socket
@@ -84,7 +83,7 @@ def missing_display() -> str | None:
     instead = "use the command line: archivist index FOLDER, archivist search WORDS (archivist --help lists them)"
     display = os.environ.get("DISPLAY")
     if display:
-        if _x_display_answers(display):
+        if _x_display_answers(display) or os.environ.get("WAYLAND_DISPLAY"):
             return None
         return f"the display {display} (DISPLAY) cannot be reached; start the app where it can, or {instead}"
     if os.environ.get("WAYLAND_DISPLAY"):
@@ -93,25 +92,35 @@ def missing_display() -> str | None:
 
 
 def _x_display_answers(display: str) -> bool:
-    """Whether an X server listens where ``display`` says (``:0``, ``unix:0``, ``host:10.0``)."""
-    host, _, number = display.rpartition(":")
+    """Whether an X server answers where ``display`` says, tried as libxcb does: ``[proto/]host:N[.S]``,
+    an empty host meaning the local sockets, then TCP on localhost. A form this does not know, or a
+    failure other than "nothing there", counts as an answer: Qt then tries for itself."""
+    protocol, _, rest = display.rpartition("/") if "/" in display.split(":")[0] else ("", "", display)
+    host, _, number = rest.rpartition(":")
     number = number.split(".")[0]
     if not number.isdigit():
-        return True  # a form this does not know: let Qt try
-    if host in ("", "unix") or host.startswith("/"):
-        path = host if host.startswith("/") else f"/tmp/.X11-unix/X{number}"
-        addresses = [path, f"\0{path}"]  # the socket file, or Linux's abstract socket of that name
-        for address in addresses:
-            with socket.socket(socket.AF_UNIX) as unix, contextlib.suppress(OSError):
-                unix.settimeout(2)
-                unix.connect(address)
-                return True
-        return False
-    try:
-        socket.create_connection((host, 6000 + int(number)), timeout=2).close()
-    except OSError:
-        return False
-    return True
+        return True
+    host = host.strip("[]")
+    tries: list[tuple[int, object]] = []
+    if not host or host == "unix" or protocol == "unix":
+        path = f"/tmp/.X11-unix/X{number}"
+        tries += [(socket.AF_UNIX, path), (socket.AF_UNIX, f"\0{path}")]  # the file, or the abstract socket
+    if protocol != "unix" and host != "unix":
+        tries.append((0, (host or "localhost", 6000 + int(number))))
+    for family, address in tries:
+        try:
+            if family == socket.AF_UNIX:
+                with socket.socket(socket.AF_UNIX) as unix:
+                    unix.settimeout(2)
+                    unix.connect(address)  # type: ignore[arg-type]
+            else:
+                socket.create_connection(address, timeout=2).close()  # type: ignore[arg-type]
+            return True
+        except (FileNotFoundError, ConnectionRefusedError, socket.gaierror):
+            continue
+        except OSError:
+            return True  # not "nothing there" (a timeout, permissions): let Qt try
+    return False
 
 
 def run(args: Sequence[str]) -> int:

@@ -17,6 +17,7 @@ from index.paths import resource_path
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 ENTRY = "archivist.desktop"
+MARK = "X-Archivist-Installer=1"  # in the entry: written by this installer, so uninstall may remove it
 
 
 def data_home() -> Path:
@@ -47,7 +48,8 @@ def launch_command() -> list[str]:
 
 
 def _desktop_quoted(arguments: list[str]) -> str:
-    """Arguments as an Exec key wants them: quoted when they hold a space or a reserved character."""
+    """Arguments as an Exec key wants them: quoted when they hold a space or a reserved character,
+    then escaped again as any string value of a desktop file is (so one literal backslash is four)."""
     reserved = set(' \t\n"\'\\><~|&;$*?#()`')
     quoted = []
     for argument in arguments:
@@ -55,7 +57,7 @@ def _desktop_quoted(arguments: list[str]) -> str:
             escaped = argument.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$")
             argument = f'"{escaped}"'
         quoted.append(argument.replace("%", "%%"))
-    return " ".join(quoted)
+    return " ".join(quoted).replace("\\", "\\\\")
 
 
 def install(home: Path | None = None) -> list[Path]:
@@ -76,21 +78,27 @@ def install(home: Path | None = None) -> list[Path]:
 
 
 def uninstall(home: Path | None = None) -> list[Path]:
-    """Remove what ``install`` wrote; returns the files removed."""
+    """Remove what ``install`` wrote, and only that: an entry without the installer's mark, or an
+    icon other than the ones shipped, is another program's and stays; returns the files removed."""
     home = home or data_home()
-    removed = [path for path in installed_files(home) if path.is_file()]
-    for path in removed:
+    entry, svg, *pngs = installed_files(home)
+    ours = [entry] if entry.is_file() and MARK in entry.read_text("utf-8", "replace").splitlines() else []
+    shipped = [resource_path("icons", "archivist.svg"), *(resource_path("icons", f"archivist-{size}.png")
+                                                          for size in ICON_SIZES)]
+    ours += [path for path, original in zip((svg, *pngs), shipped, strict=True)
+             if path.is_file() and path.read_bytes() == original.read_bytes()]
+    for path in ours:
         path.unlink()
     _refresh_menus(home)
-    return removed
+    return ours
 
 
 def _refresh_menus(home: Path) -> None:
-    """Tell the desktop's caches, where their tools are installed (menus notice new files anyway)."""
-    for command in (["update-desktop-database", str(home / "applications")],
-                    ["gtk-update-icon-cache", "-q", "-t", str(home / "icons" / "hicolor")]):
-        if shutil.which(command[0]):
-            subprocess.run(command, check=False, capture_output=True)
+    """Bring an icon cache the user already has up to date (creating one would hide the icons other
+    programs add later); menus notice new entries by themselves."""
+    hicolor = home / "icons" / "hicolor"
+    if (hicolor / "icon-theme.cache").is_file() and shutil.which("gtk-update-icon-cache"):
+        subprocess.run(["gtk-update-icon-cache", "-q", "-t", str(hicolor)], check=False, capture_output=True)
 
 
 def main(remove: bool) -> int:

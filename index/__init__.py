@@ -78,14 +78,20 @@ if TYPE_CHECKING:
     from index.userdata.excerpts import DEFAULT_BASKET, Basket, Baskets, CheckedExcerpt, Excerpt, ExcerptError, check
 
 
-def __getattr__(name: str) -> Any:
-    """A name of a module loaded when first used (PEP 562)."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'index' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # for mypy the names above are imported; a misspelt one stays an error
+
+    def __getattr__(name: str) -> Any:
+        """A name of a module loaded when first used (PEP 562)."""
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module 'index' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODULE_OF))
 
 
 __all__ = [

@@ -14,12 +14,13 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.archive import Archive
 from index.models import SearchRequest
 from index.paths import bundled_seeds
-from index.userdata.citations import FORMATS, read_json_export, render, write_export
-from index.userdata.excerpts import Baskets, CheckedExcerpt, take_excerpt
+
+if TYPE_CHECKING:
+    from index.archive import Archive
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,13 @@ def run_check(name: str, check: Callable[[], str]) -> CheckResult:
 
 
 def engine_checks(data: Path) -> Iterator[CheckResult]:
-    """The engine's checks on the bundled seeds, indexed into ``data`` (a temporary folder)."""
+    """The engine's checks on the bundled seeds, indexed into ``data`` (a temporary folder).
+
+    Raises:
+        Exception: the engine itself cannot be loaded (the caller reports it as a failed check).
+    """
+    from index.archive import Archive
+
     seeds = bundled_seeds()
     archive = Archive(seeds, data)
     try:
@@ -78,6 +85,9 @@ def engine_checks(data: Path) -> Iterator[CheckResult]:
 
 
 def _engine_checks(seeds: Path, archive: Archive, data: Path) -> Iterator[CheckResult]:
+    from index.userdata.citations import FORMATS, read_json_export, render, write_export
+    from index.userdata.excerpts import Baskets, CheckedExcerpt, take_excerpt
+
     def seeds_found() -> str:
         files = sorted(path.name for path in seeds.glob("*.txt"))
         expect(len(files) >= len(SEED_FACTS), f"{len(files)} seed articles in {seeds}, expected {len(SEED_FACTS)}")

@@ -65,14 +65,19 @@ def test_the_desktop_entry_is_installed_per_user_and_removed(tmp_path: Path, mon
     assert entry in written and all(path.is_file() for path in written)
     text = entry.read_text("utf-8")
     command = desktop_entry.launch_command()
-    assert f"\nExec={command[0]}" in text and text.rstrip().endswith("StartupWMClass=archivist")
-    assert "MimeType=inode/directory;" in text and "Icon=archivist" in text
+    assert f"\nExec={command[0]}" in text and text.rstrip().endswith("X-Archivist-Installer=1")
+    assert "MimeType" not in text and "Icon=archivist" in text  # never the default for every folder
     assert (tmp_path / "icons" / "hicolor" / "48x48" / "apps" / "archivist.png").stat().st_size > 0
     assert set(desktop_entry.uninstall()) == set(written) and not any(path.exists() for path in written)
     assert desktop_entry.uninstall() == []
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_text("[Desktop Entry]\nName=Another archivist\nExec=other\n", "utf-8")  # not ours
+    assert desktop_entry.uninstall() == [] and entry.is_file()
 
 
 def test_an_exec_key_quotes_what_the_desktop_would_split() -> None:
     from gui.desktop_entry import _desktop_quoted
 
     assert _desktop_quoted(["/opt/my apps/archivist", "-m", "x%y"]) == '"/opt/my apps/archivist" -m x%%y'
+    # Quoted, then escaped as a string value: one backslash in the path is four in the file.
+    assert _desktop_quoted(["/opt/a\\b c/archivist"]) == '"/opt/a' + "\\" * 4 + 'b c/archivist"'
