@@ -465,3 +465,36 @@ def test_a_known_name_that_ends_the_text_is_found_where_a_longer_one_could_start
         ("Mark Smith", PERSON),
         ("Mark", PERSON),
     ]
+
+
+def _found(text: str) -> list[tuple[str, str, str]]:
+    return [(text[m.start : m.end], m.type, m.canonical) for m in extract(text, "en")]
+
+
+def test_a_guess_in_a_headline_does_not_spread_through_the_article() -> None:
+    text = ("Lebed Chechnya\n\nRussian security chief Alexander Lebed flew to Chechnya on Friday. "
+            "Fighting in Chechnya continued, and Chechnya's capital was quiet.")
+    found = _found(text)
+    assert [(s, t) for s, t, _ in found if s == "Chechnya"] == [("Chechnya", PLACE)] * 4
+    assert ("Alexander Lebed", PERSON, "Alexander Lebed") in found
+    # Confirmed in the body, a headline's name spreads as before.
+    confirmed = _found("Mark Cairns wins\n\nMark Cairns won the final. Cairns said he was happy.")
+    assert [s for s, t, _ in confirmed if t == PERSON] == ["Mark Cairns", "Mark Cairns", "Cairns"]
+
+
+def test_a_town_ends_a_name_only_after_a_given_name_or_an_initial() -> None:
+    assert ("Bayern Munich", PERSON, "Bayern Munich") not in _found("Bayern Munich were held 1-1 on Saturday.")
+    assert ("J. Cairns", PERSON, "J. Cairns") in _found("The winner was J. Cairns of Leeds.")
+
+
+def test_a_dateline_in_capitals_is_a_place() -> None:
+    found = _found("TOFTIR , Faroe Islands 1996-08-31\n\nThe Faroe Islands lost 2-1 to Yugoslavia.")
+    assert found[0] == ("TOFTIR", PLACE, "Toftir")
+    assert ("FIFA", ORG, "FIFA") in _found("GENEVA , Switzerland\n\nThe FIFA statement came on Monday.")
+
+
+def test_a_town_named_before_a_footballing_word_is_its_club() -> None:
+    found = _found("Bayern were held 1-1 after a Karlsruhe goal. Karlsruhe striker Sean Dundee scored. "
+                   "Karlsruhe is a city in Baden.")
+    assert [t for s, t, _ in found if s == "Karlsruhe"] == [ORG, ORG, PLACE]
+    assert ("Baku", PLACE, "Baku") in _found("The Baku side of the talks was represented by the minister.")

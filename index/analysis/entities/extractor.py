@@ -14,7 +14,7 @@ from index.analysis.entities.tokens import _BREAK, _POSS, _WORD, _document_token
 from index.analysis.folding import name_key
 from index.paths import resource_path
 
-RULES_VERSION = "3"  # bump when the rules change what they extract
+RULES_VERSION = "4"  # bump when the rules change what they extract
 # Languages whose capitalisation the rules understand; elsewhere only the gazetteer is used.
 RULE_LANGUAGES = frozenset({"en", "fr"})
 _SENTENCE_END = frozenset(".!?;:")
@@ -31,6 +31,14 @@ _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}")
 _SCORE = re.compile(r"\d{1,3}")  # a score or a count in a results line; a dateline's date is no score
 _VERSUS = frozenset({"v", "vs"})
 _SHOUTING = 0.6  # share of capitals among a line's letters from which it is a headline in capitals
+_HEADLINE_CHARS = 200  # a first line longer than this is a paragraph, not a headline
+# After a town's name in English sports prose, words that make it the town's club: ``a Karlsruhe
+# goal``, ``Karlsruhe striker Sean Dundee`` (not ``side`` or ``manager``: diplomats and banks have them).
+_CLUB_NOUNS = frozenset({
+    "goal", "goals", "striker", "strikers", "midfielder", "midfielders", "defender", "defenders",
+    "goalkeeper", "keeper", "winger", "coach", "fans", "supporters", "squad", "captain", "playmaker",
+    "equaliser", "equalizer",
+})
 
 
 @dataclass
@@ -124,7 +132,8 @@ class _Extractor:
                 self.gazetteer_at[i] = match
                 self.in_gazetteer.update(range(i, i + length))
                 end = self.tokens[i + length - 1].end
-                type_ = ORG if self._team_in_results(i, i + length, entry) else entry.type
+                club = self._team_in_results(i, i + length, entry) or self._club_in_prose(i + length, entry)
+                type_ = ORG if club else entry.type
                 self.candidates.append(
                     _Candidate(token.start, end, type_, entry.canonical, _GAZETTEER, (i, i + length))
                 )
@@ -135,6 +144,13 @@ class _Extractor:
         """Whether a city or state stands for a club in results or standings; a nation there names a
         national team, which stays a place."""
         return self.rules and entry.type == PLACE and not entry.nation and self._in_results(i, j)
+
+    def _club_in_prose(self, j: int, entry: _Entry) -> bool:
+        """Whether a city or state just before token ``j`` names its club: a footballing word follows."""
+        return (
+            self.language == "en" and entry.type == PLACE and not entry.nation
+            and j < len(self.tokens) and self.tokens[j].fold in _CLUB_NOUNS
+        )
 
     def _opens_team_slot(self, i: int) -> bool:
         """Whether a team's name may start at token ``i``: at a line's start, after a score or ``v``."""
@@ -286,7 +302,9 @@ class _Extractor:
                 return None
         elif self.language != "en" or token.fold in data.common_words or not self._name_word(i):
             return None  # the common words are English ones: a French ``Affaires Etrangeres`` is no name
-        end = self._surname_end(start)
+        # A known town ends a name only after a given name or an initial (``Mark Cairns``); after an
+        # unknown capitalised word it is the town (``Lebed Chechnya``, ``Bayern Munich``).
+        end = self._surname_end(start, towns=len(token.text) == 1 or given)
         if end == start:
             return None
         if len(token.text) == 1 or given:
@@ -314,13 +332,14 @@ class _Extractor:
         given = self.data.given_names
         return token.fold in given or ("-" in token.fold and token.fold.partition("-")[0] in given)
 
-    def _surname_end(self, start: int) -> int:
+    def _surname_end(self, start: int, towns: bool = True) -> int:
         """The end of the one or two capitalised words from ``start`` that complete a name, particles
-        included (``De Bruyne``, ``von der Leyen``, ``al-Boushi`` is one word)."""
+        included (``De Bruyne``, ``von der Leyen``, ``al-Boushi`` is one word); a one-word town or
+        company is a surname too when ``towns``."""
         tokens, particles = self.tokens, self.data.name_particles
         end = start
         while end < len(tokens) and end - start < 2:
-            if self._name_word(end) or self._one_word_town_or_company(end):
+            if self._name_word(end) or (towns and self._one_word_town_or_company(end)):
                 end += 1
                 continue
             after = end
@@ -400,10 +419,15 @@ class _Extractor:
                 self._organisation(i, j, _ORG_RULE)
 
     def _acronyms(self) -> None:
-        """``FIFA``, ``USDA``: an unknown abbreviation in capitals, outside a headline written in capitals."""
+        """``FIFA``, ``USDA``: an unknown abbreviation in capitals, outside a headline written in capitals;
+        at a line's start before a comma it is a dateline's town (``TOFTIR , Faroe Islands``)."""
         tokens, data = self.tokens, self.data
         for i in self.capitals:
             token = tokens[i]
+            if self._dateline_town(i):
+                place = token.text.title()
+                self.candidates.append(_Candidate(token.start, token.end, PLACE, place, _ACRONYM_RULE, (i, i + 1)))
+                continue
             if (
                 i in self.gazetteer_at
                 or i in self.in_title
@@ -418,6 +442,17 @@ class _Extractor:
                     break  # ``AI Giant Nvidia``: the known name stands alone; ``PSV Eindhoven`` is one club
                 end += 1
             self._organisation(i, end, _ACRONYM_RULE)
+
+    def _dateline_town(self, i: int) -> bool:
+        """An unknown word in capitals opening a line and followed by a comma: a dateline's town."""
+        tokens = self.tokens
+        token = tokens[i]
+        return (
+            (not i or tokens[i - 1].kind == _BREAK)
+            and i + 1 < len(tokens) and tokens[i + 1].text == ","
+            and token.text.isupper() and len(token.text) > 2
+            and i not in self.gazetteer_at and token.text not in self.data.not_organisations
+        )
 
     def _organisation(self, i: int, j: int, priority: int) -> None:
         tokens = self.tokens
@@ -441,6 +476,17 @@ class _Extractor:
             letters = sum(map(str.isalpha, line))
             known = self.shouting_lines[line_start] = sum(map(str.isupper, line)) > _SHOUTING * letters
         return known
+
+    def _in_headline(self, position: int) -> bool:
+        """Whether ``position`` is in a headline: a line in capitals, or a short first line with no
+        sentence end that the body follows."""
+        if self._shouting(position):
+            return True
+        first_line, _, body = self.text.partition("\n")
+        return (
+            position < len(first_line) and len(first_line) <= _HEADLINE_CHARS and bool(body.strip())
+            and not first_line.rstrip().endswith((".", "!", "?", ":", ";"))
+        )
 
     def _org_word(self, i: int) -> bool:
         token = self.tokens[i]
@@ -529,8 +575,12 @@ class _Extractor:
         names: dict[tuple[str, ...], str | None] = {}
         short_company_names: dict[tuple[str, ...], str] = {}
         surnames: set[tuple[str, ...]] = set()
+        in_body = {tuple(t.fold for t in tokens[c.tokens[0] : c.tokens[1]])
+                   for c in chosen if not self._in_headline(c.start)}
         for candidate in chosen:
             i, j = candidate.tokens
+            if self._in_headline(candidate.start) and tuple(t.fold for t in tokens[i:j]) not in in_body:
+                continue  # a guess made in a headline spreads only once the body names it too
             if candidate.type == PERSON and j - i >= 2:
                 key = tuple(t.fold for t in tokens[i:j])
                 names[key] = candidate.canonical
