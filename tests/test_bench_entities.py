@@ -30,3 +30,48 @@ def test_conll_documents_become_texts_with_gold_spans(tmp_path: Path) -> None:
         ("Syria", "PLACE"),
         ("FIFA", "ORG"),
     ]
+
+
+def test_hipe_files_become_texts_with_gold_spans_per_document_and_language(tmp_path: Path) -> None:
+    from bench.entities import load_gold
+
+    hipe = tmp_path / "sample.tsv"
+    rows = [
+        "TOKEN\tNE-COARSE-LIT\tNE-COARSE-METO\tNE-FINE-LIT\tNE-FINE-METO\tNE-FINE-COMP\tNE-NESTED\tNEL-LIT\tNEL-METO\tMISC",
+        "# hipe2022:language = fr",
+        "# hipe2022:document_id = doc-1",
+        "Le\tO\t_\t_\t_\t_\t_\t_\t_\t_",
+        "général\tO\t_\t_\t_\t_\t_\t_\t_\t_",
+        "Dufour\tB-pers\t_\t_\t_\t_\t_\t_\t_\tNoSpaceAfter",
+        ",\tO\t_\t_\t_\t_\t_\t_\t_\t_",
+        "à\tO\t_\t_\t_\t_\t_\t_\t_\t_",
+        "Genève\tB-loc\t_\t_\t_\t_\t_\t_\t_\tEndOfLine",
+        "Conseil\tB-org\t_\t_\t_\t_\t_\t_\t_\t_",
+        "fédéral\tI-org\t_\t_\t_\t_\t_\t_\t_\tNoSpaceAfter",
+        ".\tO\t_\t_\t_\t_\t_\t_\t_\t_",
+        "# hipe2022:document_id = doc-2",
+        "1848\tB-time\t_\t_\t_\t_\t_\t_\t_\t_",
+    ]
+    hipe.write_text("\n".join(rows) + "\n", "utf-8")
+    first, second = load_gold("hipe", hipe)
+    assert (first["id"], first["language"]) == ("doc-1", "fr")
+    assert first["text"] == "Le général Dufour, à Genève\nConseil fédéral. "
+    assert [(first["text"][m["start"] : m["end"]], m["type"]) for m in first["mentions"]] == [
+        ("Dufour", "PERSON"), ("Genève", "PLACE"), ("Conseil fédéral", "ORG"),
+    ]
+    assert second["mentions"] == []  # time expressions are not scored
+
+
+def test_brat_standoff_folders_become_texts_with_gold_spans(tmp_path: Path) -> None:
+    from bench.entities import load_gold
+
+    (tmp_path / "001.txt").write_text("Ильхам Алиев прибыл в Москву.", "utf-8")
+    (tmp_path / "001.ann").write_text(
+        "T1\tPER 0 12\tИльхам Алиев\nT2\tLOC 22 28\tМоскву\nT3\tLOC 0 6;7 12\tИльхам Алиев\nR1\tREL Arg1:T1 Arg2:T2\n",
+        "utf-8",
+    )
+    (document,) = load_gold("brat", tmp_path, "ru")
+    assert document["language"] == "ru"
+    assert [(document["text"][m["start"] : m["end"]], m["type"]) for m in document["mentions"]] == [
+        ("Ильхам Алиев", "PERSON"), ("Москву", "PLACE"),
+    ]
