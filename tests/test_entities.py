@@ -498,3 +498,18 @@ def test_a_town_named_before_a_footballing_word_is_its_club() -> None:
                    "Karlsruhe is a city in Baden.")
     assert [t for s, t, _ in found if s == "Karlsruhe"] == [ORG, ORG, PLACE]
     assert ("Baku", PLACE, "Baku") in _found("The Baku side of the talks was represented by the minister.")
+
+
+def test_country_names_in_cyrillic_vietnamese_and_azerbaijani_meet_the_english_ones() -> None:
+    def places(text: str, language: str) -> list[tuple[str, str]]:
+        return [(text[m.start : m.end], m.canonical) for m in extract(text, language) if m.type == PLACE]
+
+    assert places("Президент Азербайджана прибыл во Вьетнам. В России говорят.", "ru") == [
+        ("Азербайджана", "Azerbaijan"), ("Вьетнам", "Vietnam"), ("России", "Russia"),
+    ]
+    vietnamese = places("Việt Nam và Azerbaijan ký kết thỏa thuận.", "vi")
+    assert vietnamese == [("Việt Nam", "Vietnam"), ("Azerbaijan", "Azerbaijan")]
+    assert places("Azərbaycan və Vyetnam arasında.", "az") == [("Azərbaycan", "Azerbaijan"), ("Vyetnam", "Vietnam")]
+    # Vietnamese short country names are everyday words and given names: never places alone.
+    assert places("Anh Nga và chị Mỹ đi học.", "vi") == []
+    assert canonical_name("Азербайджан") == "Azerbaijan" and canonical_name("Azərbaycan") == "Azerbaijan"

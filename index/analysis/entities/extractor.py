@@ -8,7 +8,15 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.analysis.entities.gazetteer import _DATA_FILES, _Data, _data, _Entry, _index
+from index.analysis.entities.gazetteer import (
+    _DATA_FILES,
+    CYRILLIC_ENDINGS,
+    MIN_CYRILLIC_STEM,
+    _Data,
+    _data,
+    _Entry,
+    _index,
+)
 from index.analysis.entities.mentions import ORG, PERSON, PLACE, TYPES, Mention
 from index.analysis.entities.tokens import _BREAK, _POSS, _WORD, _document_tokens, _is_acronym, _Token
 from index.analysis.folding import name_key
@@ -17,6 +25,7 @@ from index.paths import resource_path
 RULES_VERSION = "4"  # bump when the rules change what they extract
 # Languages whose capitalisation the rules understand; elsewhere only the gazetteer is used.
 RULE_LANGUAGES = frozenset({"en", "fr"})
+DECLINING_LANGUAGES = frozenset({"ru", "uk", "be"})  # names take case endings: see gazetteer.CYRILLIC_ENDINGS
 _SENTENCE_END = frozenset(".!?;:")
 _APPOSITION_MARKS = frozenset({",", "(", ")"})
 _ABBREVIATED_TITLES = frozenset({"mr", "mrs", "ms", "dr", "m", "mme", "mlle", "prof", "st"})
@@ -68,6 +77,7 @@ class _Extractor:
         self.in_gazetteer: set[int] = set()  # every token of a known name
         self.shouting_lines: dict[int, bool] = {}  # line start → written in capitals
         self.line_starts: list[int] | None = None  # offsets of the text's lines, found on first need
+        self.headline_end: int | None = None  # where a first line that is a headline ends (0: none), on first need
         self.descriptors: list[int] = []  # lower-case words that say the name beside them is an organisation
         self.title_end: dict[int, int] = {}
         self.in_title: set[int] = set()
@@ -127,6 +137,8 @@ class _Extractor:
             capital = token.text[:1].isupper()
             known = token.fold in data.gazetteer_lengths and (capital or token.fold in data.uncapitalised)
             match = self._gazetteer_match(i) if known else None
+            if match is None and capital and self.language in DECLINING_LANGUAGES:
+                match = self._declined_match(token)
             if match is not None:
                 length, entry = match
                 self.gazetteer_at[i] = match
@@ -139,6 +151,16 @@ class _Extractor:
                 )
             elif "-" in token.text and token.text[:1].isupper():
                 self._compound_parts(i, token)
+
+    def _declined_match(self, token: _Token) -> tuple[int, _Entry] | None:
+        """A known one-word name under a case ending (``Азербайджане`` is Azerbaijan)."""
+        stems = self.data.cyrillic_stems
+        for ending in CYRILLIC_ENDINGS:
+            if token.fold.endswith(ending):
+                stem = token.fold[: len(token.fold) - len(ending)]
+                if len(stem) >= MIN_CYRILLIC_STEM and stem in stems:
+                    return 1, stems[stem]
+        return None
 
     def _team_in_results(self, i: int, j: int, entry: _Entry) -> bool:
         """Whether a city or state stands for a club in results or standings; a nation there names a
@@ -482,11 +504,14 @@ class _Extractor:
         sentence end that the body follows."""
         if self._shouting(position):
             return True
-        first_line, _, body = self.text.partition("\n")
-        return (
-            position < len(first_line) and len(first_line) <= _HEADLINE_CHARS and bool(body.strip())
-            and not first_line.rstrip().endswith((".", "!", "?", ":", ";"))
-        )
+        if self.headline_end is None:
+            first_line, _, body = self.text[: _HEADLINE_CHARS + 2].partition("\n")
+            headline = (
+                len(first_line) <= _HEADLINE_CHARS and bool(body.strip() or self.text[len(first_line) + 1 :].strip())
+                and not first_line.rstrip().endswith((".", "!", "?", ":", ";"))
+            )
+            self.headline_end = len(first_line) if headline else 0
+        return position < self.headline_end
 
     def _org_word(self, i: int) -> bool:
         token = self.tokens[i]

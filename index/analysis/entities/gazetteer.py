@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -50,6 +51,7 @@ class _Data:
     common_words: frozenset[str]  # English words written lower case: a run holding one is no personal name
     vn_surnames: frozenset[str]
     vn_syllables: frozenset[str]
+    cyrillic_stems: dict[str, _Entry]  # a one-word Cyrillic name without its nominative ending → the name
 
 
 def _index(phrases: dict[tuple[str, ...], Any]) -> dict[str, tuple[int, ...]]:
@@ -110,7 +112,25 @@ def _data() -> _Data:
         not_organisations=frozenset(rules["not_organisations"]),
         vn_surnames=frozenset(rules["vietnamese_surnames"]),
         vn_syllables=frozenset(rules["vietnamese_syllables"]),
+        cyrillic_stems={
+            cyrillic_stem(key[0]): entry for key, entry in gazetteer.items()
+            if len(key) == 1 and _CYRILLIC.match(key[0]) and len(cyrillic_stem(key[0])) >= MIN_CYRILLIC_STEM
+        },
     )
+
+
+# Russian, Ukrainian and Belarusian decline names: ``в Азербайджане``, ``России``, ``Москвы``. A
+# one-word name is found under any of these endings in place of its nominative one.
+CYRILLIC_ENDINGS = (
+    "", "а", "я", "у", "ю", "е", "и", "і", "ы", "ой", "ей", "ом", "ем", "ою", "ею", "ах", "ях", "ам", "ям",
+)
+MIN_CYRILLIC_STEM = 4
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]+$")
+
+
+def cyrillic_stem(name: str) -> str:
+    """A folded one-word Cyrillic name without its nominative ending (``россия`` → ``росси``)."""
+    return name[:-1] if name[-1:] in ("а", "я", "ь", "и", "о", "е") else name
 
 
 def canonical_name(name: str, type_: str | None = None) -> str | None:
