@@ -62,6 +62,7 @@ from .timeline_model import TimelineModel
 from .timeline_panel import TimelinePanel
 
 RESULTS_MIN_WIDTH = 260
+SPELLINGS_SHOWN = 4  # other spellings named in the note (all in its tooltip): it shares a row with the chips
 SORTS: tuple[tuple[str, SortOrder], ...] = (
     ("Relevance", SortOrder.RELEVANCE), ("Newest first", SortOrder.NEWEST), ("Oldest first", SortOrder.OLDEST),
 )
@@ -523,8 +524,10 @@ class MainWindow(QMainWindow):
         """Say which other spellings of a name the search matched, with a link to match only as typed
         (and back)."""
         if result.also_matched:
-            names = html.escape(", ".join(result.also_matched))
+            shown, rest = result.also_matched[:SPELLINGS_SHOWN], len(result.also_matched) - SPELLINGS_SHOWN
+            names = html.escape(", ".join(shown)) + (f" and {rest} more" if rest > 0 else "")
             self.spellings_label.setText(f"Also matched: {names} — <a href='off'>match only as typed</a>")
+            self.spellings_label.setToolTip(html.escape(", ".join(result.also_matched)))
         elif not self.session.spellings and _also_matched(result.query):
             self.spellings_label.setText("Matched only as typed — <a href='on'>also match other spellings</a>")
         else:

@@ -447,6 +447,7 @@ def test_a_name_finds_its_other_spellings_with_a_note_that_switches_it_off(qtbot
     search(qtbot, window, "Azerbaijan", expected_total=5)
     label = window.spellings_label
     assert label.isVisible() and "Also matched:" in label.text() and "Azerbaidjan" in label.text()
+    assert "more" in label.text() and "Азербайджан" in label.toolTip()  # the row stays short; all in the tooltip
     label.linkActivated.emit("off")
     qtbot.waitUntil(lambda: window.results.total == 4, timeout=10000)
     assert "Matched only as typed" in label.text()
