@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.analysis.entities import (
     ORG,
@@ -182,7 +184,9 @@ def test_other_languages_degrade_to_known_names_only():
         ("Ilham Aliyev", PERSON),
         ("Berlin", PLACE),
     }
-    assert extract("Президент Ильхам Алиев встретился с То Ламом в Баку.", "ru") == []
+    # In Russian, the known people are found in any case (То Ламом is To Lam); unknown names are not guessed.
+    russian = "Президент Ильхам Алиев встретился с То Ламом в Баку."
+    assert [(m.type, m.canonical) for m in extract(russian, "ru")] == [(PERSON, "Ilham Aliyev"), (PERSON, "To Lam")]
     assert extract("", "en") == []
     assert extract("\n\n", "und") == []
 
@@ -513,3 +517,22 @@ def test_country_names_in_cyrillic_vietnamese_and_azerbaijani_meet_the_english_o
     # Vietnamese short country names are everyday words and given names: never places alone.
     assert places("Anh Nga và chị Mỹ đi học.", "vi") == []
     assert canonical_name("Азербайджан") == "Azerbaijan" and canonical_name("Azərbaycan") == "Azerbaijan"
+
+
+def test_known_people_written_in_cyrillic_in_any_case_are_the_english_ones() -> None:
+    text = "Президент Ильхам Алиев принял Мехрибан Алиеву. Визит Ильхама Алиева в Ханой."
+    assert [(text[m.start : m.end], m.canonical) for m in extract(text, "ru") if m.type == PERSON] == [
+        ("Ильхам Алиев", "Ilham Aliyev"), ("Мехрибан Алиеву", "Mehriban Aliyeva"), ("Ильхама Алиева", "Ilham Aliyev"),
+    ]
+    assert [m.canonical for m in extract("İlham Əliyev Hanoya gəldi.", "az") if m.type == PERSON] == ["Ilham Aliyev"]
+    # Unknown Cyrillic names stay unfound rather than guessed.
+    assert [m for m in extract("Иван Петров приехал.", "ru") if m.type == PERSON] == []
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x400, max_codepoint=0x4FF) | st.sampled_from(" -'ʼ")))
+def test_a_sound_key_is_latin_and_cyrillic_spellings_meet(word: str) -> None:
+    from index.analysis.entities.gazetteer import sound_key
+
+    key = sound_key(word)
+    assert key == key.lower() and not set(key) & set("абвгдежзийклмнопрстуфхцчшщъыьэюяіїєґ")
+    assert sound_key("Ильхам") == sound_key("Ilham") and sound_key("Алиев") == sound_key("Aliyev")

@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import product
 
 from index.analysis.entities.gazetteer import (
     _DATA_FILES,
@@ -16,6 +17,7 @@ from index.analysis.entities.gazetteer import (
     _data,
     _Entry,
     _index,
+    sound_key,
 )
 from index.analysis.entities.mentions import ORG, PERSON, PLACE, TYPES, Mention
 from index.analysis.entities.tokens import _BREAK, _POSS, _WORD, _document_tokens, _is_acronym, _Token
@@ -39,6 +41,7 @@ _REPEAT, _DESCRIBED, _GAZETTEER, _ORG_RULE, _TITLE_RULE, _APPOSITION_RULE, _NAME
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}")
 _SCORE = re.compile(r"\d{1,3}")  # a score or a count in a results line; a dateline's date is no score
 _VERSUS = frozenset({"v", "vs"})
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ffʼ'-]+$")
 _SHOUTING = 0.6  # share of capitals among a line's letters from which it is a headline in capitals
 _HEADLINE_CHARS = 200  # a first line longer than this is a paragraph, not a headline
 # After a town's name in English sports prose, words that make it the town's club: ``a Karlsruhe
@@ -86,6 +89,8 @@ class _Extractor:
 
     def run(self) -> list[Mention]:
         self._lookups()
+        if self.language in DECLINING_LANGUAGES:
+            self._people_by_sound()
         if self.rules:
             self._organisations()
             self._titled_people()
@@ -151,6 +156,26 @@ class _Extractor:
                 )
             elif "-" in token.text and token.text[:1].isupper():
                 self._compound_parts(i, token)
+
+    def _people_by_sound(self) -> None:
+        """Known people written in Cyrillic, in any case: ``Ильхама Алиева`` is Ilham Aliyev."""
+        tokens, known = self.tokens, self.data.people_by_sound
+        for i in self.capitals:
+            for length in (3, 2):
+                window = tokens[i : i + length]
+                if len(window) < length or not all(t.capitalised and _CYRILLIC_WORD.match(t.text) for t in window):
+                    continue
+                # Each word without a case ending, and with the feminine ``-а`` (``Алиеву`` is Алиева's).
+                forms = [
+                    {sound_key(stem + tail) for e in CYRILLIC_ENDINGS if t.fold.endswith(e)
+                     for stem in (t.text[: len(t.text) - len(e)],) if len(stem) >= 2 for tail in ("", "а")}
+                    for t in window
+                ]
+                entry = next((known[key] for key in product(*forms) if key in known), None)
+                if entry is not None:
+                    start, end = window[0].start, window[-1].end
+                    self.candidates.append(_Candidate(start, end, PERSON, entry.canonical, _GAZETTEER, (i, i + length)))
+                    break
 
     def _declined_match(self, token: _Token) -> tuple[int, _Entry] | None:
         """A known one-word name under a case ending (``Азербайджане`` is Azerbaijan)."""

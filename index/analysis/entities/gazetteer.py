@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from index.analysis.entities.mentions import TYPES
+from index.analysis.entities.mentions import PERSON, TYPES
 from index.analysis.entities.tokens import _is_acronym, _tokens
 from index.analysis.folding import fold, name_key
 from index.paths import resource_path
@@ -52,6 +52,7 @@ class _Data:
     vn_surnames: frozenset[str]
     vn_syllables: frozenset[str]
     cyrillic_stems: dict[str, _Entry]  # a one-word Cyrillic name without its nominative ending → the name
+    people_by_sound: dict[tuple[str, ...], _Entry]  # a known person's name as sound_key gives it, word by word
 
 
 def _index(phrases: dict[tuple[str, ...], Any]) -> dict[str, tuple[int, ...]]:
@@ -112,6 +113,10 @@ def _data() -> _Data:
         not_organisations=frozenset(rules["not_organisations"]),
         vn_surnames=frozenset(rules["vietnamese_surnames"]),
         vn_syllables=frozenset(rules["vietnamese_syllables"]),
+        people_by_sound={
+            tuple(sound_key(t.text) for t in _tokens(entry.canonical)): entry
+            for entry in gazetteer.values() if entry.type == PERSON and " " in entry.canonical
+        },
         cyrillic_stems={
             cyrillic_stem(key[0]): entry for key, entry in gazetteer.items()
             if len(key) == 1 and _CYRILLIC.match(key[0]) and len(cyrillic_stem(key[0])) >= MIN_CYRILLIC_STEM
@@ -126,6 +131,23 @@ CYRILLIC_ENDINGS = (
 )
 MIN_CYRILLIC_STEM = 4
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]+$")
+
+
+# Russian and Ukrainian letters as English-language news writes them (BGN/PCGN, simplified).
+_CYRILLIC_LATIN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ё": "yo", "ж": "zh",
+    "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ʼ": "", "'": "",
+})
+
+
+def sound_key(word: str) -> str:
+    """A word of a name reduced to how it sounds in Latin letters, so that spellings in Cyrillic and
+    in the English press meet: ``Ильхам`` and ``Ilham`` → ``ilham``, ``Алиев`` and ``Aliyev`` → ``aliev``."""
+    latin = name_key(fold(word).translate(_CYRILLIC_LATIN))
+    latin = latin.replace("kh", "h").replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", latin)
 
 
 def cyrillic_stem(name: str) -> str:
