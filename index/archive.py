@@ -24,6 +24,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from index.analysis.entities import TYPES, EntityCorrections, canonical_name
@@ -404,11 +405,18 @@ class Archive:
             ArchivistError: no article names such an entity.
         """
         types = (type_,) if type_ else TYPES
+        corrections = self.entity_corrections
         with self._reading() as searcher:
             for kind in types:
-                info = searcher.entity_info(canonical_name(name, kind) or name, kind)
+                # A name renamed or merged away finds the entity it became, which lists it as an alias.
+                now = corrections.corrected(kind, canonical_name(name, kind) or name)
+                if now is None:
+                    continue
+                info = searcher.entity_info(now[1], now[0])
                 if info is not None:
-                    return info
+                    merged = [old for (old_type, old), new in corrections.renamed.items()
+                              if corrections.corrected(old_type, old) == now and old not in info.aliases]
+                    return replace(info, aliases=(*info.aliases, *sorted(merged)))
         raise ArchivistError(f"no article names an entity called '{name}'")
 
     def change_entity_corrections(

@@ -182,6 +182,10 @@ def test_an_entity_renamed_merged_or_retyped_is_still_found_by_its_old_name(seed
     assert found('person:"Ilham Aliyev"') == found('person:"Heydar Aliyev"') == found('person:"Heydar Əliyev"')
     seeds_archive.change_entity_corrections(lambda c: c.retype("PLACE", "Hanoi", "ORG"))
     assert found("place:Hanoi") == found("org:Hanoi") > 0
+    # ``archivist entity`` follows the corrections too: an old name finds what it became, which lists it.
+    info = seeds_archive.entity("Ilham Aliyev")
+    assert info.name == "Heydar Əliyev" and {"Ilham Aliyev", "Heydar Aliyev"} <= set(info.aliases)
+    assert seeds_archive.entity("Hanoi").type == "ORG"
 
 
 def test_many_articles_corrected_at_once_and_undone_to_what_they_were(seeds_archive: Archive) -> None:
