@@ -17,6 +17,7 @@ from index.analysis.entities.gazetteer import (
     _data,
     _Entry,
     _index,
+    accents_of,
     sound_key,
 )
 from index.analysis.entities.mentions import ORG, PERSON, PLACE, TYPES, Mention
@@ -120,6 +121,11 @@ class _Extractor:
                 continue
             if entry.exact is not None and tuple(t.text for t in window) != entry.exact:
                 continue
+            accented = entry.accented
+            if accented is not None and any(
+                not t.text.isascii() and accents_of(t.text) != word for t, word in zip(window, accented, strict=True)
+            ):
+                continue  # written with other accents: another word
             if entry.capital and not token.text[:1].isupper():
                 continue
             return length, entry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -22,6 +23,9 @@ class _Entry:
     type: str
     canonical: str
     exact: tuple[str, ...] | None  # surface tokens required verbatim (acronyms), else None
+    # The name's words in lower case (NFC) when it has letters beyond ASCII: a word written with other
+    # accents is another word (Vietnamese ``Chủ``, "chair", is not the town ``Chũ``); plain ASCII matches.
+    accented: tuple[str, ...] | None
     capital: bool  # whether the surface must start with a capital
     nation: bool  # a country or a nation that fields teams (``England``), not a city or a state
 
@@ -84,7 +88,9 @@ def _data() -> _Data:
                     exact = tuple(t.text for t in tokens) if _is_acronym(alias) else None
                     if not key or key in gazetteer or (exact is None and len(key) == 1 and key[0] in stopwords):
                         continue
-                    gazetteer[key] = _Entry(type_, canonical, exact, alias[:1].isupper(), canonical in nations)
+                    accented = None if alias.isascii() else tuple(accents_of(t.text) for t in tokens)
+                    capital, nation = alias[:1].isupper(), canonical in nations
+                    gazetteer[key] = _Entry(type_, canonical, exact, accented, capital, nation)
     titles = {tuple(t.fold for t in _tokens(title)): True for title in rules["titles"]}
     return _Data(
         gazetteer=gazetteer,
@@ -148,6 +154,11 @@ def sound_key(word: str) -> str:
     latin = name_key(fold(word).translate(_CYRILLIC_LATIN))
     latin = latin.replace("kh", "h").replace("y", "i")
     return re.sub(r"(.)\1+", r"\1", latin)
+
+
+def accents_of(word: str) -> str:
+    """A word as its accents distinguish it: lower case, composed (NFC)."""
+    return unicodedata.normalize("NFC", word.lower())
 
 
 def cyrillic_stem(name: str) -> str:
