@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from whoosh import query as wq
 
@@ -183,3 +185,16 @@ def test_an_excluded_word_being_typed_is_not_completed_and_a_long_one_completes_
     assert total("vietnam commissio") > 0  # indexed as the stem "commiss"
     spans = seeds_archive.hit_spans("594033a850014bf7", "vietnam azer", complete_last_word=True)["body"]
     assert len(spans) > len(seeds_archive.hit_spans("594033a850014bf7", "vietnam azer")["body"])
+
+
+def test_words_are_stemmed_as_written_then_folded(tmp_path: Path) -> None:
+    from index.analysis.terms import terms
+
+    assert terms("Навальный Навального", "ru") == ["навальн", "навальн"]  # й is a letter of the ending
+    folder = tmp_path / "ru"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Суд над Навальным\n\nАдвокаты Навального подали жалобу в суд.", "utf-8")
+    archive = Archive(folder, tmp_path / "data")
+    archive.update()
+    assert archive.search(SearchRequest("Навальный")).total == 1
+    archive.close()

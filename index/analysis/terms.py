@@ -69,10 +69,18 @@ def _terms_of(words: list[str], language: str) -> list[str]:
         known = _known_terms[language] = {}
     new = [word for word in set(words) if word not in known]
     if new:
-        folded = [fold(word) for word in new]
-        stemmer = _stemmer(language)
-        known.update(zip(new, stemmer.stemWords(folded) if stemmer else folded, strict=True))
+        known.update(zip(new, _stemmed(new, language), strict=True))
     return [known[word] for word in words]
+
+
+def _stemmed(words: list[str], language: str) -> list[str]:
+    """Each word stemmed as written (in lower case), then folded: stemmers know their language's
+    letters (a Russian ``-ный`` is an ending, ``-ныи``, as folding spells it, is not; French ``-é``
+    likewise), so folding first made ``Навальный`` and ``Навального`` two different terms."""
+    stemmer = _stemmer(language)
+    if stemmer is None:
+        return [fold(word) for word in words]
+    return [fold(stem) for stem in stemmer.stemWords([word.lower() for word in words])]
 
 
 _known_terms: dict[str, dict[str, str]] = {}
@@ -95,9 +103,8 @@ def term_variants(word: str, languages: Iterable[str]) -> list[str]:
         # stemmers, which take UTF-8, would raise on it.
         return variants
     for language in languages:
-        stemmer = _stemmer(language)
-        if stemmer:
-            stem = stemmer.stemWord(folded)
+        if has_stemmer(language):
+            stem = _stemmed([word], language)[0]
             if stem not in variants:
                 variants.append(stem)
     return variants

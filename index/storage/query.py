@@ -558,6 +558,12 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
         return wq.Or([wq.Term(q.fieldname, v) for v in variants], boost=q.boost)
     if isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS:
         return _stemmed_prefix(q, languages)
+    # The text fields' words come as typed (lower case); their terms are folded.
+    if isinstance(q, wq.Wildcard) and q.fieldname in TEXT_FIELDS:
+        return wq.Wildcard(q.fieldname, fold(str(q.text)), boost=q.boost)
+    if isinstance(q, wq.TermRange) and q.fieldname in TEXT_FIELDS:
+        start, end = (None if v is None else fold(str(v)) for v in (q.start, q.end))
+        return wq.TermRange(q.fieldname, start, end, q.startexcl, q.endexcl, boost=q.boost)
     if isinstance(q, wq.FuzzyTerm) and q.fieldname in TEXT_FIELDS:
         # Words are indexed as stems: "earnings~" must be near "earn", not only near "earnings".
         fuzzy = [

@@ -15,8 +15,9 @@ from index.analysis.folding import fold
 from index.analysis.terms import terms
 from index.storage.segments import bulk_item
 
-# 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted; 11: titles kept whole
-SCHEMA_VERSION = 11
+# 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted; 11: titles kept whole;
+# 12: words stemmed before they are folded
+SCHEMA_VERSION = 12
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 
@@ -104,16 +105,17 @@ class _FoldFilter(analysis.Filter):  # type: ignore[misc]
 def build_schema() -> fields.Schema:
     """The schema of every archive index.
 
-    Text fields are analysed outside Whoosh (see :func:`postings`); their analyzer only folds,
-    for the query parser. Everything shown to users lives in the article store, so Whoosh stores
-    just the id.
+    Text fields are analysed outside Whoosh (see :func:`postings`); their analyzer, for the query
+    parser only, just lowers the case: query words reach the query module as typed, to be stemmed
+    before they are folded as the articles' words are. Everything shown to users lives in the article
+    store, so Whoosh stores just the id.
     """
-    folding = analysis.RegexTokenizer(r"\w+") | _FoldFilter()
+    lowering = analysis.RegexTokenizer(r"\w+") | analysis.LowercaseFilter()
     keyword = analysis.IDTokenizer() | _FoldFilter()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=PreAnalyzedText(analyzer=folding, field_boost=2.0),
-        body=PreAnalyzedText(analyzer=folding),
+        title=PreAnalyzedText(analyzer=lowering, field_boost=2.0),
+        body=PreAnalyzedText(analyzer=lowering),
         source=fields.ID(analyzer=keyword),
         language=fields.ID(analyzer=keyword),
         # For the query parser only: articles do not index it, as date queries are answered
