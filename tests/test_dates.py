@@ -44,3 +44,18 @@ def test_year_from_anniversary_spans() -> None:
 def test_date_from_text_needs_a_year() -> None:
     assert date_from_text("AZERBAIJAN, May 7 - On May 7, the leaders met.") is None
     assert date_from_text("tenue le 12 mars. 60e anniversaire (1959-2019).") == dt.date(2019, 3, 12)
+
+
+def test_a_value_written_with_a_month_name_is_read_without_dateparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.analysis.dates as dates
+
+    def no_dateparser(value: str) -> None:
+        raise AssertionError(f"dateparser asked for {value!r}")
+
+    monkeypatch.setattr(dates, "_parse_absolute_date", no_dateparser)
+    # APA's metadata: 0.2 s a value through dateparser (7 s the first), which made a run of them crawl.
+    assert dates.parse_date_value("14 yanvar 2022 10:51 (UTC +04:00)") == dt.date(2022, 1, 14)
+    assert dates.parse_date_value("12 марта 2024 года") == dt.date(2024, 3, 12)
+    assert dates.parse_date_value("3 Ekim 2023") == dt.date(2023, 10, 3)
+    assert dates.parse_date_value("7 May 2025") == dt.date(2025, 5, 7)
+    assert dates.parse_date_value("31 February 2020") is None  # no such day; dateparser would not find one
