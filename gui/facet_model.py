@@ -37,20 +37,18 @@ class FacetModel(QAbstractListModel):
         distinct = self.facet.distinct if self.facet else 0
         return max(0, distinct - len(self._values))
 
-    def set_facet(self, facet: Facet | None) -> None:
-        """Show ``facet``'s values (none when None)."""
+    def set_facet(self, facet: Facet | None, states: dict[str, str] | None = None) -> None:
+        """Show ``facet``'s values (none when None); ``states``, when given, marks the values that are
+        active filters: value -> "include" or "exclude"."""
         self.facet = facet
         self._all = facet.values if facet else ()
+        if states is not None:
+            self._states = dict(states)
         self._show()
 
     def set_expanded(self, expanded: bool) -> None:
         """Show every value the engine returned (True) or the top ones (False)."""
         self.expanded = expanded
-        self._show()
-
-    def set_states(self, states: dict[str, str]) -> None:
-        """Mark values that are active filters: value -> "include" or "exclude"."""
-        self._states = dict(states)
         self._show()
 
     def _show(self) -> None:

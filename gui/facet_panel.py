@@ -119,14 +119,11 @@ class FacetPanel(QScrollArea):
 
     def set_result(self, result: SearchResult, filters: Filters) -> None:
         """Show the facet counts of ``result``, marking the values ``filters`` uses."""
-        for name, facet in result.facets.items():
+        for name in result.facets:
             if name not in self.models:
                 self._add_facet(name)
-            self.models[name].set_facet(facet)
         for name, model in self.models.items():
-            if name not in result.facets:
-                model.set_facet(None)
-            model.set_states(_states(name, filters))
+            model.set_facet(result.facets.get(name), _states(name, filters))  # one reset per search
             self._fit(name)
 
     def _set_expanded(self, name: str, expanded: bool) -> None:

@@ -60,8 +60,8 @@ class Corrections:
             ArchivistError: the field cannot be corrected or the value is not valid for it.
             UserFileError: the corrections could not be saved.
         """
-        self.change({article_id: {field: value}})
-        return self.by_article().get(article_id, {})
+        _, saved = self._change({article_id: {field: value}}, None)
+        return valid_corrections({article_id: saved.get(article_id, {})}).get(article_id, {})
 
     def change(self, changes: CorrectionChanges, expected: CorrectionChanges | None = None) -> CorrectionChanges:
         """Record (or, with a value None, withdraw) the corrections of many articles in one save.
@@ -79,6 +79,12 @@ class Corrections:
             ArchivistError: a field cannot be corrected or a value is not valid for it (nothing is saved).
             UserFileError: the corrections could not be saved.
         """
+        return self._change(changes, expected)[0]
+
+    def _change(
+        self, changes: CorrectionChanges, expected: CorrectionChanges | None
+    ) -> tuple[CorrectionChanges, dict[str, Any]]:
+        """``change``, also returning the whole file's content as saved."""
         checked: dict[str, dict[str, str | None]] = {}
         for article_id, fields in changes.items():
             for field, value in fields.items():
@@ -111,8 +117,8 @@ class Corrections:
                     everything.pop(article_id, None)
             return everything
 
-        self.file.update(change)
-        return previous
+        saved = self.file.update(change)
+        return previous, saved
 
 
 def valid_corrections(raw: dict[str, Any]) -> ArticleCorrections:
