@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.analysis.dates import date_from_text, find_text_dates, parse_date_value, year_from_evidence
 
@@ -59,3 +61,36 @@ def test_a_value_written_with_a_month_name_is_read_without_dateparser(monkeypatc
     assert dates.parse_date_value("3 Ekim 2023") == dt.date(2023, 10, 3)
     assert dates.parse_date_value("7 May 2025") == dt.date(2025, 5, 7)
     assert dates.parse_date_value("31 February 2020") is None  # no such day; dateparser would not find one
+
+
+def _month_names() -> list[tuple[str, int]]:
+    import json
+
+    from index.paths import resource_path
+
+    table = json.loads(resource_path("months.json").read_text("utf-8"))
+    return [(name, number) for language, months in table.items() if not language.startswith("_")
+            for number, names in enumerate(months, 1) for name in names]
+
+
+@given(st.integers(1, 31), st.sampled_from(_month_names()), st.integers(1800, 2099), st.text(max_size=40))  # _YEAR
+def test_a_day_a_month_name_and_a_year_read_as_that_date_whatever_follows(
+    day: int, month: tuple[str, int], year: int, rest: str
+) -> None:
+    from index.analysis.dates import _written_out_date
+
+    name, number = month
+    for written in (name, name.upper(), name.capitalize()):
+        try:
+            expected: dt.date | bool = dt.date(year, number, day)
+        except ValueError:
+            expected = False
+        assert _written_out_date(f"{day} {written} {year} {rest}") == expected
+
+
+@given(st.text(max_size=200))
+def test_a_value_not_opening_with_a_written_out_date_is_left_to_the_general_parser(value: str) -> None:
+    from index.analysis.dates import _written_out_date
+
+    found = _written_out_date(value)
+    assert found is None or found is False or (isinstance(found, dt.date) and 1600 <= found.year <= 2100)
