@@ -45,6 +45,7 @@ from index.indexing.indexer import (
     index_version,
     writing_index,
 )
+from index.indexing.model_pass import ModelPassProgress, model_status, run_model_pass
 from index.indexing.pipeline import UserCorrections
 from index.indexing.updates import update_articles
 from index.models import (
@@ -52,6 +53,8 @@ from index.models import (
     Article,
     EntityInfo,
     EntityMention,
+    EntityModelStatus,
+    EntityModelSummary,
     Hit,
     IndexSummary,
     SearchRequest,
@@ -387,6 +390,34 @@ class Archive:
         with writing_index(self.root, self.index_dir, holds_indexing_lock=False):
             # No store of ours: a rebuild may replace it while this waits for the commit lock.
             _log_problems(update_articles(self.index_dir, None, ids, self.corrections, None))
+
+    def entity_model_status(self) -> EntityModelStatus:
+        """How far the language models have read the archive's articles (see run_entity_models)."""
+        self._check_current()
+        return model_status(self.index_dir)
+
+    def run_entity_models(
+        self, progress: ModelPassProgress | None = None, should_cancel: CancelCheck | None = None
+    ) -> EntityModelSummary:
+        """Read the articles the installed entity models have not read yet, and re-index them with
+        the names they found; searches see each batch as it is saved. Resumes where a stopped pass was.
+
+        Args:
+            progress: called as ``progress(done, total, language)`` after each batch.
+            should_cancel: polled between batches; True stops the pass, keeping what was read.
+
+        Raises:
+            IndexLockedError: a pass of this archive is running already.
+            IndexNotBuiltError: the archive has no current index.
+        """
+        self._check_current()
+        summary = run_model_pass(self.index_dir, self._reindex, progress, should_cancel)
+        _log_problems(list(summary.problems))
+        return summary
+
+    def _check_current(self) -> None:
+        if not self.is_current:
+            raise IndexNotBuiltError(f"{self.root} has no current index; run: archivist index {self.root}")
 
     def entities(self, article_id: str) -> tuple[EntityMention, ...]:
         """The people, organisations and places an article's body names, with their offsets."""

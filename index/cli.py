@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -164,6 +164,11 @@ def _parser() -> argparse.ArgumentParser:
     entities.add_argument("--type", choices=sorted(ENTITY_FACETS), action="append", help="only this type (repeatable)")
     entities.add_argument("--limit", type=_positive, default=30)
     entities.add_argument("--json", action="store_true")
+    entities.add_argument("--status", action="store_true",
+                          help="how far the language models have read the archive (see --run-models)")
+    entities.add_argument("--run-models", action="store_true",
+                          help="read the articles the installed language models have not read yet, and re-index "
+                          "them with the names found (the app does it by itself); Ctrl-C stops, the next run resumes")
     entities.set_defaults(handler=_entities)
 
     entity = commands.add_parser("entity", help="look up an entity, or correct the extracted entities")
@@ -272,7 +277,7 @@ def _index(options: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _cancelled_by_signals() -> Iterator[Callable[[], bool]]:
+def _cancelled_by_signals(what: str = "the files being read") -> Iterator[Callable[[], bool]]:
     """Ctrl-C and SIGTERM ask the run to stop cleanly (what it committed stays); a second Ctrl-C
     stops at once."""
     requested = threading.Event()
@@ -284,7 +289,7 @@ def _cancelled_by_signals() -> Iterator[Callable[[], bool]]:
         if requested.is_set() and number == signal.SIGINT:
             raise KeyboardInterrupt
         requested.set()
-        print("\narchivist: stopping after the files being read; Ctrl-C again to stop at once", file=sys.stderr)
+        print(f"\narchivist: stopping after {what}; Ctrl-C again to stop at once", file=sys.stderr)
 
     previous = {number: signal.signal(number, on_signal) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -408,6 +413,10 @@ def _correct(options: argparse.Namespace) -> int:
 
 
 def _entities(options: argparse.Namespace) -> int:
+    if options.run_models:
+        return _run_entity_models(_archive(options))
+    if options.status:
+        return _entity_model_status(_archive(options), options.json)
     result = _archive(options).search(SearchRequest(options.query, page_size=0, facet_limit=options.limit))
     facets = {name: result.facets[name] for name in options.type or sorted(ENTITY_FACETS)}
     if options.json:
@@ -425,6 +434,47 @@ def _entities(options: argparse.Namespace) -> int:
         for value in facet.values:
             print(f"  {value.count:6d}  {printable(value.value)}")
     return 0
+
+
+def _entity_model_status(archive: Archive, as_json: bool) -> int:
+    status = archive.entity_model_status()
+    if as_json:
+        print(_json({"running": status.running, "done": status.done, "total": status.total,
+                     "languages": [asdict(p) for p in status.languages], "missing": list(status.missing)}))
+        return 0
+    for progress in status.languages:
+        print(f"{progress.language}: {progress.done} of {progress.total} articles read by {progress.model}")
+    if not status.languages:
+        print("No language of this archive has an entity model installed: its entities are the rules' alone.")
+    if status.missing:
+        print(f"Entity models exist for {', '.join(status.missing)} but are not installed here "
+              "(pip install 'archivist[models]').")
+    if status.running:
+        print(printable(f"Running: {status.running}."))
+    elif status.done < status.total:
+        print("Not running: archivist entities --run-models reads the rest (the app does it by itself).")
+    return 0
+
+
+def _run_entity_models(archive: Archive) -> int:
+    with suppress(OSError):  # background work: let the app and other commands go first
+        os.nice(10)
+    show_bar = sys.stderr.isatty()
+
+    def progress(done: int, total: int, language: str) -> None:
+        if show_bar:
+            sys.stderr.write(f"\r{language}: {done}/{total} articles read by the model ")
+            sys.stderr.flush()
+
+    with _cancelled_by_signals("the articles being read") as cancelled:
+        summary = archive.run_entity_models(progress, cancelled)
+    if show_bar:
+        sys.stderr.write("\n")
+    print(f"{summary.read} articles read by the entity models in {summary.seconds:.1f} s"
+          + (" (stopped; the next run resumes)" if summary.cancelled else ""))
+    for problem in summary.problems:
+        print(printable(f"  {problem.path}: {problem.step}: {problem.error}"))
+    return 130 if summary.cancelled else 0
 
 
 def _entity(options: argparse.Namespace) -> int:

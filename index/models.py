@@ -261,3 +261,46 @@ class IndexSummary:
     seconds: float = 0.0
     problems: tuple[AnalysisProblem, ...] = ()
     notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelProgress:
+    """How far a language's entity model has read the archive's articles in that language."""
+
+    language: str
+    model: str  # the package and its version
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class EntityModelStatus:
+    """The entity model pass of an archive: per language, and whether a pass runs now.
+
+    ``missing`` names the languages of the archive that have a model which is not installed here.
+    """
+
+    languages: tuple[ModelProgress, ...] = ()
+    running: str = ""  # who runs the pass now ("" when none does)
+    missing: tuple[str, ...] = ()
+
+    @property
+    def done(self) -> int:
+        """Articles read by their language's model."""
+        return sum(p.done for p in self.languages)
+
+    @property
+    def total(self) -> int:
+        """Articles in a language that has a model installed."""
+        return sum(p.total for p in self.languages)
+
+
+@dataclass(frozen=True)
+class EntityModelSummary:
+    """What one run of the entity model pass did."""
+
+    read: int = 0
+    cancelled: bool = False
+    seconds: float = 0.0
+    problems: tuple[AnalysisProblem, ...] = ()
+    stopped: str = ""  # why the pass stopped before the end, other than being cancelled

@@ -35,10 +35,7 @@ fi
 stamp="$venv/.installed-$extra-$(cat "$repo/pyproject.toml" "$repo/constraints.txt" | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   "$venv/bin/python" -m pip install -q --upgrade pip
-  if [ -n "$extra" ]; then
-    "$venv/bin/python" -m pip install -q -c "$repo/constraints.txt" -e "$repo[$extra]"
-  else
-    "$venv/bin/python" -m pip install -q -c "$repo/constraints.txt" -e "$repo"
-  fi
+  # The entity models always: the app runs them after indexing, the tests check them.
+  "$venv/bin/python" -m pip install -q -c "$repo/constraints.txt" -e "$repo[models${extra:+,$extra}]"
   touch "$stamp"
 fi

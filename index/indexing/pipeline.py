@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from index.analysis import entities
 from index.analysis.entities import EntityCorrections, Mention
+from index.analysis.entities.models import combine
 from index.analysis.folding import fold
 from index.analysis.language import UNDETERMINED
 from index.analysis.metadata import article_id, infer
@@ -32,6 +33,8 @@ from index.userdata.corrections import apply_corrections
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# What an entity model found in an article's body, with the model's name; None if it has not read it.
+ModelMentions = Callable[[Article], "tuple[str, list[Mention]] | None"]
 # Lone surrogates come from JSON escapes ("\ud800") and undecodable file names; they cannot be
 # encoded, so SQLite, hashing and Whoosh would all fail on them.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -77,7 +80,11 @@ class Steps:
 
 
 def analyse_article(
-    inferred: Article, fields: dict[str, str], corrections: EntityCorrections, steps: Steps | None = None
+    inferred: Article,
+    fields: dict[str, str],
+    corrections: EntityCorrections,
+    steps: Steps | None = None,
+    model_mentions: ModelMentions | None = None,
 ) -> tuple[StoredArticle, dict[str, Any]]:
     """An article's entities and postings: what is stored of it, and its Whoosh fields.
 
@@ -86,6 +93,7 @@ def analyse_article(
         fields: the user's corrections of its metadata.
         corrections: the user's entity corrections.
         steps: where failures are reported; None raises them.
+        model_mentions: what the entity model of its language found in it, merged with the rules'.
 
     Raises:
         StepFailedError: the article cannot be indexed at all.
@@ -96,16 +104,25 @@ def analyse_article(
     found: list[Mention] = steps.run("entities", lambda: entities.extract(searched, article.language), list)
     if len(article.body) > ENTITY_SEARCH_CHARS:
         steps.note("entities", f"names searched for in the first {ENTITY_SEARCH_CHARS:,} characters only")
+    from_model = steps.run("entity model", lambda: model_mentions(article), lambda: None) if model_mentions else None
+    entity_model = None
+    if from_model is not None:
+        entity_model, modelled = from_model
+        found = steps.run("entity model", lambda: combine(found, modelled), lambda: found)
     corrected = steps.run("entity corrections", lambda: corrections.apply(article.body, found), lambda: found)
     mentions = tuple(EntityMention(m.start, m.end, m.type, m.canonical) for m in corrected)
     title = steps.run("indexing", lambda: postings(article.title, article.language))
     body = steps.run("indexing", lambda: postings(article.body, article.language))
-    stored = StoredArticle(article, inferred, fields, title.length, body.length, mentions)
+    stored = StoredArticle(article, inferred, fields, title.length, body.length, mentions, entity_model)
     return stored, document_fields(stored, title, body)
 
 
 def analyse_file(
-    found: FoundFile, data: bytes | SkippedFile, known_sha1: str | None, corrections: UserCorrections
+    found: FoundFile,
+    data: bytes | SkippedFile,
+    known_sha1: str | None,
+    corrections: UserCorrections,
+    model_mentions: ModelMentions | None = None,
 ) -> tuple[ReadFile, list[dict[str, Any]]]:
     """Turn one file's content into indexable articles; never raises for anything in the file.
 
@@ -114,6 +131,7 @@ def analyse_file(
         data: its content, or why it could not be read.
         known_sha1: the content hash it had when last indexed, if it was.
         corrections: the user's corrections.
+        model_mentions: what the entity models found in articles (see analyse_article).
 
     Returns:
         The file as read, and each article's Whoosh fields.
@@ -139,7 +157,7 @@ def analyse_file(
         try:
             inferred = steps.run("metadata", partial(infer, raw, steps), partial(_as_read, raw))
             fields = corrections.articles.get(inferred.id, {})
-            stored, whoosh_fields = analyse_article(inferred, fields, corrections.entities, steps)
+            stored, whoosh_fields = analyse_article(inferred, fields, corrections.entities, steps, model_mentions)
             row = steps.run("storing", partial(stored.row, found.relpath))
         except StepFailedError as failure:
             skipped.append(SkippedFile(raw.key, str(failure)))

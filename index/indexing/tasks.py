@@ -23,6 +23,7 @@ from index.reading.files import FoundFile, read_bytes
 from index.storage.commits import (
     ReadFile,
 )
+from index.storage.model_results import ModelResults
 from index.storage.writing import SegmentBuilder
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def write_task(
         The files read and the segment, or a cancelled result without a segment.
     """
     builder = SegmentBuilder(Path(whoosh_dir))
+    model_results = ModelResults(Path(whoosh_dir).parent)
     files: list[ReadFile] = []
     try:
         with _cycle_collection_paused(), _read_ahead(root, jobs) as contents:
@@ -73,7 +75,7 @@ def write_task(
                 if cancelled():
                     builder.cancel()
                     return TaskResult(files, None, True)
-                read, documents = analyse_file(found, data, known_sha1, corrections)
+                read, documents = analyse_file(found, data, known_sha1, corrections, model_results)
                 for fields in documents:
                     builder.add(fields)
                 files.append(read)
@@ -82,6 +84,8 @@ def write_task(
     except BaseException:
         builder.cancel()
         raise
+    finally:
+        model_results.close()
     return TaskResult(files, segment, False)
 
 
@@ -155,29 +159,38 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def worker_task(whoosh_dir: str, root: Path, jobs: list[Job], corrections: UserCorrections) -> TaskResult:
-    reports = _ReportBatches(_worker_reports.put)
+    reports = TimedBatches(_worker_reports.put, REPORT_SECONDS)
     try:
         return write_task(whoosh_dir, root, jobs, corrections, reports.add, _worker_stop.is_set)
     finally:
         reports.flush()
 
 
-class _ReportBatches:
-    """Sends the paths of files read in batches, a few per second: a message per file costs the
-    worker a pickle, a lock and a pipe write, and its queue thread competes for the GIL."""
+# A worker reports the files it read in batches, a few per second: a message per file costs it a
+# pickle, a lock and a pipe write, and its queue thread competes for the GIL.
+REPORT_SECONDS = 0.1
 
-    def __init__(self, send: Callable[[list[str]], None], interval: float = 0.1) -> None:
+
+class TimedBatches:
+    """Collects items and sends them together, at most once per ``interval`` seconds (and at ``flush``)."""
+
+    def __init__(self, send: Callable[[list[str]], None], interval: float) -> None:
         self._send = send
         self._interval = interval
         self._paths: list[str] = []
         self._sent = time.monotonic()
 
-    def add(self, path: str) -> None:
-        self._paths.append(path)
+    def add(self, *items: str) -> None:
+        """Add items; send what was collected if the interval has passed."""
+        self._paths.extend(items)
         if time.monotonic() - self._sent >= self._interval:
             self.flush()
 
+    def __len__(self) -> int:
+        return len(self._paths)
+
     def flush(self) -> None:
+        """Send what was collected now."""
         if self._paths:
             self._send(self._paths)
             self._paths = []

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from contextlib import closing
 from pathlib import Path
 
 from index.analysis.entities import EntityCorrections
 from index.indexing.pipeline import StepFailedError, Steps, analyse_article
 from index.models import AnalysisProblem
 from index.storage.commits import applied_entity_corrections, committing
+from index.storage.model_results import ModelResults
 from index.storage.store import ArticleStore
 from index.userdata.corrections import Corrections
 
@@ -42,14 +44,15 @@ def update_articles(
         previous version.
     """
     problems: list[AnalysisProblem] = []
-    with committing(index_dir, store, merge=True) as commit:
+    model_results = ModelResults(index_dir)
+    with closing(model_results), committing(index_dir, store, merge=True) as commit:
         current = corrections.by_article()
         entities = entity_corrections if entity_corrections is not None else applied_entity_corrections(commit.store)
         for article_id, (inferred, _applied) in commit.store.originals(ids).items():
             steps = Steps(inferred.path)
             fields = current.get(article_id, {})
             try:
-                stored, whoosh_fields = analyse_article(inferred, fields, entities, steps)
+                stored, whoosh_fields = analyse_article(inferred, fields, entities, steps, model_results)
             except StepFailedError:
                 pass
             else:

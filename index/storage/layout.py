@@ -30,6 +30,11 @@ def indexing_lock(index_dir: Path) -> ExclusiveLock:
     return ExclusiveLock(index_dir / "indexing.lock", "indexing this archive")
 
 
+def model_pass_lock(index_dir: Path) -> ExclusiveLock:
+    """Held by the entity model pass of the archive whose index is in ``index_dir``."""
+    return ExclusiveLock(index_dir / "entity-models.lock", "reading its entities with the language models")
+
+
 def commit_lock(index_dir: Path) -> ExclusiveLock:
     """Held while a change to the index in ``index_dir`` is committed."""
     return ExclusiveLock(index_dir / "commit.lock", "saving changes to this archive's index")

@@ -16,8 +16,8 @@ from index.analysis.terms import terms
 from index.storage.segments import bulk_item
 
 # 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted; 11: titles kept whole;
-# 12: words stemmed before they are folded
-SCHEMA_VERSION = 12
+# 12: words stemmed before they are folded; 13: the entity model an article's mentions include
+SCHEMA_VERSION = 13
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, file TEXT NOT NULL, date TEXT, source TEXT, language TEXT NOT NULL,
     title_terms INTEGER NOT NULL, body_terms INTEGER NOT NULL, entities TEXT NOT NULL, mentions BLOB NOT NULL,
-    record BLOB NOT NULL, corrections TEXT
+    record BLOB NOT NULL, corrections TEXT, entity_model TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
 CREATE INDEX IF NOT EXISTS articles_corrected ON articles(id) WHERE corrections IS NOT NULL;
@@ -52,6 +52,7 @@ class StoredArticle:
     title_terms: int
     body_terms: int
     mentions: tuple[EntityMention, ...]
+    entity_model: str | None = None  # the model whose mentions were merged with the rules', if any
 
     def entity_names(self) -> dict[str, list[str]]:
         """The distinct canonical entities by facet name (``person``, ``org``, ``place``)."""
@@ -75,6 +76,7 @@ class StoredArticle:
             zlib.compress(json.dumps([[m.start, m.end, m.type, m.canonical] for m in self.mentions]).encode(), 1),
             encode_article(self.inferred),
             json.dumps(self.corrections, ensure_ascii=False, sort_keys=True) if self.corrections else None,
+            self.entity_model,
         )
 
 
@@ -92,7 +94,7 @@ _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 _IDS_PER_QUERY = 500  # SQLite limits the parameters of one statement
-_INSERT_ROW = "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_ROW = "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def _fields(applied: str | None) -> dict[str, str]:
@@ -274,6 +276,47 @@ class ArticleStore:
                 "SELECT id, date, source, language, title_terms, body_terms, entities FROM articles"
             )
         )
+
+    def model_progress(self, models: dict[str, str]) -> dict[str, tuple[int, int]]:
+        """How far the entity models have read, by language.
+
+        Args:
+            models: language → the name of the model installed for it.
+
+        Returns:
+            language → (articles whose entities include that model's, articles in the language),
+            for the languages of ``models`` the archive holds.
+        """
+        progress: dict[str, tuple[int, int]] = {}
+        for language, model in models.items():
+            done, total = self.connection.execute(
+                "SELECT COUNT(*) FILTER (WHERE entity_model = ?), COUNT(*) FROM articles WHERE language = ?",
+                (model, language),
+            ).fetchone()
+            if total:
+                progress[language] = (int(done), int(total))
+        return progress
+
+    def awaiting_model(self, language: str, model: str, limit: int, passed: set[str]) -> list[str]:
+        """Ids of articles in ``language`` whose entities do not include ``model``'s yet.
+
+        Args:
+            language: the language.
+            model: the model's name.
+            limit: at most this many.
+            passed: ids to leave out (those tried already).
+        """
+        rows = self.connection.execute(
+            "SELECT id FROM articles WHERE language = ? AND entity_model IS NOT ? ORDER BY rowid",
+            (language, model),
+        )
+        found: list[str] = []
+        for (article_id,) in rows:
+            if article_id not in passed:
+                found.append(article_id)
+                if len(found) == limit:
+                    break
+        return found
 
     def count(self) -> int:
         """How many articles are stored."""

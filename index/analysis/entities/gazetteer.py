@@ -180,6 +180,18 @@ def canonical_name(name: str, type_: str | None = None) -> str | None:
     return entry.canonical if entry is not None and type_ in (None, entry.type) else None
 
 
+def known_name(name: str, type_: str) -> str | None:
+    """The canonical name the shipped data gives a name of this type, written in any case or script:
+    its aliases (``Hanoï`` → ``Hanoi``), and people by how their name sounds (``Ильхам Алиев`` →
+    ``Ilham Aliyev``); None when it does not know the name as that type."""
+    data = _data()
+    tokens = _tokens(name.strip())
+    entry = data.gazetteer.get(tuple(t.fold for t in tokens))
+    if entry is None and type_ == PERSON:
+        entry = data.people_by_sound.get(tuple(sound_key(t.text) for t in tokens))
+    return entry.canonical if entry is not None and entry.type == type_ else None
+
+
 @lru_cache(maxsize=1)
 def _alias_table() -> dict[tuple[str, str], tuple[str, ...]]:
     table: dict[tuple[str, str], tuple[str, ...]] = {}

@@ -1,0 +1,131 @@
+"""The entity model pass: after indexing, the articles of each language that has an installed model
+are read by it, batch by batch, and re-indexed with what it found.
+
+Indexing itself stays fast (the rules run there); the pass runs afterwards, in the background, one
+per archive. What the model finds is kept (``ModelResults``) before the articles are re-indexed, so
+a pass that is stopped (cancelled, killed, the laptop's battery) resumes where it was: an article
+whose stored entities include the installed model's is done. Searches see each batch as it commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+from index.analysis.entities.models import MODELS, extract_with_model, model_languages
+from index.indexing.tasks import TimedBatches
+from index.models import AnalysisProblem, Article, EntityModelStatus, EntityModelSummary, ModelProgress
+from index.storage.layout import STORE_FILE, model_pass_lock
+from index.storage.model_results import ModelResults
+from index.storage.store import ArticleStore
+
+log = logging.getLogger(__name__)
+
+BATCH_ARTICLES = 32  # read by the model at once (spaCy batches them)
+# Re-index what the model read at most this often: every commit rewrites the facet columns, which
+# costs about a second at 100k articles.
+COMMIT_SECONDS = 5.0
+ModelPassProgress = Callable[[int, int, str], None]  # done, total, language
+
+
+def model_status(index_dir: Path) -> EntityModelStatus:
+    """How far the entity models have read the archive (an index must exist)."""
+    installed = {language: model.name for language, model in model_languages().items()}
+    store = ArticleStore(index_dir / STORE_FILE)
+    try:
+        progress = store.model_progress(installed)
+        held = store.model_progress({language: "" for language in MODELS if language not in installed})
+    finally:
+        store.close()
+    lock = model_pass_lock(index_dir)
+    return EntityModelStatus(
+        languages=tuple(ModelProgress(lang, installed[lang], done, total) for lang, (done, total) in progress.items()),
+        running=lock.holder() if lock.busy() else "",
+        missing=tuple(sorted(held)),
+    )
+
+
+def run_model_pass(
+    index_dir: Path,
+    reindex: Callable[[list[str]], None],
+    progress: ModelPassProgress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> EntityModelSummary:
+    """Read the articles the installed models have not read yet, and re-index them with what they found.
+
+    Args:
+        index_dir: the archive's index folder.
+        reindex: re-indexes articles by id (with the archive's corrections).
+        progress: called after each batch with the articles done and to do in all, and the language.
+        should_cancel: polled between batches; True stops the pass (what was read is kept).
+
+    Returns:
+        What was done; problems name the articles the model could not read (they keep the rules'
+        entities and are not tried again until the model or the article changes).
+
+    Raises:
+        IndexLockedError: a pass of this archive is running already.
+    """
+    started = time.perf_counter()
+    cancelled = should_cancel or (lambda: False)
+    with model_pass_lock(index_dir).held(timeout=0), closing(ModelResults(index_dir, writable=True)) as results:
+        pass_ = _Pass(index_dir, results, reindex, progress)
+        for language, model in model_languages().items():
+            more = True
+            while more and not cancelled():
+                more = pass_.read_batch(language, model.name)
+        pass_.reindexing.flush()
+        return EntityModelSummary(pass_.read, cancelled(), time.perf_counter() - started, tuple(pass_.problems))
+
+
+class _Pass:
+    def __init__(
+        self, index_dir: Path, results: ModelResults, reindex: Callable[[list[str]], None],
+        progress: ModelPassProgress | None,
+    ) -> None:
+        self.index_dir = index_dir
+        self.results = results
+        self.progress = progress
+        self.passed: set[str] = set()  # tried in this run: an article edited meanwhile is not retried
+        self.reindexing = TimedBatches(reindex, COMMIT_SECONDS)  # read, then re-indexed every few seconds
+        self.read = 0
+        self.problems: list[AnalysisProblem] = []
+
+    def read_batch(self, language: str, model: str) -> bool:
+        """Read the next batch of a language's articles; False when none is left."""
+        store = ArticleStore(self.index_dir / STORE_FILE)  # opened per batch: a rebuild may replace it
+        try:
+            ids = store.awaiting_model(language, model, BATCH_ARTICLES, self.passed)
+            articles = [a for a in store.get_many(ids).values() if a.language == language]
+            done, total = store.model_progress({language: model}).get(language, (0, 0))
+        finally:
+            store.close()
+        if not ids:
+            return False
+        self.passed.update(ids)
+        self.results.put((article, model, mentions) for article, mentions in self._extract(articles, language))
+        self.reindexing.add(*(article.id for article in articles))
+        self.read += len(articles)
+        if self.progress is not None:
+            self.progress(min(total, done + len(self.reindexing)), total, language)
+        return True
+
+    def _extract(self, articles: list[Article], language: str) -> list[tuple[Article, list]]:
+        try:
+            return list(zip(articles, extract_with_model([a.body for a in articles], language), strict=True))
+        except Exception:  # noqa: BLE001 - find the article that fails, and read the others
+            log.info("the %s model failed on a batch; reading its articles one by one", language, exc_info=True)
+        found = []
+        for article in articles:
+            try:
+                found.append((article, extract_with_model([article.body], language)[0]))
+            except Exception as error:  # noqa: BLE001 - one article's failure must not stop the pass
+                log.warning("%s: entity model failed\n%s", article.path, traceback.format_exc())
+                self.problems.append(AnalysisProblem(article.path, "entity model", f"{type(error).__name__}: {error}"))
+                found.append((article, []))
+        return found
+
