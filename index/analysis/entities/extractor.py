@@ -27,7 +27,7 @@ from index.paths import resource_path
 
 RULES_VERSION = "4"  # bump when the rules change what they extract
 # Languages whose capitalisation the rules understand; elsewhere only the gazetteer is used.
-RULE_LANGUAGES = frozenset({"en", "fr"})
+RULE_LANGUAGES = frozenset({"en", "fr", "de"})
 DECLINING_LANGUAGES = frozenset({"ru", "uk", "be"})  # names take case endings: see gazetteer.CYRILLIC_ENDINGS
 _SENTENCE_END = frozenset(".!?;:")
 _APPOSITION_MARKS = frozenset({",", "(", ")"})
@@ -395,6 +395,8 @@ class _Extractor:
             if self._name_word(end) or (towns and self._one_word_town_or_company(end)):
                 end += 1
                 continue
+            if end > start:
+                break  # particles come before the surname: ``Jonas Kreuzberger von Rot-Weiss`` is "from"
             after = end
             while after < len(tokens) and after - end < 2 and tokens[after].fold in particles:
                 after += 1
@@ -580,6 +582,15 @@ class _Extractor:
                     if end in self.gazetteer_at or tokens[end].fold in data.org_heads:
                         break
                     end += 1
+            elif (
+                self.language == "de"
+                and end == h + 1
+                and end < len(tokens)
+                and self._org_word(end)
+                and tokens[end].fold not in data.org_heads
+                and end not in self.in_title
+            ):
+                end += 1  # German names an institution by its town after the head: ``Landgericht Bielefeld``
             if end - i == 1 and i == h:
                 continue  # a head word alone (``Parliament``) is too vague
             self._organisation(i, end, _ORG_RULE)
