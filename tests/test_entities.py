@@ -183,7 +183,9 @@ def test_other_languages_degrade_to_known_names_only():
     assert {(spanish[m.start : m.end], m.type) for m in mentions} == {("Ilham Aliyev", PERSON), ("Madrid", PLACE)}
     # In Russian, the known people are found in any case (То Ламом is To Lam); unknown names are not guessed.
     russian = "Президент Ильхам Алиев встретился с То Ламом в Баку."
-    assert [(m.type, m.canonical) for m in extract(russian, "ru")] == [(PERSON, "Ilham Aliyev"), (PERSON, "To Lam")]
+    assert [(m.type, m.canonical) for m in extract(russian, "ru")] == [
+        (PERSON, "Ilham Aliyev"), (PERSON, "To Lam"), (PLACE, "Baku")  # Баку: GeoNames' Cyrillic name
+    ]
     assert extract("", "en") == []
     assert extract("\n\n", "und") == []
 
@@ -204,6 +206,26 @@ def test_german_rules_find_titled_people_and_institutions_named_by_their_town():
         ("Jonas Kreuzberger", PERSON),  # "von" after a surname is "from", not a particle of the name
         ("Rot-Weiss Essen", ORG),
     ]
+
+
+def test_a_small_town_is_a_place_in_its_own_language_only():
+    german = "Die Stadtverwaltung in Gütersloh und der Kreis Herford planen einen Radweg."
+    assert {(german[m.start : m.end], m.type) for m in extract(german, "de")} >= {
+        ("Gütersloh", PLACE), ("Herford", PLACE)
+    }
+    english = "Herford said the plan was sound."  # a surname in English prose
+    assert extract(english, "en") == []
+    vietnamese = "Lễ hội diễn ra tại Hội An và Buôn Ma Thuột."
+    assert [vietnamese[m.start : m.end] for m in extract(vietnamese, "vi")] == ["Hội An", "Buôn Ma Thuột"]
+    azerbaijani = "Konsert Şəki şəhərində keçiriləcək."
+    assert [(m.type, m.canonical) for m in extract(azerbaijani, "az")] == [(PLACE, "Sheki")]
+
+
+def test_cities_meet_across_scripts():
+    russian = "Делегация прибыла в Москву, затем в Ханой."
+    assert [(m.type, m.canonical) for m in extract(russian, "ru")] == [(PLACE, "Moscow"), (PLACE, "Hanoi")]
+    vietnamese = "Đoàn đại biểu đến Mát-xcơ-va."
+    assert [m.canonical for m in extract(vietnamese, "vi")] == ["Moscow"]
 
 
 def test_hyphenated_pairs_name_both_places():

@@ -238,7 +238,7 @@ def test_the_real_models_find_names_no_list_holds() -> None:
     french, = extract_with_model(["Le maire de Rennes, Nathalie Appéré, a reçu la SNCF lundi."], "fr")
     assert ("Nathalie Appéré", PERSON) in {(m.canonical, m.type) for m in french}
     russian, = extract_with_model(["Губернатор Игорь Руденя встретился с Ильхамом Алиевым в Твери."], "ru")
-    assert {("Игорь Руденя", PERSON), ("Ilham Aliyev", PERSON), ("Тверь", PLACE)} <= {
+    assert {("Игорь Руденя", PERSON), ("Ilham Aliyev", PERSON), ("Tver", PLACE)} <= {  # names meet across scripts
         (m.canonical, m.type) for m in russian
     }
 

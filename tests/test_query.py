@@ -101,7 +101,8 @@ def test_a_word_naming_an_entity_finds_its_other_spellings_unless_asked_as_typed
 
     assert "Azerbaïdjan" not in other_spellings("Azerbaijan")  # it folds like Azerbaidjan: one of them is enough
     assert {"Azərbaycan", "Aserbaidschan", "Azerbaidjan"} <= set(other_spellings("Azerbaijan"))
-    assert other_spellings("ferry") == () and other_spellings("Hanoi") == ()
+    assert other_spellings("ferry") == ()
+    assert "Ханой" in other_spellings("Hanoi") and "Hanoï" not in other_spellings("Hanoi")  # across scripts only
     spelled = seeds_archive.search(SearchRequest("Azerbaijan"))
     typed = seeds_archive.search(SearchRequest("Azerbaijan", spellings=False))
     assert (spelled.total, typed.total) == (5, 4)  # the French report writes Azerbaïdjan

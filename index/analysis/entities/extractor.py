@@ -128,6 +128,8 @@ class _Extractor:
                 continue  # written with other accents: another word
             if entry.capital and not token.text[:1].isupper():
                 continue
+            if entry.languages is not None and self.language not in entry.languages:
+                continue  # a small town of another language's country
             return length, entry
         return None
 
@@ -189,7 +191,7 @@ class _Extractor:
         for ending in CYRILLIC_ENDINGS:
             if token.fold.endswith(ending):
                 stem = token.fold[: len(token.fold) - len(ending)]
-                if len(stem) >= MIN_CYRILLIC_STEM and stem in stems:
+                if len(stem) >= MIN_CYRILLIC_STEM and stem in stems and stems[stem].found_in(self.language):
                     return 1, stems[stem]
         return None
 
@@ -226,7 +228,12 @@ class _Extractor:
         position = token.start
         for part in token.text.split("-"):
             entry = self.data.gazetteer.get((name_key(part),))
-            if entry is not None and part[:1].isupper() and (entry.exact is None or entry.exact == (part,)):
+            if (
+                entry is not None
+                and part[:1].isupper()
+                and (entry.exact is None or entry.exact == (part,))
+                and entry.found_in(self.language)
+            ):
                 self.candidates.append(
                     _Candidate(position, position + len(part), entry.type, entry.canonical, _GAZETTEER, (i, i))
                 )

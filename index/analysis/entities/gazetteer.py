@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from index.analysis.entities.mentions import PERSON, TYPES
+from index.analysis.entities.mentions import PERSON, PLACE, TYPES
 from index.analysis.entities.tokens import _is_acronym, _tokens
 from index.analysis.folding import fold, name_key
 from index.paths import resource_path
@@ -28,6 +28,11 @@ class _Entry:
     accented: tuple[str, ...] | None
     capital: bool  # whether the surface must start with a capital
     nation: bool  # a country or a nation that fields teams (``England``), not a city or a state
+    languages: frozenset[str] | None = None  # found only in articles in these languages (a small town)
+
+    def found_in(self, language: str) -> bool:
+        """Whether the name is looked for in an article in ``language``."""
+        return self.languages is None or language in self.languages
 
 
 @dataclass(frozen=True)
@@ -91,12 +96,27 @@ def _data() -> _Data:
                     accented = None if alias.isascii() else tuple(accents_of(t.text) for t in tokens)
                     capital, nation = alias[:1].isupper(), canonical in nations
                     gazetteer[key] = _Entry(type_, canonical, exact, accented, capital, nation)
+    for language, towns in tables["cities.json"].get("PLACE_BY_LANGUAGE", {}).items():
+        for canonical, aliases in towns.items():
+            for alias in (canonical, *aliases):
+                key = tuple(t.fold for t in _tokens(alias))
+                known = gazetteer.get(key)
+                everywhere = known is not None and known.languages is None
+                if everywhere or not key or (len(key) == 1 and key[0] in stopwords):
+                    continue  # a name known everywhere wins over a town's
+                languages = frozenset({language}) | (known.languages or frozenset() if known else frozenset())
+                accented = None if alias.isascii() else tuple(accents_of(t.text) for t in _tokens(alias))
+                gazetteer[key] = _Entry(PLACE, known.canonical if known else canonical, None, accented, True, False,
+                                        languages)
     titles = {tuple(t.fold for t in _tokens(title)): True for title in rules["titles"]}
     return _Data(
         gazetteer=gazetteer,
         gazetteer_lengths=_index(gazetteer),
         pairs=frozenset(key[:2] for key in gazetteer if len(key) > 1),
+        # A name whose first word is not "capitalised" as tokens say it (``Mát-xcơ-va``, Moscow) is
+        # looked up like a cue word.
         first_words=frozenset(key[0] for key in (*titles, *(k for k, e in gazetteer.items() if not e.capital)))
+        | {key[0] for key, entry in gazetteer.items() if entry.capital and "-" in key[0]}
         | descriptors_before
         | descriptors_after,
         uncapitalised=frozenset(key[0] for key, entry in gazetteer.items() if not entry.capital),
