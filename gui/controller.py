@@ -35,21 +35,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class _JobSignals(QObject):
+class JobSignals(QObject):
     """Carries a job's outcome from its worker thread back to the GUI thread."""
 
     done = Signal(object)
     failed = Signal(object)
 
 
-class _Job(QRunnable):
+class Job(QRunnable):
     """Runs one engine call on a pool thread."""
 
     def __init__(self, work: Callable[[], Any]) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self.work = work
-        self.signals = _JobSignals()
+        self.signals = JobSignals()
 
     def run(self) -> None:
         try:
@@ -96,6 +96,7 @@ class Controller(QObject):
     basket_failed = Signal(str)
     basket_names = Signal(object)  # every basket's name, default first: after a basket is loaded
     export_finished = Signal(str)  # what was written
+    entity_model_status = Signal(object, object)  # Archive, EntityModelStatus: how far the language models read
 
     def __init__(self, data: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -103,7 +104,7 @@ class Controller(QObject):
         self.archive: Archive | None = None
         self._ids = itertools.count(1)
         self._latest_search = 0
-        self._jobs: set[_JobSignals] = set()
+        self._jobs: set[JobSignals] = set()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._index_pool = QThreadPool(self)
@@ -150,7 +151,7 @@ class Controller(QObject):
         generation = self._generation
         self._indexing = True
         self.indexing_started.emit()
-        relay = _JobSignals()
+        relay = JobSignals()
         relay.done.connect(self._relay_progress)
 
         def progress(done: int, total: int, path: str) -> None:
@@ -308,7 +309,7 @@ class Controller(QObject):
             return
 
         stopping = self._stopping
-        relay = _JobSignals()  # carries "waiting for another run" from the worker thread
+        relay = JobSignals()  # carries "waiting for another run" from the worker thread
         relay.done.connect(self.correction_waiting.emit)
         self._jobs.add(relay)
 
@@ -374,6 +375,16 @@ class Controller(QObject):
         self._submit(self._basket_pool, work, self.export_finished.emit,
                      lambda error: self.basket_failed.emit(_message(error)))
 
+    def ask_entity_model_status(self) -> None:
+        """Read how far the entity model pass has read the open archive; the reply comes as
+        ``entity_model_status`` (nothing comes when the archive has no current index)."""
+        archive = self.archive
+        if archive is None:
+            return
+        self._submit(self._pool, archive.entity_model_status,
+                     lambda status: self.entity_model_status.emit(archive, status),
+                     lambda error: log.info("could not read the entity model pass's progress: %s", error))
+
     def shutdown(self, timeout_ms: int = 10000) -> None:
         """Cancel indexing and wait for the workers, so nothing outlives the app."""
         self._stopping.set()
@@ -389,7 +400,7 @@ class Controller(QObject):
         self, pool: QThreadPool, work: Callable[[], Any], done: Callable[[Any], None],
         failed: Callable[[Any], None],
     ) -> None:
-        job = _Job(work)
+        job = Job(work)
         signals = job.signals
         self._jobs.add(signals)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -28,6 +29,7 @@ from index import (
     Article,
     CheckedExcerpt,
     CorrectionChanges,
+    EntityModelStatus,
     Excerpt,
     IndexSummary,
     SearchRequest,
@@ -43,6 +45,7 @@ from .clipboard import copy_text
 from .controller import Controller
 from .edit_dialog import BulkEditDialog
 from .entity_editor import Change, EntityEditor
+from .entity_models import EntityModelRunner, describe
 from .excerpts_panel import ExcerptsPanel
 from .export_dialog import ExportDialog
 from .facet_panel import FacetPanel
@@ -55,7 +58,14 @@ from .result_list import ResultList
 from .result_model import HitRole, ResultModel
 from .search_bar import SearchBar
 from .search_session import ENTITY_TYPE_FACET, SearchSession
-from .settings import add_recent_archive, recent_archives, remove_recent_archive, settings
+from .settings import (
+    add_recent_archive,
+    entity_models_enabled,
+    recent_archives,
+    remove_recent_archive,
+    set_entity_models_enabled,
+    settings,
+)
 from .skipped_dialog import SkippedDialog
 from .syntax_help import show_shortcuts
 from .timeline_model import TimelineModel
@@ -63,6 +73,8 @@ from .timeline_panel import TimelinePanel
 
 RESULTS_MIN_WIDTH = 260
 SPELLINGS_SHOWN = 4  # other spellings named in the note (all in its tooltip): it shares a row with the chips
+# The entity model pass saves a batch every few seconds: the results are searched again at most this often.
+MODEL_REFRESH_SECONDS = 15.0
 SORTS: tuple[tuple[str, SortOrder], ...] = (
     ("Relevance", SortOrder.RELEVANCE), ("Newest first", SortOrder.NEWEST), ("Oldest first", SortOrder.OLDEST),
 )
@@ -104,6 +116,10 @@ class MainWindow(QMainWindow):
         self.excerpts = ExcerptsPanel()
         self.export_dialog = ExportDialog(self)
         self.skipped_dialog = SkippedDialog(self)
+        self.entity_models = EntityModelRunner(self.controller, self)
+        self.models_label = QLabel("")
+        self.models_label.setObjectName("modelsLabel")
+        self._last_model_refresh = 0.0
         self.skipped_button = QToolButton()
         self.skipped_button.setObjectName("skippedButton")
         self.skipped_button.clicked.connect(self.show_skipped)
@@ -156,6 +172,8 @@ class MainWindow(QMainWindow):
         layout.addLayout(notes)
         layout.addWidget(self.rows, 1)
         self.setCentralWidget(central)
+        self.statusBar().addPermanentWidget(self.models_label)
+        self.models_label.hide()
         self.statusBar().addPermanentWidget(self.skipped_button)
         self.skipped_button.hide()
         self.statusBar().addPermanentWidget(self.progress)
@@ -215,6 +233,14 @@ class MainWindow(QMainWindow):
         self.undo_correction_action.triggered.connect(self.undo_correction)
         self.undo_correction_action.setEnabled(False)
         edit_menu.addAction(self.undo_correction_action)
+        edit_menu.addSeparator()
+        self.models_action = QAction("Find names with language &models after indexing", self)
+        self.models_action.setCheckable(True)
+        self.models_action.setChecked(entity_models_enabled())
+        self.models_action.setToolTip("French and Russian articles are read again by a language model, in the "
+                                      "background, to find the names no list holds")
+        self.models_action.toggled.connect(self.set_entity_models)
+        edit_menu.addAction(self.models_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("Query &syntax", self.search_bar.show_help)
         help_menu.addAction("&Keyboard shortcuts", lambda: show_shortcuts(self))
@@ -283,6 +309,9 @@ class MainWindow(QMainWindow):
         c.indexing_waiting.connect(self.progress.on_indexing_waiting)
         c.correction_waiting.connect(lambda holder: self.statusBar().showMessage(f"Waiting: {holder}…"))
         c.indexing_finished.connect(self.on_indexing_finished)
+        self.entity_models.progress.connect(self.on_entity_models_progress)
+        self.entity_models.batch_saved.connect(self.on_entity_models_saved)
+        self.entity_models.finished.connect(self.on_entity_models_finished)
         c.indexing_failed.connect(self.on_indexing_failed)
 
     # -- actions ---------------------------------------------------------------------------------------
@@ -486,6 +515,8 @@ class MainWindow(QMainWindow):
             pane.clear()
         self.skipped_button.hide()  # so does the last run's list of skipped files
         self.skipped_action.setEnabled(False)
+        self.entity_models.stop()  # the pass of the archive that was open; this one's starts after indexing
+        self.models_label.hide()
         self._reveal.clear()
         self._undo.clear()  # corrections of the archive that was open: not this one's to undo
         self._undoing = None
@@ -648,6 +679,41 @@ class MainWindow(QMainWindow):
         self.skipped_action.setEnabled(bool(failed))
         self.skipped_button.setText(f"{failed} file{'s' if failed != 1 else ''} not fully indexed — show")
         self.skipped_button.setVisible(bool(failed))
+        if archive is not None and not summary.cancelled and self.models_action.isChecked():
+            self.entity_models.start(archive)
+
+    def set_entity_models(self, enabled: bool) -> None:
+        """Turn the entity model pass on (it starts now if articles wait for it) or off (it stops)."""
+        set_entity_models_enabled(enabled)
+        archive = self.controller.archive
+        if not enabled:
+            self.entity_models.stop()
+            self.models_label.hide()
+        elif archive is not None and archive.is_indexed and not self.controller.is_indexing:
+            self.entity_models.start(archive)
+
+    @Slot(object)
+    def on_entity_models_progress(self, status: EntityModelStatus) -> None:
+        """Show how far the language models have read, while they have articles left."""
+        self.models_label.setText(describe(status))
+        self.models_label.setToolTip("\n".join(f"{p.language}: {p.done:,} of {p.total:,} articles read by {p.model}"
+                                               for p in status.languages))
+        self.models_label.setVisible(status.done < status.total and self.models_action.isChecked())
+
+    @Slot()
+    def on_entity_models_saved(self) -> None:
+        """Search again for the names just found; at most every MODEL_REFRESH_SECONDS, so results do not
+        move under the user's eyes."""
+        if time.monotonic() - self._last_model_refresh >= MODEL_REFRESH_SECONDS:
+            self._last_model_refresh = time.monotonic()
+            self.session.refresh()
+
+    @Slot(str)
+    def on_entity_models_finished(self, message: str) -> None:
+        """Search again with every name found, and say if the pass stopped early."""
+        self.session.refresh()
+        if message:
+            self.statusBar().showMessage(f"Finding names with language models stopped: {message}", 10000)
 
     def show_about(self) -> AboutDialog:
         """Version, where things are, and the licences of what Archivist bundles."""
@@ -712,6 +778,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Save state and stop the workers."""
         self.save_state()
+        self.entity_models.stop()
         self.controller.shutdown()
         super().closeEvent(event)
 

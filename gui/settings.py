@@ -55,3 +55,13 @@ def remove_recent_archive(path: Path) -> list[Path]:
     paths = [p for p in recent_archives() if p != path]
     settings().setValue("recent_archives", [str(p) for p in paths])
     return paths
+
+
+def entity_models_enabled() -> bool:
+    """Whether the app reads names with the language models after indexing (on unless turned off)."""
+    return str(settings().value("entity_models", "true")).lower() == "true"
+
+
+def set_entity_models_enabled(enabled: bool) -> None:
+    """Turn the entity model pass after indexing on or off."""
+    settings().setValue("entity_models", "true" if enabled else "false")

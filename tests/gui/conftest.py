@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot  # noqa: E402
 
 from gui.app import create_window  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
+from gui.settings import set_entity_models_enabled  # noqa: E402
 from index import bundled_seeds  # noqa: E402
 
 GUI_DIR = Path(__file__).parent
@@ -27,6 +28,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             # The offscreen platform's own limits (size hints, raise(), keyboard grabs of popups): not ours.
             item.add_marker(pytest.mark.qt_log_ignore("^This plugin does not support"))
+
+
+@pytest.fixture(autouse=True)
+def no_entity_models() -> None:
+    """Windows do not start the entity model pass after indexing (a process loading a language model
+    for the French seeds); tests/gui/test_entity_models.py turns it on."""
+    set_entity_models_enabled(False)
 
 
 @pytest.fixture
