@@ -19,7 +19,7 @@ from index.analysis.entities import ORG, PERSON, PLACE, Mention, models
 from index.analysis.entities.models import EntityModel, canonical_of, combine, extract_with_model
 from index.indexing import model_pass
 from index.storage.model_results import MODEL_RESULTS_FILE
-from tests.conftest import ARCHIVIST
+from tests.conftest import ARCHIVIST, injected_into_processes
 
 FAKE = EntityModel("fr", "json", "fake")  # ``json`` is importable, so the fake model counts as installed
 _FULL_NAME = re.compile(r"\b[A-Z][a-zé]+ [A-Z][a-zé]+\b")
@@ -263,3 +263,35 @@ def test_the_command_line_reports_and_runs_the_pass(tmp_path: Path) -> None:
     assert ran.returncode == 0 and "1 articles read" in ran.stdout, ran.stderr
     assert "fr: 1 of 1 articles read by fr_core_news_md" in run("entities", "--status").stdout
     assert "Nathalie Appéré" in run("entities", "--type", "person").stdout
+
+
+KILLING_MODEL = """
+import os, re
+from index.analysis.entities import models
+models.MODELS = {"fr": models.EntityModel("fr", "json", "fake")}
+def _runner(model):
+    def run(texts):
+        if any("CRASH" in text for text in texts):
+            os._exit(9)  # as a crash in a model's native code, or the kernel's out-of-memory killer, would
+        return [[(m.start(), m.end(), "PER", "") for m in re.finditer(r"[A-Z][a-zé]+ [A-Z][a-zé]+", t)] for t in texts]
+    return run
+models._runner = _runner
+"""
+
+
+def test_an_article_whose_reading_kills_the_pass_is_given_up_after_two_tries(tmp_path: Path) -> None:
+    write_articles(tmp_path / "news", {**FRENCH, "crash.txt": ("fr", "CRASH. Odile Carpentier et Yves Garnier.")})
+    env = injected_into_processes(tmp_path / "inject", KILLING_MODEL)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*ARCHIVIST, *args], env=env, capture_output=True, text=True, timeout=300)
+
+    assert run("index", str(tmp_path / "news")).returncode == 0
+    assert run("entities", "--run-models").returncode == 9  # killed reading the batch
+    assert run("entities", "--run-models").returncode == 9  # killed again, reading that article alone
+    last = run("entities", "--run-models")
+    assert last.returncode == 0, last.stderr
+    assert "crash.txt: entity model: reading it stopped the process" in last.stdout
+    status = json.loads(run("entities", "--status", "--json").stdout)
+    assert (status["done"], status["total"]) == (6, 6)
+    assert "Yves Garnier" in run("entities", "--type", "person").stdout

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
-from index.analysis.entities.models import MODELS, extract_with_model, model_languages
+from index.analysis.entities import Mention
+from index.analysis.entities.models import extract_with_model, model_languages, uninstalled_languages
 from index.indexing.tasks import TimedBatches
 from index.models import AnalysisProblem, Article, EntityModelStatus, EntityModelSummary, ModelProgress
 from index.storage.layout import STORE_FILE, model_pass_lock
@@ -30,6 +31,9 @@ BATCH_ARTICLES = 32  # read by the model at once (spaCy batches them)
 # costs about a second at 100k articles.
 COMMIT_SECONDS = 5.0
 ModelPassProgress = Callable[[int, int, str], None]  # done, total, language
+# An article whose reading killed the process this many times (once in its batch, once alone) is
+# given up: it keeps the rules' entities.
+KILLING_TRIES = 2
 
 
 def model_status(index_dir: Path) -> EntityModelStatus:
@@ -38,7 +42,7 @@ def model_status(index_dir: Path) -> EntityModelStatus:
     store = ArticleStore(index_dir / STORE_FILE)
     try:
         progress = store.model_progress(installed)
-        held = store.model_progress({language: "" for language in MODELS if language not in installed})
+        held = store.model_progress({language: "" for language in uninstalled_languages()})
     finally:
         store.close()
     lock = model_pass_lock(index_dir)
@@ -107,25 +111,43 @@ class _Pass:
         if not ids:
             return False
         self.passed.update(ids)
-        self.results.put((article, model, mentions) for article, mentions in self._extract(articles, language))
+        self._read([article for article in articles if self.results(article) is None], language, model)
         self.reindexing.add(*(article.id for article in articles))
         self.read += len(articles)
         if self.progress is not None:
             self.progress(min(total, done + len(self.reindexing)), total, language)
         return True
 
-    def _extract(self, articles: list[Article], language: str) -> list[tuple[Article, list]]:
-        try:
-            return list(zip(articles, extract_with_model([a.body for a in articles], language), strict=True))
-        except Exception:  # noqa: BLE001 - find the article that fails, and read the others
-            log.info("the %s model failed on a batch; reading its articles one by one", language, exc_info=True)
-        found = []
-        for article in articles:
+    def _read(self, articles: list[Article], language: str, model: str) -> None:
+        """Keep what the model finds in each article (the articles it has not read yet). A batch is
+        read at once; when it fails, or when reading it killed the process before (the model's native
+        code crashing, memory running out), its articles are read and kept one by one, and one that
+        fails, or kills the process again, is reported and keeps the rules' entities."""
+        if not articles:
+            return
+        interrupted = self.results.interrupted(articles, model)
+        if not interrupted:
+            self.results.reading(articles, model)
             try:
-                found.append((article, extract_with_model([article.body], language)[0]))
-            except Exception as error:  # noqa: BLE001 - one article's failure must not stop the pass
-                log.warning("%s: entity model failed\n%s", article.path, traceback.format_exc())
-                self.problems.append(AnalysisProblem(article.path, "entity model", f"{type(error).__name__}: {error}"))
-                found.append((article, []))
-        return found
+                found = extract_with_model([a.body for a in articles], language)
+            except Exception:  # noqa: BLE001 - find the article that fails, and read the others
+                log.info("the %s model failed on a batch; reading its articles one by one", language, exc_info=True)
+            else:
+                self.results.put((article, model, mentions) for article, mentions in zip(articles, found, strict=True))
+                return
+        for article in articles:
+            mentions: list[Mention] = []
+            if interrupted.get(article.id, 0) >= KILLING_TRIES:
+                self._failed(article, "reading it stopped the process (a crash, or memory ran out)")
+            else:
+                self.results.reading([article], model)
+                try:
+                    mentions = extract_with_model([article.body], language)[0]
+                except Exception as error:  # noqa: BLE001 - one article's failure must not stop the pass
+                    log.warning("%s: entity model failed\n%s", article.path, traceback.format_exc())
+                    self._failed(article, f"{type(error).__name__}: {error}")
+            self.results.put([(article, model, mentions)])
+
+    def _failed(self, article: Article, why: str) -> None:
+        self.problems.append(AnalysisProblem(article.path, "entity model", why))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from index.analysis.entities import Mention
@@ -18,9 +18,11 @@ from index.analysis.entities.models import model_for
 from index.models import Article
 
 MODEL_RESULTS_FILE = "entity-models.sqlite"
+# ``mentions`` is NULL while the model reads the article: a row left so is an article whose reading
+# killed the process (a crash in the model's native code, memory running out), ``tries`` times.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
-    id TEXT PRIMARY KEY, model TEXT NOT NULL, body TEXT NOT NULL, mentions TEXT NOT NULL
+    id TEXT PRIMARY KEY, model TEXT NOT NULL, body TEXT NOT NULL, mentions TEXT, tries INTEGER NOT NULL DEFAULT 0
 );
 """
 
@@ -60,19 +62,46 @@ class ModelResults:
             return None
         query = "SELECT model, body, mentions FROM results WHERE id = ?"
         row = self.connection.execute(query, (article.id,)).fetchone()
-        if row is None or row[0] != model.name or row[1] != body_digest(article.body):
+        if row is None or row[0] != model.name or row[1] != body_digest(article.body) or row[2] is None:
             return None
         return row[0], [Mention(*m) for m in json.loads(row[2])]
 
+    def reading(self, articles: Iterable[Article], model: str) -> None:
+        """Note that the model is about to read these articles (see ``interrupted``)."""
+        rows = [(article.id, model, body_digest(article.body)) for article in articles]
+        self._write(
+            "INSERT INTO results (id, model, body, mentions, tries) VALUES (?, ?, ?, NULL, 1) ON CONFLICT(id) DO "
+            "UPDATE SET tries = CASE WHEN mentions IS NULL AND model = excluded.model AND body = excluded.body "
+            "THEN tries + 1 ELSE 1 END, model = excluded.model, body = excluded.body, mentions = NULL",
+            rows,
+        )
+
+    def interrupted(self, articles: Iterable[Article], model: str) -> dict[str, int]:
+        """The articles whose reading by ``model`` was interrupted (the process died), with how many times."""
+        if self.connection is None:
+            return {}
+        found = {}
+        for article in articles:
+            row = self.connection.execute(
+                "SELECT tries FROM results WHERE id = ? AND model = ? AND body = ? AND mentions IS NULL",
+                (article.id, model, body_digest(article.body)),
+            ).fetchone()
+            if row is not None:
+                found[article.id] = int(row[0])
+        return found
+
     def put(self, found: Iterable[tuple[Article, str, list[Mention]]]) -> None:
         """Keep what a model found in articles: (article, model name, mentions) each, in one transaction."""
-        if self.connection is None:
-            raise ValueError("the model results were opened read-only")
         rows = [
             (article.id, model, body_digest(article.body),
              json.dumps([[m.start, m.end, m.type, m.canonical] for m in mentions], ensure_ascii=False))
             for article, model, mentions in found
         ]
+        self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, 0)", rows)
+
+    def _write(self, statement: str, rows: Sequence[tuple[str, ...]]) -> None:
+        if self.connection is None:
+            raise ValueError("the model results were opened read-only")
         with self.connection:
             self.connection.execute("BEGIN")
-            self.connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", rows)
+            self.connection.executemany(statement, rows)

@@ -77,6 +77,11 @@ def model_languages() -> dict[str, EntityModel]:
     return {language: model for language, model in MODELS.items() if model.installed}
 
 
+def uninstalled_languages() -> list[str]:
+    """The languages that have a model which is not installed here."""
+    return [language for language, model in MODELS.items() if not model.installed]
+
+
 def extract_with_model(texts: Sequence[str], language: str) -> list[list[Mention]]:
     """Run a language's model over some article bodies.
 
