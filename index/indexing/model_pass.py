@@ -27,9 +27,11 @@ from index.storage.store import ArticleStore
 log = logging.getLogger(__name__)
 
 BATCH_ARTICLES = 32  # read by the model at once (spaCy batches them)
-# Re-index what the model read at most this often: every commit rewrites the facet columns, which
-# costs about a second at 100k articles.
+# Re-index what the model read at most this often, and at most a tenth of the time: every commit
+# rewrites the facet columns and merges segments, which costs seconds at 100k articles (measured:
+# with a commit every 5 s, half the pass went to commits).
 COMMIT_SECONDS = 5.0
+COMMIT_SHARE = 0.1
 ModelPassProgress = Callable[[int, int, str], None]  # done, total, language
 # An article whose reading killed the process this many times (once in its batch, once alone) is
 # given up: it keeps the rules' entities.
@@ -95,7 +97,8 @@ class _Pass:
         self.results = results
         self.progress = progress
         self.passed: set[str] = set()  # tried in this run: an article edited meanwhile is not retried
-        self.reindexing = TimedBatches(reindex, COMMIT_SECONDS)  # read, then re-indexed every few seconds
+        self.reindex = reindex
+        self.reindexing = TimedBatches(self._reindex, COMMIT_SECONDS)  # read, then re-indexed every few seconds
         self.read = 0
         self.problems: list[AnalysisProblem] = []
 
@@ -147,6 +150,11 @@ class _Pass:
                     log.warning("%s: entity model failed\n%s", article.path, traceback.format_exc())
                     self._failed(article, f"{type(error).__name__}: {error}")
             self.results.put([(article, model, mentions)])
+
+    def _reindex(self, ids: list[str]) -> None:
+        began = time.monotonic()
+        self.reindex(ids)
+        self.reindexing.interval = max(COMMIT_SECONDS, (time.monotonic() - began) / COMMIT_SHARE)
 
     def _failed(self, article: Article, why: str) -> None:
         self.problems.append(AnalysisProblem(article.path, "entity model", why))

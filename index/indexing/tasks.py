@@ -176,14 +176,14 @@ class TimedBatches:
 
     def __init__(self, send: Callable[[list[str]], None], interval: float) -> None:
         self._send = send
-        self._interval = interval
+        self.interval = interval
         self._paths: list[str] = []
         self._sent = time.monotonic()
 
     def add(self, *items: str) -> None:
         """Add items; send what was collected if the interval has passed."""
         self._paths.extend(items)
-        if time.monotonic() - self._sent >= self._interval:
+        if time.monotonic() - self._sent >= self.interval:
             self.flush()
 
     def __len__(self) -> int:
