@@ -29,9 +29,11 @@ log = logging.getLogger(__name__)
 BATCH_ARTICLES = 32  # read by the model at once (spaCy batches them)
 # Re-index what the model read at most this often, and at most a tenth of the time: every commit
 # rewrites the facet columns and merges segments, which costs seconds at 100k articles (measured:
-# with a commit every 5 s, half the pass went to commits).
+# with a commit every 5 s, half the pass went to commits). But at least every minute, so that
+# searches see the names found: a commit's cost grows with the articles it re-indexes.
 COMMIT_SECONDS = 5.0
 COMMIT_SHARE = 0.1
+COMMIT_MAX_SECONDS = 60.0
 ModelPassProgress = Callable[[int, int, str], None]  # done, total, language
 # An article whose reading killed the process this many times (once in its batch, once alone) is
 # given up: it keeps the rules' entities.
@@ -154,7 +156,8 @@ class _Pass:
     def _reindex(self, ids: list[str]) -> None:
         began = time.monotonic()
         self.reindex(ids)
-        self.reindexing.interval = max(COMMIT_SECONDS, (time.monotonic() - began) / COMMIT_SHARE)
+        spent = time.monotonic() - began
+        self.reindexing.interval = min(COMMIT_MAX_SECONDS, max(COMMIT_SECONDS, spent / COMMIT_SHARE))
 
     def _failed(self, article: Article, why: str) -> None:
         self.problems.append(AnalysisProblem(article.path, "entity model", why))
