@@ -97,7 +97,7 @@ def test_the_installed_command_passes_its_self_test_and_says_its_version(install
                           text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert lines[-1] == "all 7 checks passed" and sum(line.startswith("ok ") for line in lines) == 7
+    assert lines[-1] == "all 8 checks passed" and sum(line.startswith("ok ") for line in lines) == 8
     assert "main window: 5 results" in done.stdout
     assert not (tmp_path / "archivist").exists() or not any((tmp_path / "archivist").rglob("*.json"))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -219,7 +220,11 @@ def _spacy_runner(package: str) -> ModelRunner:
 
 
 def _natasha_runner() -> ModelRunner:
+    import pymorphy2_dicts_ru
     from natasha import Doc, MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+
+    # pymorphy2 finds its dictionaries through setuptools' entry points, which a bundled app lacks.
+    os.environ.setdefault("PYMORPHY2_DICT_PATH", pymorphy2_dicts_ru.get_path())
 
     segmenter, embedding, vocabulary = Segmenter(), NewsEmbedding(), MorphVocab()
     tagger, morphology = NewsNERTagger(embedding), NewsMorphTagger(embedding)
