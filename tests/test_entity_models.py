@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import Archive, IndexLockedError, SearchRequest
+from index import Archive, ArchivistError, IndexLockedError, SearchRequest
 from index.analysis.entities import ORG, PERSON, PLACE, Mention, models
-from index.analysis.entities.models import EntityModel, canonical_of, combine, extract_with_model
+from index.analysis.entities.models import EntityModel, canonical_of, combine, extract_with_model, mentions_from
 from index.indexing import model_pass
 from index.storage.model_results import MODEL_RESULTS_FILE
 from tests.conftest import ARCHIVIST, injected_into_processes
@@ -108,14 +108,15 @@ def test_a_stopped_pass_resumes_where_it_was(tmp_path: Path, fake_model: None, m
     batches = []
     summary = archive.run_entity_models(progress=lambda *_: batches.append(1), should_cancel=lambda: bool(batches))
     assert summary.cancelled and summary.read == 2
-    assert archive.entity_model_status().done == 2  # what was read is in the index already
-    assert archive.run_entity_models().read == 3
+    assert archive.run_entity_models().read == 3  # the two read are kept: re-indexed, not read again
+    assert archive.entity_model_status().done == 5
+    assert people(archive)["Yves Garnier"] == 5
 
 
 def test_an_article_the_model_fails_on_keeps_the_rules_entities_and_is_reported(
     tmp_path: Path, fake_model: None
 ) -> None:
-    write_articles(tmp_path / "news", {**FRENCH, "bad.txt": ("fr", "BOOM. Odile Carpentier et Yves Garnier.")})
+    write_articles(tmp_path / "news", {**FRENCH, "bad.txt": ("fr", "BOOM. Odile Carpentier est à Paris.")})
     archive = Archive(tmp_path / "news")
     archive.update()
     summary = archive.run_entity_models()
@@ -123,6 +124,25 @@ def test_an_article_the_model_fails_on_keeps_the_rules_entities_and_is_reported(
     assert [(p.path, p.step) for p in summary.problems] == [("bad.txt", "entity model")]
     assert people(archive)["Yves Garnier"] == 5  # the others were read
     assert archive.entity_model_status().done == 6  # not tried again until the model or the article changes
+    bad = archive.search(SearchRequest("BOOM", page_size=1)).hits[0].id
+    assert "Paris" in [m.canonical for m in archive.entities(bad)]  # the rules' entities, kept
+
+
+def test_a_model_that_cannot_load_stops_the_pass_and_marks_no_article(
+    tmp_path: Path, fake_model: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(model: EntityModel) -> None:
+        raise ModuleNotFoundError("No module named 'numpy.random'")
+
+    write_articles(tmp_path / "news", FRENCH)
+    archive = Archive(tmp_path / "news")
+    archive.update()
+    monkeypatch.setattr(models, "_runner", broken)
+    with pytest.raises(ArchivistError, match=r"the fr entity model \(json\) could not be loaded .*numpy.random"):
+        archive.run_entity_models()
+    assert archive.entity_model_status().done == 0  # read once the model loads
+    monkeypatch.setattr(models, "_runner", lambda model: fake_runner)
+    assert archive.run_entity_models().read == 5
 
 
 def test_one_pass_at_a_time(tmp_path: Path, fake_model: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,7 +195,7 @@ def test_without_a_model_the_archive_keeps_the_rules_entities(tmp_path: Path, mo
         status = archive.entity_model_status()
         assert (status.languages, status.missing) == ((), ("fr",))
         assert archive.run_entity_models().read == 0
-        assert not (archive.index_dir / MODEL_RESULTS_FILE).exists() or status.done == 0
+        assert not (archive.index_dir / MODEL_RESULTS_FILE).exists()
     finally:
         models.model_for.cache_clear()
 
@@ -211,7 +231,7 @@ def test_combine_names_a_model_mention_as_the_rules_do() -> None:
 @given(st.text(max_size=300), st.lists(st.tuples(st.integers(-5, 320), st.integers(-5, 320),
                                                  st.sampled_from(["PER", "LOC", "ORG", "MISC", "GPE"])), max_size=10))
 def test_whatever_spans_a_model_returns_the_mentions_are_sound(text: str, spans: list[tuple[int, int, str]]) -> None:
-    found = models._mentions(text, [(start, end, label, "") for start, end, label in spans])  # noqa: SLF001
+    found = mentions_from(text, [(start, end, label, "") for start, end, label in spans])
     for mention in found:
         assert 0 <= mention.start < mention.end <= len(text) and mention.type in (PERSON, ORG, PLACE)
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
@@ -280,7 +300,7 @@ models._runner = _runner
 
 
 def test_an_article_whose_reading_kills_the_pass_is_given_up_after_two_tries(tmp_path: Path) -> None:
-    write_articles(tmp_path / "news", {**FRENCH, "crash.txt": ("fr", "CRASH. Odile Carpentier et Yves Garnier.")})
+    write_articles(tmp_path / "news", {**FRENCH, "crash.txt": ("fr", "CRASH. Odile Carpentier est à Paris.")})
     env = injected_into_processes(tmp_path / "inject", KILLING_MODEL)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -295,3 +315,6 @@ def test_an_article_whose_reading_kills_the_pass_is_given_up_after_two_tries(tmp
     status = json.loads(run("entities", "--status", "--json").stdout)
     assert (status["done"], status["total"]) == (6, 6)
     assert "Yves Garnier" in run("entities", "--type", "person").stdout
+    assert "Paris" in run("entities", "CRASH", "--type", "place").stdout  # its own entities, the rules'
+
+

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
-from index.analysis.entities import Mention
-from index.analysis.entities.models import extract_with_model, model_languages, uninstalled_languages
+from index.analysis.entities.models import RawSpans, load_model, model_languages, model_spans, uninstalled_languages
+from index.errors import ArchivistError
 from index.indexing.tasks import TimedBatches
 from index.models import AnalysisProblem, Article, EntityModelStatus, EntityModelSummary, ModelProgress
 from index.storage.layout import STORE_FILE, model_pass_lock
@@ -26,7 +26,9 @@ from index.storage.store import ArticleStore
 
 log = logging.getLogger(__name__)
 
-BATCH_ARTICLES = 32  # read by the model at once (spaCy batches them)
+# Read by the model at once (spaCy batches them): 1 to 4 s of French or Russian, the time a pass asked
+# to stop may still need (the app waits that long before it kills it).
+BATCH_ARTICLES = 16
 # Re-index what the model read at most this often, and at most a tenth of the time: every commit
 # rewrites the facet columns and merges segments, which costs seconds at 100k articles (measured:
 # with a commit every 5 s, half the pass went to commits). But at least every minute, so that
@@ -80,14 +82,32 @@ def run_model_pass(
     """
     started = time.perf_counter()
     cancelled = should_cancel or (lambda: False)
+    if not model_languages():
+        return EntityModelSummary()
     with model_pass_lock(index_dir).held(timeout=0), closing(ModelResults(index_dir, writable=True)) as results:
         pass_ = _Pass(index_dir, results, reindex, progress)
         for language, model in model_languages().items():
+            if pass_.waiting(language, model.name):
+                _load(language, model.name)
             more = True
             while more and not cancelled():
                 more = pass_.read_batch(language, model.name)
-        pass_.reindexing.flush()
+        if not cancelled():  # a stopped pass leaves the rest to the next one, which re-indexes what it read
+            pass_.reindexing.flush()
         return EntityModelSummary(pass_.read, cancelled(), time.perf_counter() - started, tuple(pass_.problems))
+
+
+def _load(language: str, model: str) -> None:
+    """Load a language's model, or stop the pass: a model that cannot load is no article's fault,
+    and its articles must not be marked as read by it (they keep the rules' entities meanwhile)."""
+    try:
+        load_model(language)
+    except Exception as error:  # noqa: BLE001 - a broken or incomplete package: one line, details logged
+        log.exception("the entity model %s could not be loaded", model)
+        raise ArchivistError(
+            f"the {language} entity model ({model}) could not be loaded ({type(error).__name__}: {error}); "
+            "its articles keep the names the rules found"
+        ) from error
 
 
 class _Pass:
@@ -104,6 +124,14 @@ class _Pass:
         self.read = 0
         self.problems: list[AnalysisProblem] = []
 
+    def waiting(self, language: str, model: str) -> bool:
+        """Whether articles of ``language`` wait for ``model``."""
+        store = ArticleStore(self.index_dir / STORE_FILE)
+        try:
+            return bool(store.awaiting_model(language, model, 1, self.passed))
+        finally:
+            store.close()
+
     def read_batch(self, language: str, model: str) -> bool:
         """Read the next batch of a language's articles; False when none is left."""
         store = ArticleStore(self.index_dir / STORE_FILE)  # opened per batch: a rebuild may replace it
@@ -116,9 +144,10 @@ class _Pass:
         if not ids:
             return False
         self.passed.update(ids)
-        self._read([article for article in articles if self.results(article) is None], language, model)
+        unread = [article for article in articles if self.results(article) is None]  # a stopped pass read some
+        self._read(unread, language, model)
         self.reindexing.add(*(article.id for article in articles))
-        self.read += len(articles)
+        self.read += len(unread)
         if self.progress is not None:
             self.progress(min(total, done + len(self.reindexing)), total, language)
         return True
@@ -134,24 +163,24 @@ class _Pass:
         if not interrupted:
             self.results.reading(articles, model)
             try:
-                found = extract_with_model([a.body for a in articles], language)
+                found = model_spans([a.body for a in articles], language)
             except Exception:  # noqa: BLE001 - find the article that fails, and read the others
                 log.info("the %s model failed on a batch; reading its articles one by one", language, exc_info=True)
             else:
                 self.results.put((article, model, mentions) for article, mentions in zip(articles, found, strict=True))
                 return
         for article in articles:
-            mentions: list[Mention] = []
+            spans: RawSpans | None = None  # None: the model could not read it, it keeps the rules' entities
             if interrupted.get(article.id, 0) >= KILLING_TRIES:
                 self._failed(article, "reading it stopped the process (a crash, or memory ran out)")
             else:
                 self.results.reading([article], model)
                 try:
-                    mentions = extract_with_model([article.body], language)[0]
+                    spans = model_spans([article.body], language)[0]
                 except Exception as error:  # noqa: BLE001 - one article's failure must not stop the pass
                     log.warning("%s: entity model failed\n%s", article.path, traceback.format_exc())
                     self._failed(article, f"{type(error).__name__}: {error}")
-            self.results.put([(article, model, mentions)])
+            self.results.put([(article, model, spans)])
 
     def _reindex(self, ids: list[str]) -> None:
         began = time.monotonic()

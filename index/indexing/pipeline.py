@@ -33,8 +33,9 @@ from index.userdata.corrections import apply_corrections
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# What an entity model found in an article's body, with the model's name; None if it has not read it.
-ModelMentions = Callable[[Article], "tuple[str, list[Mention]] | None"]
+# What an entity model found in an article's body, with the model's name (the mentions are None when
+# it could not read the article); None if it has not read it.
+ModelMentions = Callable[[Article], "tuple[str, list[Mention] | None] | None"]
 # Lone surrogates come from JSON escapes ("\ud800") and undecodable file names; they cannot be
 # encoded, so SQLite, hashing and Whoosh would all fail on them.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -108,7 +109,8 @@ def analyse_article(
     entity_model = None
     if from_model is not None:
         entity_model, modelled = from_model
-        found = steps.run("entity model", lambda: combine(found, modelled), lambda: found)
+        if modelled is not None:  # else the model could not read it: the rules' entities stay
+            found = steps.run("entity model", lambda: combine(found, modelled), lambda: found)
     corrected = steps.run("entity corrections", lambda: corrections.apply(article.body, found), lambda: found)
     mentions = tuple(EntityMention(m.start, m.end, m.type, m.canonical) for m in corrected)
     title = steps.run("indexing", lambda: postings(article.title, article.language))

@@ -3,6 +3,8 @@
 A model reads an article once; indexing merges what it found whenever it (re-)indexes the article,
 as long as the body is the one the model read and the model is the one installed. The file is not
 a part of the index proper (``INDEX_PARTS``), so a rebuild after an upgrade does not cost the pass again.
+What is kept is the model's own spans: the mentions are made from them at indexing, so a change of
+the shipped names reaches articles read before.
 """
 
 from __future__ import annotations
@@ -14,16 +16,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from index.analysis.entities import Mention
-from index.analysis.entities.models import model_for
+from index.analysis.entities.models import RawSpans, mentions_from, model_for
 from index.models import Article
 
 MODEL_RESULTS_FILE = "entity-models.sqlite"
-# ``mentions`` is NULL while the model reads the article: a row left so is an article whose reading
+# Bumped when what a row holds changes: older rows are dropped (the pass reads the articles again).
+RESULTS_VERSION = "2"
+# ``spans`` is the model's JSON, or ``FAILED`` when the model could not read the article (it keeps
+# the rules' entities), or NULL while the model reads it: a row left so is an article whose reading
 # killed the process (a crash in the model's native code, memory running out), ``tries`` times.
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (
-    id TEXT PRIMARY KEY, model TEXT NOT NULL, body TEXT NOT NULL, mentions TEXT, tries INTEGER NOT NULL DEFAULT 0
-);
+FAILED = "failed"
+_RESULTS_TABLE = """
+CREATE TABLE results (
+    id TEXT PRIMARY KEY, model TEXT NOT NULL, body TEXT NOT NULL, spans TEXT, tries INTEGER NOT NULL DEFAULT 0
+)
 """
 
 
@@ -37,7 +43,7 @@ class ModelResults:
 
     Args:
         index_dir: the archive's index folder.
-        writable: create the file if missing and allow ``put``; else a missing file reads as empty.
+        writable: create the file if missing and allow writing; else a missing file reads as empty.
     """
 
     def __init__(self, index_dir: Path, writable: bool = False) -> None:
@@ -46,7 +52,18 @@ class ModelResults:
         if writable or self.path.exists():
             self.connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=60)
             self.connection.execute("PRAGMA journal_mode=WAL")
-            self.connection.executescript(_SCHEMA)
+            self.connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            version = self.connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if version is not None and version[0] == RESULTS_VERSION:
+                return
+            if not writable:  # another version's rows: as if the model had read nothing yet
+                self.close()
+                return
+            with self.connection:
+                self.connection.execute("BEGIN")
+                self.connection.execute("DROP TABLE IF EXISTS results")
+                self.connection.execute(_RESULTS_TABLE)
+                self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (RESULTS_VERSION,))
 
     def close(self) -> None:
         """Close the file."""
@@ -54,25 +71,28 @@ class ModelResults:
             self.connection.close()
             self.connection = None
 
-    def __call__(self, article: Article) -> tuple[str, list[Mention]] | None:
+    def __call__(self, article: Article) -> tuple[str, list[Mention] | None] | None:
         """What the installed model of the article's language found in this very body, with the
-        model's name; None when it has not read it (or read another version of it)."""
+        model's name (the mentions are None when the model could not read it); None when it has
+        not read it (or read another version of it)."""
         model = model_for(article.language)
         if self.connection is None or model is None:
             return None
-        query = "SELECT model, body, mentions FROM results WHERE id = ?"
+        query = "SELECT model, body, spans FROM results WHERE id = ?"
         row = self.connection.execute(query, (article.id,)).fetchone()
         if row is None or row[0] != model.name or row[1] != body_digest(article.body) or row[2] is None:
             return None
-        return row[0], [Mention(*m) for m in json.loads(row[2])]
+        if row[2] == FAILED:
+            return row[0], None
+        return row[0], mentions_from(article.body, [tuple(span) for span in json.loads(row[2])])
 
     def reading(self, articles: Iterable[Article], model: str) -> None:
         """Note that the model is about to read these articles (see ``interrupted``)."""
         rows = [(article.id, model, body_digest(article.body)) for article in articles]
         self._write(
-            "INSERT INTO results (id, model, body, mentions, tries) VALUES (?, ?, ?, NULL, 1) ON CONFLICT(id) DO "
-            "UPDATE SET tries = CASE WHEN mentions IS NULL AND model = excluded.model AND body = excluded.body "
-            "THEN tries + 1 ELSE 1 END, model = excluded.model, body = excluded.body, mentions = NULL",
+            "INSERT INTO results (id, model, body, spans, tries) VALUES (?, ?, ?, NULL, 1) ON CONFLICT(id) DO "
+            "UPDATE SET tries = CASE WHEN spans IS NULL AND model = excluded.model AND body = excluded.body "
+            "THEN tries + 1 ELSE 1 END, model = excluded.model, body = excluded.body, spans = NULL",
             rows,
         )
 
@@ -83,19 +103,19 @@ class ModelResults:
         found = {}
         for article in articles:
             row = self.connection.execute(
-                "SELECT tries FROM results WHERE id = ? AND model = ? AND body = ? AND mentions IS NULL",
+                "SELECT tries FROM results WHERE id = ? AND model = ? AND body = ? AND spans IS NULL",
                 (article.id, model, body_digest(article.body)),
             ).fetchone()
             if row is not None:
                 found[article.id] = int(row[0])
         return found
 
-    def put(self, found: Iterable[tuple[Article, str, list[Mention]]]) -> None:
-        """Keep what a model found in articles: (article, model name, mentions) each, in one transaction."""
+    def put(self, found: Iterable[tuple[Article, str, RawSpans | None]]) -> None:
+        """Keep what a model found in articles: (article, model name, its spans, or None when it
+        could not read the article), in one transaction."""
         rows = [
-            (article.id, model, body_digest(article.body),
-             json.dumps([[m.start, m.end, m.type, m.canonical] for m in mentions], ensure_ascii=False))
-            for article, model, mentions in found
+            (article.id, model, body_digest(article.body), FAILED if spans is None else json.dumps(spans))
+            for article, model, spans in found
         ]
         self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, 0)", rows)
 

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
 CREATE INDEX IF NOT EXISTS articles_corrected ON articles(id) WHERE corrections IS NOT NULL;
+CREATE INDEX IF NOT EXISTS articles_model ON articles(language, entity_model);
 """
 # SQLite's primary result codes that mean the file is not a sound database.
 _SQLITE_CORRUPT = 11
