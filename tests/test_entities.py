@@ -206,6 +206,10 @@ def test_german_rules_find_titled_people_and_institutions_named_by_their_town():
         ("Jonas Kreuzberger", PERSON),  # "von" after a surname is "from", not a particle of the name
         ("Rot-Weiss Essen", ORG),
     ]
+    french = "Jean Marie de La Fontaine écrivit des fables."  # particles after given names join them
+    assert [(french[m.start : m.end], m.type) for m in extract(french, "fr")] == [
+        ("Jean Marie de La Fontaine", PERSON)
+    ]
 
 
 def test_a_small_town_is_a_place_in_its_own_language_only():

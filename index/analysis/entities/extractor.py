@@ -402,8 +402,10 @@ class _Extractor:
             if self._name_word(end) or (towns and self._one_word_town_or_company(end)):
                 end += 1
                 continue
-            if end > start:
-                break  # particles come before the surname: ``Jonas Kreuzberger von Rot-Weiss`` is "from"
+            if any(not self._given_name(tokens[k]) for k in range(start, end)):
+                # Particles come after given names (``Johann Wolfgang von Goethe``), not after a
+                # surname: ``Jonas Kreuzberger von Rot-Weiss`` is "from".
+                break
             after = end
             while after < len(tokens) and after - end < 2 and tokens[after].fold in particles:
                 after += 1
