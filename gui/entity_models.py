@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_MS = 2000
-STOP_WAIT_MS = 3000  # after asking the pass to stop, before killing it
+# After asking the pass to stop: it stops after its batch (1 to 4 s of reading). Killed in the middle
+# of one, its articles count a try that killed the process (two such tries give an article up).
+STOP_GRACE_MS = 15000  # when the app goes on (another archive, the pass turned off)
+QUIT_WAIT_MS = 5000  # when the app quits
 LANGUAGE_NAMES = {"fr": "French", "ru": "Russian", "de": "German", "en": "English"}
 
 
@@ -65,6 +68,7 @@ class EntityModelRunner(QObject):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.controller.ask_entity_model_status)
         self._starting = False  # a start waits for the status, to see whether any article waits
+        self._stopping: set[QProcess] = set()  # asked to stop, not yet ended
         self._done = -1
         controller.entity_model_status.connect(self._on_status)
 
@@ -87,6 +91,7 @@ class EntityModelRunner(QObject):
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.finished.connect(lambda code, _status, p=process: self._on_finished(p, code))
+        process.errorOccurred.connect(lambda error, p=process: self._on_error(p, error))
         process.start(program, arguments)
         self._process = process
         self._done = status.done
@@ -95,23 +100,42 @@ class EntityModelRunner(QObject):
         log.info("entity model pass started: %s %s", program, " ".join(arguments))
 
     def stop(self) -> None:
-        """Ask a running pass to stop after its batch (it resumes next time); kill it if it does not."""
+        """Ask a running pass to stop after its batch (the next one resumes); without waiting for it,
+        but killed if it has not ended after STOP_GRACE_MS."""
         self._timer.stop()
         self._starting = False
+        self.archive = None  # a status still on its way is about the archive that was open
         process, self._process = self._process, None
         if process is None or process.state() == QProcess.ProcessState.NotRunning:
             return
+        self._stopping.add(process)
         process.terminate()
-        if not process.waitForFinished(STOP_WAIT_MS):
+        QTimer.singleShot(STOP_GRACE_MS, self, lambda: self._kill(process))
+
+    def _kill(self, process: QProcess) -> None:
+        if process in self._stopping and process.state() != QProcess.ProcessState.NotRunning:
+            log.warning("the entity model pass did not stop within %s ms: killed", STOP_GRACE_MS)
             process.kill()
-            process.waitForFinished(STOP_WAIT_MS)
+
+    def shutdown(self) -> None:
+        """Stop the pass before the app quits: wait a little for its batch, then kill it."""
+        process = self._process
+        self.stop()
+        for waiting in [*self._stopping, *([process] if process is not None else [])]:
+            if not waiting.waitForFinished(QUIT_WAIT_MS):
+                waiting.kill()
+                waiting.waitForFinished(QUIT_WAIT_MS)
 
     def _on_status(self, archive: Archive, status: EntityModelStatus) -> None:
         if archive is not self.archive:
             return
         if self._starting:
+            if status.running and not self.running:
+                self._timer.start()  # another pass (one stopping, or the command line's): look again later
+                self.progress.emit(status)
+                return
             self._starting = False
-            if not self.running and not status.running and status.done < status.total:
+            if not self.running and status.done < status.total:
                 self._start(archive, status)
                 return
         if status.done != self._done:
@@ -119,8 +143,19 @@ class EntityModelRunner(QObject):
             self.batch_saved.emit()
         self.progress.emit(status)
 
+    def _on_error(self, process: QProcess, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:  # no finished() follows
+            log.warning("the entity model pass could not start: %s", process.errorString())
+            self._stopping.discard(process)
+            process.deleteLater()
+            if process is self._process:
+                self._process = None
+                self._timer.stop()
+                self.finished.emit(f"it could not start ({process.errorString()})")
+
     def _on_finished(self, process: QProcess, code: int) -> None:
         output = bytes(process.readAll().data()).decode("utf-8", "replace").strip()
+        self._stopping.discard(process)
         process.deleteLater()
         if process is not self._process:
             return  # stopped on purpose

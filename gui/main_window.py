@@ -623,6 +623,7 @@ class MainWindow(QMainWindow):
         """Refresh results and facets, and the panes showing the corrected article."""
         self.statusBar().showMessage(f"Corrected “{article.title}”", 5000)
         self.session.refresh()
+        self._read_with_models()  # an article made French or Russian waits for its language's model
         for pane in self.readers.panes_showing(article.id):
             self._reload(pane)
 
@@ -649,6 +650,7 @@ class MainWindow(QMainWindow):
         for article_id in previous:
             for pane in self.readers.panes_showing(article_id):
                 self._reload(pane)
+        self._read_with_models()
 
     @Slot(object, str, str, str)
     def on_entity_change_requested(self, change: Change, description: str, type_: str, canonical: str) -> None:
@@ -679,18 +681,23 @@ class MainWindow(QMainWindow):
         self.skipped_action.setEnabled(bool(failed))
         self.skipped_button.setText(f"{failed} file{'s' if failed != 1 else ''} not fully indexed — show")
         self.skipped_button.setVisible(bool(failed))
-        if archive is not None and not summary.cancelled and self.models_action.isChecked():
+        if not summary.cancelled:
+            self._read_with_models()
+
+    def _read_with_models(self) -> None:
+        """Start the entity model pass, if it is on and articles of the open archive wait for it."""
+        archive = self.controller.archive
+        if archive is not None and self.models_action.isChecked() and not self.controller.is_indexing:
             self.entity_models.start(archive)
 
     def set_entity_models(self, enabled: bool) -> None:
         """Turn the entity model pass on (it starts now if articles wait for it) or off (it stops)."""
         set_entity_models_enabled(enabled)
-        archive = self.controller.archive
-        if not enabled:
+        if enabled:
+            self._read_with_models()
+        else:
             self.entity_models.stop()
             self.models_label.hide()
-        elif archive is not None and archive.is_indexed and not self.controller.is_indexing:
-            self.entity_models.start(archive)
 
     @Slot(object)
     def on_entity_models_progress(self, status: EntityModelStatus) -> None:
@@ -698,7 +705,8 @@ class MainWindow(QMainWindow):
         self.models_label.setText(describe(status))
         self.models_label.setToolTip("\n".join(f"{p.language}: {p.done:,} of {p.total:,} articles read by {p.model}"
                                                for p in status.languages))
-        self.models_label.setVisible(status.done < status.total and self.models_action.isChecked())
+        waiting = status.done < status.total and (self.entity_models.running or bool(status.running))
+        self.models_label.setVisible(waiting and self.models_action.isChecked())
 
     @Slot()
     def on_entity_models_saved(self) -> None:
@@ -778,7 +786,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Save state and stop the workers."""
         self.save_state()
-        self.entity_models.stop()
+        self.entity_models.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)
 
