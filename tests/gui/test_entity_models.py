@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from gui.app import create_window
 from gui.entity_models import describe, pass_command
 from gui.main_window import MainWindow
+from gui.result_model import HitRole
 from gui.settings import set_entity_models_enabled
 from index import Archive, EntityModelStatus, ModelProgress, SearchRequest, bundled_seeds
 from index.analysis.entities.models import MODELS
@@ -88,3 +89,26 @@ def test_the_pass_runs_the_archivist_command_of_this_installation(tmp_path: Path
     assert arguments[-6:] == ["--data-dir", str(tmp_path / "data"), "entities", "--run-models", "--archive",
                               str(tmp_path / "news")]
     assert Path(program).exists()
+
+
+@installed
+def test_a_pass_that_cannot_start_is_said_and_not_waited_for(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("gui.entity_models.pass_command", lambda archive, data: ("/nonexistent/archivist", []))
+    with qtbot.waitSignal(window.entity_models.finished, timeout=30000) as finished:
+        window.models_action.setChecked(True)
+    assert finished.args[0].startswith("it could not start")
+    assert not window.entity_models.running
+    qtbot.waitUntil(lambda: "could not start" in window.statusBar().currentMessage(), timeout=5000)
+
+
+@installed
+def test_an_article_corrected_to_french_starts_the_pass(qtbot: QtBot, window: MainWindow) -> None:
+    window.models_action.blockSignals(True)  # on, without starting the pass for the French seed now
+    window.models_action.setChecked(True)
+    window.models_action.blockSignals(False)
+    english = window.results.index(0, 0).data(HitRole)
+    assert english is not None and not window.entity_models.running
+    window.controller.correct(english.id, "language", "fr")
+    qtbot.waitUntil(lambda: window.entity_models.running, timeout=30000)
