@@ -82,11 +82,12 @@ def run_model_pass(
     """
     started = time.perf_counter()
     cancelled = should_cancel or (lambda: False)
-    if not model_languages():
+    installed = model_languages()
+    if not installed:
         return EntityModelSummary()
     with model_pass_lock(index_dir).held(timeout=0), closing(ModelResults(index_dir, writable=True)) as results:
         pass_ = _Pass(index_dir, results, reindex, progress)
-        for language, model in model_languages().items():
+        for language, model in installed.items():
             if pass_.waiting(language, model.name):
                 _load(language, model.name)
             more = True
@@ -144,7 +145,7 @@ class _Pass:
         if not ids:
             return False
         self.passed.update(ids)
-        unread = [article for article in articles if self.results(article) is None]  # a stopped pass read some
+        unread = [article for article in articles if not self.results.holds(article)]  # a stopped pass read some
         self._read(unread, language, model)
         self.reindexing.add(*(article.id for article in articles))
         self.read += len(unread)
@@ -167,7 +168,7 @@ class _Pass:
             except Exception:  # noqa: BLE001 - find the article that fails, and read the others
                 log.info("the %s model failed on a batch; reading its articles one by one", language, exc_info=True)
             else:
-                self.results.put((article, model, mentions) for article, mentions in zip(articles, found, strict=True))
+                self.results.put((article, model, spans) for article, spans in zip(articles, found, strict=True))
                 return
         for article in articles:
             spans: RawSpans | None = None  # None: the model could not read it, it keeps the rules' entities

@@ -75,6 +75,20 @@ class ModelResults:
         """What the installed model of the article's language found in this very body, with the
         model's name (the mentions are None when the model could not read it); None when it has
         not read it (or read another version of it)."""
+        found = self._read_by_model(article)
+        if found is None:
+            return None
+        model, spans = found
+        if spans == FAILED:
+            return model, None
+        return model, mentions_from(article.body, [tuple(span) for span in json.loads(spans)])
+
+    def holds(self, article: Article) -> bool:
+        """Whether the installed model has read this very body (see ``__call__``)."""
+        return self._read_by_model(article) is not None
+
+    def _read_by_model(self, article: Article) -> tuple[str, str] | None:
+        """The installed model's name and what it kept of this very body, if it has read it."""
         model = model_for(article.language)
         if self.connection is None or model is None:
             return None
@@ -82,9 +96,7 @@ class ModelResults:
         row = self.connection.execute(query, (article.id,)).fetchone()
         if row is None or row[0] != model.name or row[1] != body_digest(article.body) or row[2] is None:
             return None
-        if row[2] == FAILED:
-            return row[0], None
-        return row[0], mentions_from(article.body, [tuple(span) for span in json.loads(row[2])])
+        return row[0], row[2]
 
     def reading(self, articles: Iterable[Article], model: str) -> None:
         """Note that the model is about to read these articles (see ``interrupted``)."""

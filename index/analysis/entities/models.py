@@ -102,10 +102,7 @@ def load_model(language: str) -> None:
         LookupError: the language has no installed model.
         Exception: whatever loading the model raised (a package broken or incomplete).
     """
-    model = model_for(language)
-    if model is None:
-        raise LookupError(f"no entity model is installed for language {language!r}")
-    _runner(model)
+    _runner(_installed_model(language))
 
 
 def model_spans(texts: Sequence[str], language: str) -> list[RawSpans]:
@@ -114,10 +111,14 @@ def model_spans(texts: Sequence[str], language: str) -> list[RawSpans]:
     Raises:
         LookupError: the language has no installed model.
     """
+    return _runner(_installed_model(language))([text[:MODEL_TEXT_CHARS] for text in texts])
+
+
+def _installed_model(language: str) -> EntityModel:
     model = model_for(language)
     if model is None:
         raise LookupError(f"no entity model is installed for language {language!r}")
-    return _runner(model)([text[:MODEL_TEXT_CHARS] for text in texts])
+    return model
 
 
 def extract_with_model(texts: Sequence[str], language: str) -> list[list[Mention]]:
@@ -238,7 +239,7 @@ def _spacy_runner(package: str) -> ModelRunner:
     nlp = spacy.load(package, exclude=["parser", "tagger", "morphologizer", "lemmatizer", "attribute_ruler",
                                        "senter"])
 
-    def run(texts: Sequence[str]) -> list[list[tuple[int, int, str, str]]]:
+    def run(texts: Sequence[str]) -> list[RawSpans]:
         return [[(e.start_char, e.end_char, e.label_, "") for e in doc.ents] for doc in nlp.pipe(texts, batch_size=16)]
 
     return run
@@ -254,7 +255,7 @@ def _natasha_runner() -> ModelRunner:
     segmenter, embedding, vocabulary = Segmenter(), NewsEmbedding(), MorphVocab()
     tagger, morphology = NewsNERTagger(embedding), NewsMorphTagger(embedding)
 
-    def one(text: str) -> list[tuple[int, int, str, str]]:
+    def one(text: str) -> RawSpans:
         doc: Any = Doc(text)
         doc.segment(segmenter)
         doc.tag_ner(tagger)
