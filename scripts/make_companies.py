@@ -13,15 +13,12 @@ python scripts/make_companies.py
 
 from __future__ import annotations
 
-import json
 import re
 from importlib.metadata import version
-from pathlib import Path
 
+from entity_data import read, write
 from pytickersymbols import PyTickerSymbols
 
-ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "resources" / "entities" / "companies.json"
 _LEGAL_FORM = re.compile(
     r",?\s+(?:Inc\.?|Incorporated|Corporation|Corp\.?|Co\.|Company|plc|PLC|AG|SE|N\.V\.|NV|S\.A\.|SA|S\.p\.A\.|SpA"
     r"|Ltd\.?|Limited|A/S|ASA|AB|Oyj|KGaA|& Co\.)$"
@@ -37,7 +34,7 @@ def _without(pattern: re.Pattern[str], name: str) -> str:
 
 def main() -> None:
     """Write the file."""
-    names = json.loads((ROOT / "resources" / "entities" / "names.json").read_text("utf-8"))
+    names = read("names.json")
     other_meanings = {*names["given_names"], *names["common_words"]}
     companies: dict[str, list[str]] = {}
     for full in sorted({stock["name"].strip() for stock in PyTickerSymbols().get_all_stocks()}):
@@ -54,8 +51,8 @@ def main() -> None:
         "their legal form; written by scripts/make_companies.py.",
         "ORG": companies,
     }
-    TARGET.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", "utf-8")
-    print(f"{len(companies)} companies written to {TARGET}")
+    target = write("companies.json", data)
+    print(f"{len(companies)} companies written to {target}")
 
 
 if __name__ == "__main__":

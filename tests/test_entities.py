@@ -225,6 +225,20 @@ def test_a_small_town_is_a_place_in_its_own_language_only():
     assert [(m.type, m.canonical) for m in extract(azerbaijani, "az")] == [(PLACE, "Sheki")]
 
 
+def test_regions_are_places_under_every_spelling():
+    english = "Floods hit Bavaria and Tuscany. Guerrero scored twice for the visitors."
+    assert [(english[m.start : m.end], m.type) for m in extract(english, "en")] == [
+        ("Bavaria", PLACE),
+        ("Tuscany", PLACE),
+    ]  # Guerrero names a Mexican state, but a surname far more often
+    french = "Les inondations touchent la Bavière et la Bretagne."
+    assert [(m.type, m.canonical) for m in extract(french, "fr")] == [(PLACE, "Bavaria"), (PLACE, "Bretagne")]
+    german = "Hochwasser in Niedersachsen."
+    assert [(m.type, m.canonical) for m in extract(german, "de")] == [(PLACE, "Niedersachsen")]
+    vietnamese = "Mưa lớn ở tỉnh Lào Cai."
+    assert [(m.type, m.canonical) for m in extract(vietnamese, "vi")] == [(PLACE, "Lào Cai")]
+
+
 def test_cities_meet_across_scripts():
     russian = "Делегация прибыла в Москву, затем в Ханой."
     assert [(m.type, m.canonical) for m in extract(russian, "ru")] == [(PLACE, "Moscow"), (PLACE, "Hanoi")]

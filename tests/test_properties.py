@@ -47,7 +47,7 @@ LONG_LINE_CHARS = 200_000
 
 def _gazetteer_names() -> list[str]:
     names: set[str] = set()
-    for file in ("aliases.json", "countries.json", "cities.json", "companies.json"):
+    for file in ("aliases.json", "countries.json", "cities.json", "companies.json", "regions.json"):
         table = json.loads(resource_path("entities", file).read_text("utf-8"))
         for type_ in TYPES:
             for canonical, aliases in table.get(type_, {}).items():

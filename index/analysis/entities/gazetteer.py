@@ -14,7 +14,7 @@ from index.analysis.entities.tokens import _is_acronym, _tokens
 from index.analysis.folding import fold, name_key
 from index.paths import resource_path
 
-_GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json", "companies.json")
+_GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json", "companies.json", "regions.json")
 _DATA_FILES = (*_GAZETTEER_FILES, "rules.json", "names.json")
 
 
