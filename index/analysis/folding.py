@@ -10,6 +10,7 @@ spelling ``Aliyev`` is a transliteration, which entity aliases carry (resources/
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _LETTERS = str.maketrans(
     {
@@ -35,11 +36,20 @@ def fold(text: str) -> str:
 
     Idempotent (``fold(fold(t)) == fold(t)``): query terms may be folded twice.
     """
+    # Names and words recur from article to article; long texts are not kept.
+    return _fold_remembered(text) if len(text) <= _REMEMBERED_CHARS else _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # NFKD can bring out what the first pass folded: a capital (``ℌ`` -> ``H``) or a letter of the
     # table (``ǿ`` -> ``ø`` + acute); folding those too keeps the function idempotent.
     return stripped.lower().translate(_LETTERS)
+
+
+_REMEMBERED_CHARS = 64
+_fold_remembered = lru_cache(maxsize=1 << 16)(_fold)
 
 
 # Azerbaijani Latin as the English-language press writes its names: Əliyev -> Aliyev, Heydər ->

@@ -130,6 +130,8 @@ class EntityCorrections:
         Returns:
             The corrected mentions, sorted by start and non-overlapping.
         """
+        if not (self.added or self.split or self.renamed or self.retyped or self.deleted):
+            return sorted(mentions, key=lambda m: m.start)
         result = list(mentions)
         # A blank surface (``add(" ", ...)``, or one in a hand-edited file) would match the empty string
         # between every two non-word characters, and each empty match would drop the mention around it.

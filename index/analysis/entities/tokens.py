@@ -33,7 +33,6 @@ class _Token(NamedTuple):
 
 
 @lru_cache(maxsize=1 << 16)
-@lru_cache(maxsize=1 << 16)
 def _describe(surface: str) -> tuple[str, str, bool]:
     """A token's fold, kind, and whether it is a word whose hyphen-separated parts all start with a capital."""
     if surface[0].isalnum():
