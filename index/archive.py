@@ -51,6 +51,7 @@ from index.indexing.updates import update_articles
 from index.models import (
     AnalysisProblem,
     Article,
+    Comparison,
     EntityInfo,
     EntityMention,
     EntityModelStatus,
@@ -331,6 +332,17 @@ class Archive:
         with self._reading() as searcher:
             return searcher.more_like(article, limit)
 
+    def compare(self, a: str, b: str) -> Comparison:
+        """What two articles share and where they differ (see index.analysis.compare).
+
+        Raises:
+            ArticleNotFoundError: no article has one of the ids.
+        """
+        from index.analysis.compare import compare  # noqa: PLC0415 - RapidFuzz only for the commands that compare
+
+        first, second = self.article(a), self.article(b)
+        return compare(first, second, self.entities(a), self.entities(b))
+
     def correct(self, article_id: str, field: str, value: str | None) -> Article:
         """Correct an article's title, date, source or language (None withdraws the correction).
 
@@ -349,9 +361,7 @@ class Archive:
         self._reindex([article_id])
         return self.article(article_id)
 
-    def correct_many(
-        self, changes: CorrectionChanges, expected: CorrectionChanges | None = None
-    ) -> CorrectionChanges:
+    def correct_many(self, changes: CorrectionChanges, expected: CorrectionChanges | None = None) -> CorrectionChanges:
         """Correct (or, with a value None, withdraw the corrections of) fields of many articles at
         once: one save, one re-index of those articles.
 
@@ -445,8 +455,11 @@ class Archive:
                     continue
                 info = searcher.entity_info(now[1], now[0])
                 if info is not None:
-                    merged = [old for (old_type, old), new in corrections.renamed.items()
-                              if corrections.corrected(old_type, old) == now and old not in info.aliases]
+                    merged = [
+                        old
+                        for (old_type, old), new in corrections.renamed.items()
+                        if corrections.corrected(old_type, old) == now and old not in info.aliases
+                    ]
                     return replace(info, aliases=(*info.aliases, *sorted(merged)))
         raise ArchivistError(f"no article names an entity called '{name}'")
 

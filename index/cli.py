@@ -23,7 +23,7 @@ from index.archive import Archive, article_lookup
 from index.atomic import write_atomically
 from index.errors import ArchivistError, QuerySyntaxError
 from index.logs import log_path, start_logging
-from index.models import ENTITY_FACETS, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
+from index.models import ENTITY_FACETS, Article, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
 from index.paths import last_archive
 from index.userdata.citations import FORMATS, citation, exported_basket, read_json_export, render, write_export
 from index.userdata.corrections import read_shared_entity_corrections
@@ -152,6 +152,12 @@ def _parser() -> argparse.ArgumentParser:
     similar.add_argument("--json", action="store_true")
     similar.set_defaults(handler=_similar)
 
+    comparing = commands.add_parser("compare", help="what two articles share and where they differ")
+    comparing.add_argument("a", metavar="ID")
+    comparing.add_argument("b", metavar="ID")
+    comparing.add_argument("--json", action="store_true", help="offsets into each article's body")
+    comparing.set_defaults(handler=_compare)
+
     correct = commands.add_parser("correct", help="correct an article's title, date, source or language")
     correct.add_argument("id")
     correct.add_argument("field", choices=["title", "date", "source", "language"])
@@ -164,11 +170,15 @@ def _parser() -> argparse.ArgumentParser:
     entities.add_argument("--type", choices=sorted(ENTITY_FACETS), action="append", help="only this type (repeatable)")
     entities.add_argument("--limit", type=_positive, default=30)
     entities.add_argument("--json", action="store_true")
-    entities.add_argument("--status", action="store_true",
-                          help="how far the language models have read the archive (see --run-models)")
-    entities.add_argument("--run-models", action="store_true",
-                          help="read the articles the installed language models have not read yet, and re-index "
-                          "them with the names found (the app does it by itself); Ctrl-C stops, the next run resumes")
+    entities.add_argument(
+        "--status", action="store_true", help="how far the language models have read the archive (see --run-models)"
+    )
+    entities.add_argument(
+        "--run-models",
+        action="store_true",
+        help="read the articles the installed language models have not read yet, and re-index "
+        "them with the names found (the app does it by itself); Ctrl-C stops, the next run resumes",
+    )
     entities.set_defaults(handler=_entities)
 
     entity = commands.add_parser("entity", help="look up an entity, or correct the extracted entities")
@@ -231,7 +241,7 @@ def _parser() -> argparse.ArgumentParser:
             task.add_argument("--basket", help="the basket (default: the default basket)")
     excerpts.set_defaults(handler=_excerpts)
 
-    for command in (search, show, facets, similar, correct, entities, entity):
+    for command in (search, show, facets, similar, comparing, correct, entities, entity):
         command.add_argument("--archive", type=Path, help="the archive folder (default: the one used last)")
     for action in actions.choices.values():
         # Also after the action (`entity info X --archive A`); SUPPRESS keeps a value given before it.
@@ -403,6 +413,49 @@ def _similar(options: argparse.Namespace) -> int:
     return 0
 
 
+PASSAGE_MARKS = {"same": "=", "similar": "~", "only_a": "A", "only_b": "B"}
+QUOTED_CHARS = 160
+
+
+def _compare(options: argparse.Namespace) -> int:
+    archive = _archive(options)
+    comparison = archive.compare(options.a, options.b)
+    if options.json:
+        print(_json(comparison.to_dict()))
+        return 0
+    a, b = archive.article(options.a), archive.article(options.b)
+    kinds = Counter(str(p.kind) for p in comparison.passages)
+    lines = [
+        *(f"{side}: {_described(article)}" for side, article in (("A", a), ("B", b))),
+        f"{comparison.share_a:.0%} of A is in B in the same words, {comparison.share_b:.0%} of B is in A; "
+        f"{kinds['same']} passages the same, {kinds['similar']} alike in other words, "
+        f"{kinds['only_a']} only in A, {kinds['only_b']} only in B",
+    ]
+    for title, entities in (
+        ("both name", comparison.shared_entities),
+        ("only A names", comparison.only_a_entities),
+        ("only B names", comparison.only_b_entities),
+    ):
+        lines.append(f"{title}: {', '.join(e.name for e in entities) or 'nothing'}")
+    lines.append("")
+    for passage in comparison.passages:
+        mark = PASSAGE_MARKS[str(passage.kind)]
+        quoted = [_quoted(text.body, span) for text, span in ((a, passage.a), (b, passage.b)) if span is not None]
+        lines.append(f"{mark} " + "\n  ~ ".join(quoted) if mark == "~" else f"{mark} " + quoted[0])
+    print(printable("\n".join(lines)))
+    return 0
+
+
+def _described(article: Article) -> str:
+    where = f"{article.source or 'unknown source'}, {article.date or 'undated'}, {article.language}"
+    return f"{article.title} ({where}; {article.id})"
+
+
+def _quoted(body: str, span: tuple[int, int]) -> str:
+    text = " ".join(body[span[0] : span[1]].split())
+    return text if len(text) <= QUOTED_CHARS else text[: QUOTED_CHARS - 1] + "…"
+
+
 def _correct(options: argparse.Namespace) -> int:
     if options.value is None and not options.undo:
         print("archivist: give the right value, or --undo to withdraw the correction", file=sys.stderr)
@@ -439,16 +492,27 @@ def _entities(options: argparse.Namespace) -> int:
 def _entity_model_status(archive: Archive, as_json: bool) -> int:
     status = archive.entity_model_status()
     if as_json:
-        print(_json({"running": status.running, "done": status.done, "total": status.total,
-                     "languages": [asdict(p) for p in status.languages], "missing": list(status.missing)}))
+        print(
+            _json(
+                {
+                    "running": status.running,
+                    "done": status.done,
+                    "total": status.total,
+                    "languages": [asdict(p) for p in status.languages],
+                    "missing": list(status.missing),
+                }
+            )
+        )
         return 0
     for progress in status.languages:
         print(f"{progress.language}: {progress.done} of {progress.total} articles read by {progress.model}")
     if not status.languages:
         print("No language of this archive has an entity model installed: its entities are the rules' alone.")
     if status.missing:
-        print(f"Entity models exist for {', '.join(status.missing)} but are not installed here "
-              "(pip install 'archivist[models]').")
+        print(
+            f"Entity models exist for {', '.join(status.missing)} but are not installed here "
+            "(pip install 'archivist[models]')."
+        )
     if status.running:
         print(printable(f"Running: {status.running}."))
     elif status.done < status.total:
@@ -470,8 +534,10 @@ def _run_entity_models(archive: Archive) -> int:
         summary = archive.run_entity_models(progress, cancelled)
     if show_bar:
         sys.stderr.write("\n")
-    print(f"{summary.read} articles read by the entity models in {summary.seconds:.1f} s"
-          + (" (stopped; the next run resumes)" if summary.cancelled else ""))
+    print(
+        f"{summary.read} articles read by the entity models in {summary.seconds:.1f} s"
+        + (" (stopped; the next run resumes)" if summary.cancelled else "")
+    )
     for problem in summary.problems:
         print(printable(f"  {problem.path}: {problem.step}: {problem.error}"))
     return 130 if summary.cancelled else 0

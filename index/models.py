@@ -304,3 +304,69 @@ class EntityModelSummary:
     seconds: float = 0.0
     problems: tuple[AnalysisProblem, ...] = ()
     stopped: str = ""  # why the pass stopped before the end, other than being cancelled
+
+
+class PassageKind(StrEnum):
+    """How a passage of one article relates to the other in a comparison."""
+
+    SAME = "same"  # the same words, give or take small edits, punctuation, accents and word order
+    SIMILAR = "similar"  # the same fact in other words: the same people, places, numbers
+    ONLY_A = "only_a"
+    ONLY_B = "only_b"
+
+
+@dataclass(frozen=True)
+class LinkedPassage:
+    """A passage of a comparison: ``[start, end)`` offsets into each article's ``body``, None for the
+    article it is not in."""
+
+    kind: PassageKind
+    a: tuple[int, int] | None
+    b: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """An entity as the index names it."""
+
+    type: str  # PERSON, ORG or PLACE
+    name: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What two articles share and where they differ.
+
+    ``share_a`` is the part of A's text (its sentences' characters) that B holds in the same words,
+    ``share_b`` likewise; passages are in A's order, then B's passages of its own.
+    """
+
+    a: str
+    b: str
+    share_a: float
+    share_b: float
+    passages: tuple[LinkedPassage, ...]
+    shared_entities: tuple[EntityRef, ...]
+    only_a_entities: tuple[EntityRef, ...]
+    only_b_entities: tuple[EntityRef, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """The comparison as ``archivist compare --json`` prints it."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "share_a": round(self.share_a, 4),
+            "share_b": round(self.share_b, 4),
+            "passages": [
+                {"kind": str(p.kind), "a": list(p.a) if p.a else None, "b": list(p.b) if p.b else None}
+                for p in self.passages
+            ],
+            "entities": {
+                key: [{"type": e.type, "name": e.name} for e in entities]
+                for key, entities in (
+                    ("shared", self.shared_entities),
+                    ("only_a", self.only_a_entities),
+                    ("only_b", self.only_b_entities),
+                )
+            },
+        }

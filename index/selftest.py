@@ -102,8 +102,10 @@ def _engine_checks(seeds: Path, archive: Archive, data: Path) -> Iterator[CheckR
 
     def indexed() -> str:
         summary = archive.update()
-        expect(summary.added == len(SEED_FACTS) and not summary.skipped and not summary.problems,
-               f"{summary.added} added, {len(summary.skipped)} skipped, {len(summary.problems)} problems")
+        expect(
+            summary.added == len(SEED_FACTS) and not summary.skipped and not summary.problems,
+            f"{summary.added} added, {len(summary.skipped)} skipped, {len(summary.problems)} problems",
+        )
         return f"{summary.added} articles in {summary.seconds:.1f} s"
 
     def metadata() -> str:
@@ -130,7 +132,7 @@ def _engine_checks(seeds: Path, archive: Archive, data: Path) -> Iterator[CheckR
         info = archive.entity("Tô Lâm")
         expect(info.name == "To Lam" and info.type == "PERSON" and info.articles == 2, f"found {info}")
         found = archive.search(SearchRequest('person:"To Lam"')).total
-        expect(found == 2, f"person:\"To Lam\" finds {found} articles")
+        expect(found == 2, f'person:"To Lam" finds {found} articles')
         return f"{info.name} ({info.type}), {info.articles} articles"
 
     def excerpts() -> str:
@@ -160,8 +162,10 @@ def _engine_checks(seeds: Path, archive: Archive, data: Path) -> Iterator[CheckR
             return f"none installed here (the rules alone; models exist for {', '.join(uninstalled_languages())})"
         summary = archive.run_entity_models()
         status = archive.entity_model_status()
-        expect(status.done == status.total and not summary.problems,
-               f"{status.done} of {status.total} read, problems: {summary.problems}")
+        expect(
+            status.done == status.total and not summary.problems,
+            f"{status.done} of {status.total} read, problems: {summary.problems}",
+        )
         found = []
         for language, sentence, name in MODEL_SENTENCES:
             if language in installed:
@@ -171,8 +175,12 @@ def _engine_checks(seeds: Path, archive: Archive, data: Path) -> Iterator[CheckR
         return f"{status.done} seed articles read; {', '.join(found)}"
 
     checks: list[tuple[str, Callable[[], str]]] = [
-        ("bundled seeds", seeds_found), ("indexing", indexed), ("dates, outlets, languages", metadata),
-        ("search, facets, timeline", search), ("entities", entity), ("excerpts and exports", excerpts),
+        ("bundled seeds", seeds_found),
+        ("indexing", indexed),
+        ("dates, outlets, languages", metadata),
+        ("search, facets, timeline", search),
+        ("entities", entity),
+        ("excerpts and exports", excerpts),
         ("entity models", entity_models),
     ]
     for name, check in checks:

@@ -35,7 +35,6 @@ _STEMMER_LANGUAGES = {
 }
 
 
-@lru_cache(maxsize=500_000)
 @lru_cache(maxsize=64)
 def _stemmer(language: str) -> Stemmer.Stemmer | None:
     name = _STEMMER_LANGUAGES.get(language)

@@ -113,7 +113,10 @@ def _load(language: str, model: str) -> None:
 
 class _Pass:
     def __init__(
-        self, index_dir: Path, results: ModelResults, reindex: Callable[[list[str]], None],
+        self,
+        index_dir: Path,
+        results: ModelResults,
+        reindex: Callable[[list[str]], None],
         progress: ModelPassProgress | None,
     ) -> None:
         self.index_dir = index_dir
@@ -191,4 +194,3 @@ class _Pass:
 
     def _failed(self, article: Article, why: str) -> None:
         self.problems.append(AnalysisProblem(article.path, "entity model", why))
-

@@ -495,8 +495,9 @@ def _finish(
         completing = None
     if isinstance(q, wq.AndNot):
         boost = q.boost
-        q = wq.AndNot(_finish(q.a, languages, typed, spellings, completing),
-                      _finish(q.b, languages, typed, spellings, None))
+        q = wq.AndNot(
+            _finish(q.a, languages, typed, spellings, completing), _finish(q.b, languages, typed, spellings, None)
+        )
         q.boost = boost
     else:
         q = q.apply(lambda child: _finish(child, languages, typed, spellings, completing))
@@ -514,9 +515,7 @@ def _finish(
     return q.__class__(children, boost=q.boost)
 
 
-def _leaf(
-    q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: bool, completing: int | None
-) -> wq.Query:
+def _leaf(q: wq.Query, languages: tuple[str, ...], typed: _Typed, spellings: bool, completing: int | None) -> wq.Query:
     start = typed.position(q.startchar)
     end = typed.position((q.endchar or 1) - 1) + 1
     # Only a plain word (not a phrase, pattern or fuzzy word) that the query ends with is being typed.

@@ -187,7 +187,11 @@ class ArchiveSearcher:
             QuerySyntaxError: the query is malformed.
         """
         q = parse_query(
-            request.query, self.schema, self.languages(), self.entity_terms(), request.spellings,
+            request.query,
+            self.schema,
+            self.languages(),
+            self.entity_terms(),
+            request.spellings,
             request.complete_last_word,
         )
         matched = self.masks.mask(q)
@@ -383,8 +387,9 @@ class ArchiveSearcher:
         Returns:
             ``{"title": spans, "body": spans}``; empty when the query is empty or malformed.
         """
-        q = parse_query(query_text, self.schema, self.languages(), self.entity_terms(),
-                        complete_last_word=complete_last_word)
+        q = parse_query(
+            query_text, self.schema, self.languages(), self.entity_terms(), complete_last_word=complete_last_word
+        )
         if isinstance(q, wq.Every):
             return {"title": (), "body": ()}
         wanted = _highlighted(self.masks.positive_terms(q))

@@ -6,7 +6,7 @@ shipped names and rules' data), ``extractor`` (the rules), ``corrections`` (the 
 
 from index.analysis.entities.corrections import EntityCorrections
 from index.analysis.entities.extractor import RULE_LANGUAGES, RULES_VERSION, entities, extract, version
-from index.analysis.entities.gazetteer import aliases, canonical_name, one_word_entity
+from index.analysis.entities.gazetteer import aliases, canonical_name, is_function_word, one_word_entity
 from index.analysis.entities.mentions import ORG, PERSON, PLACE, TYPES, Mention
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "canonical_name",
     "entities",
     "extract",
+    "is_function_word",
     "one_word_entity",
     "version",
 ]

@@ -47,11 +47,29 @@ _SHOUTING = 0.6  # share of capitals among a line's letters from which it is a h
 _HEADLINE_CHARS = 200  # a first line longer than this is a paragraph, not a headline
 # After a town's name in English sports prose, words that make it the town's club: ``a Karlsruhe
 # goal``, ``Karlsruhe striker Sean Dundee`` (not ``side`` or ``manager``: diplomats and banks have them).
-_CLUB_NOUNS = frozenset({
-    "goal", "goals", "striker", "strikers", "midfielder", "midfielders", "defender", "defenders",
-    "goalkeeper", "keeper", "winger", "coach", "fans", "supporters", "squad", "captain", "playmaker",
-    "equaliser", "equalizer",
-})
+_CLUB_NOUNS = frozenset(
+    {
+        "goal",
+        "goals",
+        "striker",
+        "strikers",
+        "midfielder",
+        "midfielders",
+        "defender",
+        "defenders",
+        "goalkeeper",
+        "keeper",
+        "winger",
+        "coach",
+        "fans",
+        "supporters",
+        "squad",
+        "captain",
+        "playmaker",
+        "equaliser",
+        "equalizer",
+    }
+)
 
 
 @dataclass
@@ -175,8 +193,14 @@ class _Extractor:
                     continue
                 # Each word without a case ending, and with the feminine ``-а`` (``Алиеву`` is Алиева's).
                 forms = [
-                    {sound_key(stem + tail) for e in CYRILLIC_ENDINGS if t.fold.endswith(e)
-                     for stem in (t.text[: len(t.text) - len(e)],) if len(stem) >= 2 for tail in ("", "а")}
+                    {
+                        sound_key(stem + tail)
+                        for e in CYRILLIC_ENDINGS
+                        if t.fold.endswith(e)
+                        for stem in (t.text[: len(t.text) - len(e)],)
+                        if len(stem) >= 2
+                        for tail in ("", "а")
+                    }
                     for t in window
                 ]
                 entry = next((known[key] for key in product(*forms) if key in known), None)
@@ -203,8 +227,11 @@ class _Extractor:
     def _club_in_prose(self, j: int, entry: _Entry) -> bool:
         """Whether a city or state just before token ``j`` names its club: a footballing word follows."""
         return (
-            self.language == "en" and entry.type == PLACE and not entry.nation
-            and j < len(self.tokens) and self.tokens[j].fold in _CLUB_NOUNS
+            self.language == "en"
+            and entry.type == PLACE
+            and not entry.nation
+            and j < len(self.tokens)
+            and self.tokens[j].fold in _CLUB_NOUNS
         )
 
     def _opens_team_slot(self, i: int) -> bool:
@@ -513,9 +540,12 @@ class _Extractor:
         token = tokens[i]
         return (
             (not i or tokens[i - 1].kind == _BREAK)
-            and i + 1 < len(tokens) and tokens[i + 1].text == ","
-            and token.text.isupper() and len(token.text) > 2
-            and i not in self.gazetteer_at and token.text not in self.data.not_organisations
+            and i + 1 < len(tokens)
+            and tokens[i + 1].text == ","
+            and token.text.isupper()
+            and len(token.text) > 2
+            and i not in self.gazetteer_at
+            and token.text not in self.data.not_organisations
         )
 
     def _organisation(self, i: int, j: int, priority: int) -> None:
@@ -549,7 +579,8 @@ class _Extractor:
         if self.headline_end is None:
             first_line, _, body = self.text[: _HEADLINE_CHARS + 2].partition("\n")
             headline = (
-                len(first_line) <= _HEADLINE_CHARS and bool(body.strip() or self.text[len(first_line) + 1 :].strip())
+                len(first_line) <= _HEADLINE_CHARS
+                and bool(body.strip() or self.text[len(first_line) + 1 :].strip())
                 and not first_line.rstrip().endswith((".", "!", "?", ":", ";"))
             )
             self.headline_end = len(first_line) if headline else 0
@@ -651,8 +682,9 @@ class _Extractor:
         names: dict[tuple[str, ...], str | None] = {}
         short_company_names: dict[tuple[str, ...], str] = {}
         surnames: set[tuple[str, ...]] = set()
-        in_body = {tuple(t.fold for t in tokens[c.tokens[0] : c.tokens[1]])
-                   for c in chosen if not self._in_headline(c.start)}
+        in_body = {
+            tuple(t.fold for t in tokens[c.tokens[0] : c.tokens[1]]) for c in chosen if not self._in_headline(c.start)
+        }
         for candidate in chosen:
             i, j = candidate.tokens
             if self._in_headline(candidate.start) and tuple(t.fold for t in tokens[i:j]) not in in_body:

@@ -106,8 +106,9 @@ def _data() -> _Data:
                     continue  # a name known everywhere wins over a town's
                 languages = frozenset({language}) | (known.languages or frozenset() if known else frozenset())
                 accented = None if alias.isascii() else tuple(accents_of(t.text) for t in _tokens(alias))
-                gazetteer[key] = _Entry(PLACE, known.canonical if known else canonical, None, accented, True, False,
-                                        languages)
+                gazetteer[key] = _Entry(
+                    PLACE, known.canonical if known else canonical, None, accented, True, False, languages
+                )
     titles = {tuple(t.fold for t in _tokens(title)): True for title in rules["titles"]}
     return _Data(
         gazetteer=gazetteer,
@@ -141,10 +142,12 @@ def _data() -> _Data:
         vn_syllables=frozenset(rules["vietnamese_syllables"]),
         people_by_sound={
             tuple(sound_key(t.text) for t in _tokens(entry.canonical)): entry
-            for entry in gazetteer.values() if entry.type == PERSON and " " in entry.canonical
+            for entry in gazetteer.values()
+            if entry.type == PERSON and " " in entry.canonical
         },
         cyrillic_stems={
-            cyrillic_stem(key[0]): entry for key, entry in gazetteer.items()
+            cyrillic_stem(key[0]): entry
+            for key, entry in gazetteer.items()
             if len(key) == 1 and _CYRILLIC.match(key[0]) and len(cyrillic_stem(key[0])) >= MIN_CYRILLIC_STEM
         },
     )
@@ -153,19 +156,74 @@ def _data() -> _Data:
 # Russian, Ukrainian and Belarusian decline names: ``в Азербайджане``, ``России``, ``Москвы``. A
 # one-word name is found under any of these endings in place of its nominative one.
 CYRILLIC_ENDINGS = (
-    "", "а", "я", "у", "ю", "е", "и", "і", "ы", "ой", "ей", "ом", "ем", "ою", "ею", "ах", "ях", "ам", "ям",
+    "",
+    "а",
+    "я",
+    "у",
+    "ю",
+    "е",
+    "и",
+    "і",
+    "ы",
+    "ой",
+    "ей",
+    "ом",
+    "ем",
+    "ою",
+    "ею",
+    "ах",
+    "ях",
+    "ам",
+    "ям",
 )
 MIN_CYRILLIC_STEM = 4
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]+$")
 
 
 # Russian and Ukrainian letters as English-language news writes them (BGN/PCGN, simplified).
-_CYRILLIC_LATIN = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ё": "yo", "ж": "zh",
-    "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "ʼ": "", "'": "",
-})
+_CYRILLIC_LATIN = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "ґ": "g",
+        "д": "d",
+        "е": "e",
+        "є": "ye",
+        "ё": "yo",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "і": "i",
+        "ї": "yi",
+        "й": "y",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "ʼ": "",
+        "'": "",
+    }
+)
 
 
 def sound_key(word: str) -> str:
@@ -237,6 +295,12 @@ def _one_word_names() -> dict[str, tuple[str, str]]:
             if name.strip() and " " not in name.strip():
                 table.setdefault(name_key(name.strip()), (type_, canonical))
     return table
+
+
+def is_function_word(word: str) -> bool:
+    """Whether a word is an article, pronoun, preposition or the like in a language of the rules
+    (``the``, ``which``, ``les``, ``und``), by its fold."""
+    return fold(word) in _data().stopwords
 
 
 def one_word_entity(word: str) -> tuple[str, str] | None:

@@ -236,8 +236,7 @@ def _spacy_runner(package: str) -> ModelRunner:
 
     # Only the named-entity recogniser and what it reads (tok2vec): the parser, tagger and lemmatiser
     # would triple the time for nothing used here.
-    nlp = spacy.load(package, exclude=["parser", "tagger", "morphologizer", "lemmatizer", "attribute_ruler",
-                                       "senter"])
+    nlp = spacy.load(package, exclude=["parser", "tagger", "morphologizer", "lemmatizer", "attribute_ruler", "senter"])
 
     def run(texts: Sequence[str]) -> list[RawSpans]:
         return [[(e.start_char, e.end_char, e.label_, "") for e in doc.ents] for doc in nlp.pipe(texts, batch_size=16)]
