@@ -264,6 +264,11 @@ def test_json_export_is_lossless_for_any_text(checked: list[CheckedExcerpt]) -> 
         assert read_json_export(path) == [item.excerpt for item in checked]
 
 
+def test_a_bibtex_url_ending_in_a_backslash_does_not_swallow_the_entry() -> None:
+    library = bibtexparser.parse_string(render([CheckedExcerpt(sample(1, url="x\\"))], "bibtex", "b").decode("utf-8"))
+    assert not library.failed_blocks and library.entries[0].fields_dict["url"].value == "x%5C"
+
+
 def test_bibtex_urls_are_kept_literal() -> None:
     url = "https://example.com/~user/a_b%20c?x=1&y=2#frag"
     library = bibtexparser.parse_string(render([CheckedExcerpt(sample(1, url=url))], "bibtex", "b").decode("utf-8"))

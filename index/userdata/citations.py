@@ -427,9 +427,10 @@ def latex_escape(text: str) -> str:
 
 def _bibtex_value(field: str, value: str) -> str:
     """A field's value for BibTeX: text with LaTeX's specials escaped; a URL as it is (BibTeX and
-    Zotero read ``url`` literally), only braces, which would unbalance the entry, percent-encoded."""
+    Zotero read ``url`` literally), only braces, which would unbalance the entry, and backslashes,
+    which escape the brace closing it, percent-encoded (no valid URL holds either)."""
     if field == "url":
-        return " ".join(value.split()).replace("{", "%7B").replace("}", "%7D")
+        return " ".join(value.split()).replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
     return latex_escape(value)
 
 
