@@ -26,10 +26,13 @@ from index.errors import (
 )
 from index.logs import log_path, start_logging
 from index.models import (
+    DEFAULT_COPY_THRESHOLD,
     ENTITY_FACETS,
+    MIN_COPY_THRESHOLD,
     AnalysisProblem,
     Article,
     Comparison,
+    CopyCluster,
     EntityInfo,
     EntityMention,
     EntityModelStatus,
@@ -52,6 +55,7 @@ from index.models import (
     Span,
     Timeline,
     TimelineBucket,
+    check_copy_threshold,
 )
 from index.paths import bundled_seeds, data_dir, last_archive, remember_archive, resource_path
 
@@ -133,7 +137,10 @@ __all__ = [
     "to_markdown",
     "to_text",
     "write_export",
+    "DEFAULT_COPY_THRESHOLD",
     "ENTITY_FACETS",
+    "MIN_COPY_THRESHOLD",
+    "check_copy_threshold",
     "AnalysisProblem",
     "IndexDamagedError",
     "IndexWriteError",
@@ -152,6 +159,7 @@ __all__ = [
     "Article",
     "ArticleNotFoundError",
     "Comparison",
+    "CopyCluster",
     "EntityRef",
     "LinkedPassage",
     "PassageKind",

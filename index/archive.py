@@ -49,9 +49,11 @@ from index.indexing.model_pass import ModelPassProgress, model_status, run_model
 from index.indexing.pipeline import UserCorrections
 from index.indexing.updates import update_articles
 from index.models import (
+    DEFAULT_COPY_THRESHOLD,
     AnalysisProblem,
     Article,
     Comparison,
+    CopyCluster,
     EntityInfo,
     EntityMention,
     EntityModelStatus,
@@ -61,6 +63,7 @@ from index.models import (
     SearchRequest,
     SearchResult,
     Span,
+    check_copy_threshold,
 )
 from index.paths import absolute, data_dir, index_dir_for, remember_archive
 from index.storage.commits import applied_entity_corrections, clean_up
@@ -342,6 +345,24 @@ class Archive:
 
         first, second = self.article(a), self.article(b)
         return compare(first, second, self.entities(a), self.entities(b))
+
+    def near_copies(self, threshold: float = DEFAULT_COPY_THRESHOLD) -> tuple[CopyCluster, ...]:
+        """The clusters of articles that are near copies of each other at ``threshold`` (the
+        estimated share of their four-word shingles they have in common, from MIN_COPY_THRESHOLD to 1).
+
+        Raises:
+            InvalidRequestError: the threshold is out of that range.
+        """
+        check_copy_threshold(threshold)
+        with self._reading() as searcher:
+            return searcher.copy_clusters(threshold)
+
+    def copies_of(self, article_id: str, threshold: float = DEFAULT_COPY_THRESHOLD) -> tuple[str, ...]:
+        """The ids of an article's near copies at ``threshold``, earliest first (see near_copies)."""
+        check_copy_threshold(threshold)
+        self.article(article_id)
+        with self._reading() as searcher:
+            return searcher.copies_of(article_id, threshold)
 
     def correct(self, article_id: str, field: str, value: str | None) -> Article:
         """Correct an article's title, date, source or language (None withdraws the correction).

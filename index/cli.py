@@ -19,6 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from index.analysis.duplicates import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from index.archive import Archive, article_lookup
 from index.atomic import write_atomically
 from index.errors import ArchivistError, QuerySyntaxError
@@ -158,6 +159,15 @@ def _parser() -> argparse.ArgumentParser:
     comparing.add_argument("--json", action="store_true", help="offsets into each article's body")
     comparing.set_defaults(handler=_compare)
 
+    copies = commands.add_parser("duplicates", help="articles that are near copies of each other (syndicated, edited)")
+    copies.add_argument(
+        "--threshold", type=float, default=DEFAULT_THRESHOLD,
+        help=f"the share of their wording two articles must have in common, {MIN_THRESHOLD} to 1 "
+        f"(default {DEFAULT_THRESHOLD})",
+    )  # fmt: skip
+    copies.add_argument("--json", action="store_true")
+    copies.set_defaults(handler=_duplicates)
+
     correct = commands.add_parser("correct", help="correct an article's title, date, source or language")
     correct.add_argument("id")
     correct.add_argument("field", choices=["title", "date", "source", "language"])
@@ -241,7 +251,7 @@ def _parser() -> argparse.ArgumentParser:
             task.add_argument("--basket", help="the basket (default: the default basket)")
     excerpts.set_defaults(handler=_excerpts)
 
-    for command in (search, show, facets, similar, comparing, correct, entities, entity):
+    for command in (search, show, facets, similar, comparing, copies, correct, entities, entity):
         command.add_argument("--archive", type=Path, help="the archive folder (default: the one used last)")
     for action in actions.choices.values():
         # Also after the action (`entity info X --archive A`); SUPPRESS keeps a value given before it.
@@ -442,6 +452,23 @@ def _compare(options: argparse.Namespace) -> int:
         mark = PASSAGE_MARKS[str(passage.kind)]
         quoted = [_quoted(text.body, span) for text, span in ((a, passage.a), (b, passage.b)) if span is not None]
         lines.append(f"{mark} " + "\n  ~ ".join(quoted) if mark == "~" else f"{mark} " + quoted[0])
+    print(printable("\n".join(lines)))
+    return 0
+
+
+def _duplicates(options: argparse.Namespace) -> int:
+    archive = _archive(options)
+    found = archive.near_copies(options.threshold)
+    if options.json:
+        print(_json({"clusters": [{"ids": list(c.ids), "representative": c.representative} for c in found]}))
+        return 0
+    copies = sum(len(c.ids) - 1 for c in found)
+    lines = [
+        f"{len(found)} groups of near copies ({copies} copies besides the first of each), threshold {options.threshold}"
+    ]
+    for cluster in found:
+        lines.append("")
+        lines += [f"{'*' if k == 0 else ' '} {_described(archive.article(i))}" for k, i in enumerate(cluster.ids)]
     print(printable("\n".join(lines)))
     return 0
 

@@ -122,6 +122,22 @@ class SortOrder(StrEnum):
     OLDEST = "oldest"
 
 
+# Near copies (index/analysis/duplicates.py): the least likeness kept, and the one clusters are formed at
+# unless the user chooses another.
+MIN_COPY_THRESHOLD = 0.5
+DEFAULT_COPY_THRESHOLD = 0.7
+
+
+def check_copy_threshold(threshold: float) -> None:
+    """Refuse a near-copy threshold out of range.
+
+    Raises:
+        InvalidRequestError: it is below MIN_COPY_THRESHOLD or above 1.
+    """
+    if not MIN_COPY_THRESHOLD <= threshold <= 1:
+        raise InvalidRequestError(f"the threshold must be from {MIN_COPY_THRESHOLD} to 1, not {threshold}")
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """What the user asked for: a query string, filters, an order and a page.
@@ -141,6 +157,10 @@ class SearchRequest:
     facet_limit: int = 50
     spellings: bool = True  # a word naming a known entity also matches its other spellings
     complete_last_word: bool = False  # being typed: the last word also matches words it begins
+    # One hit per group of near copies (the earliest matching member), the others named in its
+    # ``copies``; the total counts groups. Facets and the timeline count every copy either way.
+    fold_copies: bool = False
+    copy_threshold: float = DEFAULT_COPY_THRESHOLD
 
     def __post_init__(self) -> None:
         # Refused where the request is made (a CLI option, a GUI page change), not deep in a search.
@@ -150,6 +170,7 @@ class SearchRequest:
             raise InvalidRequestError(f"the page size must be 0 or more, not {self.page_size}")
         if self.facet_limit < 0:
             raise InvalidRequestError(f"the number of facet values must be 0 or more, not {self.facet_limit}")
+        check_copy_threshold(self.copy_threshold)
 
 
 @dataclass(frozen=True)
@@ -174,6 +195,7 @@ class Hit:
     language: str
     score: float
     snippet: Snippet
+    copies: tuple[str, ...] = ()  # with SearchRequest.fold_copies: its near copies that match too, by id
 
 
 @dataclass(frozen=True)
@@ -223,6 +245,7 @@ class SearchResult:
     timeline: Timeline
     query: str = ""
     also_matched: tuple[str, ...] = ()  # other spellings the query's words brought in
+    copies_folded: int = 0  # matching articles shown only as copies of another (SearchRequest.fold_copies)
 
 
 @dataclass(frozen=True)
@@ -370,3 +393,15 @@ class Comparison:
                 )
             },
         }
+
+
+@dataclass(frozen=True)
+class CopyCluster:
+    """Articles that are near copies of each other; the representative (the earliest) first."""
+
+    ids: tuple[str, ...]
+
+    @property
+    def representative(self) -> str:
+        """The article shown for the cluster: the earliest dated, then the first by id."""
+        return self.ids[0]

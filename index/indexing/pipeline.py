@@ -18,16 +18,18 @@ from functools import partial
 from typing import Any, TypeVar
 
 from index.analysis import entities
+from index.analysis.duplicates import signature
 from index.analysis.entities import EntityCorrections, Mention
 from index.analysis.entities.models import combine
 from index.analysis.folding import fold
 from index.analysis.language import UNDETERMINED
 from index.analysis.metadata import article_id, infer
+from index.analysis.terms import terms
 from index.models import AnalysisProblem, Article, EntityMention, Provenance, RawDocument, SkippedFile
 from index.reading.files import FoundFile
 from index.reading.readers import read_file
 from index.storage.commits import ReadFile
-from index.storage.schema import PreAnalyzed, postings
+from index.storage.schema import PreAnalyzed, postings, postings_of
 from index.storage.store import ArticleRow, StoredArticle
 from index.userdata.corrections import apply_corrections
 
@@ -114,8 +116,10 @@ def analyse_article(
     corrected = steps.run("entity corrections", lambda: corrections.apply(article.body, found), lambda: found)
     mentions = tuple(EntityMention(m.start, m.end, m.type, m.canonical) for m in corrected)
     title = steps.run("indexing", lambda: postings(article.title, article.language))
-    body = steps.run("indexing", lambda: postings(article.body, article.language))
-    stored = StoredArticle(article, inferred, fields, title.length, body.length, mentions, entity_model)
+    body_terms = steps.run("indexing", lambda: terms(article.body, article.language))
+    body = steps.run("indexing", lambda: postings_of(body_terms))
+    copies = steps.run("near copies", lambda: signature(body_terms), lambda: None)
+    stored = StoredArticle(article, inferred, fields, title.length, body.length, mentions, entity_model, copies)
     return stored, document_fields(stored, title, body)
 
 

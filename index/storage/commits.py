@@ -143,6 +143,7 @@ class Commit:
     def finish(self) -> int:
         """Write the new generation, flush it, commit the store; return the generation."""
         writer = self.writer
+        self.store.find_near_copies()
         final = writer._merge_segments(merge_tiny_segments if self.merge else None, False, self.merge)  # noqa: SLF001
         final += self.segments
         if writer._added:  # noqa: SLF001 - merged small segments, or update_article's documents

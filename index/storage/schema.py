@@ -16,8 +16,9 @@ from index.analysis.terms import terms
 from index.storage.segments import bulk_item
 
 # 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted; 11: titles kept whole;
-# 12: words stemmed before they are folded; 13: the entity model an article's mentions include
-SCHEMA_VERSION = 13
+# 12: words stemmed before they are folded; 13: the entity model an article's mentions include;
+# 14: near-copy signatures
+SCHEMA_VERSION = 14
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 
@@ -54,7 +55,11 @@ def postings(text: str, language: str) -> PreAnalyzed:
         One posting per distinct term, with its positions both encoded as Whoosh stores them
         and as a list (for the segment's frequent-terms file, see frequent.py).
     """
-    tokens = terms(text, language)
+    return postings_of(terms(text, language))
+
+
+def postings_of(tokens: list[str]) -> PreAnalyzed:
+    """The postings of a text's terms (see ``postings``)."""
     positions: dict[str, list[int]] = {}
     for position, term in enumerate(tokens):
         found = positions.get(term)

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from index.analysis.duplicates import clusters
 from index.analysis.entities import EntityCorrections, aliases
 from index.analysis.terms import TOKEN, has_stemmer, term_spans, terms
 from index.errors import IndexChangedError, IndexDamagedError, IndexNotBuiltError
@@ -20,6 +22,7 @@ from index.models import (
     ENTITY_FACET_OF_TYPE,
     ENTITY_FACETS,
     Article,
+    CopyCluster,
     EntityInfo,
     Facet,
     FacetValue,
@@ -69,6 +72,16 @@ class _DerivedColumns:
         self.year = days.astype("datetime64[Y]").astype(np.int64) + 1970
 
 
+@dataclass(frozen=True)
+class _CopyGroups:
+    """Near-copy clusters at one threshold, and for each document number its cluster (-1: none)
+    and its place in it (0: the representative, the earliest)."""
+
+    clusters: tuple[CopyCluster, ...]
+    group_of: np.ndarray
+    rank: np.ndarray
+
+
 class ArchiveSearcher:
     """Keeps one Whoosh searcher and the facet columns open, and reopens them when the index changes.
 
@@ -87,6 +100,7 @@ class ArchiveSearcher:
         self.index_dir = index_dir
         self.store = ArticleStore(index_dir / STORE_FILE)
         self._entity_terms: tuple[str, dict[tuple[str, str], tuple[str, str]]] = ("", {})
+        self._copies: tuple[tuple[int, float], _CopyGroups] | None = None
         try:
             self._open()
         except BaseException:
@@ -203,12 +217,69 @@ class ArchiveSearcher:
         # Like the year and month facets, under every filter but the date one: the period chosen on
         # it can be moved or widened, even when it selects nothing.
         timeline = self._timeline(_under_filters_but("date", matched, masks))
+        copies: dict[int, tuple[str, ...]] = {}
+        if request.fold_copies:
+            selected, copies = self._fold_copies(selected, request.copy_threshold)
         total = int(selected.sum())
         positive = self.masks.positive_terms(q)
         docnums, scores = self._ranked(q, positive, selected, request)
-        hits = self._hits(positive, docnums, scores)
+        hits = self._hits(positive, docnums, scores, copies)
         also = also_matched(request.query) if request.spellings else ()
-        return SearchResult(total, hits, facets, timeline, request.query, also)
+        folded = sum(map(len, copies.values()))
+        return SearchResult(total, hits, facets, timeline, request.query, also, folded)
+
+    def copy_clusters(self, threshold: float) -> tuple[CopyCluster, ...]:
+        """The near-copy clusters of the searched generation at ``threshold``."""
+        return self._copy_groups(threshold).clusters
+
+    def copies_of(self, article_id: str, threshold: float) -> tuple[str, ...]:
+        """The other members of an article's near-copy cluster, earliest first."""
+        groups = self._copy_groups(threshold)
+        for cluster in groups.clusters:  # few: a scan costs less than an id-to-document map
+            if article_id in cluster.ids:
+                return tuple(i for i in cluster.ids if i != article_id)
+        return ()
+
+    def _copy_groups(self, threshold: float) -> _CopyGroups:
+        key = (self.columns.generation, threshold)
+        if self._copies is not None and self._copies[0] == key:
+            return self._copies[1]
+        columns = self.columns
+        docnum = {article_id: d for d, article_id in enumerate(columns.ids) if columns.alive[d]}
+        last_day = np.iinfo(np.int32).max  # undated articles come after dated ones
+
+        def order(article_id: str) -> tuple[int, str]:
+            day = int(columns.day[docnum[article_id]])
+            return (last_day if day == NO_DATE else day, article_id)
+
+        pairs = [pair for pair in self.store.near_copies(threshold) if pair[0] in docnum and pair[1] in docnum]
+        found = tuple(CopyCluster(tuple(group)) for group in clusters(pairs, threshold, order))
+        group_of = np.full(len(columns.ids), -1, dtype=np.int32)
+        rank = np.zeros(len(columns.ids), dtype=np.int32)
+        for number, cluster in enumerate(found):
+            members = [docnum[article_id] for article_id in cluster.ids]
+            group_of[members] = number
+            rank[members] = np.arange(len(members), dtype=np.int32)
+        groups = _CopyGroups(found, group_of, rank)
+        self._copies = (key, groups)
+        return groups
+
+    def _fold_copies(self, selected: np.ndarray, threshold: float) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
+        """``selected`` with one member of each near-copy cluster kept (the earliest selected), and
+        the ids of the others by the document kept."""
+        groups = self._copy_groups(threshold)
+        docs = np.flatnonzero(selected & (groups.group_of >= 0))
+        if docs.size == 0:
+            return selected, {}
+        docs = docs[np.lexsort((groups.rank[docs], groups.group_of[docs]))]
+        starts = np.flatnonzero(np.r_[True, groups.group_of[docs][1:] != groups.group_of[docs][:-1]])
+        folded = selected.copy()
+        copies: dict[int, tuple[str, ...]] = {}
+        for members in np.split(docs, starts[1:]):
+            if members.size > 1:
+                folded[members[1:]] = False
+                copies[int(members[0])] = tuple(self.columns.ids[d] for d in members[1:])
+        return folded, copies
 
     def _filter_masks(self, filters: Filters) -> dict[str, np.ndarray]:
         columns = self.columns
@@ -345,12 +416,18 @@ class ArchiveSearcher:
             scores[postings.ids] += boost * idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)
         return scores
 
-    def _hits(self, positive: list[ScoredTerm], docnums: list[int], scores: list[float]) -> tuple[Hit, ...]:
+    def _hits(
+        self,
+        positive: list[ScoredTerm],
+        docnums: list[int],
+        scores: list[float],
+        copies: dict[int, tuple[str, ...]] | None = None,
+    ) -> tuple[Hit, ...]:
         ids = [self.columns.ids[d] for d in docnums]
         articles = self.store.get_many(ids)
         wanted = _highlighted(positive)
         hits = []
-        for article_id, score in zip(ids, scores, strict=True):
+        for docnum, article_id, score in zip(docnums, ids, scores, strict=True):
             article = articles.get(article_id)
             if article is None:
                 continue
@@ -366,6 +443,7 @@ class ArchiveSearcher:
                     article.language,
                     score,
                     make_snippet(article.body, article.language, wanted),
+                    (copies or {}).get(docnum, ()),
                 )
             )
         return tuple(hits)

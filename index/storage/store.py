@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from index.analysis.duplicates import MIN_THRESHOLD, bands, likeness
 from index.analysis.entities import EntityCorrections
 from index.errors import IndexDamagedError
 from index.models import ENTITY_FACETS, AnalysisProblem, Article, EntityMention, Provenance, SkippedFile
@@ -25,9 +26,17 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, file TEXT NOT NULL, date TEXT, source TEXT, language TEXT NOT NULL,
     title_terms INTEGER NOT NULL, body_terms INTEGER NOT NULL, entities TEXT NOT NULL, mentions BLOB NOT NULL,
-    record BLOB NOT NULL, corrections TEXT, entity_model TEXT
+    record BLOB NOT NULL, corrections TEXT, entity_model TEXT, copies BLOB
 );
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
+-- Near copies (index/analysis/duplicates.py): each signed article's band keys, the articles not yet
+-- compared with the others, and the pairs found alike (``a < b``).
+CREATE TABLE IF NOT EXISTS copy_bands (band INTEGER NOT NULL, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS copy_bands_band ON copy_bands(band);
+CREATE INDEX IF NOT EXISTS copy_bands_id ON copy_bands(id);
+CREATE TABLE IF NOT EXISTS copies_pending (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS near_copies (a TEXT NOT NULL, b TEXT NOT NULL, likeness REAL NOT NULL, PRIMARY KEY (a, b));
+CREATE INDEX IF NOT EXISTS near_copies_b ON near_copies(b);
 CREATE INDEX IF NOT EXISTS articles_corrected ON articles(id) WHERE corrections IS NOT NULL;
 CREATE INDEX IF NOT EXISTS articles_model ON articles(language, entity_model);
 """
@@ -54,6 +63,7 @@ class StoredArticle:
     body_terms: int
     mentions: tuple[EntityMention, ...]
     entity_model: str | None = None  # the model whose mentions were merged with the rules', if any
+    copies: bytes | None = None  # the body's near-copy signature (index/analysis/duplicates.py)
 
     def entity_names(self) -> dict[str, list[str]]:
         """The distinct canonical entities by facet name (``person``, ``org``, ``place``)."""
@@ -78,6 +88,7 @@ class StoredArticle:
             encode_article(self.inferred),
             json.dumps(self.corrections, ensure_ascii=False, sort_keys=True) if self.corrections else None,
             self.entity_model,
+            self.copies,
         )
 
 
@@ -95,7 +106,8 @@ _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 _IDS_PER_QUERY = 500  # SQLite limits the parameters of one statement
-_INSERT_ROW = "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_COPIES_COLUMN = 12
+_INSERT_ROW = "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def _fields(applied: str | None) -> dict[str, str]:
@@ -220,8 +232,20 @@ class ArticleStore:
 
     def forget_file(self, path: str) -> None:
         """Drop a file and its articles."""
+        self._forget_copies(path)
         self.connection.execute("DELETE FROM files WHERE path = ?", (path,))
         self.connection.execute("DELETE FROM articles WHERE file = ?", (path,))
+
+    def _forget_copies(self, path: str) -> None:
+        """Drop what near-copy finding knows of a file's articles."""
+        ids = [(article_id,) for article_id in self.article_ids(path)]
+        for statement in (
+            "DELETE FROM copy_bands WHERE id = ?",
+            "DELETE FROM copies_pending WHERE id = ?",
+            "DELETE FROM near_copies WHERE a = ?",
+            "DELETE FROM near_copies WHERE b = ?",
+        ):
+            self.connection.executemany(statement, ids)
 
     def article_ids(self, file: str) -> list[str]:
         """The ids of the articles read from ``file``."""
@@ -229,8 +253,68 @@ class ArticleStore:
 
     def put_rows(self, file: str, rows: Iterable[ArticleRow]) -> None:
         """Replace the articles of ``file`` with these rows (see :meth:`StoredArticle.row`)."""
+        self._forget_copies(file)
         self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
+        rows = list(rows)
         self.connection.executemany(_INSERT_ROW, rows)
+        signed = [(row[0], row[_COPIES_COLUMN]) for row in rows if row[_COPIES_COLUMN] is not None]
+        self.connection.executemany(
+            "INSERT INTO copy_bands VALUES (?, ?)",
+            [(band, article_id) for article_id, copies in signed for band in bands(copies)],  # type: ignore[arg-type]
+        )
+        self.connection.executemany("INSERT OR IGNORE INTO copies_pending VALUES (?)", [(i,) for i, _ in signed])
+
+    def find_near_copies(self) -> int:
+        """Compare the articles stored since the last call with every other by their signatures'
+        bands, and keep the pairs at least MIN_THRESHOLD alike; returns how many articles were compared."""
+        pending = [row[0] for row in self.connection.execute("SELECT id FROM copies_pending")]
+        for start in range(0, len(pending), _IDS_PER_QUERY):
+            batch = pending[start : start + _IDS_PER_QUERY]
+            self.connection.executemany("INSERT OR IGNORE INTO near_copies VALUES (?, ?, ?)", self._alike(batch))
+        self.connection.execute("DELETE FROM copies_pending")
+        return len(pending)
+
+    def _alike(self, ids: list[str]) -> list[tuple[str, str, float]]:
+        marks = ",".join("?" * len(ids))
+        candidates: dict[str, set[str]] = {}
+        rows = self.connection.execute(
+            f"SELECT mine.id, other.id FROM copy_bands AS mine JOIN copy_bands AS other ON other.band = mine.band "
+            f"WHERE mine.id IN ({marks}) AND other.id != mine.id",
+            ids,
+        )
+        for article_id, other in rows:
+            candidates.setdefault(article_id, set()).add(other)
+        wanted = sorted({*candidates, *(o for others in candidates.values() for o in others)})
+        signatures = self._signatures(wanted)
+        found = []
+        for article_id, others in candidates.items():
+            for other in others:
+                alike = likeness(signatures[article_id], signatures[other])
+                if alike >= MIN_THRESHOLD:
+                    found.append((min(article_id, other), max(article_id, other), alike))
+        return found
+
+    def _signatures(self, ids: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            batch = ids[start : start + _IDS_PER_QUERY]
+            marks = ",".join("?" * len(batch))
+            found.update(self.connection.execute(f"SELECT id, copies FROM articles WHERE id IN ({marks})", batch))
+        return found
+
+    def dates(self, ids: Iterable[str]) -> dict[str, str | None]:
+        """The (corrected) dates of articles, ISO-formatted, by id."""
+        wanted = list(ids)
+        found: dict[str, str | None] = {}
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            batch = wanted[start : start + _IDS_PER_QUERY]
+            marks = ",".join("?" * len(batch))
+            found.update(self.connection.execute(f"SELECT id, date FROM articles WHERE id IN ({marks})", batch))
+        return found
+
+    def near_copies(self, threshold: float) -> list[tuple[str, str, float]]:
+        """The pairs of articles at least ``threshold`` alike (``threshold`` ≥ MIN_THRESHOLD)."""
+        return list(self.connection.execute("SELECT a, b, likeness FROM near_copies WHERE likeness >= ?", (threshold,)))
 
     def replace_article(self, stored: StoredArticle) -> None:
         """Store a new version of one article, keeping its file."""

@@ -1,0 +1,129 @@
+"""Near-duplicate articles: a syndicated copy under another headline and footer, a lightly edited copy.
+
+Each article's body gets a MinHash signature of its four-word shingles (its index terms: folded and
+stemmed words, so accents, case and endings do not count): 64 minimum hash values whose share of
+equal values between two articles estimates the Jaccard likeness of their shingle sets. The
+signature is cut into 16 bands of 4 values; articles sharing a band are candidates
+(locality-sensitive hashing), so finding an article's copies costs a few index lookups, not a pass
+over the archive. A candidate is a near copy when the
+signatures say the shingle sets are at least half alike; clusters are formed at the threshold the
+user chooses (``DEFAULT_THRESHOLD`` unless changed).
+
+Boilerplate shared by unrelated articles (a footer, a navigation line) is a small share of their
+shingles, so it never makes them alike: two 300-word articles sharing a 20-word footer are about 3 %
+alike. An article too short to judge (fewer than ``MIN_SHINGLES`` shingles) gets no signature.
+
+datasketch implements the same method but needs SciPy (some 60 MB in the packaged app) and hashes
+shingle by shingle in Python; with NumPy the whole signature is a few array operations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from index.analysis.folding import fold
+from index.models import DEFAULT_COPY_THRESHOLD, MIN_COPY_THRESHOLD
+
+SHINGLE_WORDS = 4
+PERMUTATIONS = 64
+BANDS = 16
+ROWS = PERMUTATIONS // BANDS
+MIN_SHINGLES = 8
+MIN_THRESHOLD = MIN_COPY_THRESHOLD  # the least likeness kept: a user may lower the threshold down to it
+DEFAULT_THRESHOLD = DEFAULT_COPY_THRESHOLD
+_WORD = re.compile(r"\w+")
+_VALUE_BYTES = 4
+# Fixed, since signatures are stored: a new seed would need every article's signature again.
+_SEEDS = np.random.default_rng(20261202)
+_MULTIPLIERS = _SEEDS.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
+_OFFSETS = _SEEDS.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
+_PRIME_STEP = np.uint64(1_099_511_628_211)  # FNV's 64-bit prime: mixes the words of a shingle
+
+
+_KNOWN_WORDS = 1 << 18
+_word_hashes: dict[str, int] = {}
+
+
+def _hashes(words: Sequence[str]) -> np.ndarray:
+    """A stable 64-bit hash of each word (the same in every process and run), remembered per process."""
+    known = _word_hashes
+    if len(known) > _KNOWN_WORDS:
+        known.clear()
+    for word in set(words).difference(known):
+        known[word] = zlib.crc32(word.encode("utf-8", "surrogatepass")) | (len(word) << 32)
+    return np.fromiter((known[w] for w in words), dtype=np.uint64, count=len(words))
+
+
+def text_signature(text: str) -> bytes | None:
+    """The signature of a text's folded words (see ``signature``)."""
+    return signature(_WORD.findall(fold(text)))
+
+
+def signature(words: Sequence[str]) -> bytes | None:
+    """The MinHash signature of the four-word shingles of a text's words (its index terms, as
+    indexing has them), or None when it has too few to judge."""
+    if len(words) < MIN_SHINGLES + SHINGLE_WORDS - 1:
+        return None
+    hashes = _hashes(words)
+    shingles = np.zeros(len(words) - SHINGLE_WORDS + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):  # hashing wraps around 2**64 on purpose
+        for k in range(SHINGLE_WORDS):
+            shingles = shingles * _PRIME_STEP + hashes[k : len(hashes) - SHINGLE_WORDS + 1 + k]
+        shingles = np.unique(shingles)
+        if len(shingles) < MIN_SHINGLES:
+            return None
+        permuted = shingles[:, None] * _MULTIPLIERS[None, :] + _OFFSETS[None, :]
+    minimums = (permuted >> np.uint64(32)).min(axis=0).astype("<u4")
+    return minimums.tobytes()
+
+
+def bands(signature_: bytes) -> list[int]:
+    """The signature's band keys (non-negative 63-bit integers, as SQLite stores them)."""
+    width = ROWS * _VALUE_BYTES
+    return [
+        int.from_bytes(hashlib.blake2b(bytes([band]) + signature_[band * width : (band + 1) * width], digest_size=8)
+                       .digest(), "little") >> 1
+        for band in range(BANDS)
+    ]  # fmt: skip
+
+
+def likeness(a: bytes, b: bytes) -> float:
+    """The estimated Jaccard likeness of two signatures' shingle sets (0 to 1)."""
+    return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
+
+
+def clusters(
+    pairs: Iterable[tuple[str, str, float]], threshold: float, order: Callable[[str], tuple[int, str]]
+) -> list[list[str]]:
+    """Groups of articles linked, directly or through others, by pairs at least ``threshold`` alike.
+
+    Args:
+        pairs: ``(id, id, likeness)``.
+        threshold: the least likeness that links two articles.
+        order: sorts a group's articles; the first is its representative (e.g. the earliest).
+
+    Returns:
+        The groups of two or more, each sorted by ``order``, the groups by their representatives.
+    """
+    parent: dict[str, str] = {}
+
+    def root(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for a, b, alike in pairs:
+        if alike >= threshold:
+            parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for item in parent:
+        groups.setdefault(root(item), []).append(item)
+    found = [sorted(group, key=order) for group in groups.values() if len(group) > 1]
+    return sorted(found, key=lambda group: order(group[0]))

@@ -1,0 +1,175 @@
+"""Near copies: found at indexing, grouped at the user's threshold, never made by boilerplate."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index import Archive, InvalidRequestError, SearchRequest
+from index.analysis.duplicates import PERMUTATIONS, clusters, likeness, text_signature
+from tests.conftest import ARCHIVIST
+
+WORDS = [
+    "minister",
+    "council",
+    "river",
+    "harbour",
+    "budget",
+    "election",
+    "museum",
+    "festival",
+    "railway",
+    "tariff",
+    "vaccine",
+    "drought",
+    "court",
+    "protest",
+    "treaty",
+    "airline",
+    "factory",
+    "harvest",
+    "bridge",
+    "school",
+    "hospital",
+    "pipeline",
+    "strike",
+    "summit",
+    "mayor",
+    "reform",
+    "inflation",
+    "refinery",
+    "border",
+    "ceasefire",
+    "stadium",
+    "orchestra",
+    "satellite",
+    "glacier",
+    "shipyard",
+]
+FOOTER = (
+    "Copyright 2025 Northern Ledger Media. All rights reserved. This material may not be published, "
+    "broadcast, rewritten or redistributed. Sign up for our morning newsletter and follow us for updates."
+)
+
+
+def prose(seed: int, sentences: int = 30) -> str:
+    """Sentences of news words, the same for the same seed."""
+    pick = random.Random(seed)
+    return " ".join(
+        " ".join(pick.choice(WORDS) for _ in range(pick.randint(8, 16))).capitalize() + "." for _ in range(sentences)
+    )
+
+
+def edited(text: str, seed: int, changes: int) -> str:
+    words = text.split(" ")
+    pick = random.Random(seed)
+    for _ in range(changes):
+        words[pick.randrange(len(words))] = pick.choice(WORDS)
+    return " ".join(words)
+
+
+def write(folder: Path, name: str, date: str, title: str, body: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"Title: {title}\nDate: {date}\n\n{body}\n")
+
+
+@pytest.fixture
+def copies_archive(tmp_path: Path) -> Archive:
+    news = tmp_path / "news"
+    story = prose(1)
+    write(news, "wire.txt", "2025-03-01", "Council approves harbour budget", story)
+    write(news, "syndicated.txt", "2025-03-02", "Harbour plan wins approval", f"{story}\n\n{FOOTER}")
+    write(news, "edited.txt", "2025-03-03", "Harbour money cleared", edited(story, 2, 12))
+    write(news, "other.txt", "2025-03-01", "Glacier survey", f"{prose(3)}\n\n{FOOTER}")
+    write(news, "another.txt", "2025-03-04", "Stadium vote", f"{prose(4, 6)}\n\n{FOOTER}")
+    archive = Archive(news)
+    archive.update()
+    return archive
+
+
+def by_name(archive: Archive, clusters_: tuple) -> list[list[str]]:
+    return [[archive.article(i).path for i in cluster.ids] for cluster in clusters_]
+
+
+def test_a_syndicated_and_an_edited_copy_group_with_the_earliest_and_boilerplate_groups_nothing(
+    copies_archive: Archive,
+) -> None:
+    assert by_name(copies_archive, copies_archive.near_copies()) == [["wire.txt", "syndicated.txt", "edited.txt"]]
+    # Stricter: the edited copy is less alike than the one with another headline and footer.
+    assert by_name(copies_archive, copies_archive.near_copies(0.92)) == [["wire.txt", "syndicated.txt"]]
+    assert by_name(copies_archive, copies_archive.near_copies(1.0)) == []
+    with pytest.raises(InvalidRequestError):
+        copies_archive.near_copies(0.2)
+
+
+def test_searches_fold_copies_into_the_earliest_matching_one_and_say_how_many(copies_archive: Archive) -> None:
+    every = copies_archive.search(SearchRequest("*"))
+    folded = copies_archive.search(SearchRequest("*", fold_copies=True))
+    assert (every.total, folded.total, folded.copies_folded, every.copies_folded) == (5, 3, 2, 0)
+    wire = next(hit for hit in folded.hits if hit.path == "wire.txt")
+    assert [copies_archive.article(i).path for i in wire.copies] == ["syndicated.txt", "edited.txt"]
+    assert folded.facets["year"].values == every.facets["year"].values  # facets count every copy
+    # Only the edited copy matches: it stands for its cluster, with no copies to show.
+    (alone,) = copies_archive.search(SearchRequest("title:cleared", fold_copies=True)).hits
+    assert (alone.path, alone.copies) == ("edited.txt", ())
+    stricter = copies_archive.search(SearchRequest("*", fold_copies=True, copy_threshold=0.92))
+    assert stricter.total == 4
+    copies = copies_archive.copies_of(wire.id)
+    assert [copies_archive.article(i).path for i in copies] == ["syndicated.txt", "edited.txt"]
+    with pytest.raises(InvalidRequestError):
+        SearchRequest("*", copy_threshold=1.5)
+
+
+def test_copies_follow_the_files_as_they_change(copies_archive: Archive) -> None:
+    news = copies_archive.root
+    (news / "syndicated.txt").unlink()
+    write(news, "other.txt", "2025-02-27", "Harbour budget, early draft", edited(prose(1), 5, 6))
+    copies_archive.update()
+    assert by_name(copies_archive, copies_archive.near_copies()) == [["other.txt", "wire.txt", "edited.txt"]]
+
+
+def test_the_command_line_lists_the_groups(copies_archive: Archive) -> None:
+    where = ["--data-dir", str(copies_archive.data), "duplicates", "--archive", str(copies_archive.root)]
+    run = subprocess.run([*ARCHIVIST, *where, "--json"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    (cluster,) = json.loads(run.stdout)["clusters"]
+    assert cluster["representative"] == cluster["ids"][0] and len(cluster["ids"]) == 3
+    text = subprocess.run([*ARCHIVIST, *where], capture_output=True, text=True)
+    assert text.stdout.startswith("1 groups of near copies (2 copies")
+    assert "Council approves harbour budget" in text.stdout
+    wrong = subprocess.run([*ARCHIVIST, *where, "--threshold", "0.1"], capture_output=True, text=True)
+    assert wrong.returncode == 1 and wrong.stderr.startswith("archivist: the threshold")
+    assert "Traceback" not in wrong.stderr
+
+
+TEXT = st.lists(st.text(max_size=40) | st.sampled_from(["\x00", "\ud800", "e\u0301", " word ", "\n"]), max_size=60).map(
+    "".join
+)
+
+
+@given(TEXT)
+def test_any_text_has_a_sound_signature(text: str) -> None:
+    signature = text_signature(text)
+    assert signature is None or (len(signature) == 4 * PERMUTATIONS and likeness(signature, signature) == 1.0)
+    assert text_signature(text) == signature  # stable: signatures are stored
+
+
+def test_accents_and_case_do_not_part_copies() -> None:
+    text = prose(7)
+    assert likeness(text_signature(text), text_signature(text.upper().replace("e", "é"))) == 1.0  # type: ignore[arg-type]
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from("abcdef"), st.floats(0, 1)), max_size=20))
+def test_clusters_are_disjoint_and_linked(pairs: list[tuple[str, str, float]]) -> None:
+    groups = clusters(pairs, 0.5, lambda item: (item,))
+    members = [item for group in groups for item in group]
+    assert len(members) == len(set(members))
+    for group in groups:
+        assert group == sorted(group) and len(group) > 1
+        assert all(any(alike >= 0.5 and item in (a, b) for a, b, alike in pairs) for item in group)
