@@ -13,16 +13,19 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from index import (
     ArchivistError,
+    Article,
     Basket,
     Baskets,
     CheckedExcerpt,
     CorrectionChanges,
     EntityCorrections,
     Excerpt,
+    Hit,
     IndexDamagedError,
     IndexSummary,
     QuerySyntaxError,
     SearchRequest,
+    Snippet,
     check,
     log_path,
     render,
@@ -33,6 +36,8 @@ if TYPE_CHECKING:
     from index.archive import Archive
 
 log = logging.getLogger(__name__)
+RELATED_COPIES = 50  # near copies listed in a reading pane at most
+SNIPPET_OPENING = 200  # characters of a near copy's body shown in the results
 
 
 class JobSignals(QObject):
@@ -97,6 +102,10 @@ class Controller(QObject):
     basket_names = Signal(object)  # every basket's name, default first: after a basket is loaded
     export_finished = Signal(str)  # what was written
     entity_model_status = Signal(object, object)  # Archive, EntityModelStatus: how far the language models read
+    comparison_ready = Signal(int, object)  # request id, Comparison
+    comparison_failed = Signal(int, str)
+    related_ready = Signal(str, object, object)  # article id, its near copies (Articles), similar articles (Hits)
+    copies_ready = Signal(str, object)  # a result's id, its near copies as Hits to list under it
 
     def __init__(self, data: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -375,6 +384,45 @@ class Controller(QObject):
         self._submit(self._basket_pool, work, self.export_finished.emit,
                      lambda error: self.basket_failed.emit(_message(error)))
 
+    def compare(self, a: str, b: str) -> int:
+        """Compare two articles; the reply is ``comparison_ready`` (or ``comparison_failed``) with the returned id."""
+        request_id = next(self._ids)
+        archive = self.archive
+        if archive is None:
+            return request_id
+        self._submit(self._pool, lambda: archive.compare(a, b),
+                     lambda comparison: self.comparison_ready.emit(request_id, comparison),
+                     lambda error: self.comparison_failed.emit(request_id, _message(error)))
+        return request_id
+
+    def ask_related(self, article_id: str, threshold: float, similar: int = 3) -> None:
+        """Find an article's near copies at ``threshold`` and the articles most like it; the reply is
+        ``related_ready`` (nothing comes if it fails: the pane just lists none)."""
+        archive = self.archive
+        if archive is None:
+            return
+
+        def work() -> tuple[list[Article], tuple[Hit, ...]]:
+            copies = [archive.article(i) for i in archive.copies_of(article_id, threshold)[:RELATED_COPIES]]
+            shown = {article_id, *(c.id for c in copies)}
+            like = tuple(hit for hit in archive.more_like(article_id, similar + len(shown)) if hit.id not in shown)
+            return copies, like[:similar]
+
+        self._submit(self._pool, work, lambda found: self.related_ready.emit(article_id, *found),
+                     lambda error: log.info("related articles of %s: %s", article_id, error))
+
+    def ask_copies(self, article_id: str, copies: tuple[str, ...]) -> None:
+        """Load a result's near copies to list under it; the reply is ``copies_ready``."""
+        archive = self.archive
+        if archive is None:
+            return
+
+        def work() -> tuple[Hit, ...]:
+            return tuple(_listed(archive.article(i)) for i in copies)
+
+        self._submit(self._pool, work, lambda hits: self.copies_ready.emit(article_id, hits),
+                     lambda error: log.info("near copies of %s: %s", article_id, error))
+
     def ask_entity_model_status(self) -> None:
         """Read how far the entity model pass has read the open archive; the reply comes as
         ``entity_model_status`` (nothing comes when the archive has no current index)."""
@@ -436,3 +484,10 @@ def _message(error: object) -> str:
     if isinstance(error, OSError):
         return f"{error.strerror or error}" + (f": {error.filename}" if error.filename else "")
     return f"Unexpected error ({type(error).__name__}); details are in {log_path()}"
+
+
+def _listed(article: Article) -> Hit:
+    """An article as a result row with its opening as the snippet (a near copy listed under its result)."""
+    opening = " ".join(article.body[:SNIPPET_OPENING].split())
+    return Hit(article.id, article.path, article.title, article.date, article.date_provenance, article.source,
+               article.source_provenance, article.language, 0.0, Snippet(opening, ()))

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from index import DEFAULT_BASKET, Basket, CheckedExcerpt, Excerpt, ExcerptError,
 from index.userdata.citations import date_words
 from index.userdata.excerpts import check_basket_name
 
+from .buttons import tool_button
 from .clipboard import copy_text
 
 ExcerptRole = Qt.ItemDataRole.UserRole + 1
@@ -190,7 +190,7 @@ class ExcerptsPanel(QWidget):
         self.basket_box.setToolTip("The basket shown; excerpts you add go into it")
         self.basket_box.addItem(DEFAULT_BASKET)
         self.basket_box.activated.connect(lambda i: self._select(self.basket_box.itemText(i)))
-        new_button = self._button("New…", "Start a new basket (one per project, for example)", self.new_basket)
+        new_button = tool_button("New…", "Start a new basket (one per project, for example)", self.new_basket)
         self.tag_box = QComboBox()
         self.tag_box.setToolTip("Show only the excerpts with this tag")
         self.tag_box.addItem(ALL_TAGS)
@@ -233,12 +233,12 @@ class ExcerptsPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
 
         self.count_label = QLabel("")
-        self.copy_button = self._button(
+        self.copy_button = tool_button(
             "Copy", "Copy the selected excerpts as Markdown with citations (Ctrl+C)", self.copy_selected
         )
-        self.remove_button = self._button("Remove", "Remove the selected excerpts (Delete)", self.remove_selected)
-        self.undo_button = self._button("Undo", "Put back the excerpt removed last (Ctrl+Z)", self.undo_remove)
-        export_button = self._button("Export…", "Export the basket to a file", self.export_requested.emit)
+        self.remove_button = tool_button("Remove", "Remove the selected excerpts (Delete)", self.remove_selected)
+        self.undo_button = tool_button("Undo", "Put back the excerpt removed last (Ctrl+Z)", self.undo_remove)
+        export_button = tool_button("Export…", "Export the basket to a file", self.export_requested.emit)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.count_label, 1)
@@ -262,13 +262,6 @@ class ExcerptsPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
         self._update_buttons()
-
-    def _button(self, text: str, tip: str, slot: Callable[[], object]) -> QToolButton:
-        button = QToolButton()
-        button.setText(text)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
 
     # -- what the basket holds ----------------------------------------------------------------------------
     def set_basket_names(self, names: list[str]) -> None:

@@ -48,11 +48,11 @@ def literal_rich_text(text: str) -> str:
 LIST_TITLE_CHARS = 160  # about two lines of the results list; the reading pane shows the rest
 
 
-def list_title(title: str) -> str:
+def list_title(title: str, chars: int = LIST_TITLE_CHARS) -> str:
     """``title`` for a list row: whole when short, else cut after a word with "…"."""
-    if len(title) <= LIST_TITLE_CHARS:
+    if len(title) <= chars:
         return title
-    return title[: LIST_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return title[: chars - 1].rsplit(" ", 1)[0] + "…"
 
 
 def menu_text(text: str) -> str:

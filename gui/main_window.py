@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -25,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from index import (
+    MIN_COPY_THRESHOLD,
     ArchivistError,
     Article,
     CheckedExcerpt,
     CorrectionChanges,
     EntityModelStatus,
     Excerpt,
+    Hit,
     IndexSummary,
     SearchRequest,
     SearchResult,
@@ -42,6 +45,7 @@ from index.userdata.excerpts import take_excerpt
 
 from .about import AboutDialog
 from .clipboard import copy_text
+from .comparison import CompareBar, Comparing
 from .controller import Controller
 from .edit_dialog import BulkEditDialog
 from .entity_editor import Change, EntityEditor
@@ -60,9 +64,11 @@ from .search_bar import SearchBar
 from .search_session import ENTITY_TYPE_FACET, SearchSession
 from .settings import (
     add_recent_archive,
+    copies_folded,
     entity_models_enabled,
     recent_archives,
     remove_recent_archive,
+    set_copies_folded,
     set_entity_models_enabled,
     settings,
 )
@@ -108,6 +114,9 @@ class MainWindow(QMainWindow):
         self.results = ResultModel(self)
         self.result_list = ResultList(self.results)
         self.readers = ReaderArea()
+        self.compare_bar = CompareBar()
+        self.comparing = Comparing(self.controller, self.compare_bar,
+                                   lambda pane, article_id: self._load(pane, article_id, keep=True), self)
         self.timeline_model = TimelineModel(self)
         self.timeline_panel = TimelinePanel(self.timeline_model)
         self.timeline = self.timeline_panel.timeline
@@ -146,7 +155,13 @@ class MainWindow(QMainWindow):
         self.columns.setObjectName("columns")
         self.columns.addWidget(self.facets)
         self.columns.addWidget(self.result_list)
-        self.columns.addWidget(self.readers)
+        reading = QWidget()
+        reading_layout = QVBoxLayout(reading)
+        reading_layout.setContentsMargins(0, 0, 0, 0)
+        reading_layout.setSpacing(2)
+        reading_layout.addWidget(self.compare_bar)
+        reading_layout.addWidget(self.readers, 1)
+        self.columns.addWidget(reading)
         # Panes opened side by side take room from each other, never the results list's last 260 px.
         self.columns.setChildrenCollapsible(False)
         self.result_list.setMinimumWidth(RESULTS_MIN_WIDTH)
@@ -217,6 +232,27 @@ class MainWindow(QMainWindow):
             action = QAction(text, self, shortcut=QKeySequence(keys))
             action.triggered.connect(slot)
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        compare = QAction("&Compare the selected results", self, shortcut=QKeySequence("Ctrl+D"))
+        compare.setToolTip("Open two results side by side and show what they share and where they differ "
+                           "(one result: compare it with the article the reading pane keeps)")
+        compare.triggered.connect(self.compare_selected)
+        view_menu.addAction(compare)
+        for text, keys, step in (("Next linked passage", "F4", 1), ("Previous linked passage", "Shift+F4", -1)):
+            action = QAction(text, self, shortcut=QKeySequence(keys))
+            action.triggered.connect(partial(self.comparing.step, step))
+            view_menu.addAction(action)
+        fold, threshold = copies_folded()
+        self.fold_copies_action = QAction("&Fold near copies into one result", self)
+        self.fold_copies_action.setCheckable(True)
+        self.fold_copies_action.setChecked(fold)
+        self.fold_copies_action.setToolTip("Show one result per group of near copies (syndicated or lightly "
+                                           "edited), with how many copies it has; off shows every copy")
+        self.fold_copies_action.toggled.connect(self.set_fold_copies)
+        view_menu.addAction(self.fold_copies_action)
+        view_menu.addAction("Near-copy &threshold…", self.choose_copy_threshold)
+        self.session.fold_copies, self.session.copy_threshold = fold, threshold
+        view_menu.addSeparator()
         view_menu.addAction("Zoom timeline to selection", self.timeline.zoom_to_selection)
         view_menu.addAction("Reset timeline", self.timeline.reset_zoom)
         view_menu.addSeparator()
@@ -282,6 +318,14 @@ class MainWindow(QMainWindow):
         self.progress.cancel_requested.connect(c.cancel_indexing)
         self.readers.excerpt_requested.connect(self.add_excerpt)
         self.readers.copy_with_citation_requested.connect(self.copy_with_citation)
+        self.readers.related_open_requested.connect(lambda pane, article_id: self._load(pane, article_id, True))
+        self.readers.compare_requested.connect(
+            lambda pane, other: self.comparing.compare(pane, pane.article_id, self.readers.pane_beside(pane), other)
+        )
+        self.readers.pane_closing.connect(self.comparing.on_pane_closed)
+        c.related_ready.connect(self.on_related_ready)
+        self.result_list.copies_wanted.connect(self.list_copies)
+        c.copies_ready.connect(self.results.expand)
         self.excerpts.basket_selected.connect(c.load_basket)
         self.excerpts.change_requested.connect(c.change_basket)
         self.excerpts.open_requested.connect(self.open_excerpt)
@@ -383,6 +427,39 @@ class MainWindow(QMainWindow):
         current = self.result_list.current_id()
         if current:
             self.open_article_beside(current)
+
+    def compare_selected(self) -> None:
+        """Compare the first two selected results side by side (Ctrl+D); with one selected, compare it
+        with the article the active pane keeps."""
+        ids = self.result_list.selected_ids()
+        left = self.readers.active
+        if len(ids) == 1 and left.kept_id and left.kept_id != ids[0]:
+            ids = [left.kept_id, ids[0]]
+        if len(ids) < 2:
+            self.statusBar().showMessage("Select two results to compare (Ctrl+click), or one to compare with the "
+                                         "article the reading pane keeps", 6000)
+            return
+        self.comparing.compare(left, ids[0], self.readers.pane_beside(left), ids[1])
+
+    def list_copies(self, article_id: str) -> None:
+        """List a result's near copies under it (Right, or its context menu)."""
+        row = self.results.row_of(article_id)
+        if row >= 0:
+            self.controller.ask_copies(article_id, self.results.hits[row].copies)
+
+    def set_fold_copies(self, fold: bool) -> None:
+        """Show one result per group of near copies, or every copy."""
+        set_copies_folded(fold, self.session.copy_threshold)
+        self.session.set_copies(fold, self.session.copy_threshold)
+
+    def choose_copy_threshold(self) -> None:
+        """Ask how alike two articles must be to count as copies."""
+        percent, accepted = QInputDialog.getInt(
+            self, "Near-copy threshold", "Share of their wording two articles must have in common to be "
+            "copies (%):", round(self.session.copy_threshold * 100), round(MIN_COPY_THRESHOLD * 100), 100)
+        if accepted:
+            set_copies_folded(self.session.fold_copies, percent / 100)
+            self.session.set_copies(self.session.fold_copies, percent / 100)
 
     def correct_selected(self) -> None:
         """Ask for a date, source or language to give every selected result at once."""
@@ -518,6 +595,7 @@ class MainWindow(QMainWindow):
         self.entity_models.stop()  # the pass of the archive that was open; this one's starts after indexing
         self.models_label.hide()
         self._reveal.clear()
+        self.comparing.end()
         self._undo.clear()  # corrections of the archive that was open: not this one's to undo
         self._undoing = None
         self._show_undo()
@@ -569,7 +647,12 @@ class MainWindow(QMainWindow):
     def _show_total(self) -> None:
         total, shown = self.results.total, len(self.results.hits)
         more = f" (showing {shown}; scroll for more)" if shown < total else ""
-        self.total_label.setText(f"{total} result{'s' if total != 1 else ''}{more}")
+        folded = self.last_result.copies_folded if self.last_result else 0
+        copies = f", {folded} more as copies" if folded else ""
+        self.total_label.setText(f"{total} result{'s' if total != 1 else ''}{copies}{more}")
+        self.total_label.setToolTip(
+            f"{folded} matching articles are near copies of a result and are listed under it; the facet "
+            "counts and the timeline count every copy" if folded else "")
 
     def fetch_more_results(self) -> None:
         """Ask for the next page of the current search (the result list scrolled to its end)."""
@@ -605,11 +688,21 @@ class MainWindow(QMainWindow):
         """Show the article in the pane that asked for it; mark its date on the timeline."""
         self.readers.show_article(request_id, article, spans)
         self.timeline.set_marked_date(article.date)
+        pane = self.readers.pane_for_request(request_id)
+        if pane is not None:
+            self.comparing.on_article_shown(pane)
+            self.controller.ask_related(article.id, self.session.copy_threshold)
         self._mark_excerpts()
         passage = self._reveal.pop(request_id, None)
         pane = self.readers.pane_for_request(request_id)
         if passage is not None and pane is not None:
             pane.show_passage(*passage)
+
+    @Slot(str, object, object)
+    def on_related_ready(self, article_id: str, copies: list[Article], similar: tuple[Hit, ...]) -> None:
+        """List an article's near copies and the articles most like it in the panes showing it."""
+        for pane in self.readers.panes_showing(article_id):
+            pane.set_related(copies, similar)
 
     @Slot(str)
     def on_current_result_changed(self, article_id: str) -> None:

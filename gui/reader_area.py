@@ -23,6 +23,9 @@ class ReaderArea(QSplitter):
     panes_changed = Signal(int)
     excerpt_requested = Signal(object, int, int)  # pane, start, end of its article's body
     copy_with_citation_requested = Signal(object, int, int)
+    related_open_requested = Signal(object, str)  # pane, article id
+    compare_requested = Signal(object, str)  # pane, the article to compare its article with
+    pane_closing = Signal(object)  # pane
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -42,6 +45,8 @@ class ReaderArea(QSplitter):
         pane.activated.connect(self._on_pane_activated)
         pane.excerpt_requested.connect(self.excerpt_requested)
         pane.copy_with_citation_requested.connect(self.copy_with_citation_requested)
+        pane.related_open_requested.connect(self.related_open_requested)
+        pane.compare_requested.connect(self.compare_requested)
         self.addWidget(pane)
         self.panes.append(pane)
         self.active = pane
@@ -54,12 +59,22 @@ class ReaderArea(QSplitter):
         """Close ``pane``; the last pane is emptied instead of closed."""
         if len(self.panes) == 1:
             return
+        self.pane_closing.emit(pane)
         self.panes.remove(pane)
         pane.hide()
         pane.deleteLater()
         if self.active is pane:
             self.active = self.panes[-1]
         self._update_close_buttons()
+
+    def pane_beside(self, pane: ReaderPane) -> ReaderPane:
+        """The pane right of ``pane``, opened if there is none."""
+        here = self.panes.index(pane)
+        if here + 1 < len(self.panes):
+            return self.panes[here + 1]
+        self.add_pane()
+        self.active = pane
+        return self.panes[-1]
 
     def move_active(self, step: int) -> None:
         """Swap the active pane with its neighbour ``step`` (-1 left, 1 right)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QTextEdit,
-    QToolButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 
 from index import Article, EntityMention, Span
 
+from .buttons import tool_button
 from .edit_dialog import EditDialog
 from .entity_legend import ENTITY_COLOURS, EntityLegend
 from .entity_menu import add_entity_actions, entity_tooltip
-from .formatting import from_qt_offset, provenance_words, to_qt_offset, utf16_offsets
+from .formatting import from_qt_offset, list_title, provenance_words, to_qt_offset, utf16_offsets
 from .search_session import ENTITY_TYPE_FACET
 
 _HIT_BACKGROUND = QColor("#ffe58a")
@@ -32,6 +33,12 @@ _CURRENT_BACKGROUND = QColor("#ff9f43")
 # Passages already in the excerpts: a pale green under everything else, so hits and names still show.
 _EXCERPT_BACKGROUND = QColor("#e3f1d8")
 _PASSAGE_BACKGROUND = QColor("#a8d98a")  # the passage an excerpt was taken from, when jumping back to it
+# Passages of a comparison: the same words in the other article, or the same fact told otherwise.
+COMPARED_BACKGROUNDS = {"same": QColor("#d6e9fb"), "similar": QColor("#f6e3c6")}
+COMPARED_TIPS = {
+    "same": "The other article has this passage in the same words; click to see it there",
+    "similar": "The other article tells this in other words; click to see where",
+}
 # Where an entity format keeps "TYPE/canonical name", so a format says which entity it marks.
 ENTITY_PROPERTY = QTextFormat.Property.UserProperty + 1
 
@@ -55,6 +62,16 @@ def entity_format(mention: EntityMention) -> QTextCharFormat:
     fmt.setToolTip(entity_tooltip(mention.type, mention.canonical))
     fmt.setProperty(ENTITY_PROPERTY, f"{mention.type}/{mention.canonical}")
     return fmt
+
+
+RELATED_TITLE_CHARS = 48
+
+
+def _short(article: Any) -> str:
+    """An article (or hit) named in a line: its title, shortened, its source and date."""
+    title = list_title(article.title or "(untitled)", RELATED_TITLE_CHARS)
+    date = article.date.isoformat() if article.date else "no date"
+    return f"{title} — {article.source or 'no source'}, {date}"
 
 
 def metadata_text(article: Article) -> str:
@@ -83,6 +100,9 @@ class ReaderPane(QWidget):
     entity_action_requested = Signal(str, str, str)  # action, type, canonical name
     excerpt_requested = Signal(object, int, int)  # self, start, end: characters of the article's body
     copy_with_citation_requested = Signal(object, int, int)
+    compared_passage_clicked = Signal(object, int)  # self, the index of the passage in ``compared``
+    related_open_requested = Signal(object, str)  # self, the id of a near copy or similar article to open here
+    compare_requested = Signal(object, str)  # self, the article id to compare this pane's article with
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +120,7 @@ class ReaderPane(QWidget):
         self._offsets: list[int] | None = None
         self.body_start = 0  # where the article's body starts in the text shown (after its title)
         self.excerpt_spans: list[tuple[int, int]] = []  # body offsets of passages already in the excerpts
+        self.compared: list[tuple[int, int, str]] = []  # body offsets and kind of the passages compared
         self.edit_dialog: EditDialog | None = None
         self.metadata = QLabel("Open a result to read it here.")
         self.metadata.setObjectName("readerMetadata")
@@ -114,6 +135,14 @@ class ReaderPane(QWidget):
         self.text.viewport().setMouseTracking(True)
         self.text.viewport().installEventFilter(self)
         self.text.selectionChanged.connect(self._update_buttons)
+        self.related = QLabel("")
+        self.related.setObjectName("relatedLabel")
+        self.related.setTextFormat(Qt.TextFormat.RichText)
+        self.related.setWordWrap(True)
+        self.related.linkActivated.connect(self._on_related_link)
+        self.related.hide()
+        self._related: tuple[list[Article], tuple[Any, ...]] = ([], ())
+        self._similar_listed = False  # the similar articles are listed, or only counted (a click toggles)
         self.legend = EntityLegend()
         self.legend.shown_changed.connect(self.apply_highlights)
         self.hits_label = QLabel("")
@@ -122,13 +151,13 @@ class ReaderPane(QWidget):
         self.preview_label.setToolTip("A click or an arrow key in the results shows an article here; Enter or a "
                                       "double-click keeps it, Ctrl+Enter opens it beside the article this pane keeps")
         self.preview_label.hide()
-        self.prev_button = self._button("◀ Hit", "Previous hit (Shift+F3)", lambda: self.step_hit(-1))
-        self.next_button = self._button("Hit ▶", "Next hit (F3)", lambda: self.step_hit(1))
-        self.excerpt_button = self._button("+ Excerpt", "Add the selected passage to the excerpts (Ctrl+E)",
+        self.prev_button = tool_button("◀ Hit", "Previous hit (Shift+F3)", lambda: self.step_hit(-1))
+        self.next_button = tool_button("Hit ▶", "Next hit (F3)", lambda: self.step_hit(1))
+        self.excerpt_button = tool_button("+ Excerpt", "Add the selected passage to the excerpts (Ctrl+E)",
                                            self.request_excerpt)
-        self.edit_button = self._button("Edit details…", "Correct title, date, source or language",
+        self.edit_button = tool_button("Edit details…", "Correct title, date, source or language",
                                         self.open_editor)
-        self.close_button = self._button("✕", "Close this pane", lambda: self.close_requested.emit(self))
+        self.close_button = tool_button("✕", "Close this pane", lambda: self.close_requested.emit(self))
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         for widget in (self.prev_button, self.next_button, self.hits_label, self.preview_label):
@@ -141,16 +170,10 @@ class ReaderPane(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(self.metadata)
+        layout.addWidget(self.related)
         layout.addWidget(self.legend)
         layout.addWidget(self.text, 1)
         self._update_buttons()
-
-    def _button(self, text: str, tip: str, slot: object) -> QToolButton:
-        button = QToolButton()
-        button.setText(text)
-        button.setToolTip(tip)
-        button.clicked.connect(slot)
-        return button
 
     @property
     def article_id(self) -> str | None:
@@ -165,6 +188,9 @@ class ReaderPane(QWidget):
             spans: "title" and "body" hit spans (char offsets into the title and body), and "entities", the
                 EntityMentions of the body.
         """
+        if self.article is None or article.id != self.article.id:
+            self.compared = []
+            self.set_related([], ())
         self.article = article
         self.excerpt_spans = []  # the caller marks this article's excerpts after
         title = article.title or "(untitled)"
@@ -205,7 +231,8 @@ class ReaderPane(QWidget):
         self.wanted_id = self.kept_id = None
         self.preview_label.hide()
         self.hit_positions, self.current_hit, self.entities = [], -1, ()
-        self.entity_positions, self.excerpt_spans = [], []
+        self.entity_positions, self.excerpt_spans, self.compared = [], [], []
+        self.set_related([], ())
         self._offsets, self._title_length, self.body_start = None, 0, 0
         self.text.clear()
         self.metadata.setText("Open a result to read it here.")
@@ -232,6 +259,12 @@ class ReaderPane(QWidget):
         for start, end in self.excerpt_spans:
             if 0 <= start < end <= len(self.article.body):
                 self._apply(cursor, offsets, start + self.body_start, end + self.body_start, taken)
+        for start, end, kind in self.compared:
+            if 0 <= start < end <= len(self.article.body) and kind in COMPARED_BACKGROUNDS:
+                shade = QTextCharFormat()
+                shade.setBackground(COMPARED_BACKGROUNDS[kind])
+                shade.setToolTip(COMPARED_TIPS[kind])
+                self._apply(cursor, offsets, start + self.body_start, end + self.body_start, shade)
         shown = self.legend.shown
         self.entity_positions = []
         for mention in self.entities:
@@ -246,6 +279,46 @@ class ReaderPane(QWidget):
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(hit)
         self.text.verticalScrollBar().setValue(scroll)
+
+    def set_compared(self, passages: list[tuple[int, int, str]]) -> None:
+        """Shade these passages of the body (offsets and kind, ``same`` or ``similar``) as compared with
+        another article's; an empty list ends the comparison here."""
+        if passages != self.compared:
+            self.compared = passages
+            self.apply_highlights()
+
+    def compared_at(self, body_offset: int) -> int:
+        """The index in ``compared`` of the passage holding ``body_offset``, or -1."""
+        return next((k for k, (start, end, _) in enumerate(self.compared) if start <= body_offset < end), -1)
+
+    def set_related(self, copies: list[Article], similar: tuple[Any, ...]) -> None:
+        """List the article's near copies and the articles most like it, each a link to open it here,
+        the copies with a link to compare them with it."""
+        parts = []
+        if copies:
+            links = ", ".join(
+                f'<a href="open:{c.id}">{html.escape(_short(c))}</a> (<a href="compare:{c.id}">compare</a>)'
+                for c in copies
+            )
+            parts.append(f"<b>{len(copies)} near {'copy' if len(copies) == 1 else 'copies'}:</b> {links}")
+        if similar and self._similar_listed:
+            links = ", ".join(f'<a href="open:{h.id}">{html.escape(_short(h))}</a>' for h in similar)
+            parts.append(f'<a href="similar:">Most like it</a> ▾ {links}')
+        elif similar:
+            parts.append(f'<a href="similar:">Most like it: {len(similar)} articles</a> ▸')
+        self._related = (copies, similar)
+        self.related.setText("<br>".join(parts))
+        self.related.setVisible(bool(parts))
+
+    def _on_related_link(self, link: str) -> None:
+        action, _, article_id = link.partition(":")
+        if action == "similar":
+            self._similar_listed = not self._similar_listed
+            self.set_related(*self._related)
+        elif action == "compare":
+            self.compare_requested.emit(self, article_id)
+        else:
+            self.related_open_requested.emit(self, article_id)
 
     def set_excerpt_spans(self, spans: list[tuple[int, int]]) -> None:
         """Mark these passages of the body (character offsets) as already taken as excerpts."""
@@ -334,6 +407,12 @@ class ReaderPane(QWidget):
                 mention = self._entity_under(event.position().toPoint())
                 if mention is not None:
                     self.entity_include_requested.emit(ENTITY_TYPE_FACET[mention.type], mention.canonical)
+                elif self.compared and self.article is not None:
+                    position = from_qt_offset(self._offsets, self.text.cursorForPosition(event.position().toPoint())
+                                              .position()) - self.body_start
+                    passage = self.compared_at(position)
+                    if passage >= 0:
+                        self.compared_passage_clicked.emit(self, passage)
         return super().eventFilter(watched, event)
 
     def _on_context_menu(self, pos: QPoint) -> None:

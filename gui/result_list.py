@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QListView, QMenu, QWidget
 
 from .result_delegate import ResultDelegate
-from .result_model import IdRole, ResultModel
+from .result_model import HitRole, IdRole, ResultModel
 
 PREVIEW_DELAY_MS = 120
 _MOVES = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End}
@@ -25,6 +25,7 @@ class ResultList(QListView):
     preview_requested = Signal(str)
     current_changed = Signal(str)
     correct_selected_requested = Signal()
+    copies_wanted = Signal(str)  # a result whose near copies should be listed under it
 
     def __init__(self, model: ResultModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,9 +71,14 @@ class ResultList(QListView):
         self.setCurrentIndex(self.model().index(row, 0))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        """j/k move, Enter opens, Ctrl+Enter opens beside."""
+        """j/k move, Enter opens, Ctrl+Enter opens beside, Right (+) lists a result's near copies under
+        it and Left (-) folds them again."""
         key, modifiers = event.key(), event.modifiers()
-        if key == Qt.Key.Key_J and not modifiers:
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_Plus) and self.current_id():
+            self.show_copies(str(self.current_id()))
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Minus) and self.current_id():
+            self.results.collapse(str(self.current_id()))
+        elif key == Qt.Key.Key_J and not modifiers:
             self.move(1)
             self._preview_timer.start()
         elif key == Qt.Key.Key_K and not modifiers:
@@ -90,6 +96,13 @@ class ResultList(QListView):
             super().keyPressEvent(event)
             if key in _MOVES:
                 self._preview_timer.start()
+
+    def show_copies(self, article_id: str) -> None:
+        """Ask for a result's near copies to be listed under it."""
+        row = self.results.row_of(article_id)
+        hit = self.results.hits[row] if row >= 0 else None
+        if hit is not None and hit.copies and not self.results.is_expanded(article_id):
+            self.copies_wanted.emit(article_id)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
         """Rows re-wrap to the new width."""
@@ -127,6 +140,13 @@ class ResultList(QListView):
         menu = QMenu(self)
         menu.addAction("Open", lambda: self.open_requested.emit(article_id))
         menu.addAction("Open in new pane\tCtrl+Enter", lambda: self.open_beside_requested.emit(article_id))
+        hit = index.data(HitRole)
+        if hit.copies and self.results.is_expanded(article_id):
+            menu.addAction("Fold its near copies\tLeft", lambda: self.results.collapse(article_id))
+        elif hit.copies:
+            copies = len(hit.copies)
+            menu.addAction(f"List its {copies} near cop{'y' if copies == 1 else 'ies'}\tRight",
+                           lambda: self.show_copies(article_id))
         count = len(self.selectionModel().selectedIndexes())
         if count > 1:
             menu.addAction(f"Correct the {count} selected…", self.correct_selected_requested.emit)

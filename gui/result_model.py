@@ -12,6 +12,7 @@ from .formatting import date_text, literal_rich_text, provenance_words
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
+CopyOfRole = Qt.ItemDataRole.UserRole + 3  # the id of the result a row is a near copy of, or None
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -28,6 +29,7 @@ class ResultModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.hits: tuple[Hit, ...] = ()
+        self.copy_of: dict[str, str] = {}  # rows listed under a result as its near copies: id -> its id
         self.total = 0
         self.fetching = False
 
@@ -35,6 +37,7 @@ class ResultModel(QAbstractListModel):
         """Show ``result``'s hits."""
         self.beginResetModel()
         self.hits = result.hits
+        self.copy_of = {}
         self.total = result.total
         self.fetching = False
         self.endResetModel()
@@ -61,6 +64,36 @@ class ResultModel(QAbstractListModel):
         self.hits += new
         self.endInsertRows()
 
+    def is_expanded(self, article_id: str) -> bool:
+        """Whether the result's near copies are listed under it."""
+        return article_id in self.copy_of.values()
+
+    def expand(self, article_id: str, copies: tuple[Hit, ...]) -> None:
+        """List ``copies`` under the result ``article_id`` (if it is shown and they are not)."""
+        row = self.row_of(article_id)
+        shown = {hit.id for hit in self.hits}
+        new = tuple(hit for hit in copies if hit.id not in shown)
+        if row < 0 or self.is_expanded(article_id) or not new:
+            return
+        self.beginInsertRows(QModelIndex(), row + 1, row + len(new))
+        self.hits = self.hits[: row + 1] + new + self.hits[row + 1 :]
+        self.copy_of.update((hit.id, article_id) for hit in new)
+        self.endInsertRows()
+        self.total += len(new)  # the rows listed, so that scrolling still fetches what is left
+
+    def collapse(self, article_id: str) -> None:
+        """Stop listing the near copies under result ``article_id`` (or under the one it is a copy of)."""
+        parent = self.copy_of.get(article_id, article_id)
+        row = self.row_of(parent)
+        count = sum(1 for hit in self.hits[row + 1 :] if self.copy_of.get(hit.id) == parent) if row >= 0 else 0
+        if not count:
+            return
+        self.beginRemoveRows(QModelIndex(), row + 1, row + count)
+        self.hits = self.hits[: row + 1] + self.hits[row + 1 + count :]
+        self.copy_of = {copy: of for copy, of in self.copy_of.items() if of != parent}
+        self.endRemoveRows()
+        self.total -= count
+
     def row_of(self, article_id: str) -> int:
         """The row showing ``article_id``, or -1."""
         return next((row for row, hit in enumerate(self.hits) if hit.id == article_id), -1)
@@ -86,4 +119,6 @@ class ResultModel(QAbstractListModel):
             return hit
         if role == IdRole:
             return hit.id
+        if role == CopyOfRole:
+            return self.copy_of.get(hit.id)
         return None

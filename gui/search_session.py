@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from index import ENTITY_FACETS, Filters, SearchRequest, SortOrder
+from index import DEFAULT_COPY_THRESHOLD, ENTITY_FACETS, Filters, SearchRequest, SortOrder
 
 # How each entity facet reads in the interface, singular (chips, tooltips) and plural (facet titles).
 ENTITY_WORDS: dict[str, tuple[str, str]] = {
@@ -121,15 +121,23 @@ class SearchSession(QObject):
         self.page_size = 200
         self.spellings = True  # a word naming a known entity also matches its other spellings
         self.typing = False  # the query is being typed: its last word also finds the words it begins
+        self.fold_copies = True  # one result per group of near copies, with "N copies"
+        self.copy_threshold = DEFAULT_COPY_THRESHOLD
 
     def request(self) -> SearchRequest:
         """The request for the current state."""
         return SearchRequest(query=self.query, filters=self.filters, sort=self.sort, page=1,
-                             page_size=self.page_size, spellings=self.spellings, complete_last_word=self.typing)
+                             page_size=self.page_size, spellings=self.spellings, complete_last_word=self.typing,
+                             fold_copies=self.fold_copies, copy_threshold=self.copy_threshold)
 
     def set_spellings(self, on: bool) -> None:
         """Match names' other spellings too (True), or only as typed."""
         self.spellings = on
+        self._changed(chips=False)
+
+    def set_copies(self, fold: bool, threshold: float) -> None:
+        """Show one result per group of near copies at ``threshold`` (``fold``), or every copy."""
+        self.fold_copies, self.copy_threshold = fold, threshold
         self._changed(chips=False)
 
     def set_query(self, query: str, typing: bool = False) -> None:

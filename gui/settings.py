@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from index import DEFAULT_COPY_THRESHOLD, InvalidRequestError, check_copy_threshold
 from index.paths import CONFIG_DIR_ENV, config_dir
 
 ORGANISATION = "Archivist"
@@ -65,3 +66,20 @@ def entity_models_enabled() -> bool:
 def set_entity_models_enabled(enabled: bool) -> None:
     """Turn the entity model pass after indexing on or off."""
     settings().setValue("entity_models", "true" if enabled else "false")
+
+
+def copies_folded() -> tuple[bool, float]:
+    """Whether results fold near copies into one (on unless turned off), and at which threshold."""
+    fold = str(settings().value("fold_copies", "true")).lower() == "true"
+    try:
+        threshold = float(settings().value("copy_threshold", DEFAULT_COPY_THRESHOLD))  # type: ignore[arg-type]
+        check_copy_threshold(threshold)
+    except (TypeError, ValueError, InvalidRequestError):  # a hand-edited settings file
+        threshold = DEFAULT_COPY_THRESHOLD
+    return fold, threshold
+
+
+def set_copies_folded(fold: bool, threshold: float) -> None:
+    """Keep how results show near copies."""
+    settings().setValue("fold_copies", "true" if fold else "false")
+    settings().setValue("copy_threshold", threshold)
