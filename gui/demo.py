@@ -1,5 +1,5 @@
 """A scripted demo session (ARCHIVIST_DEMO=folder): a query being typed, an entity facet, an article, a
-timeline brush, two panes side by side, the skipped files; PNGs saved."""
+timeline brush, two panes side by side, two reports compared, the skipped files; PNGs saved."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class Demo(QObject):
             ("04-article", self._open_first),
             ("05-timeline", self._brush),
             ("06-split", self._split),
+            ("08-compare", self._compare),
+            ("09-compare-link", self._show_visits),
             ("07-skipped", self.window.show_skipped),
         ]
 
@@ -72,6 +74,27 @@ class Demo(QObject):
         years = [i for i, bucket in enumerate(buckets) if bucket.start.year == 2025]
         if years:
             self.window.timeline.select_range(years[0], years[-1])
+
+    def _compare(self) -> None:
+        """The two reports of To Lam's visit to Baku (seeds 001 and 002), compared, their copies folded."""
+        self.window.clear_search()
+        for pane in self.window.readers.panes[1:]:
+            self.window.readers.close_pane(pane)
+        ids = [hit.id for hit in self.window.results.hits if hit.path.startswith(("001_", "002_"))]
+        self.window.result_list.select_ids(ids)
+        self.window.compare_selected()
+
+    def _show_visits(self) -> None:
+        """Show the passages on Ho Chi Minh's 1959 visit, told differently in each report."""
+        current = self.window.comparing.current
+        if current is None:
+            return
+        for index, link in enumerate(current.links):
+            sides = ((current.left, link.a), (current.right, link.b))
+            texts = [pane.article.body[span[0] : span[1]] for pane, span in sides if pane.article and span]
+            if any("1959" in text for text in texts):
+                current.show_link(current.left, index)
+                return
 
     def _split(self) -> None:
         shown = self.window.readers.active.article_id

@@ -16,6 +16,10 @@ cp -r seeds "$work/seeds"
 # What a real folder holds too: a file cut off while it was copied, and one that is not text at all.
 printf '{"title": "Ferry talks", "text": "The ministers met in Ba' > "$work/seeds/cut-off.json"
 head -c 4096 /dev/urandom > "$work/seeds/scan.html"
+# And a syndicated copy of a report under another headline and footer: shown folded under it.
+{ printf 'Title: Aliyev and To Lam hold expanded talks\nDate: 2025-05-08\nSource: Caspian Wire\n\n'
+  cat seeds/001_*.txt
+  printf '\n\nRepublished from Azertac. All rights reserved. Follow Caspian Wire for more.\n'; } > "$work/seeds/001-copy.txt"
 export ARCHIVIST_DATA_DIR="$work/data" ARCHIVIST_DEMO="$out" XDG_CONFIG_HOME="$work/config"
 export QT_QPA_PLATFORM=xcb
 if [ -f .venv/bin/activate ]; then . .venv/bin/activate; fi
@@ -36,3 +40,4 @@ ls -l "$out"
 cp "$out/04-article.png" docs/screenshot-search.png
 cp "$out/06-split.png" docs/screenshot-split.png
 cp "$out/07-skipped.png" docs/screenshot-skipped.png
+cp "$out/09-compare-link.png" docs/screenshot-compare.png
