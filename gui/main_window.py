@@ -323,6 +323,7 @@ class MainWindow(QMainWindow):
             lambda pane, other: self.comparing.compare(pane, pane.article_id, self.readers.pane_beside(pane), other)
         )
         self.readers.pane_closing.connect(self.comparing.on_pane_closed)
+        self.readers.article_dropped.connect(self.on_article_dropped)
         c.related_ready.connect(self.on_related_ready)
         self.result_list.copies_wanted.connect(self.list_copies)
         c.copies_ready.connect(self.results.expand)
@@ -440,6 +441,20 @@ class MainWindow(QMainWindow):
                                          "article the reading pane keeps", 6000)
             return
         self.comparing.compare(left, ids[0], self.readers.pane_beside(left), ids[1])
+        if len(ids) > 2:
+            self.statusBar().showMessage("Articles are compared two at a time: the first two selected are. Drag "
+                                         "another result onto a pane to compare it with the one beside.", 8000)
+
+    def on_article_dropped(self, pane: ReaderPane, article_id: str) -> None:
+        """A result dragged onto a pane opens there and is compared with the article of the pane
+        nearest to it (if another pane shows one)."""
+        other = self.readers.neighbour(pane)
+        if other is None or other.article_id == article_id:
+            self._load(pane, article_id, keep=True)
+            return
+        left, right = sorted((other, pane), key=self.readers.panes.index)
+        a, b = (other.article_id, article_id) if left is other else (article_id, other.article_id)
+        self.comparing.compare(left, str(a), right, str(b))
 
     def list_copies(self, article_id: str) -> None:
         """List a result's near copies under it (Right, or its context menu)."""

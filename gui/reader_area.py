@@ -26,6 +26,7 @@ class ReaderArea(QSplitter):
     related_open_requested = Signal(object, str)  # pane, article id
     compare_requested = Signal(object, str)  # pane, the article to compare its article with
     pane_closing = Signal(object)  # pane
+    article_dropped = Signal(object, str)  # pane, the id of a result dragged onto it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -47,6 +48,7 @@ class ReaderArea(QSplitter):
         pane.copy_with_citation_requested.connect(self.copy_with_citation_requested)
         pane.related_open_requested.connect(self.related_open_requested)
         pane.compare_requested.connect(self.compare_requested)
+        pane.article_dropped.connect(self.article_dropped)
         self.addWidget(pane)
         self.panes.append(pane)
         self.active = pane
@@ -75,6 +77,13 @@ class ReaderArea(QSplitter):
         self.add_pane()
         self.active = pane
         return self.panes[-1]
+
+    def neighbour(self, pane: ReaderPane) -> ReaderPane | None:
+        """The pane showing an article nearest to ``pane`` (left first), if any."""
+        here = self.panes.index(pane)
+        others = sorted((p for p in self.panes if p is not pane and p.article_id),
+                        key=lambda p: (abs(self.panes.index(p) - here), self.panes.index(p)))
+        return others[0] if others else None
 
     def move_active(self, step: int) -> None:
         """Swap the active pane with its neighbour ``step`` (-1 left, 1 right)."""

@@ -8,7 +8,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,6 +37,7 @@ from .edit_dialog import EditDialog
 from .entity_legend import ENTITY_COLOURS, EntityLegend
 from .entity_menu import add_entity_actions, entity_tooltip
 from .formatting import from_qt_offset, list_title, provenance_words, to_qt_offset, utf16_offsets
+from .result_model import ARTICLE_MIME
 from .search_session import ENTITY_TYPE_FACET
 
 _HIT_BACKGROUND = QColor("#ffe58a")
@@ -103,6 +115,7 @@ class ReaderPane(QWidget):
     compared_passage_clicked = Signal(object, int)  # self, the index of the passage in ``compared``
     related_open_requested = Signal(object, str)  # self, the id of a near copy or similar article to open here
     compare_requested = Signal(object, str)  # self, the article id to compare this pane's article with
+    article_dropped = Signal(object, str)  # self, the id of a result dragged onto this pane
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +147,8 @@ class ReaderPane(QWidget):
         self.text.customContextMenuRequested.connect(self._on_context_menu)
         self.text.viewport().setMouseTracking(True)
         self.text.viewport().installEventFilter(self)
+        self.text.setAcceptDrops(False)  # a dragged result goes to the pane (dropEvent), not into the text
+        self.setAcceptDrops(True)
         self.text.selectionChanged.connect(self._update_buttons)
         self.related = QLabel("")
         self.related.setObjectName("relatedLabel")
@@ -386,6 +401,17 @@ class ReaderPane(QWidget):
         rect = self.text.cursorRect(cursor)
         position = cursor.position() - (1 if point.x() < rect.x() else 0)  # the character under the point
         return self.entity_at(position)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        """Accept a result dragged from the list."""
+        if event.mimeData().hasFormat(ARTICLE_MIME):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        """Open the dropped result here."""
+        if event.mimeData().hasFormat(ARTICLE_MIME):
+            self.article_dropped.emit(self, bytes(event.mimeData().data(ARTICLE_MIME).data()).decode("utf-8"))
+            event.acceptProposedAction()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Tooltips, a pointing hand and clicks for the names in the text."""

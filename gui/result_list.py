@@ -39,6 +39,8 @@ class ResultList(QListView):
         # Ctrl+click and Shift+click select several results, to correct them together.
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setDragEnabled(True)  # a result dragged to a reading pane opens there and is compared
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu)
         self.doubleClicked.connect(lambda index: self.open_requested.emit(str(index.data(IdRole))))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from index import Hit, SearchResult
 
@@ -13,6 +14,7 @@ from .formatting import date_text, literal_rich_text, provenance_words
 HitRole = Qt.ItemDataRole.UserRole + 1
 IdRole = Qt.ItemDataRole.UserRole + 2
 CopyOfRole = Qt.ItemDataRole.UserRole + 3  # the id of the result a row is a near copy of, or None
+ARTICLE_MIME = "application/x-archivist-article-id"  # a result dragged to a reading pane
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -97,6 +99,22 @@ class ResultModel(QAbstractListModel):
     def row_of(self, article_id: str) -> int:
         """The row showing ``article_id``, or -1."""
         return next((row for row, hit in enumerate(self.hits) if hit.id == article_id), -1)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Results can be dragged to a reading pane."""
+        return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else super().flags(index)
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt's name
+        """A dragged result carries its article id."""
+        return [ARTICLE_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802 - Qt's name
+        """The id of the first dragged result."""
+        data = QMimeData()
+        valid = [index for index in indexes if index.isValid() and 0 <= index.row() < len(self.hits)]
+        if valid:
+            data.setData(ARTICLE_MIME, QByteArray(self.hits[valid[0].row()].id.encode("utf-8")))
+        return data
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
         """How many hits are shown."""

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QTextCursor
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gui.formatting import to_qt_offset
@@ -89,6 +90,25 @@ def test_one_selected_result_compares_with_the_kept_article(qtbot: QtBot, window
     assert window.comparing.current.ids == (_id_of(window, "001"), _id_of(window, "002"))  # type: ignore[union-attr]
     window.compare_bar.end_requested.emit()
     assert window.comparing.current is None and not window.readers.panes[0].compared
+
+
+def test_a_result_dragged_onto_a_pane_is_compared_with_the_article_beside(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_article(_id_of(window, "001"))
+    left = window.readers.active
+    qtbot.waitUntil(lambda: left.article_id == _id_of(window, "001"), timeout=10000)
+    right = window.readers.add_pane()
+    index = window.results.index(window.results.row_of(_id_of(window, "002")), 0)
+    data = window.results.mimeData([index])
+    point = QPointF(right.rect().center())
+    for event_type in (QEvent.Type.DragEnter, QEvent.Type.Drop):
+        event_class = QDragEnterEvent if event_type == QEvent.Type.DragEnter else QDropEvent
+        event = event_class(point.toPoint() if event_class is QDragEnterEvent else point, Qt.DropAction.CopyAction,
+                            data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(right, event)
+        assert event.isAccepted()
+    qtbot.waitUntil(lambda: window.comparing.current is not None and right.article_id == _id_of(window, "002"),
+                    timeout=20000)
+    assert window.comparing.current.ids == (_id_of(window, "001"), _id_of(window, "002"))  # type: ignore[union-attr]
 
 
 SYNDICATION_FOOTER = "Republished from Azertac. All rights reserved. Follow Caspian Wire for news from the region."
