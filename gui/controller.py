@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 RELATED_COPIES = 50  # near copies listed in a reading pane at most
+SIMILAR_LISTED = 5  # articles most like one listed in its reading pane
 SNIPPET_OPENING = 200  # characters of a near copy's body shown in the results
 
 
@@ -104,7 +105,8 @@ class Controller(QObject):
     entity_model_status = Signal(object, object)  # Archive, EntityModelStatus: how far the language models read
     comparison_ready = Signal(int, object)  # request id, Comparison
     comparison_failed = Signal(int, str)
-    related_ready = Signal(str, object, object)  # article id, its near copies (Articles), similar articles (Hits)
+    copies_of_ready = Signal(str, object)  # article id, its near copies (Articles)
+    similar_ready = Signal(str, object)  # article id, the articles most like it (Hits)
     copies_ready = Signal(str, object)  # a result's id, its near copies as Hits to list under it
 
     def __init__(self, data: Path | None = None, parent: QObject | None = None) -> None:
@@ -395,21 +397,31 @@ class Controller(QObject):
                      lambda error: self.comparison_failed.emit(request_id, _message(error)))
         return request_id
 
-    def ask_related(self, article_id: str, threshold: float, similar: int = 3) -> None:
-        """Find an article's near copies at ``threshold`` and the articles most like it; the reply is
-        ``related_ready`` (nothing comes if it fails: the pane just lists none)."""
+    def ask_copies_of(self, article_id: str, threshold: float) -> None:
+        """Load an article's near copies at ``threshold``; the reply is ``copies_of_ready`` (nothing
+        comes if it fails: the pane just names none)."""
         archive = self.archive
         if archive is None:
             return
 
-        def work() -> tuple[list[Article], tuple[Hit, ...]]:
-            copies = [archive.article(i) for i in archive.copies_of(article_id, threshold)[:RELATED_COPIES]]
-            shown = {article_id, *(c.id for c in copies)}
-            like = tuple(hit for hit in archive.more_like(article_id, similar + len(shown)) if hit.id not in shown)
-            return copies, like[:similar]
+        def work() -> list[Article]:
+            return [archive.article(i) for i in archive.copies_of(article_id, threshold)[:RELATED_COPIES]]
 
-        self._submit(self._pool, work, lambda found: self.related_ready.emit(article_id, *found),
-                     lambda error: log.info("related articles of %s: %s", article_id, error))
+        self._submit(self._pool, work, lambda copies: self.copies_of_ready.emit(article_id, copies),
+                     lambda error: log.info("near copies of %s: %s", article_id, error))
+
+    def ask_similar(self, article_id: str, count: int = SIMILAR_LISTED) -> None:
+        """Find the articles most like one (not its near copies); the reply is ``similar_ready``."""
+        archive = self.archive
+        if archive is None:
+            return
+
+        def work() -> tuple[Hit, ...]:
+            hits = archive.more_like(article_id, count)
+            return tuple(hit for hit in hits if hit.id != article_id)
+
+        self._submit(self._pool, work, lambda hits: self.similar_ready.emit(article_id, hits),
+                     lambda error: log.info("articles like %s: %s", article_id, error))
 
     def ask_copies(self, article_id: str, copies: tuple[str, ...]) -> None:
         """Load a result's near copies to list under it; the reply is ``copies_ready``."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
@@ -33,7 +35,6 @@ from index import (
     CorrectionChanges,
     EntityModelStatus,
     Excerpt,
-    Hit,
     IndexSummary,
     SearchRequest,
     SearchResult,
@@ -324,7 +325,9 @@ class MainWindow(QMainWindow):
         )
         self.readers.pane_closing.connect(self.comparing.on_pane_closed)
         self.readers.article_dropped.connect(self.on_article_dropped)
-        c.related_ready.connect(self.on_related_ready)
+        c.copies_of_ready.connect(partial(self._to_panes_showing, ReaderPane.set_copies))
+        c.similar_ready.connect(partial(self._to_panes_showing, ReaderPane.set_similar))
+        self.readers.similar_wanted.connect(lambda pane: c.ask_similar(pane.article_id))
         self.result_list.copies_wanted.connect(self.list_copies)
         c.copies_ready.connect(self.results.expand)
         self.excerpts.basket_selected.connect(c.load_basket)
@@ -455,6 +458,11 @@ class MainWindow(QMainWindow):
         left, right = sorted((other, pane), key=self.readers.panes.index)
         a, b = (other.article_id, article_id) if left is other else (article_id, other.article_id)
         self.comparing.compare(left, str(a), right, str(b))
+
+    def _to_panes_showing(self, give: Callable[[ReaderPane, Any], None], article_id: str, value: object) -> None:
+        """Give what was found about an article (its copies, the articles like it) to the panes showing it."""
+        for pane in self.readers.panes_showing(article_id):
+            give(pane, value)
 
     def list_copies(self, article_id: str) -> None:
         """List a result's near copies under it (Right, or its context menu)."""
@@ -706,18 +714,12 @@ class MainWindow(QMainWindow):
         pane = self.readers.pane_for_request(request_id)
         if pane is not None:
             self.comparing.on_article_shown(pane)
-            self.controller.ask_related(article.id, self.session.copy_threshold)
+            self.controller.ask_copies_of(article.id, self.session.copy_threshold)
         self._mark_excerpts()
         passage = self._reveal.pop(request_id, None)
         pane = self.readers.pane_for_request(request_id)
         if passage is not None and pane is not None:
             pane.show_passage(*passage)
-
-    @Slot(str, object, object)
-    def on_related_ready(self, article_id: str, copies: list[Article], similar: tuple[Hit, ...]) -> None:
-        """List an article's near copies and the articles most like it in the panes showing it."""
-        for pane in self.readers.panes_showing(article_id):
-            pane.set_related(copies, similar)
 
     @Slot(str)
     def on_current_result_changed(self, article_id: str) -> None:

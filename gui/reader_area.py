@@ -27,6 +27,7 @@ class ReaderArea(QSplitter):
     compare_requested = Signal(object, str)  # pane, the article to compare its article with
     pane_closing = Signal(object)  # pane
     article_dropped = Signal(object, str)  # pane, the id of a result dragged onto it
+    similar_wanted = Signal(object)  # pane: the articles most like its article are wanted
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -49,6 +50,7 @@ class ReaderArea(QSplitter):
         pane.related_open_requested.connect(self.related_open_requested)
         pane.compare_requested.connect(self.compare_requested)
         pane.article_dropped.connect(self.article_dropped)
+        pane.similar_wanted.connect(self.similar_wanted)
         self.addWidget(pane)
         self.panes.append(pane)
         self.active = pane

@@ -116,6 +116,7 @@ class ReaderPane(QWidget):
     related_open_requested = Signal(object, str)  # self, the id of a near copy or similar article to open here
     compare_requested = Signal(object, str)  # self, the article id to compare this pane's article with
     article_dropped = Signal(object, str)  # self, the id of a result dragged onto this pane
+    similar_wanted = Signal(object)  # self: the articles most like its article are wanted
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,8 +157,9 @@ class ReaderPane(QWidget):
         self.related.setWordWrap(True)
         self.related.linkActivated.connect(self._on_related_link)
         self.related.hide()
-        self._related: tuple[list[Article], tuple[Any, ...]] = ([], ())
-        self._similar_listed = False  # the similar articles are listed, or only counted (a click toggles)
+        self._copies: list[Article] = []
+        self._similar: tuple[Any, ...] | None = None  # the articles most like this one, once asked for
+        self._similar_listed = False  # they are listed (a click on "Most like it" toggles)
         self.legend = EntityLegend()
         self.legend.shown_changed.connect(self.apply_highlights)
         self.hits_label = QLabel("")
@@ -205,7 +207,7 @@ class ReaderPane(QWidget):
         """
         if self.article is None or article.id != self.article.id:
             self.compared = []
-            self.set_related([], ())
+            self._copies, self._similar, self._similar_listed = [], None, False
         self.article = article
         self.excerpt_spans = []  # the caller marks this article's excerpts after
         title = article.title or "(untitled)"
@@ -231,6 +233,7 @@ class ReaderPane(QWidget):
         self.legend.set_counts({type_: sum(1 for m in self.entities if m.type == type_) for type_ in ENTITY_COLOURS})
         self.apply_highlights()
         self.metadata.setText(metadata_text(article))
+        self._show_related()
         self.preview_label.setVisible(article.id != self.kept_id)
         self.current_hit = -1
         self.text.setExtraSelections([])
@@ -247,7 +250,8 @@ class ReaderPane(QWidget):
         self.preview_label.hide()
         self.hit_positions, self.current_hit, self.entities = [], -1, ()
         self.entity_positions, self.excerpt_spans, self.compared = [], [], []
-        self.set_related([], ())
+        self._copies, self._similar, self._similar_listed = [], None, False
+        self._show_related()
         self._offsets, self._title_length, self.body_start = None, 0, 0
         self.text.clear()
         self.metadata.setText("Open a result to read it here.")
@@ -306,30 +310,41 @@ class ReaderPane(QWidget):
         """The index in ``compared`` of the passage holding ``body_offset``, or -1."""
         return next((k for k, (start, end, _) in enumerate(self.compared) if start <= body_offset < end), -1)
 
-    def set_related(self, copies: list[Article], similar: tuple[Any, ...]) -> None:
-        """List the article's near copies and the articles most like it, each a link to open it here,
-        the copies with a link to compare them with it."""
+    def set_copies(self, copies: list[Article]) -> None:
+        """Name the article's near copies, each a link to open it here and one to compare it with this."""
+        self._copies = copies
+        self._show_related()
+
+    def set_similar(self, similar: tuple[Any, ...]) -> None:
+        """List the articles most like this one (hits), each a link to open it here."""
+        self._similar = similar
+        self._similar_listed = True
+        self._show_related()
+
+    def _show_related(self) -> None:
         parts = []
-        if copies:
+        if self._copies:
+            count = len(self._copies)
             links = ", ".join(
                 f'<a href="open:{c.id}">{html.escape(_short(c))}</a> (<a href="compare:{c.id}">compare</a>)'
-                for c in copies
+                for c in self._copies
             )
-            parts.append(f"<b>{len(copies)} near {'copy' if len(copies) == 1 else 'copies'}:</b> {links}")
-        if similar and self._similar_listed:
-            links = ", ".join(f'<a href="open:{h.id}">{html.escape(_short(h))}</a>' for h in similar)
+            parts.append(f"<b>{count} near {'copy' if count == 1 else 'copies'}:</b> {links}")
+        if self._similar_listed and self._similar is not None:
+            links = ", ".join(f'<a href="open:{h.id}">{html.escape(_short(h))}</a>' for h in self._similar) or "none"
             parts.append(f'<a href="similar:">Most like it</a> ▾ {links}')
-        elif similar:
-            parts.append(f'<a href="similar:">Most like it: {len(similar)} articles</a> ▸')
-        self._related = (copies, similar)
+        elif self.article is not None:
+            parts.append('<a href="similar:">Most like it</a> ▸')
         self.related.setText("<br>".join(parts))
         self.related.setVisible(bool(parts))
 
     def _on_related_link(self, link: str) -> None:
         action, _, article_id = link.partition(":")
-        if action == "similar":
+        if action == "similar" and self._similar is None:
+            self.similar_wanted.emit(self)  # found on request: it reads the whole archive's statistics
+        elif action == "similar":
             self._similar_listed = not self._similar_listed
-            self.set_related(*self._related)
+            self._show_related()
         elif action == "compare":
             self.compare_requested.emit(self, article_id)
         else:

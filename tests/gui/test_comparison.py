@@ -151,6 +151,10 @@ def test_a_syndicated_copy_is_folded_under_its_original_listed_on_request_and_co
     window.open_article(original)
     pane = window.readers.active
     qtbot.waitUntil(lambda: "1 near copy" in pane.related.text(), timeout=10000)
+    assert "Most like it</a> ▸" in pane.related.text()  # asked for only on a click: it reads the whole archive
+    pane.related.linkActivated.emit("similar:")
+    qtbot.waitUntil(lambda: "Most like it</a> ▾" in pane.related.text(), timeout=10000)
+    assert "Trend" in pane.related.text()  # 002, the other report of the visit
     pane.related.linkActivated.emit(f"compare:{hit.copies[0]}")
     qtbot.waitUntil(lambda: window.comparing.current is not None and not window.compare_bar.isHidden(), timeout=20000)
     qtbot.waitUntil(lambda: "100% of A is in B" in window.compare_bar.summary.text(), timeout=10000)
