@@ -99,9 +99,13 @@ def test_articles_sharing_only_a_footer_share_little() -> None:
 
 
 def test_an_english_and_a_french_report_meet_on_their_entities_and_numbers() -> None:
-    english = "Emmanuel Macron arrived in Hanoi on Monday. He signed 14 agreements with Vietnam worth 10 billion euros."
+    english = (
+        "Emmanuel Macron arrived in Hanoi on Monday. He signed 14 agreements with Vietnam worth 10 billion euros. "
+        "The visit ends on May 28 with a dinner."
+    )
     french = (
-        "Emmanuel Macron est arrivé lundi à Hanoï. Il a signé avec le Vietnam 14 accords d'une valeur de 10 milliards."
+        "Emmanuel Macron est arrivé lundi à Hanoï. Il a signé avec le Vietnam 14 accords d'une valeur de 10 milliards. "
+        "La visite s'achève le 28 mai par un dîner."
     )
     mentions_en = [
         EntityMention(0, 15, "PERSON", "Emmanuel Macron"),
@@ -123,6 +127,7 @@ def test_an_english_and_a_french_report_meet_on_their_entities_and_numbers() -> 
             "He signed 14 agreements with Vietnam worth 10 billion euros.",
             "Il a signé avec le Vietnam 14 accords d'une valeur de 10 milliards.",
         ),
+        ("The visit ends on May 28 with a dinner.", "La visite s'achève le 28 mai par un dîner."),  # the date, "28"
     ]
 
 

@@ -6,7 +6,8 @@ when their folded words are at least ``SAME_SCORE`` % alike by edit distance, in
 sorted (RapidFuzz's ``ratio`` and ``token_sort_ratio``): small edits, punctuation, accents and word
 order do not part them, and a sentence moved elsewhere in the article is still found. Two sentences
 are *similar* when they name the same things: the same entities (by their canonical names, so
-``Хо Ши Мин`` meets ``Ho Chi Minh``), the same numbers (years, sums) and the same word stems, each
+``Хо Ши Мин`` meets ``Ho Chi Minh``), the same dates (``May 7`` meets ``7 mai``), the same numbers
+(years, sums) and the same word stems, each
 weighed by how rare it is among the two articles' sentences, so that the country every sentence
 names links nothing. An English and a French report of one event share no words, but their
 entities and numbers still link their sentences.
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from index.analysis.dates import find_text_dates
 from index.analysis.entities import is_function_word
 from index.analysis.folding import fold
 from index.analysis.terms import terms
@@ -156,9 +158,12 @@ def _side(text: str, mentions: Sequence[EntityMention], language: str) -> _Side:
         # ("the Intergovernmental Commission", "an intergovernmental commission").
         plain = text[start:end]
         numbers = {("number", n) for n in _NUMBER.findall(plain)}
+        # A day and month in any language the date reader knows (May 7, 7 mai, 7 мая), the year aside:
+        # one report says "on Monday, May 7", the other "le 7 mai 2025".
+        dates = {("date", f"{d.month:02d}-{d.day:02d}") for d in find_text_dates(plain)}
         content = " ".join(word for word in _WORD.findall(plain) if not is_function_word(word))
         stems = {("term", t) for t in terms(content, language) if len(t) >= _MIN_TERM_CHARS and not t.isdigit()}
-        features.append(named | numbers | stems)
+        features.append(named | numbers | dates | stems)
     normalised = [" ".join(_WORD.findall(fold(text[start:end]))) for start, end in spans]
     return _Side(text, spans, normalised, features)
 
