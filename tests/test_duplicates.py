@@ -12,7 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index import Archive, InvalidRequestError, SearchRequest
-from index.analysis.duplicates import PERMUTATIONS, clusters, likeness, text_signature
+from index.analysis.duplicates import PERMUTATIONS, bands, clusters, likeness, text_signature
+from index.storage.layout import STORE_FILE
+from index.storage.store import ArticleStore
 from tests.conftest import ARCHIVIST
 
 WORDS = [
@@ -132,6 +134,25 @@ def test_copies_follow_the_files_as_they_change(copies_archive: Archive) -> None
     write(news, "other.txt", "2025-02-27", "Harbour budget, early draft", edited(prose(1), 5, 6))
     copies_archive.update()
     assert by_name(copies_archive, copies_archive.near_copies()) == [["other.txt", "wire.txt", "edited.txt"]]
+
+
+def test_a_corrected_language_signs_the_article_again(copies_archive: Archive) -> None:
+    edited_id = next(i for c in copies_archive.near_copies() for i in c.ids
+                     if copies_archive.article(i).path == "edited.txt")
+    store = ArticleStore(copies_archive.index_dir / STORE_FILE)
+    try:
+        (before,) = store.connection.execute("SELECT copies FROM articles WHERE id = ?", (edited_id,)).fetchone()
+    finally:
+        store.close()
+    copies_archive.correct(edited_id, "language", "fr")  # French stems: another signature
+    store = ArticleStore(copies_archive.index_dir / STORE_FILE)
+    try:
+        (after,) = store.connection.execute("SELECT copies FROM articles WHERE id = ?", (edited_id,)).fetchone()
+        kept = sorted(b for (b,) in store.connection.execute("SELECT band FROM copy_bands WHERE id = ?", (edited_id,)))
+        pending = store.connection.execute("SELECT count(*) FROM copies_pending").fetchone()[0]
+    finally:
+        store.close()
+    assert after != before and kept == sorted(bands(after)) and pending == 0
 
 
 def test_the_command_line_lists_the_groups(copies_archive: Archive) -> None:

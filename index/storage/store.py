@@ -238,7 +238,10 @@ class ArticleStore:
 
     def _forget_copies(self, path: str) -> None:
         """Drop what near-copy finding knows of a file's articles."""
-        ids = [(article_id,) for article_id in self.article_ids(path)]
+        self._forget_copies_of(self.article_ids(path))
+
+    def _forget_copies_of(self, article_ids: list[str]) -> None:
+        ids = [(article_id,) for article_id in article_ids]
         for statement in (
             "DELETE FROM copy_bands WHERE id = ?",
             "DELETE FROM copies_pending WHERE id = ?",
@@ -257,10 +260,12 @@ class ArticleStore:
         self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
         rows = list(rows)
         self.connection.executemany(_INSERT_ROW, rows)
-        signed = [(row[0], row[_COPIES_COLUMN]) for row in rows if row[_COPIES_COLUMN] is not None]
+        self._sign([(row[0], row[_COPIES_COLUMN]) for row in rows if row[_COPIES_COLUMN] is not None])  # type: ignore[misc]
+
+    def _sign(self, signed: list[tuple[str, bytes]]) -> None:
+        """Keep articles' signature bands, and have them compared with the others at the commit."""
         self.connection.executemany(
-            "INSERT INTO copy_bands VALUES (?, ?)",
-            [(band, article_id) for article_id, copies in signed for band in bands(copies)],  # type: ignore[arg-type]
+            "INSERT INTO copy_bands VALUES (?, ?)", [(band, i) for i, copies in signed for band in bands(copies)]
         )
         self.connection.executemany("INSERT OR IGNORE INTO copies_pending VALUES (?)", [(i,) for i, _ in signed])
 
@@ -317,10 +322,16 @@ class ArticleStore:
         return list(self.connection.execute("SELECT a, b, likeness FROM near_copies WHERE likeness >= ?", (threshold,)))
 
     def replace_article(self, stored: StoredArticle) -> None:
-        """Store a new version of one article, keeping its file."""
-        file = self.connection.execute("SELECT file FROM articles WHERE id = ?", (stored.article.id,)).fetchone()
-        if file is not None:
-            self.connection.execute(_INSERT_ROW, stored.row(file[0]))
+        """Store a new version of one article, keeping its file (and its near copies, unless its
+        signature changed: a corrected language stems its words otherwise)."""
+        article_id = stored.article.id
+        row = self.connection.execute("SELECT file, copies FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return
+        self.connection.execute(_INSERT_ROW, stored.row(row[0]))
+        if row[1] != stored.copies:
+            self._forget_copies_of([article_id])
+            self._sign([(article_id, stored.copies)] if stored.copies is not None else [])
 
     def originals(self, ids: list[str]) -> dict[str, tuple[Article, dict[str, str]]]:
         """Articles as read, before the user's corrections, with the corrections applied to them."""
