@@ -330,7 +330,9 @@ class ReaderPane(QWidget):
                 for c in self._copies
             )
             parts.append(f"<b>{count} near {'copy' if count == 1 else 'copies'}:</b> {links}")
-        if self._similar_listed and self._similar is not None:
+        if self._similar_listed and self._similar is None:
+            parts.append("Most like it: looking through the archive…")
+        elif self._similar_listed and self._similar is not None:
             links = ", ".join(f'<a href="open:{h.id}">{html.escape(_short(h))}</a>' for h in self._similar) or "none"
             parts.append(f'<a href="similar:">Most like it</a> ▾ {links}')
         elif self.article is not None:
@@ -341,6 +343,8 @@ class ReaderPane(QWidget):
     def _on_related_link(self, link: str) -> None:
         action, _, article_id = link.partition(":")
         if action == "similar" and self._similar is None:
+            self._similar_listed = True
+            self._show_related()
             self.similar_wanted.emit(self)  # found on request: it reads the whole archive's statistics
         elif action == "similar":
             self._similar_listed = not self._similar_listed

@@ -80,6 +80,7 @@ class _CopyGroups:
     clusters: tuple[CopyCluster, ...]
     group_of: np.ndarray
     rank: np.ndarray
+    members: list[list[int]]  # each cluster's documents, earliest first
 
 
 class ArchiveSearcher:
@@ -217,16 +218,16 @@ class ArchiveSearcher:
         # Like the year and month facets, under every filter but the date one: the period chosen on
         # it can be moved or widened, even when it selects nothing.
         timeline = self._timeline(_under_filters_but("date", matched, masks))
-        copies: dict[int, tuple[str, ...]] = {}
+        unfolded = selected
         if request.fold_copies:
-            selected, copies = self._fold_copies(selected, request.copy_threshold)
+            selected = self._fold_copies(selected, request.copy_threshold)
         total = int(selected.sum())
         positive = self.masks.positive_terms(q)
         docnums, scores = self._ranked(q, positive, selected, request)
+        copies = self._copies_matching(docnums, unfolded, request.copy_threshold) if request.fold_copies else {}
         hits = self._hits(positive, docnums, scores, copies)
         also = also_matched(request.query) if request.spellings else ()
-        folded = sum(map(len, copies.values()))
-        return SearchResult(total, hits, facets, timeline, request.query, also, folded)
+        return SearchResult(total, hits, facets, timeline, request.query, also, int(unfolded.sum()) - total)
 
     def copy_clusters(self, threshold: float) -> tuple[CopyCluster, ...]:
         """The near-copy clusters of the searched generation at ``threshold``."""
@@ -256,30 +257,40 @@ class ArchiveSearcher:
         found = tuple(CopyCluster(tuple(group)) for group in clusters(pairs, threshold, order))
         group_of = np.full(len(columns.ids), -1, dtype=np.int32)
         rank = np.zeros(len(columns.ids), dtype=np.int32)
-        for number, cluster in enumerate(found):
-            members = [docnum[article_id] for article_id in cluster.ids]
-            group_of[members] = number
-            rank[members] = np.arange(len(members), dtype=np.int32)
-        groups = _CopyGroups(found, group_of, rank)
+        members = [[docnum[article_id] for article_id in cluster.ids] for cluster in found]
+        for number, documents in enumerate(members):
+            group_of[documents] = number
+            rank[documents] = np.arange(len(documents), dtype=np.int32)
+        groups = _CopyGroups(found, group_of, rank, members)
         self._copies = (key, groups)
         return groups
 
-    def _fold_copies(self, selected: np.ndarray, threshold: float) -> tuple[np.ndarray, dict[int, tuple[str, ...]]]:
-        """``selected`` with one member of each near-copy cluster kept (the earliest selected), and
-        the ids of the others by the document kept."""
+    def _fold_copies(self, selected: np.ndarray, threshold: float) -> np.ndarray:
+        """``selected`` with one member of each near-copy cluster kept: the earliest selected one."""
         groups = self._copy_groups(threshold)
         docs = np.flatnonzero(selected & (groups.group_of >= 0))
         if docs.size == 0:
-            return selected, {}
+            return selected
         docs = docs[np.lexsort((groups.rank[docs], groups.group_of[docs]))]
-        starts = np.flatnonzero(np.r_[True, groups.group_of[docs][1:] != groups.group_of[docs][:-1]])
+        group = groups.group_of[docs]
         folded = selected.copy()
-        copies: dict[int, tuple[str, ...]] = {}
-        for members in np.split(docs, starts[1:]):
-            if members.size > 1:
-                folded[members[1:]] = False
-                copies[int(members[0])] = tuple(self.columns.ids[d] for d in members[1:])
-        return folded, copies
+        folded[docs[1:][group[1:] == group[:-1]]] = False  # all but the first of each cluster
+        return folded
+
+    def _copies_matching(
+        self, docnums: list[int], selected: np.ndarray, threshold: float
+    ) -> dict[int, tuple[str, ...]]:
+        """For each document of a page, the ids of the other selected members of its cluster, earliest first."""
+        groups = self._copy_groups(threshold)
+        found: dict[int, tuple[str, ...]] = {}
+        for docnum in docnums:
+            group = int(groups.group_of[docnum])
+            if group >= 0:
+                ids = self.columns.ids
+                others = [ids[d] for d in groups.members[group] if d != docnum and selected[d]]
+                if others:
+                    found[docnum] = tuple(others)
+        return found
 
     def _filter_masks(self, filters: Filters) -> dict[str, np.ndarray]:
         columns = self.columns
