@@ -134,6 +134,14 @@ def test_copies_follow_the_files_as_they_change(copies_archive: Archive) -> None
     write(news, "other.txt", "2025-02-27", "Harbour budget, early draft", edited(prose(1), 5, 6))
     copies_archive.update()
     assert by_name(copies_archive, copies_archive.near_copies()) == [["other.txt", "wire.txt", "edited.txt"]]
+    store = ArticleStore(copies_archive.index_dir / STORE_FILE)
+    try:  # nothing is left of the deleted and the replaced articles' bands and pairs
+        stale = "SELECT count(*) FROM {} WHERE {} NOT IN (SELECT id FROM articles)"
+        assert [store.connection.execute(stale.format(table, column)).fetchone()[0]
+                for table, column in (("copy_bands", "id"), ("near_copies", "a"), ("near_copies", "b"))] == [0, 0, 0]
+        assert store.connection.execute("SELECT count(*) FROM copy_bands").fetchone()[0] == 16 * 4  # four articles left
+    finally:
+        store.close()
 
 
 def test_a_corrected_language_signs_the_article_again(copies_archive: Archive) -> None:
