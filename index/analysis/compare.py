@@ -12,9 +12,9 @@ weighed by how rare it is among the two articles' sentences, so that the country
 names links nothing. An English and a French report of one event share no words, but their
 entities and numbers still link their sentences.
 
-A multilingual sentence-embedding model would find paraphrases these features miss, but none with
-its weights in a registry package is small enough to ship (see docs/ARCHITECTURE.md); the entities
-the index already holds carry most of what a news report's facts are.
+A sentence-embedding model finds some paraphrases these features miss and misses others; the one
+with its weights in a registry package (WordLlama) was measured on the seeds for 40 MB more and no
+clear gain (bench/RESULTS.md). The entities the index already holds carry most of a report's facts.
 """
 
 from __future__ import annotations
