@@ -25,6 +25,7 @@ from index import ENTITY_FACETS, Filters, SearchResult
 
 from .entity_menu import add_entity_actions
 from .facet_model import FOLDED_ROWS, CountRole, FacetModel, StateRole, ValueRole
+from .formatting import copies_counted
 from .search_session import ENTITY_WORDS
 
 # Facets shown, in order; a facet the engine adds later gets a list of its own, titled from its name.
@@ -79,6 +80,11 @@ class FacetPanel(QScrollArea):
         self._inner = QWidget()
         self._layout = QVBoxLayout(self._inner)
         self._layout.setContentsMargins(4, 4, 4, 4)
+        self.copies_note = QLabel("")
+        self.copies_note.setObjectName("facetCopiesNote")
+        self.copies_note.setWordWrap(True)
+        self.copies_note.hide()
+        self._layout.addWidget(self.copies_note)
         self._layout.addStretch(1)
         self.setWidget(self._inner)
         self.models: dict[str, FacetModel] = {}
@@ -125,6 +131,12 @@ class FacetPanel(QScrollArea):
         for name, model in self.models.items():
             model.set_facet(result.facets.get(name), _states(name, filters))  # one reset per search
             self._fit(name)
+
+    def set_copies_counted(self, count: int) -> None:
+        """Say that the counts include ``count`` near copies folded in the results (nothing when none are)."""
+        text = copies_counted(count)
+        self.copies_note.setText(text[:1].upper() + text[1:])
+        self.copies_note.setVisible(bool(text))
 
     def _set_expanded(self, name: str, expanded: bool) -> None:
         self.models[name].set_expanded(expanded)

@@ -48,6 +48,13 @@ def literal_rich_text(text: str) -> str:
 LIST_TITLE_CHARS = 160  # about two lines of the results list; the reading pane shows the rest
 
 
+def copies_counted(count: int) -> str:
+    """Says that counts include the near copies folded in the results ("" when none are)."""
+    if not count:
+        return ""
+    return f"counts include {count} near cop{'y' if count == 1 else 'ies'} folded in the results"
+
+
 def list_title(title: str, chars: int = LIST_TITLE_CHARS) -> str:
     """``title`` for a list row: whole when short, else cut after a word with "…"."""
     if len(title) <= chars:

@@ -635,7 +635,9 @@ class MainWindow(QMainWindow):
         self.search_bar.clear_error()
         self.results.set_result(result)
         self.facets.set_result(result, self.session.filters)
+        self.facets.set_copies_counted(result.copies_folded)
         self.timeline_model.set_timeline(result.timeline)
+        self.timeline_panel.set_copies_counted(result.copies_folded)
         filters = self.session.filters
         self.timeline.show_period(filters.date_from, filters.date_to, filters.undated)
         self._page_request = 0

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from .formatting import copies_counted
 from .timeline_model import TimelineModel
 from .timeline_widget import TimelineWidget
+
+TITLE = "Timeline — drag to pick a period"
 
 
 class TimelinePanel(QWidget):
@@ -14,7 +17,7 @@ class TimelinePanel(QWidget):
     def __init__(self, model: TimelineModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.timeline = TimelineWidget(model)
-        self.title = QLabel("Timeline — drag to pick a period")
+        self.title = QLabel(TITLE)
         self.title.setObjectName("timelineTitle")
         self.zoom_button = QToolButton()
         self.zoom_button.setText("Zoom to selection")
@@ -32,3 +35,8 @@ class TimelinePanel(QWidget):
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addLayout(bar)
         layout.addWidget(self.timeline, 1)
+
+    def set_copies_counted(self, count: int) -> None:
+        """Say that the bars count ``count`` near copies folded in the results (nothing when none are)."""
+        note = copies_counted(count)
+        self.title.setText(f"{TITLE} · {note}" if note else TITLE)

@@ -133,6 +133,8 @@ def test_a_syndicated_copy_is_folded_under_its_original_listed_on_request_and_co
 ) -> None:
     window = copies_window
     assert window.results.total == 5 and "1 more as copies" in window.total_label.text()
+    assert window.facets.copies_note.text() == "Counts include 1 near copy folded in the results"
+    assert window.timeline_panel.title.text().endswith("counts include 1 near copy folded in the results")
     original = _id_of(window, "001_")
     hit = window.results.hits[window.results.row_of(original)]
     assert len(hit.copies) == 1
@@ -163,5 +165,6 @@ def test_a_syndicated_copy_is_folded_under_its_original_listed_on_request_and_co
     # Every copy shown: the switch unfolds them.
     window.fold_copies_action.setChecked(False)
     qtbot.waitUntil(lambda: window.results.total == 6 and window.last_result.copies_folded == 0, timeout=10000)  # type: ignore[union-attr]
+    assert window.facets.copies_note.isHidden() and "copies" not in window.timeline_panel.title.text()
     window.fold_copies_action.setChecked(True)
     qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
