@@ -19,12 +19,22 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from index.analysis.duplicates import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from index.archive import Archive, article_lookup
 from index.atomic import write_atomically
 from index.errors import ArchivistError, QuerySyntaxError
 from index.logs import log_path, start_logging
-from index.models import ENTITY_FACETS, Article, Filters, Hit, IndexSummary, SearchRequest, SearchResult, SortOrder
+from index.models import (
+    DEFAULT_COPY_THRESHOLD,
+    ENTITY_FACETS,
+    MIN_COPY_THRESHOLD,
+    Article,
+    Filters,
+    Hit,
+    IndexSummary,
+    SearchRequest,
+    SearchResult,
+    SortOrder,
+)
 from index.paths import last_archive
 from index.userdata.citations import FORMATS, citation, exported_basket, read_json_export, render, write_export
 from index.userdata.corrections import read_shared_entity_corrections
@@ -161,9 +171,9 @@ def _parser() -> argparse.ArgumentParser:
 
     copies = commands.add_parser("duplicates", help="articles that are near copies of each other (syndicated, edited)")
     copies.add_argument(
-        "--threshold", type=float, default=DEFAULT_THRESHOLD,
-        help=f"the share of their wording two articles must have in common, {MIN_THRESHOLD} to 1 "
-        f"(default {DEFAULT_THRESHOLD})",
+        "--threshold", type=float, default=DEFAULT_COPY_THRESHOLD,
+        help=f"the share of their wording two articles must have in common, {MIN_COPY_THRESHOLD} to 1 "
+        f"(default {DEFAULT_COPY_THRESHOLD})",
     )  # fmt: skip
     copies.add_argument("--json", action="store_true")
     copies.set_defaults(handler=_duplicates)

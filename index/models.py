@@ -124,7 +124,7 @@ class SortOrder(StrEnum):
 
 # Near copies (index/analysis/duplicates.py): the least likeness kept, and the one clusters are formed at
 # unless the user chooses another.
-MIN_COPY_THRESHOLD = 0.5
+MIN_COPY_THRESHOLD = 0.6  # below it the banding (duplicates.py) would miss too many pairs
 DEFAULT_COPY_THRESHOLD = 0.7
 
 

@@ -11,10 +11,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from index.analysis.duplicates import MIN_THRESHOLD, bands, likeness
+from index.analysis.duplicates import bands, likeness
 from index.analysis.entities import EntityCorrections
 from index.errors import IndexDamagedError
-from index.models import ENTITY_FACETS, AnalysisProblem, Article, EntityMention, Provenance, SkippedFile
+from index.models import (
+    ENTITY_FACETS,
+    MIN_COPY_THRESHOLD,
+    AnalysisProblem,
+    Article,
+    EntityMention,
+    Provenance,
+    SkippedFile,
+)
 from index.userdata.corrections import apply_corrections
 
 _SCHEMA = """
@@ -274,35 +282,44 @@ class ArticleStore:
         )
         self.connection.executemany("INSERT OR IGNORE INTO copies_pending VALUES (?)", [(i,) for i, _ in signed])
 
-    def find_near_copies(self) -> int:
-        """Compare the articles stored since the last call with every other by their signatures'
-        bands, and keep the pairs at least MIN_THRESHOLD alike; returns how many articles were compared."""
+    def find_near_copies(self) -> None:
+        """Compare the articles stored since the last call with every other sharing a band of their
+        signature, and keep the pairs at least MIN_COPY_THRESHOLD alike."""
         pending = [row[0] for row in self.connection.execute("SELECT id FROM copies_pending")]
         for start in range(0, len(pending), _IDS_PER_QUERY):
             batch = pending[start : start + _IDS_PER_QUERY]
             self.connection.executemany("INSERT OR IGNORE INTO near_copies VALUES (?, ?, ?)", self._alike(batch))
         self.connection.execute("DELETE FROM copies_pending")
-        return len(pending)
 
     def _alike(self, ids: list[str]) -> list[tuple[str, str, float]]:
-        marks = ",".join("?" * len(ids))
+        signatures = {i: copies for i, copies in self._signatures(ids).items() if copies}
+        holders: dict[int, list[str]] = {}
+        for article_id, copies in signatures.items():
+            for band in bands(copies):
+                holders.setdefault(band, []).append(article_id)
+        # Looked up by band (the band index), never by id: a scan of the band table per commit would
+        # make a build cost the square of the archive's size.
+        keys = list(holders)
         candidates: dict[str, set[str]] = {}
-        rows = self.connection.execute(
-            f"SELECT mine.id, other.id FROM copy_bands AS mine JOIN copy_bands AS other ON other.band = mine.band "
-            f"WHERE mine.id IN ({marks}) AND other.id != mine.id",
-            ids,
-        )
-        for article_id, other in rows:
-            candidates.setdefault(article_id, set()).add(other)
-        wanted = sorted({*candidates, *(o for others in candidates.values() for o in others)})
-        signatures = self._signatures(wanted)
-        found = []
-        for article_id, others in candidates.items():
-            for other in others:
-                alike = likeness(signatures[article_id], signatures[other])
-                if alike >= MIN_THRESHOLD:
-                    found.append((min(article_id, other), max(article_id, other), alike))
-        return found
+        for start in range(0, len(keys), _IDS_PER_QUERY):
+            batch = keys[start : start + _IDS_PER_QUERY]
+            marks = ",".join("?" * len(batch))
+            for band, other in self.connection.execute(
+                f"SELECT band, id FROM copy_bands WHERE band IN ({marks})", batch
+            ):
+                for article_id in holders[band]:
+                    if other != article_id:
+                        candidates.setdefault(article_id, set()).add(other)
+        others = sorted({o for found in candidates.values() for o in found} - signatures.keys())
+        signatures.update((i, copies) for i, copies in self._signatures(others).items() if copies)
+        pairs = []
+        for article_id, found in candidates.items():
+            for other in found:
+                if other in signatures:
+                    alike = likeness(signatures[article_id], signatures[other])
+                    if alike >= MIN_COPY_THRESHOLD:
+                        pairs.append((min(article_id, other), max(article_id, other), alike))
+        return pairs
 
     def _signatures(self, ids: list[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
@@ -312,18 +329,8 @@ class ArticleStore:
             found.update(self.connection.execute(f"SELECT id, copies FROM articles WHERE id IN ({marks})", batch))
         return found
 
-    def dates(self, ids: Iterable[str]) -> dict[str, str | None]:
-        """The (corrected) dates of articles, ISO-formatted, by id."""
-        wanted = list(ids)
-        found: dict[str, str | None] = {}
-        for start in range(0, len(wanted), _IDS_PER_QUERY):
-            batch = wanted[start : start + _IDS_PER_QUERY]
-            marks = ",".join("?" * len(batch))
-            found.update(self.connection.execute(f"SELECT id, date FROM articles WHERE id IN ({marks})", batch))
-        return found
-
     def near_copies(self, threshold: float) -> list[tuple[str, str, float]]:
-        """The pairs of articles at least ``threshold`` alike (``threshold`` ≥ MIN_THRESHOLD)."""
+        """The pairs of articles at least ``threshold`` alike (``threshold`` ≥ MIN_COPY_THRESHOLD)."""
         return list(self.connection.execute("SELECT a, b, likeness FROM near_copies WHERE likeness >= ?", (threshold,)))
 
     def replace_article(self, stored: StoredArticle) -> None:
