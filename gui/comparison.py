@@ -152,11 +152,17 @@ class PaneComparison(QObject):
         """Show linked passage ``index`` in both panes."""
         if not 0 <= index < len(self.links):
             return
+        if (self.left.article_id, self.right.article_id) != self.ids:
+            return  # a pane turned to another article: these offsets are not its
         self.current = index
         link = self.links[index]
         assert link.a is not None and link.b is not None
-        self.left.show_passage(*link.a)
-        self.right.show_passage(*link.b)
+        self._syncing = True  # each pane shows its passage; scrolling together must not move the other
+        try:
+            self.left.show_passage(*link.a)
+            self.right.show_passage(*link.b)
+        finally:
+            self._syncing = False
 
     def step(self, step: int) -> None:
         """Show the next (1) or previous (-1) linked passage, wrapping around."""
@@ -206,7 +212,8 @@ class Comparing(QObject):
         super().__init__(parent)
         self.controller, self.bar, self.load = controller, bar, load
         self.current: PaneComparison | None = None
-        self._asked: tuple[int, ReaderPane, ReaderPane] | None = None  # request id and panes awaiting a comparison
+        # the request awaiting a comparison: its id, the panes and the articles they are to show
+        self._asked: tuple[int, ReaderPane, ReaderPane, str, str] | None = None
         controller.comparison_ready.connect(self._on_ready)
         controller.comparison_failed.connect(self._on_failed)
         bar.previous_requested.connect(lambda: self.step(-1))
@@ -220,14 +227,17 @@ class Comparing(QObject):
         for pane, article_id in ((left, a), (right, b)):
             if pane.wanted_id != article_id or pane.kept_id != article_id:
                 self.load(pane, article_id)
-        self._asked = (self.controller.compare(a, b), left, right)
+        self._asked = (self.controller.compare(a, b), left, right, a, b)
         self.bar.show_waiting()
 
     def _on_ready(self, request_id: int, comparison: Comparison) -> None:
         if self._asked is None or self._asked[0] != request_id:
             return  # a comparison since replaced or ended
-        _, left, right = self._asked
+        _, left, right, a, b = self._asked
         self._asked = None
+        if (left.wanted_id, right.wanted_id) != (a, b):  # the user turned a pane to another article meanwhile
+            self.bar.hide()
+            return
         self.current = PaneComparison(left, right, comparison)
         self.current.set_sync(self.bar.sync.isChecked())
         self._show_summary()
@@ -239,6 +249,10 @@ class Comparing(QObject):
 
     def on_article_shown(self, pane: ReaderPane) -> None:
         """A pane shows an article: the comparison goes on if it is one of the two compared, else ends."""
+        asked = self._asked
+        if asked is not None and pane in asked[1:3] and pane.wanted_id not in asked[3:]:
+            self.end()  # turned to another article before the comparison came
+            return
         current = self.current
         if current is None or not current.holds(pane):
             return
@@ -275,5 +289,6 @@ class Comparing(QObject):
         self._asked = None
         if self.current is not None:
             self.current.end()
+            self.current.deleteLater()
             self.current = None
         self.bar.hide()

@@ -410,15 +410,17 @@ class Controller(QObject):
         self._submit(self._pool, work, lambda copies: self.copies_of_ready.emit(article_id, copies),
                      lambda error: log.info("near copies of %s: %s", article_id, error))
 
-    def ask_similar(self, article_id: str, count: int = SIMILAR_LISTED) -> None:
-        """Find the articles most like one (not its near copies); the reply is ``similar_ready``."""
+    def ask_similar(self, article_id: str, threshold: float, count: int = SIMILAR_LISTED) -> None:
+        """Find the articles most like one, not its near copies at ``threshold`` (the pane names
+        those already); the reply is ``similar_ready``."""
         archive = self.archive
         if archive is None:
             return
 
         def work() -> tuple[Hit, ...]:
-            hits = archive.more_like(article_id, count)
-            return tuple(hit for hit in hits if hit.id != article_id)
+            left_out = {article_id, *archive.copies_of(article_id, threshold)}
+            hits = archive.more_like(article_id, count + len(left_out))
+            return tuple(hit for hit in hits if hit.id not in left_out)[:count]
 
         self._submit(self._pool, work, lambda hits: self.similar_ready.emit(article_id, hits),
                      lambda error: log.info("articles like %s: %s", article_id, error))

@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         self.readers.article_dropped.connect(self.on_article_dropped)
         c.copies_of_ready.connect(partial(self._to_panes_showing, ReaderPane.set_copies))
         c.similar_ready.connect(partial(self._to_panes_showing, ReaderPane.set_similar))
-        self.readers.similar_wanted.connect(lambda pane: c.ask_similar(pane.article_id))
+        self.readers.similar_wanted.connect(lambda pane: c.ask_similar(pane.article_id, self.session.copy_threshold))
         self.result_list.copies_wanted.connect(self.list_copies)
         c.copies_ready.connect(self.results.expand)
         self.excerpts.basket_selected.connect(c.load_basket)
@@ -472,8 +472,14 @@ class MainWindow(QMainWindow):
 
     def set_fold_copies(self, fold: bool) -> None:
         """Show one result per group of near copies, or every copy."""
-        set_copies_folded(fold, self.session.copy_threshold)
-        self.session.set_copies(fold, self.session.copy_threshold)
+        self._set_copies(fold, self.session.copy_threshold)
+
+    def _set_copies(self, fold: bool, threshold: float) -> None:
+        set_copies_folded(fold, threshold)
+        self.session.set_copies(fold, threshold)
+        for pane in self.readers.panes:  # the copies the panes name follow the threshold
+            if pane.article_id:
+                self.controller.ask_copies_of(pane.article_id, threshold)
 
     def choose_copy_threshold(self) -> None:
         """Ask how alike two articles must be to count as copies."""
@@ -481,8 +487,7 @@ class MainWindow(QMainWindow):
             self, "Near-copy threshold", "Share of their wording two articles must have in common to be "
             "copies (%):", round(self.session.copy_threshold * 100), round(MIN_COPY_THRESHOLD * 100), 100)
         if accepted:
-            set_copies_folded(self.session.fold_copies, percent / 100)
-            self.session.set_copies(self.session.fold_copies, percent / 100)
+            self._set_copies(self.session.fold_copies, percent / 100)
 
     def correct_selected(self) -> None:
         """Ask for a date, source or language to give every selected result at once."""
@@ -670,7 +675,7 @@ class MainWindow(QMainWindow):
         self.spellings_label.show()
 
     def _show_total(self) -> None:
-        total, shown = self.results.total, len(self.results.hits)
+        total, shown = self.results.total, self.results.results_shown
         more = f" (showing {shown}; scroll for more)" if shown < total else ""
         folded = self.last_result.copies_folded if self.last_result else 0
         copies = f", {folded} more as copies" if folded else ""
@@ -682,7 +687,7 @@ class MainWindow(QMainWindow):
     def fetch_more_results(self) -> None:
         """Ask for the next page of the current search (the result list scrolled to its end)."""
         size = self.session.page_size
-        request = replace(self.session.request(), page=len(self.results.hits) // size + 1)
+        request = replace(self.session.request(), page=self.results.results_shown // size + 1)
         self._page_request = self.controller.fetch_page(request)
 
     @Slot(int, object)

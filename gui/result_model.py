@@ -46,7 +46,7 @@ class ResultModel(QAbstractListModel):
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802 - Qt's signature
         """Whether more hits than shown match (and none are being fetched)."""
-        return not parent.isValid() and not self.fetching and len(self.hits) < self.total
+        return not parent.isValid() and not self.fetching and self.results_shown < self.total
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802 - Qt's signature
         """Ask for the next page of hits."""
@@ -60,11 +60,16 @@ class ResultModel(QAbstractListModel):
         shown = {hit.id for hit in self.hits}
         new = tuple(hit for hit in hits if hit.id not in shown)
         if not new:
-            self.total = len(self.hits)  # the index changed under the search: nothing more to fetch
+            self.total = self.results_shown  # the index changed under the search: nothing more to fetch
             return
         self.beginInsertRows(QModelIndex(), len(self.hits), len(self.hits) + len(new) - 1)
         self.hits += new
         self.endInsertRows()
+
+    @property
+    def results_shown(self) -> int:
+        """The rows that are results of the search (not near copies listed under one)."""
+        return len(self.hits) - len(self.copy_of)
 
     def is_expanded(self, article_id: str) -> bool:
         """Whether the result's near copies are listed under it."""
@@ -81,7 +86,6 @@ class ResultModel(QAbstractListModel):
         self.hits = self.hits[: row + 1] + new + self.hits[row + 1 :]
         self.copy_of.update((hit.id, article_id) for hit in new)
         self.endInsertRows()
-        self.total += len(new)  # the rows listed, so that scrolling still fetches what is left
 
     def collapse(self, article_id: str) -> None:
         """Stop listing the near copies under result ``article_id`` (or under the one it is a copy of)."""
@@ -94,7 +98,6 @@ class ResultModel(QAbstractListModel):
         self.hits = self.hits[: row + 1] + self.hits[row + 1 + count :]
         self.copy_of = {copy: of for copy, of in self.copy_of.items() if of != parent}
         self.endRemoveRows()
-        self.total -= count
 
     def row_of(self, article_id: str) -> int:
         """The row showing ``article_id``, or -1."""

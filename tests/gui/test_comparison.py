@@ -66,8 +66,11 @@ def test_two_selected_reports_compare_side_by_side(qtbot: QtBot, window: MainWin
     assert partner is not None and "Ho Chi Minh" in right.article.body[partner[0] : partner[1]]  # type: ignore[union-attr]
     assert right.text.textCursor().position() == to_qt_offset(right._offsets, right.body_start + partner[0])  # noqa: SLF001
 
-    # Scrolling together: the other pane follows in proportion.
+    # Scrolling together: the other pane follows in proportion, but never hides the passage shown.
     window.compare_bar.sync.setChecked(True)
+    _click_passage(qtbot, left, visit)
+    for pane in (left, right):
+        assert pane.text.viewport().rect().intersects(pane.text.cursorRect())
     left_bar, right_bar = left.text.verticalScrollBar(), right.text.verticalScrollBar()
     left_bar.setValue(left_bar.maximum())
     assert right_bar.value() == right_bar.maximum()
@@ -79,6 +82,18 @@ def test_two_selected_reports_compare_side_by_side(qtbot: QtBot, window: MainWin
     window._load(left, _id_of(window, "000"), keep=True)  # noqa: SLF001
     qtbot.waitUntil(lambda: comparing.current is None and not left.compared and not right.compared, timeout=10000)
     assert window.compare_bar.isHidden()
+
+
+def test_a_pane_turned_to_another_article_before_the_comparison_comes_is_not_compared(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.result_list.select_ids([_id_of(window, "001"), _id_of(window, "002")])
+    window.compare_selected()
+    left = window.readers.panes[0]
+    window._load(left, _id_of(window, "000"), keep=True)  # noqa: SLF001 - at once, as a fast user would
+    qtbot.waitUntil(lambda: left.article_id == _id_of(window, "000"), timeout=10000)
+    qtbot.wait(1500)  # the comparison's reply has come by now
+    assert window.comparing.current is None and not left.compared and window.compare_bar.isHidden()
 
 
 def test_one_selected_result_compares_with_the_kept_article(qtbot: QtBot, window: MainWindow) -> None:
@@ -161,6 +176,23 @@ def test_a_syndicated_copy_is_folded_under_its_original_listed_on_request_and_co
     qtbot.waitUntil(lambda: window.comparing.current is not None and not window.compare_bar.isHidden(), timeout=20000)
     qtbot.waitUntil(lambda: "100% of A is in B" in window.compare_bar.summary.text(), timeout=10000)
     assert {kind for _, _, kind in pane.compared} == {"same"}
+
+    # Results come a page at a time; copies listed under one do not count as results of the page.
+    window.session.page_size = 1  # so that a listed copy shifts the page count, as 200 copies would at 200
+    window.session.refresh()
+    qtbot.waitUntil(lambda: len(window.last_result.hits) == 1 and not window.results.fetching,  # type: ignore[union-attr]
+                    timeout=10000)
+    while not any(hit.copies for hit in window.results.hits):
+        window.results.fetchMore()
+        qtbot.waitUntil(lambda: not window.results.fetching, timeout=10000)
+    window.list_copies(next(hit.id for hit in window.results.hits if hit.copies))
+    qtbot.waitUntil(lambda: len(window.results.copy_of) == 1, timeout=10000)
+    while window.results.canFetchMore():
+        window.results.fetchMore()
+        qtbot.waitUntil(lambda: not window.results.fetching, timeout=10000)
+    assert window.results.results_shown == 5 and window.results.rowCount() == 6
+    assert len({hit.id for hit in window.results.hits}) == 6
+    window.session.page_size = 200
 
     # Every copy shown: the switch unfolds them.
     window.fold_copies_action.setChecked(False)
