@@ -407,7 +407,7 @@ class Controller(QObject):
         def work() -> list[Article]:
             return [archive.article(i) for i in archive.copies_of(article_id, threshold)[:RELATED_COPIES]]
 
-        self._submit(self._pool, work, lambda copies: self.copies_of_ready.emit(article_id, copies),
+        self._submit(self._pool, work, self._for(archive, lambda copies: self.copies_of_ready.emit(article_id, copies)),
                      lambda error: log.info("near copies of %s: %s", article_id, error))
 
     def ask_similar(self, article_id: str, threshold: float, count: int = SIMILAR_LISTED) -> None:
@@ -422,7 +422,7 @@ class Controller(QObject):
             hits = archive.more_like(article_id, count + len(left_out))
             return tuple(hit for hit in hits if hit.id not in left_out)[:count]
 
-        self._submit(self._pool, work, lambda hits: self.similar_ready.emit(article_id, hits),
+        self._submit(self._pool, work, self._for(archive, lambda hits: self.similar_ready.emit(article_id, hits)),
                      lambda error: log.info("articles like %s: %s", article_id, error))
 
     def ask_copies(self, article_id: str, copies: tuple[str, ...]) -> None:
@@ -434,7 +434,7 @@ class Controller(QObject):
         def work() -> tuple[Hit, ...]:
             return tuple(_listed(archive.article(i)) for i in copies)
 
-        self._submit(self._pool, work, lambda hits: self.copies_ready.emit(article_id, hits),
+        self._submit(self._pool, work, self._for(archive, lambda hits: self.copies_ready.emit(article_id, hits)),
                      lambda error: log.info("near copies of %s: %s", article_id, error))
 
     def ask_entity_model_status(self) -> None:
@@ -457,6 +457,16 @@ class Controller(QObject):
         self._basket_pool.waitForDone(timeout_ms)
         if self.archive is not None:
             self.archive.close()
+
+    def _for(self, archive: Archive, reply: Callable[[Any], None]) -> Callable[[Any], None]:
+        """``reply``, given only while ``archive`` is still the one open: an article id names an
+        article of the archive it came from, and another archive may hold one of the same name."""
+
+        def given(result: object) -> None:
+            if self.archive is archive:
+                reply(result)
+
+        return given
 
     def _submit(
         self, pool: QThreadPool, work: Callable[[], Any], done: Callable[[Any], None],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,3 +202,29 @@ def test_a_syndicated_copy_is_folded_under_its_original_listed_on_request_and_co
     assert window.facets.copies_note.isHidden() and "copies" not in window.timeline_panel.title.text()
     window.fold_copies_action.setChecked(True)
     qtbot.waitUntil(lambda: window.results.total == 5, timeout=10000)
+
+
+def test_a_reply_about_an_article_of_the_archive_closed_meanwhile_is_dropped(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    controller = window.controller
+    archive = controller.archive
+    assert archive is not None
+    release = threading.Event()
+    real = archive.copies_of
+
+    def slow(*args: object) -> tuple[str, ...]:
+        release.wait(10)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(archive, "copies_of", slow)
+    replies: list[str] = []
+    controller.copies_of_ready.connect(lambda article_id, _copies: replies.append(article_id))
+    controller.ask_copies_of(_id_of(window, "001"), 0.7)
+    other = tmp_path / "other"
+    shutil.copytree(archive.root, other)  # the same relative paths: the same article ids
+    controller.open_archive(other)
+    release.set()
+    qtbot.wait(1500)
+    assert replies == []
+    qtbot.waitUntil(lambda: not controller.is_indexing, timeout=30000)
