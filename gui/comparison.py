@@ -264,7 +264,7 @@ class Comparing(QObject):
 
     def on_pane_closed(self, pane: ReaderPane) -> None:
         """End the comparison when one of its panes closes."""
-        if (self.current is not None and self.current.holds(pane)) or (self._asked and pane in self._asked[1:]):
+        if (self.current is not None and self.current.holds(pane)) or (self._asked and pane in self._asked[1:3]):
             self.end()
 
     def _show_summary(self) -> None:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from index.analysis.dates import find_text_dates
@@ -141,7 +142,6 @@ def _add_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) 
 
 @dataclass(frozen=True)
 class _Side:
-    text: str
     spans: list[tuple[int, int]]
     normalised: list[str]
     features: list[set[tuple[str, str]]]
@@ -165,7 +165,7 @@ def _side(text: str, mentions: Sequence[EntityMention], language: str) -> _Side:
         stems = {("term", t) for t in terms(content, language) if len(t) >= _MIN_TERM_CHARS and not t.isdigit()}
         features.append(named | numbers | dates | stems)
     normalised = [" ".join(_WORD.findall(fold(text[start:end]))) for start, end in spans]
-    return _Side(text, spans, normalised, features)
+    return _Side(spans, normalised, features)
 
 
 def compare_texts(
@@ -235,7 +235,7 @@ def _same_pairs(a: _Side, b: _Side) -> list[tuple[int, int]]:
         return []
     in_order = process.cdist(a.normalised, b.normalised, scorer=fuzz.ratio, score_cutoff=SAME_SCORE)
     any_order = process.cdist(a.normalised, b.normalised, scorer=fuzz.token_sort_ratio, score_cutoff=SAME_SCORE)
-    scores = (in_order > any_order) * in_order + (in_order <= any_order) * any_order
+    scores = np.maximum(in_order, any_order)
     found = [(float(scores[i, j]), i, j) for i, j in zip(*scores.nonzero(), strict=True)]
     return _one_to_one(found)
 

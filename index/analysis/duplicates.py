@@ -11,8 +11,11 @@ threshold the user chooses (DEFAULT_COPY_THRESHOLD unless changed). With 16 band
 alike becomes a candidate 89 % of the time, 70 % alike 98.5 %, 80 % alike all but always.
 
 Boilerplate shared by unrelated articles (a footer, a navigation line) is a small share of their
-shingles, so it never makes them alike: two 300-word articles sharing a 20-word footer are about 3 %
-alike. An article too short to judge (fewer than ``MIN_SHINGLES`` shingles) gets no signature.
+shingles, so it does not make them alike: two 300-word articles sharing a 20-word footer are about
+3 % alike. An article too short to judge (fewer than ``MIN_SHINGLES`` shingles) gets no signature.
+Two articles that are mostly boilerplate (a one-line brief under a long footer) can still be alike:
+telling boilerplate from syndication needs what recurs across the archive, which a signature made
+in a worker does not see.
 
 datasketch implements the same method but needs SciPy (some 60 MB in the packaged app) and hashes
 shingle by shingle in Python; with NumPy the whole signature is a few array operations.

@@ -281,12 +281,11 @@ class ArchiveSearcher:
         self, docnums: list[int], selected: np.ndarray, threshold: float
     ) -> dict[int, tuple[str, ...]]:
         """For each document of a page, the ids of the other selected members of its cluster, earliest first."""
-        groups = self._copy_groups(threshold)
+        groups, ids = self._copy_groups(threshold), self.columns.ids
         found: dict[int, tuple[str, ...]] = {}
         for docnum in docnums:
             group = int(groups.group_of[docnum])
             if group >= 0:
-                ids = self.columns.ids
                 others = [ids[d] for d in groups.members[group] if d != docnum and selected[d]]
                 if others:
                     found[docnum] = tuple(others)

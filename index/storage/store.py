@@ -6,10 +6,11 @@ import datetime as dt
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from index.analysis.duplicates import bands, likeness
 from index.analysis.entities import EntityCorrections
@@ -299,17 +300,11 @@ class ArticleStore:
                 holders.setdefault(band, []).append(article_id)
         # Looked up by band (the band index), never by id: a scan of the band table per commit would
         # make a build cost the square of the archive's size.
-        keys = list(holders)
         candidates: dict[str, set[str]] = {}
-        for start in range(0, len(keys), _IDS_PER_QUERY):
-            batch = keys[start : start + _IDS_PER_QUERY]
-            marks = ",".join("?" * len(batch))
-            for band, other in self.connection.execute(
-                f"SELECT band, id FROM copy_bands WHERE band IN ({marks})", batch
-            ):
-                for article_id in holders[band]:
-                    if other != article_id:
-                        candidates.setdefault(article_id, set()).add(other)
+        for band, other in self._rows_in("SELECT band, id FROM copy_bands WHERE band IN ({})", list(holders)):
+            for article_id in holders[band]:
+                if other != article_id:
+                    candidates.setdefault(article_id, set()).add(other)
         others = sorted({o for found in candidates.values() for o in found} - signatures.keys())
         signatures.update((i, copies) for i, copies in self._signatures(others).items() if copies)
         pairs = []
@@ -322,12 +317,14 @@ class ArticleStore:
         return pairs
 
     def _signatures(self, ids: list[str]) -> dict[str, bytes]:
-        found: dict[str, bytes] = {}
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            batch = ids[start : start + _IDS_PER_QUERY]
-            marks = ",".join("?" * len(batch))
-            found.update(self.connection.execute(f"SELECT id, copies FROM articles WHERE id IN ({marks})", batch))
-        return found
+        return dict(self._rows_in("SELECT id, copies FROM articles WHERE id IN ({})", ids))
+
+    def _rows_in(self, query: str, values: Sequence[object]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``query``, whose ``IN ({})`` is filled with ``values``, a batch at a time
+        (SQLite limits the parameters of one statement)."""
+        for start in range(0, len(values), _IDS_PER_QUERY):
+            batch = values[start : start + _IDS_PER_QUERY]
+            yield from self.connection.execute(query.format(",".join("?" * len(batch))), batch)
 
     def near_copies(self, threshold: float) -> list[tuple[str, str, float]]:
         """The pairs of articles at least ``threshold`` alike (``threshold`` ≥ MIN_COPY_THRESHOLD)."""
@@ -340,22 +337,17 @@ class ArticleStore:
         row = self.connection.execute("SELECT file, copies FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             return
-        if row[1] == stored.copies:
-            self.connection.execute(_INSERT_ROW, stored.row(row[0]))
-            return
-        self._forget_copies_of([article_id])  # by its old signature's bands: before the row is replaced
+        signed_again = row[1] != stored.copies
+        if signed_again:
+            self._forget_copies_of([article_id])  # by its old signature's bands: before the row is replaced
         self.connection.execute(_INSERT_ROW, stored.row(row[0]))
-        self._sign([(article_id, stored.copies)] if stored.copies is not None else [])
+        if signed_again and stored.copies is not None:
+            self._sign([(article_id, stored.copies)])
 
     def originals(self, ids: list[str]) -> dict[str, tuple[Article, dict[str, str]]]:
         """Articles as read, before the user's corrections, with the corrections applied to them."""
-        found: dict[str, tuple[Article, dict[str, str]]] = {}
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            batch = ids[start : start + _IDS_PER_QUERY]
-            marks = ",".join("?" * len(batch))
-            rows = self.connection.execute(f"SELECT id, record, corrections FROM articles WHERE id IN ({marks})", batch)
-            found.update((article_id, (decode_article(blob), _fields(applied))) for article_id, blob, applied in rows)
-        return found
+        rows = self._rows_in("SELECT id, record, corrections FROM articles WHERE id IN ({})", ids)
+        return {article_id: (decode_article(blob), _fields(applied)) for article_id, blob, applied in rows}
 
     def applied_corrections(self) -> dict[str, dict[str, str]]:
         """The user's corrections each article was last indexed with, by article id."""
