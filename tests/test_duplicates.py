@@ -13,7 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index import Archive, InvalidRequestError, SearchRequest
-from index.analysis.duplicates import PERMUTATIONS, bands, clusters, likeness, signature
+from index.analysis.duplicates import (
+    PERMUTATIONS,
+    bands,
+    boilerplate,
+    clusters,
+    likeness,
+    likeness_beyond_boilerplate,
+    signature,
+    units,
+)
 from index.analysis.terms import terms
 from index.storage.layout import STORE_FILE
 from index.storage.store import ArticleStore
@@ -78,9 +87,10 @@ def edited(text: str, seed: int, changes: int) -> str:
     return " ".join(words)
 
 
-def write(folder: Path, name: str, date: str, title: str, body: str) -> None:
+def write(folder: Path, name: str, date: str, title: str, body: str, source: str = "") -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(f"Title: {title}\nDate: {date}\n\n{body}\n")
+    outlet = f"Source: {source}\n" if source else ""
+    (folder / name).write_text(f"{outlet}Title: {title}\nDate: {date}\n\n{body}\n")
 
 
 @pytest.fixture
@@ -143,6 +153,50 @@ def test_short_unrelated_articles_under_the_same_navigation_and_footer_are_not_c
     assert archive.near_copies(0.6) == ()
 
 
+LEGAL = (
+    "Northern Ledger Media Limited is registered in Scotland under company number 123456. "
+    "Our journalism is funded by readers like you and by advertising on this site. "
+    "Read our privacy notice and cookie policy to learn how we use your information when you visit us. "
+    "Comments are moderated and may take up to a day to appear beneath this article. "
+    "To report an error in this story write to the standards editor at the address below."
+)
+
+
+def test_one_line_briefs_under_an_outlets_long_footer_are_not_copies_but_its_syndicated_stories_are(
+    tmp_path: Path,
+) -> None:
+    news = tmp_path / "news"
+    outlet = f"{NAVIGATION}\n\n{{}}\n\n{FOOTER}\n{LEGAL}"
+    ledger = news / "ledger"
+    for number in range(12):  # one sentence of news, then four times as many words of boilerplate
+        write(ledger, f"brief{number}.txt", "2025-04-01", f"Brief {number}", outlet.format(prose(40 + number, 1)),
+              "Ledger")
+    story = prose(5, 30)  # a story with a few times more words than the boilerplate around it
+    write(ledger, "story.txt", "2025-04-02", "Harbour vote", outlet.format(story), "Ledger")
+    write(ledger, "update.txt", "2025-04-03", "Harbour vote, updated", outlet.format(edited(story, 6, 3)), "Ledger")
+    write(news / "courier", "story.txt", "2025-04-02", "Harbour vote tonight",
+          f"{story}\n\nThe Courier. Independent news for the valley since 1901, every morning and online.", "Courier")
+    archive = Archive(news)
+    archive.update()
+    grouped = by_name(archive, archive.near_copies(0.6))
+    assert grouped == [["ledger/story.txt", "courier/story.txt", "ledger/update.txt"]]
+
+
+def test_boilerplate_needs_to_recur_across_a_source() -> None:
+    footer = units(f"{FOOTER}\n{LEGAL}")
+    brief_a, brief_b = ({**units(prose(seed, 1)), **footer} for seed in (1, 2))
+    others = [{**units(prose(seed, 2)), **footer} for seed in range(10, 20)]
+    boiler = boilerplate({**brief_a, **brief_b}, others)
+    assert boiler == set(footer)
+    assert likeness_beyond_boilerplate(brief_a, brief_b, boiler, 0.9) == 0.0
+    assert boilerplate(brief_a, others[:4]) == set()  # four articles do not make a source's template
+    story = units(prose(3, 12))
+    lightly_edited = units(edited(prose(3, 12), 4, 2))
+    alike = likeness_beyond_boilerplate({**story, **footer}, {**lightly_edited, **footer}, boiler, 0.7)
+    assert alike > 0.9  # its edited sentences still count as shared
+    assert likeness_beyond_boilerplate(footer, footer, boiler, 0.95) == 0.95  # the same page, nothing else
+
+
 def test_copies_follow_the_files_as_they_change(copies_archive: Archive) -> None:
     news = copies_archive.root
     (news / "syndicated.txt").unlink()
@@ -202,6 +256,16 @@ def test_any_text_has_a_sound_signature(text: str) -> None:
     signed = signature(terms(text, "en"))  # as indexing signs a body: its index terms
     assert signed is None or (len(signed) == 4 * PERMUTATIONS and likeness(signed, signed) == 1.0)
     assert signature(terms(text, "en")) == signed  # stable: signatures are stored
+
+
+@given(TEXT, TEXT)
+def test_any_two_texts_are_judged_beyond_their_boilerplate(text: str, other: str) -> None:
+    a, b = units(text), units(other)
+    assert all(unit and words == len(unit.split(" ")) for unit, words in a.items())
+    shared = set(a) & set(b)
+    alike = likeness_beyond_boilerplate(a, b, shared, 0.75)
+    assert 0.0 <= alike <= 1.0
+    assert likeness_beyond_boilerplate(a, a, set(), 0.75) == 0.75  # nothing known to be boilerplate
 
 
 def test_accents_and_case_do_not_part_copies() -> None:

@@ -13,9 +13,15 @@ alike becomes a candidate 89 % of the time, 70 % alike 98.5 %, 80 % alike all bu
 Boilerplate shared by unrelated articles (a footer, a navigation line) is a small share of their
 shingles, so it does not make them alike: two 300-word articles sharing a 20-word footer are about
 3 % alike. An article too short to judge (fewer than ``MIN_SHINGLES`` shingles) gets no signature.
-Two articles that are mostly boilerplate (a one-line brief under a long footer) can still be alike:
-telling boilerplate from syndication needs what recurs across the archive, which a signature made
-in a worker does not see.
+Two articles that are mostly boilerplate (a one-line brief under a long footer) are alike by their
+signatures, so a pair found alike is judged again without its boilerplate
+(``likeness_beyond_boilerplate``): its sentences and lines that recur in other articles of the same
+source (``boilerplate``: in at least ``BOILERPLATE_SHARE`` of a sample of them, and in at least
+``BOILERPLATE_MIN_ARTICLES``) do not count. Recurring across one outlet's articles is what tells
+boilerplate from syndication: a syndicated story recurs across outlets, once in each; an outlet's
+footer recurs under most of what it publishes. A story one outlet published in many versions
+(a fifth of what it published, and five times or more) is taken for its boilerplate: its versions are
+then shown apart, never hidden.
 
 datasketch implements the same method but needs SciPy (some 60 MB in the packaged app) and hashes
 shingle by shingle in Python; with NumPy the whole signature is a few array operations.
@@ -24,16 +30,25 @@ shingle by shingle in Python; with NumPy the whole signature is a few array oper
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import numpy as np
+from rapidfuzz import fuzz, process
+
+from index.analysis.compare import SAME_SCORE, sentences
+from index.analysis.folding import fold
 
 SHINGLE_WORDS = 4
 PERMUTATIONS = 64
 BANDS = 16
 ROWS = PERMUTATIONS // BANDS
 MIN_SHINGLES = 30
+BOILERPLATE_SAMPLE = 40  # articles of a source sampled to tell its boilerplate
+BOILERPLATE_SHARE = 0.2
+BOILERPLATE_MIN_ARTICLES = 5
 _CHUNK = 8192  # shingles hashed at once: a 20 MB article must not need gigabytes for its signature
 _VALUE_BYTES = 4
 # Fixed, since signatures are stored: a new seed would need every article's signature again.
@@ -123,3 +138,59 @@ def clusters(
         groups.setdefault(root(item), []).append(item)
     found = [sorted(group, key=order) for group in groups.values() if len(group) > 1]
     return sorted(found, key=lambda group: order(group[0]))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def units(text: str) -> dict[str, int]:
+    """The sentences and lines of a text (see compare.sentences), each as its folded words joined by
+    spaces, with its number of words: the units boilerplate is made of."""
+    found: dict[str, int] = {}
+    for start, end in sentences(text):
+        words = _WORD.findall(fold(text[start:end]))
+        if words:
+            found[" ".join(words)] = len(words)
+    return found
+
+
+def boilerplate(candidates: Iterable[str], sample: Sequence[Collection[str]]) -> set[str]:
+    """Those of ``candidates`` (units) that recur in enough of ``sample``, the units of other articles
+    of one source, to be that source's boilerplate."""
+    needed = max(BOILERPLATE_MIN_ARTICLES, math.ceil(BOILERPLATE_SHARE * len(sample)))
+    if len(sample) < needed:
+        return set()
+    return {unit for unit in candidates if sum(unit in other for other in sample) >= needed}
+
+
+def likeness_beyond_boilerplate(
+    a: Mapping[str, int], b: Mapping[str, int], boiler: Collection[str], alike: float
+) -> float:
+    """How alike two articles are without the boilerplate they share.
+
+    Args:
+        a, b: their units (see ``units``).
+        boiler: the units known to be boilerplate (of either article's source).
+        alike: their likeness by signature, returned when they share no boilerplate.
+
+    Returns:
+        The weighted Jaccard likeness of the rest of their units (by words; a unit lightly edited
+        in one of them still counts as shared), or ``alike`` when they share no boilerplate or
+        have nothing else (the same boilerplate-only page twice).
+    """
+    if not any(unit in b for unit in boiler if unit in a):
+        return alike
+    own_a = {unit: words for unit, words in a.items() if unit not in boiler}
+    own_b = {unit: words for unit, words in b.items() if unit not in boiler}
+    total = sum(own_a.values()) + sum(own_b.values())
+    if total == 0:
+        return alike
+    shared = sum(words for unit, words in own_a.items() if unit in own_b)
+    rest_b = [unit for unit in own_b if unit not in own_a]
+    for unit, words in own_a.items():
+        if unit not in own_b and rest_b:
+            match = process.extractOne(unit, rest_b, scorer=fuzz.ratio, score_cutoff=SAME_SCORE)
+            if match is not None:
+                shared += min(words, own_b[match[0]])
+                rest_b.remove(match[0])
+    return shared / (total - shared)

@@ -17,8 +17,9 @@ from index.storage.segments import bulk_item
 
 # 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted; 11: titles kept whole;
 # 12: words stemmed before they are folded; 13: the entity model an article's mentions include;
-# 14: near-copy signatures; 15: their hash functions drawn without numpy.random
-SCHEMA_VERSION = 15
+# 14: near-copy signatures; 15: their hash functions drawn without numpy.random; 16: near copies judged
+# without their sources' boilerplate
+SCHEMA_VERSION = 16
 TEXT_FIELDS = ("title", "body")
 Posting = tuple[bytes, int, float, bytes]
 

@@ -12,7 +12,14 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from index.analysis.duplicates import bands, likeness
+from index.analysis.duplicates import (
+    BOILERPLATE_SAMPLE,
+    bands,
+    boilerplate,
+    likeness,
+    likeness_beyond_boilerplate,
+    units,
+)
 from index.analysis.entities import EntityCorrections
 from index.errors import IndexDamagedError
 from index.models import (
@@ -39,11 +46,16 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
 -- Near copies (index/analysis/duplicates.py): each signed article's band keys, the articles not yet
--- compared with the others, and the pairs found alike (``a < b``).
+-- compared with the others, and the pairs found alike by their signatures (``a < b``, ``signed``),
+-- with how alike they are without boilerplate (``likeness``), judged when the smaller of their
+-- sources had ``judged_among`` articles.
 CREATE TABLE IF NOT EXISTS copy_bands (band INTEGER NOT NULL, id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS copy_bands_band ON copy_bands(band);
 CREATE TABLE IF NOT EXISTS copies_pending (id TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS near_copies (a TEXT NOT NULL, b TEXT NOT NULL, likeness REAL NOT NULL, PRIMARY KEY (a, b));
+CREATE TABLE IF NOT EXISTS near_copies (
+    a TEXT NOT NULL, b TEXT NOT NULL, likeness REAL NOT NULL, signed REAL NOT NULL, judged_among INTEGER NOT NULL,
+    PRIMARY KEY (a, b)
+);
 CREATE INDEX IF NOT EXISTS near_copies_b ON near_copies(b);
 CREATE INDEX IF NOT EXISTS articles_corrected ON articles(id) WHERE corrections IS NOT NULL;
 CREATE INDEX IF NOT EXISTS articles_model ON articles(language, entity_model);
@@ -285,14 +297,26 @@ class ArticleStore:
 
     def find_near_copies(self) -> None:
         """Compare the articles stored since the last call with every other sharing a band of their
-        signature, and keep the pairs at least MIN_COPY_THRESHOLD alike."""
+        signature, and keep the pairs at least MIN_COPY_THRESHOLD alike; judge again, without
+        boilerplate, the pairs judged when their sources were half as large (the first commits of
+        a build see a few of a source's articles: too few to tell its boilerplate)."""
         pending = [row[0] for row in self.connection.execute("SELECT id FROM copies_pending")]
+        sizes = dict(self.connection.execute("SELECT source, count(*) FROM articles GROUP BY source").fetchall())
+        judging = _BoilerplateJudge(self, sizes)
         for start in range(0, len(pending), _IDS_PER_QUERY):
-            batch = pending[start : start + _IDS_PER_QUERY]
-            self.connection.executemany("INSERT OR IGNORE INTO near_copies VALUES (?, ?, ?)", self._alike(batch))
+            judging.judge(self._alike(pending[start : start + _IDS_PER_QUERY]))
         self.connection.execute("DELETE FROM copies_pending")
+        unsettled = self.connection.execute(
+            "SELECT n.a, n.b, n.signed, n.judged_among, x.source, y.source FROM near_copies n "
+            "JOIN articles x ON x.id = n.a JOIN articles y ON y.id = n.b WHERE n.judged_among < ?",
+            (_SETTLED_SOURCE,),
+        )
+        judging.judge(
+            [(a, b, signed) for a, b, signed, among, x, y in unsettled if min(sizes[x], sizes[y]) >= 2 * among]
+        )
 
     def _alike(self, ids: list[str]) -> list[tuple[str, str, float]]:
+        """The pairs of ``ids`` and other articles at least MIN_COPY_THRESHOLD alike by their signatures."""
         signatures = {i: copies for i, copies in self._signatures(ids).items() if copies}
         holders: dict[int, list[str]] = {}
         for article_id, copies in signatures.items():
@@ -307,14 +331,29 @@ class ArticleStore:
                     candidates.setdefault(article_id, set()).add(other)
         others = sorted({o for found in candidates.values() for o in found} - signatures.keys())
         signatures.update((i, copies) for i, copies in self._signatures(others).items() if copies)
-        pairs = []
+        pairs = set()
         for article_id, found in candidates.items():
             for other in found:
                 if other in signatures:
                     alike = likeness(signatures[article_id], signatures[other])
                     if alike >= MIN_COPY_THRESHOLD:
-                        pairs.append((min(article_id, other), max(article_id, other), alike))
-        return pairs
+                        pairs.add((min(article_id, other), max(article_id, other), alike))
+        return sorted(pairs)
+
+    def _units_of(self, ids: list[str]) -> dict[str, tuple[str | None, dict[str, int]]]:
+        """Each article's source and the units of its body (see duplicates.units)."""
+        rows = self._rows_in("SELECT id, source, record FROM articles WHERE id IN ({})", ids)
+        return {article_id: (source, units(decode_article(blob).body)) for article_id, source, blob in rows}
+
+    def _source_sample(self, source: str | None) -> list[tuple[str, dict[str, int]]]:
+        """Articles of a source, spread over it, with their units: two more than the sample, for
+        the pair being judged is left out of it."""
+        query = "SELECT id FROM articles WHERE source IS ? ORDER BY id"
+        ids = [row[0] for row in self.connection.execute(query, (source,))]
+        wanted = BOILERPLATE_SAMPLE + 2
+        if len(ids) > wanted:
+            ids = [ids[k * len(ids) // wanted] for k in range(wanted)]
+        return [(article_id, found) for article_id, (_, found) in self._units_of(ids).items()]
 
     def _signatures(self, ids: list[str]) -> dict[str, bytes]:
         return dict(self._rows_in("SELECT id, copies FROM articles WHERE id IN ({})", ids))
@@ -434,3 +473,34 @@ class ArticleStore:
             self.connection.execute("ROLLBACK")
             raise
         self.connection.execute("COMMIT")
+
+
+# A source this large has a sample of its boilerplate as good as it gets: its pairs are not judged again.
+_SETTLED_SOURCE = 4 * (BOILERPLATE_SAMPLE + 2)
+
+
+class _BoilerplateJudge:
+    """Judges pairs alike by their signatures again without their sources' boilerplate, and stores
+    them; samples each source once."""
+
+    def __init__(self, store: ArticleStore, sizes: dict[str | None, int]) -> None:
+        self.store = store
+        self.sizes = sizes
+        self.samples: dict[str | None, list[tuple[str, dict[str, int]]]] = {}
+
+    def judge(self, pairs: list[tuple[str, str, float]]) -> None:
+        if not pairs:
+            return
+        texts = self.store._units_of(sorted({i for a, b, _ in pairs for i in (a, b)}))  # noqa: SLF001
+        judged = []
+        for a, b, signed in pairs:
+            boiler: set[str] = set()
+            for article_id in (a, b):
+                source, found = texts[article_id]
+                if source not in self.samples:
+                    self.samples[source] = self.store._source_sample(source)  # noqa: SLF001
+                boiler |= boilerplate(found, [other for i, other in self.samples[source] if i not in (a, b)])
+            alike = likeness_beyond_boilerplate(texts[a][1], texts[b][1], boiler, signed)
+            among = min(self.sizes[texts[a][0]], self.sizes[texts[b][0]])
+            judged.append((a, b, alike, signed, among))
+        self.store.connection.executemany("INSERT OR REPLACE INTO near_copies VALUES (?, ?, ?, ?, ?)", judged)
