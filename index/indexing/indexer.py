@@ -152,7 +152,7 @@ class Indexer:
             manifest = store.manifest()
             present = {f.relpath for f in found}
             deleted = [path for path in manifest if path not in present]
-            candidates = [f for f in found if manifest.get(f.relpath, (None, None))[:2] != (f.size, f.mtime_ns)]
+            candidates = [f for f in found if manifest.get(f.relpath) != (f.size, f.mtime_ns)]
             to_read = {f.relpath for f in candidates}
             problems: list[AnalysisProblem] = []
             for path, (known_skips, known_problems) in store.file_problems().items():
@@ -183,7 +183,8 @@ class Indexer:
                 if progress:
                     progress(files_read, len(candidates), path)
 
-            jobs = [(f, manifest[f.relpath][2] if f.relpath in manifest else None) for f in candidates]
+            known = store.content_hashes([f.relpath for f in candidates if f.relpath in manifest])
+            jobs = [(f, known.get(f.relpath)) for f in candidates]
             applied = entity_corrections_json(self.corrections.entities)
             for result in self._tasks(jobs, workers, on_file, should_cancel):
                 if isinstance(result, _FailedTask):

@@ -8,8 +8,8 @@ import errno
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from index.models import SkippedFile
 
@@ -37,8 +37,7 @@ _NOT_REGULAR_KINDS = (
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
-@dataclass(frozen=True)
-class FoundFile:
+class FoundFile(NamedTuple):
     """A candidate file: its path relative to the archive, and what decides if it changed.
 
     ``relpath`` names the file everywhere (store, ids, reports, the UI) and is always valid
@@ -103,19 +102,23 @@ def scan(root: Path) -> tuple[list[FoundFile], list[SkippedFile]]:
     skipped: list[SkippedFile] = []
     names: set[str] = set()
     folders = [""]  # relative to top, with "/" separators; "" is top itself
+    # A plain file costs one system call (its stat) and no more Python than needed: an unchanged
+    # re-index of 100k files is mostly this loop.
     while folders:
         folder = folders.pop()
+        prefix = f"{folder}/" if folder else ""
         try:
             with os.scandir(os.path.join(top, folder)) as listing:
-                entries = sorted(listing, key=lambda e: e.name, reverse=True)
+                entries = sorted(listing, key=_name, reverse=True)
         except OSError as error:
             skipped.append(SkippedFile(displayable(folder) or ".", f"folder cannot be read: {_reason(error)}"))
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name[0] == ".":
                 continue
-            fs_relpath = f"{folder}/{entry.name}" if folder else entry.name
-            relpath = displayable(fs_relpath)
+            fs_relpath = prefix + name
+            relpath = fs_relpath if fs_relpath.isascii() else displayable(fs_relpath)
             try:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(fs_relpath)  # Popped in name order: entries are in reverse.
@@ -157,10 +160,15 @@ def _not_a_file_to_read(entry: os.DirEntry[str], top: str) -> str | None:
             return "symbolic link to a folder (not followed: its files are read where they are)"
     if not entry.is_file():
         return f"not a regular file ({_kind(entry.stat().st_mode)})"
-    suffix = os.path.splitext(entry.name)[1].lower()
+    dot = entry.name.rfind(".")
+    suffix = entry.name[dot:].lower() if dot > 0 else ""  # as os.path.splitext: ".profile" has none
     if suffix not in SUPPORTED_SUFFIXES:
         return f"unsupported file type ({displayable(suffix) or 'no extension'})"
     return None
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _kind(mode: int) -> str:

@@ -211,10 +211,14 @@ class ArticleStore:
         """Store ``value`` under ``key``."""
         self.connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def manifest(self) -> dict[str, tuple[int, int, str]]:
-        """Indexed files: path -> (size, mtime_ns, sha1)."""
-        rows = self.connection.execute("SELECT path, size, mtime_ns, sha1 FROM files")
-        return {path: (size, mtime, sha1) for path, size, mtime, sha1 in rows}
+    def manifest(self) -> dict[str, tuple[int, int]]:
+        """Indexed files: path -> (size, mtime_ns), as they were when read."""
+        rows = self.connection.execute("SELECT path, size, mtime_ns FROM files").fetchall()
+        return dict(zip([row[0] for row in rows], [row[1:] for row in rows], strict=True))
+
+    def content_hashes(self, paths: list[str]) -> dict[str, str]:
+        """The SHA-1 each of these indexed files had when read."""
+        return dict(self._rows_in("SELECT path, sha1 FROM files WHERE path IN ({})", paths))
 
     def record_file(
         self,
