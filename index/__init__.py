@@ -8,8 +8,7 @@ for them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from index.errors import (
     ArchiveNotFoundError,
@@ -24,6 +23,7 @@ from index.errors import (
     QuerySyntaxError,
     UnreadableFileError,
 )
+from index.lazy import loaded_when_used
 from index.logs import log_path, start_logging
 from index.models import (
     DEFAULT_COPY_THRESHOLD,
@@ -83,8 +83,6 @@ _LOADED_WHEN_USED = {
         "check",
     ),
 }
-_MODULE_OF = {name: module for module, names in _LOADED_WHEN_USED.items() for name in names}
-
 if TYPE_CHECKING:
     from index.analysis.entities import EntityCorrections
     from index.archive import Archive, article_lookup
@@ -103,19 +101,7 @@ if TYPE_CHECKING:
 
 
 if not TYPE_CHECKING:  # for mypy the names above are imported; a misspelt one stays an error
-
-    def __getattr__(name: str) -> Any:
-        """A name of a module loaded when first used (PEP 562)."""
-        module = _MODULE_OF.get(name)
-        if module is None:
-            raise AttributeError(f"module 'index' has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_MODULE_OF))
+    __getattr__, __dir__ = loaded_when_used("index", globals(), _LOADED_WHEN_USED)
 
 
 __all__ = [

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.analysis.entities import TYPES, EntityCorrections, canonical_name
 from index.atomic import write_atomically
@@ -38,16 +39,6 @@ from index.errors import (
     IndexLockedError,
     IndexNotBuiltError,
 )
-from index.indexing.indexer import (
-    CancelCheck,
-    Indexer,
-    ProgressCallback,
-    index_version,
-    writing_index,
-)
-from index.indexing.model_pass import ModelPassProgress, model_status, run_model_pass
-from index.indexing.pipeline import UserCorrections
-from index.indexing.updates import update_articles
 from index.models import (
     DEFAULT_COPY_THRESHOLD,
     AnalysisProblem,
@@ -68,6 +59,7 @@ from index.models import (
 from index.paths import absolute, data_dir, index_dir_for, remember_archive
 from index.storage.commits import applied_entity_corrections, clean_up
 from index.storage.layout import DAMAGE_FILE, STORE_FILE, indexing_lock
+from index.storage.schema import index_version
 from index.storage.searcher import ArchiveSearcher
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore, entity_corrections_json, is_damage
 from index.userdata.corrections import (
@@ -77,6 +69,10 @@ from index.userdata.corrections import (
     update_entity_corrections,
 )
 from index.userdata.excerpts import ArticleLookup, Excerpt, take_excerpt
+
+if TYPE_CHECKING:
+    from index.indexing.indexer import CancelCheck, ProgressCallback
+    from index.indexing.model_pass import ModelPassProgress
 
 log = logging.getLogger(__name__)
 WaitCallback = Callable[[str], None]
@@ -173,6 +169,9 @@ class Archive:
     def _update_holding_lock(
         self, progress: ProgressCallback | None, should_cancel: CancelCheck | None, workers: int | None
     ) -> IndexSummary:
+        from index.indexing.indexer import Indexer, writing_index
+        from index.indexing.pipeline import UserCorrections
+
         notes: list[str] = []
         try:
             articles = self.corrections.by_article()
@@ -209,6 +208,8 @@ class Archive:
 
     def _apply_article_corrections(self, entity_corrections: EntityCorrections | None) -> list[AnalysisProblem]:
         """Re-index the articles whose metadata corrections differ from what the index shows."""
+        from index.indexing.updates import update_articles
+
         try:
             current = self.corrections.by_article()
         except ArchivistError:
@@ -230,6 +231,8 @@ class Archive:
         Returns:
             How many articles were re-indexed.
         """
+        from index.indexing.updates import update_articles
+
         store = ArticleStore(self.index_dir / STORE_FILE)
         try:
             applied = applied_entity_corrections(store)
@@ -418,12 +421,17 @@ class Archive:
         return True
 
     def _reindex(self, ids: list[str]) -> None:
+        from index.indexing.indexer import writing_index
+        from index.indexing.updates import update_articles
+
         with writing_index(self.root, self.index_dir, holds_indexing_lock=False):
             # No store of ours: a rebuild may replace it while this waits for the commit lock.
             _log_problems(update_articles(self.index_dir, None, ids, self.corrections, None))
 
     def entity_model_status(self) -> EntityModelStatus:
         """How far the language models have read the archive's articles (see run_entity_models)."""
+        from index.indexing.model_pass import model_status
+
         self._check_current()
         return model_status(self.index_dir)
 
@@ -441,6 +449,8 @@ class Archive:
             IndexLockedError: a pass of this archive is running already.
             IndexNotBuiltError: the archive has no current index.
         """
+        from index.indexing.model_pass import run_model_pass
+
         self._check_current()
         summary = run_model_pass(self.index_dir, self._reindex, progress, should_cancel)
         _log_problems(list(summary.problems))
@@ -499,6 +509,8 @@ class Archive:
         Raises:
             ArchivistError: the corrections could not be saved, or waiting was cancelled.
         """
+        from index.indexing.indexer import writing_index
+
         with indexing_lock(self.index_dir).held(should_cancel=should_cancel, on_wait=on_wait):
             _before, after = update_entity_corrections(self.entity_corrections_path, change)
             with writing_index(self.root, self.index_dir, holds_indexing_lock=True):

@@ -57,6 +57,7 @@ def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ARCHIVIST_DATA_DIR", str(data))
     monkeypatch.setenv("ARCHIVIST_CONFIG_DIR", str(tmp_path / "userconfig"))
     monkeypatch.setenv("ARCHIVIST_LOG_DIR", str(tmp_path / "userlogs"))
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "usercache"))
     return data
 
 

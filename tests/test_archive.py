@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from index import Archive, Filters, Provenance, QuerySyntaxError, SearchRequest, SortOrder
 from index.indexing import indexer as indexer_module
 from index.storage import frequent as frequent_module
+from index.storage import schema as schema_module
 from index.storage.layout import COLUMNS_FILE, WHOOSH_DIR
 
 from .conftest import DATA
@@ -196,7 +197,7 @@ def test_corrections_survive_reindexing(seeds_archive: Archive, seeds_copy: Path
 
 def test_schema_version_change_rebuilds(seeds_archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
     seeds_archive.close()
-    monkeypatch.setattr(indexer_module, "SCHEMA_VERSION", indexer_module.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", schema_module.SCHEMA_VERSION + 1)
     summary = seeds_archive.update()
     assert summary.rebuilt and summary.added == 5
 

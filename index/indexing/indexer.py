@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from index.analysis import entities
 from index.errors import ArchiveNotFoundError, IndexDamagedError, IndexWriteError
 from index.indexing.pipeline import UserCorrections, log_tracebacks
 from index.indexing.tasks import (
@@ -57,7 +56,7 @@ from index.storage.commits import (
 )
 from index.storage.generations import flush_generation, missing_or_changed, open_reader, read_toc
 from index.storage.layout import COLUMNS_FILE, DAMAGE_FILE, INDEX_PARTS, STORE_FILE, WHOOSH_DIR, commit_lock
-from index.storage.schema import SCHEMA_VERSION
+from index.storage.schema import index_version
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, INDEX_ID, ArticleStore, entity_corrections_json, is_damage
 from index.storage.writing import create_index
 from index.userdata.files import describe_os_error
@@ -78,11 +77,6 @@ _SQLITE_WRITE_CODES = {
     sqlite3.SQLITE_READONLY: "the index folder is read-only",
     sqlite3.SQLITE_IOERR: "a disk input/output error",
 }
-
-
-def index_version() -> str:
-    """What an index depends on: the schema and the entity extractor's rules and data."""
-    return f"{SCHEMA_VERSION}/{entities.version()}"
 
 
 @dataclass(frozen=True)

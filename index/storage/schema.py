@@ -11,6 +11,7 @@ from typing import Any
 from whoosh import analysis, fields
 from whoosh.system import pack_uint
 
+from index.analysis.entities import gazetteer
 from index.analysis.folding import fold
 from index.analysis.terms import terms
 from index.storage.segments import bulk_item
@@ -21,6 +22,13 @@ from index.storage.segments import bulk_item
 # without their sources' boilerplate
 SCHEMA_VERSION = 16
 TEXT_FIELDS = ("title", "body")
+
+
+def index_version() -> str:
+    """What an index depends on: the schema and the entity extractor's rules and data."""
+    return f"{SCHEMA_VERSION}/{gazetteer.version()}"
+
+
 Posting = tuple[bytes, int, float, bytes]
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import product
 
 from index.analysis.entities.gazetteer import (
-    _DATA_FILES,
     CYRILLIC_ENDINGS,
     MIN_CYRILLIC_STEM,
     _Data,
@@ -23,9 +20,7 @@ from index.analysis.entities.gazetteer import (
 from index.analysis.entities.mentions import ORG, PERSON, PLACE, TYPES, Mention
 from index.analysis.entities.tokens import _BREAK, _POSS, _WORD, _document_tokens, _is_acronym, _Token
 from index.analysis.folding import name_key
-from index.paths import resource_path
 
-RULES_VERSION = "4"  # bump when the rules change what they extract
 # Languages whose capitalisation the rules understand; elsewhere only the gazetteer is used.
 RULE_LANGUAGES = frozenset({"en", "fr", "de"})
 DECLINING_LANGUAGES = frozenset({"ru", "uk", "be"})  # names take case endings: see gazetteer.CYRILLIC_ENDINGS
@@ -775,16 +770,3 @@ def entities(mentions: list[Mention]) -> dict[str, list[str]]:
     for mention in mentions:
         found[mention.type].add(mention.canonical)
     return {type_: sorted(names) for type_, names in found.items()}
-
-
-@lru_cache(maxsize=1)
-def version() -> str:
-    """What an index built with this extractor depends on: re-extract when it changes.
-
-    Returns:
-        The rules version and a digest of the shipped data files, e.g. ``"1-3f2a9c01b2"``.
-    """
-    digest = hashlib.sha1()
-    for name in _DATA_FILES:
-        digest.update(resource_path("entities", name).read_bytes())
-    return f"{RULES_VERSION}-{digest.hexdigest()[:10]}"

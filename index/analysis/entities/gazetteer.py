@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from index.analysis import folding
 from index.analysis.entities.mentions import PERSON, PLACE, TYPES
 from index.analysis.entities.tokens import _is_acronym, _tokens
 from index.analysis.folding import fold, name_key
+from index.derived import derived
 from index.paths import resource_path
 
 _GAZETTEER_FILES = ("aliases.json", "countries.json", "cities.json", "companies.json", "regions.json")
 _DATA_FILES = (*_GAZETTEER_FILES, "rules.json", "names.json")
+RULES_VERSION = "4"  # bump when the rules change what they extract
 
 
 @dataclass(frozen=True)
@@ -289,6 +294,11 @@ def aliases(canonical: str, type_: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _one_word_names() -> dict[str, tuple[str, str]]:
+    sources = [resource_path("entities", name) for name in _GAZETTEER_FILES]
+    return derived("one-word-names", [*sources, Path(__file__), Path(folding.__file__)], _fold_one_word_names)
+
+
+def _fold_one_word_names() -> dict[str, tuple[str, str]]:
     table: dict[str, tuple[str, str]] = {}
     for (type_, canonical), names in _alias_table().items():
         for name in (canonical, *names):
@@ -308,3 +318,21 @@ def one_word_entity(word: str) -> tuple[str, str] | None:
     if any: ``Azerbaïdjan`` -> ``("PLACE", "Azerbaijan")``. Reads only the alias files (a query's words
     are looked up with it, and loading the extractor's whole data would slow the first search)."""
     return _one_word_names().get(name_key(word.strip()))
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    """What an index built with this extractor depends on: re-extract when it changes.
+
+    Returns:
+        The rules version and a digest of the shipped data files, e.g. ``"1-3f2a9c01b2"``.
+    """
+    files = [resource_path("entities", name) for name in _DATA_FILES]
+    return f"{RULES_VERSION}-{derived('entity-data-digest', files, lambda: _digest(files))}"
+
+
+def _digest(files: list[Path]) -> str:
+    digest = hashlib.sha1()
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]

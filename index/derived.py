@@ -1,0 +1,66 @@
+"""Values computed from the shipped data files, kept between runs in the user's cache folder: a
+command-line search must not fold 18,000 names again before it answers.
+
+A value is keyed by the program's version and by the size and modification time of each file it is
+derived from (data files and the code that derives it), so an edit to either computes it again.
+A cache file that cannot be read or written is not an error: the value is computed, as without one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import marshal
+import os
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import TypeVar
+
+import platformdirs
+
+from index.atomic import write_atomically
+from index.version import VERSION
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def cache_dir() -> Path:
+    """Where derived values are kept (``ARCHIVIST_CACHE_DIR`` overrides it)."""
+    override = os.environ.get("ARCHIVIST_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("archivist"))
+
+
+def derived(name: str, sources: Sequence[Path], compute: Callable[[], T]) -> T:
+    """``compute()``, or the value it gave before for the same ``sources`` (marshal-able values only)."""
+    key = _key(sources)
+    if key is None:
+        return compute()
+    path = cache_dir() / f"{name}-{key}.marshal"
+    with suppress(OSError, ValueError, EOFError, TypeError):
+        return marshal.loads(path.read_bytes())  # type: ignore[no-any-return]
+    value = compute()
+    try:
+        write_atomically(path, marshal.dumps(value))  # type: ignore[arg-type]
+        for older in path.parent.glob(f"{name}-*.marshal"):
+            if older != path:
+                older.unlink(missing_ok=True)
+    except (OSError, ValueError) as error:
+        log.info("could not keep %s in the cache: %s", name, error)
+    return value
+
+
+def _key(sources: Sequence[Path]) -> str | None:
+    """The sources' fingerprint; a frozen app's files never change, and its modules have no files."""
+    if getattr(sys, "frozen", False):
+        return hashlib.sha1(VERSION.encode()).hexdigest()[:16]
+    stamps = [VERSION]
+    for source in sources:
+        try:
+            status = source.stat()
+        except OSError:
+            return None
+        stamps.append(f"{source}:{status.st_size}:{status.st_mtime_ns}")
+    return hashlib.sha1("\n".join(stamps).encode("utf-8", "surrogatepass")).hexdigest()[:16]

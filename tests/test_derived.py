@@ -1,0 +1,41 @@
+"""Values derived from shipped data, kept in the user's cache between runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from index.derived import cache_dir, derived
+
+
+def test_a_value_is_computed_once_for_the_same_sources_and_again_when_one_changes(tmp_path: Path) -> None:
+    source = tmp_path / "names.json"
+    source.write_text("[1]")
+    calls: list[int] = []
+
+    def compute() -> dict[str, tuple[str, str]]:
+        calls.append(1)
+        return {"hanoi": ("PLACE", "Hanoi")}
+
+    assert derived("names", [source], compute) == {"hanoi": ("PLACE", "Hanoi")}
+    assert derived("names", [source], compute) == {"hanoi": ("PLACE", "Hanoi")}
+    assert len(calls) == 1
+    source.write_text("[1, 2]")
+    derived("names", [source], compute)
+    assert len(calls) == 2
+    assert len(list(cache_dir().glob("names-*"))) == 1  # the stale value is gone
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_the_computation(tmp_path: Path, monkeypatch) -> None:
+    source = tmp_path / "names.json"
+    source.write_text("[1]")
+    derived("names", [source], lambda: ["a"])
+    (cached,) = cache_dir().glob("names-*")
+    cached.write_bytes(b"\x00not marshal")
+    assert derived("names", [source], lambda: ["b"]) == ["b"]
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(blocked))
+    assert derived("names", [source], lambda: ["c"]) == ["c"]
+    assert derived("names", [tmp_path / "missing.json"], lambda: ["d"]) == ["d"]
+    assert not any(name.endswith(".tmp") for name in os.listdir(tmp_path))
