@@ -14,6 +14,7 @@ from whoosh import index as whoosh_index
 
 from index import Archive, Filters, Provenance, QuerySyntaxError, SearchRequest, SortOrder
 from index.indexing import indexer as indexer_module
+from index.storage import commits as commits_module
 from index.storage import frequent as frequent_module
 from index.storage import schema as schema_module
 from index.storage.layout import COLUMNS_FILE, WHOOSH_DIR
@@ -394,14 +395,20 @@ def test_small_updates_merge_only_tiny_segments(tmp_path: Path, monkeypatch: pyt
             ix.close()
 
     assert segment_sizes() == [225, 225]
+    monkeypatch.setattr(commits_module, "TINY_SEGMENTS_MERGED_AT", 3)
     (root / "new.txt").write_text("A new report on the Caspian ferry.")
     archive.update(workers=1)
-    archive.correct(archive.search(SearchRequest("Caspian")).hits[0].id, "title", "Corrected")
-    archive.update(workers=1)
-    # The two big segments are kept (one may carry a deletion); the new article and the corrected
-    # one went to one small merged segment instead of a segment each.
+    hits = archive.search(SearchRequest("Caspian")).hits
+    archive.correct(hits[0].id, "title", "Corrected")
+    # Each small change is a segment of its own: nothing rewritten, the big segments kept (one
+    # may carry a deletion).
+    assert segment_sizes() == [1, 1, 225, 225]
+    archive.correct(hits[1].id, "title", "Corrected too")
+    assert segment_sizes() == [1, 1, 1, 225, 225]
+    archive.correct(hits[2].id, "title", "Corrected as well")
+    # Three tiny segments were there: the commit merged them into its own.
     sizes = segment_sizes()
-    assert len(sizes) == 3 and sizes[1:] == [225, 225] and sizes[0] <= 2
+    assert len(sizes) == 3 and sizes[1:] == [225, 225] and sizes[0] <= 4
     assert archive.search(SearchRequest("Caspian")).total == 451
 
 

@@ -350,6 +350,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         patch.setenv("ARCHIVIST_DATA_DIR", str(base / "userdata"))
         patch.setenv("ARCHIVIST_CONFIG_DIR", str(base / "userconfig"))
         patch.setenv("ARCHIVIST_LOG_DIR", str(base / "userlogs"))
+        patch.setenv("ARCHIVIST_CACHE_DIR", str(base / "usercache"))
+        patch.setattr(commits, "TINY_SEGMENTS_MERGED_AT", 1)  # every commit merges: the merges are compared
         folders, segments = {}, {}
         folders["ours-1"], segments["ours-1"] = _build_ours(base / "a1", base / "data", workers=1)
         folders["ours-2"], segments["ours-2"] = _build_ours(base / "a2", base / "data", workers=2)

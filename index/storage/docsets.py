@@ -68,17 +68,34 @@ class MaskEvaluator:
         alive: True for document numbers that are not deleted; also fixes the mask size.
         day: each document's date as days since 1970-01-01, NO_DATE when unknown.
         folder: the Whoosh index folder, where the segments' frequent-terms files are.
+        previous: the evaluator of an earlier generation, whose segments' frequent terms are
+            kept for the segments both generations have.
     """
 
-    def __init__(self, searcher: Searcher, alive: np.ndarray, day: np.ndarray, folder: Path) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        alive: np.ndarray,
+        day: np.ndarray,
+        folder: Path,
+        previous: MaskEvaluator | None = None,
+    ) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.alive = alive
         self.day = day
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
         segments = [reader.segment() for reader, _ in self.leaves]  # None for an empty index's reader
+        known = previous.frequent_by_segment if previous is not None else {}
+        self.frequent_by_segment: dict[str, FrequentTerms | None] = {
+            segment.segment_id(): known[segment.segment_id()]
+            if segment.segment_id() in known
+            else open_frequent_terms(folder, segment.segment_id())
+            for segment in segments
+            if segment is not None
+        }
         self.frequent: list[FrequentTerms | None] = [
-            open_frequent_terms(folder, segment.segment_id()) if segment is not None else None for segment in segments
+            self.frequent_by_segment[segment.segment_id()] if segment is not None else None for segment in segments
         ]
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
         self._cached_postings = 0

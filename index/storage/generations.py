@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC, FileIndex
-from whoosh.reading import IndexReader
+from whoosh.index import TOC
+from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.util import random_name
 
 from index.atomic import fsync_files
@@ -97,21 +97,50 @@ def read_toc(folder: Path, generation: int) -> Any:
         raise IndexDamagedError(f"generation {generation} of the index cannot be read ({error!r})") from error
 
 
-def open_reader(folder: Path, generation: int) -> tuple[Any, IndexReader]:
+def open_reader(folder: Path, generation: int, reuse: IndexReader | None = None) -> tuple[Any, IndexReader]:
     """A Whoosh reader of one generation (not necessarily the latest), with its TOC.
+
+    Args:
+        folder: the Whoosh folder.
+        generation: the generation to read.
+        reuse: a reader of an earlier generation, whose segment readers serve the segments both
+            generations have (with the new generation's deletions) instead of being opened again:
+            a correction then opens one small segment, not the archive's fifty. The caller closes
+            the earlier reader's other segment readers (see ``unused_readers``), not the earlier reader.
 
     Raises:
         IndexDamagedError: the generation's files cannot be opened.
         FileNotFoundError: one of its files was deleted meanwhile (a writer moved on); try again.
     """
     toc = read_toc(folder, generation)
+    opened = {leaf.segment().segment_id(): leaf for leaf, _ in reuse.leaf_readers()} if reuse is not None else {}
+    fresh: list[IndexReader] = []
     try:
-        reader = FileIndex._reader(storage(folder), toc.schema, list(toc.segments), generation)  # noqa: SLF001
-    except FileNotFoundError:
-        raise
-    except Exception as error:  # noqa: BLE001 - damaged segment files fail in many ways
+        readers = []
+        for segment in toc.segments:
+            reader = opened.get(segment.segment_id())
+            if reader is None:
+                reader = SegmentReader(storage(folder), toc.schema, segment, generation=generation)
+                fresh.append(reader)
+            else:
+                # Its deletions are the segment's, and the TOC of each generation has its own.
+                reader._segment = reader._perdoc._segment = segment  # noqa: SLF001
+            readers.append(reader)
+    except BaseException as error:
+        for reader in fresh:
+            reader.close()
+        if isinstance(error, FileNotFoundError | KeyboardInterrupt | SystemExit):
+            raise
         raise IndexDamagedError(f"generation {generation} of the index cannot be opened ({error!r})") from error
-    return toc, reader
+    if not readers:
+        return toc, EmptyReader(toc.schema)
+    return toc, readers[0] if len(readers) == 1 else MultiReader(readers, generation=generation)
+
+
+def unused_readers(before: IndexReader, after: IndexReader) -> list[IndexReader]:
+    """The segment readers of ``before`` that ``after`` (opened reusing it) does not use."""
+    kept = {id(leaf) for leaf, _ in after.leaf_readers()}
+    return [leaf for leaf, _ in before.leaf_readers() if id(leaf) not in kept]
 
 
 def generation_files(folder: Path, toc: Any) -> FileSizes:

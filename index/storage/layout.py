@@ -19,10 +19,11 @@ from index.locks import ExclusiveLock
 
 WHOOSH_DIR = "whoosh"
 STORE_FILE = "articles.sqlite"
-COLUMNS_FILE = "columns.npz"
+COLUMNS_FILE = "columns.bin"
 DAMAGE_FILE = "damaged.txt"  # left by a reader that found the index damaged: the next run rebuilds it
-# Files of the index proper: removed when it is rebuilt (the lock files stay, others may wait on them).
-INDEX_PARTS = (WHOOSH_DIR, STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm", COLUMNS_FILE, DAMAGE_FILE)
+# Files of the index proper: removed when it is rebuilt (the lock files stay, others may wait on them);
+# columns.npz is what schema 15 and before called the columns file.
+INDEX_PARTS = (WHOOSH_DIR, STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm", COLUMNS_FILE, DAMAGE_FILE, "columns.npz")
 
 
 def indexing_lock(index_dir: Path) -> ExclusiveLock:

@@ -39,7 +39,7 @@ from index.models import (
 from index.storage.columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
 from index.storage.commits import applied_entity_corrections, columns_for, committed_files, committed_generation
 from index.storage.docsets import MaskEvaluator, ScoredTerm
-from index.storage.generations import missing_or_changed, open_reader
+from index.storage.generations import missing_or_changed, open_reader, unused_readers
 from index.storage.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
 from index.storage.query import also_matched, entity_terms_of, parse_query
 from index.storage.schema import TEXT_FIELDS
@@ -120,9 +120,10 @@ class ArchiveSearcher:
         if not self.store.is_current():  # Rebuilt: the store this searcher holds was deleted.
             self.store.close()
             self.store = ArticleStore(self.index_dir / STORE_FILE)
-        previous = self.searcher
-        self._open()
-        previous.close()
+        previous, previous_masks = self.searcher, self.masks
+        self._open(previous_masks)
+        for leaf in unused_readers(previous.reader(), self.searcher.reader()):
+            leaf.close()
 
     def _left_behind(self, columns: Columns) -> bool:
         """Whether the store committed a generation the columns file will never describe: its
@@ -131,8 +132,10 @@ class ArchiveSearcher:
             return False
         return not (commit_lock(self.index_dir).busy() or indexing_lock(self.index_dir).busy())
 
-    def _open(self) -> None:
-        """The searcher, columns and caches for the generation the columns file describes."""
+    def _open(self, previous: MaskEvaluator | None = None) -> None:
+        """The searcher, columns and caches for the generation the columns file describes, reusing
+        what ``previous`` (the evaluator of the generation searched until now) read of the segments
+        both generations have."""
         path = self.index_dir / COLUMNS_FILE
         folder = self.index_dir / WHOOSH_DIR
         for _attempt in range(OPEN_ATTEMPTS):
@@ -146,12 +149,13 @@ class ArchiveSearcher:
                     continue  # Replaced while being read: read the new one.
                 else:
                     columns = self._columns_from_store()
-                toc, reader = open_reader(folder, columns.generation)
+                toc, reader = open_reader(folder, columns.generation, previous.reader if previous else None)
                 searcher = Searcher(reader)
                 try:
-                    masks = MaskEvaluator(searcher, columns.alive, columns.day, folder)
+                    masks = MaskEvaluator(searcher, columns.alive, columns.day, folder, previous)
                 except BaseException:
-                    searcher.close()
+                    for leaf in unused_readers(reader, previous.reader) if previous else [reader]:
+                        leaf.close()
                     raise
             except FileNotFoundError:
                 continue  # A writer deleted the generation just as it was opened: there is a newer one.

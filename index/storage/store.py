@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS articles (
     record BLOB NOT NULL, corrections TEXT, entity_model TEXT, copies BLOB
 );
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 -- Near copies (index/analysis/duplicates.py): each signed article's band keys, the articles not yet
 -- compared with the others, and the pairs found alike by their signatures (``a < b``, ``signed``),
 -- with how alike they are without boilerplate (``likeness``), judged when the smaller of their
@@ -66,6 +67,7 @@ _SQLITE_NOTADB = 26
 
 
 ArticleRow = tuple[object, ...]
+FacetRow = tuple[str, str | None, str | None, str, int, int, str]
 
 
 @dataclass(frozen=True)
@@ -305,8 +307,7 @@ class ArticleStore:
         boilerplate, the pairs judged when their sources were half as large (the first commits of
         a build see a few of a source's articles: too few to tell its boilerplate)."""
         pending = [row[0] for row in self.connection.execute("SELECT id FROM copies_pending")]
-        sizes = dict(self.connection.execute("SELECT source, count(*) FROM articles GROUP BY source").fetchall())
-        judging = _BoilerplateJudge(self, sizes)
+        judging = _BoilerplateJudge(self)
         for start in range(0, len(pending), _IDS_PER_QUERY):
             judging.judge(self._alike(pending[start : start + _IDS_PER_QUERY]))
         self.connection.execute("DELETE FROM copies_pending")
@@ -314,9 +315,9 @@ class ArticleStore:
             "SELECT n.a, n.b, n.signed, n.judged_among, x.source, y.source FROM near_copies n "
             "JOIN articles x ON x.id = n.a JOIN articles y ON y.id = n.b WHERE n.judged_among < ?",
             (_SETTLED_SOURCE,),
-        )
+        ).fetchall()
         judging.judge(
-            [(a, b, signed) for a, b, signed, among, x, y in unsettled if min(sizes[x], sizes[y]) >= 2 * among]
+            [(a, b, signed) for a, b, signed, among, x, y in unsettled if judging.among(x, y) >= 2 * among]
         )
 
     def _alike(self, ids: list[str]) -> list[tuple[str, str, float]]:
@@ -414,13 +415,13 @@ class ArticleStore:
         """Articles by id, as shown; missing ids are left out."""
         return {article_id: apply_corrections(*original) for article_id, original in self.originals(ids).items()}
 
-    def facet_rows(self) -> Iterator[tuple[str, str | None, str | None, str, int, int, str]]:
-        """(id, ISO date, source, language, title terms, body terms, entities JSON) of every article."""
-        return iter(
-            self.connection.execute(
-                "SELECT id, date, source, language, title_terms, body_terms, entities FROM articles"
-            )
-        )
+    def facet_rows(self, ids: list[str] | None = None) -> Iterator[FacetRow]:
+        """(id, ISO date, source, language, title terms, body terms, entities JSON) of these articles
+        (None: of every article)."""
+        query = "SELECT id, date, source, language, title_terms, body_terms, entities FROM articles"
+        if ids is None:
+            return iter(self.connection.execute(query))
+        return self._rows_in(f"{query} WHERE id IN ({{}})", ids)
 
     def model_progress(self, models: dict[str, str]) -> dict[str, tuple[int, int]]:
         """How far the entity models have read, by language.
@@ -487,10 +488,18 @@ class _BoilerplateJudge:
     """Judges pairs alike by their signatures again without their sources' boilerplate, and stores
     them; samples each source once."""
 
-    def __init__(self, store: ArticleStore, sizes: dict[str | None, int]) -> None:
+    def __init__(self, store: ArticleStore) -> None:
         self.store = store
-        self.sizes = sizes
+        self.sizes: dict[str | None, int] = {}
         self.samples: dict[str | None, list[tuple[str, dict[str, int]]]] = {}
+
+    def among(self, source: str | None, other: str | None) -> int:
+        """The number of articles of the smaller of two sources."""
+        for name in (source, other):
+            if name not in self.sizes:
+                query = "SELECT count(*) FROM articles WHERE source IS ?"
+                self.sizes[name] = self.store.connection.execute(query, (name,)).fetchone()[0]
+        return min(self.sizes[source], self.sizes[other])
 
     def judge(self, pairs: list[tuple[str, str, float]]) -> None:
         if not pairs:
@@ -505,6 +514,6 @@ class _BoilerplateJudge:
                     self.samples[source] = self.store._source_sample(source)  # noqa: SLF001
                 boiler |= boilerplate(found, [other for i, other in self.samples[source] if i not in (a, b)])
             alike = likeness_beyond_boilerplate(texts[a][1], texts[b][1], boiler, signed)
-            among = min(self.sizes[texts[a][0]], self.sizes[texts[b][0]])
+            among = self.among(texts[a][0], texts[b][0])
             judged.append((a, b, alike, signed, among))
         self.store.connection.executemany("INSERT OR REPLACE INTO near_copies VALUES (?, ?, ?, ?, ?)", judged)

@@ -1,0 +1,116 @@
+"""Facet columns extended in place after an update or a correction agree with columns built afresh."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index import Archive, SearchRequest
+from index.storage import commits
+from index.storage.columns import Columns, build_columns, extended_columns, load_columns, save_columns
+from index.storage.commits import columns_for, committed_files, committed_generation
+from index.storage.layout import COLUMNS_FILE, STORE_FILE
+from index.storage.store import ArticleStore
+
+
+def article(date: str, source: str, text: str) -> str:
+    return f"Date: {date}\nSource: {source}\nTitle: {text.split('.')[0]}\n\n{text}\n"
+
+
+def by_article(columns: Columns) -> dict[str, tuple[object, ...]]:
+    """What the columns say of each live article, by id, whatever its document number."""
+    described = {}
+    for docnum in map(int, columns.alive.nonzero()[0]):
+        source, language = int(columns.source[docnum]), int(columns.language[docnum])
+        entities = {
+            facet: sorted(
+                columns.entity_names[facet][code]
+                for code in columns.entity_codes[facet][columns.entity_docs[facet] == docnum]
+            )
+            for facet in columns.entity_names
+        }
+        described[columns.ids[docnum]] = (
+            columns.date_of(docnum),
+            columns.sources[source] if source >= 0 else None,
+            columns.languages[language],
+            int(columns.title_terms[docnum]),
+            int(columns.body_terms[docnum]),
+            entities,
+        )
+    return described
+
+
+def test_columns_extended_after_each_change_match_columns_built_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(commits, "TINY_SEGMENT_DOCS", 0)  # no merges: every commit keeps the segments before it
+    root = tmp_path / "news"
+    root.mkdir()
+    for number in range(6):
+        (root / f"{number}.txt").write_text(
+            article(f"2024-0{number + 1}-02", "Azertac", f"Report {number} from Baku. Ilham Aliyev met To Lam.")
+        )
+    archive = Archive(root)
+    archive.update()
+    extended: list[int] = []
+
+    def extending(kept: Columns, kept_docs: int, dead: object, added: Columns) -> Columns:
+        extended.append(kept_docs)
+        return extended_columns(kept, kept_docs, dead, added)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(commits, "extended_columns", extending)
+
+    def check() -> None:
+        store = ArticleStore(archive.index_dir / STORE_FILE)
+        try:
+            generation = committed_generation(store)
+            assert generation is not None
+            afresh = columns_for(archive.index_dir, store, generation, committed_files(store))
+        finally:
+            store.close()
+        written = load_columns(archive.index_dir / COLUMNS_FILE)
+        assert written is not None and written.generation == afresh.generation
+        assert by_article(written) == by_article(afresh)
+
+    edited = article("2024-03-05", "VNA", "Report two, corrected, from Hanoi. Pham Minh Chinh spoke.")
+    (root / "2.txt").write_text(edited)
+    archive.update()
+    check()
+    hit = archive.search(SearchRequest("Report 4")).hits[0]
+    archive.correct(hit.id, "date", "1999-12-31")
+    archive.correct(hit.id, "source", "Trend")
+    check()
+    (root / "5.txt").unlink()
+    (root / "new.txt").write_text(article("2025-01-01", "Le Monde", "Un reportage de Paris. Emmanuel Macron a parlé."))
+    archive.update()
+    check()
+    assert archive.search(SearchRequest("*")).facets["source"].values
+    assert len(extended) >= 4 and all(kept_docs >= 6 for kept_docs in extended)  # read only what changed
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.text(), st.text(), st.lists(st.text(), max_size=3)),
+        max_size=12,
+    )
+)
+def test_columns_survive_their_file_whatever_the_names(articles: list[tuple[bool, str, str, list[str]]]) -> None:
+    rows = [
+        (f"{number:016x}", "2024-02-29" if dated else None, source, "en", 1, number, json.dumps({"person": people}))
+        for number, (dated, source, _, people) in enumerate(articles)
+    ]
+    docnums = {row[0]: number * 2 for number, row in enumerate(rows)}  # every other number deleted
+    columns = build_columns(7, {"a.seg": 10}, docnums, 2 * len(rows), rows, (("a", 2 * len(rows)),))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / COLUMNS_FILE
+        save_columns(columns, path)
+        loaded = load_columns(path)
+        assert loaded is not None and by_article(loaded) == by_article(columns)
+        assert (loaded.ids, loaded.segments, loaded.files) == (columns.ids, columns.segments, columns.files)
+        path.write_bytes(path.read_bytes()[:-1])
+        assert load_columns(path) is None  # cut short: built again, never read wrong
