@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.reading import SegmentReader
@@ -154,7 +155,8 @@ class Commit:
             self.columns = columns = load_columns(self._columns_path)
             self._docnums = {}
             if columns is not None and columns.generation == self.base_generation:
-                self._docnums = {i: d for d, i in enumerate(columns.ids) if columns.alive[d]}
+                ids = columns.ids
+                self._docnums = {ids[d]: d for d in np.flatnonzero(columns.alive).tolist()}
         return None if article_id in self._updated else self._docnums.get(article_id)
 
     def _delete_from_index(self, path: str) -> None:

@@ -23,7 +23,15 @@ COLUMNS_FILE = "columns.bin"
 DAMAGE_FILE = "damaged.txt"  # left by a reader that found the index damaged: the next run rebuilds it
 # Files of the index proper: removed when it is rebuilt (the lock files stay, others may wait on them);
 # columns.npz is what schema 15 and before called the columns file.
-INDEX_PARTS = (WHOOSH_DIR, STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm", COLUMNS_FILE, DAMAGE_FILE, "columns.npz")
+INDEX_PARTS = (
+    WHOOSH_DIR,
+    STORE_FILE,
+    STORE_FILE + "-wal",
+    STORE_FILE + "-shm",
+    COLUMNS_FILE,
+    DAMAGE_FILE,
+    "columns.npz",
+)
 
 
 def indexing_lock(index_dir: Path) -> ExclusiveLock:
