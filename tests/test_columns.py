@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from index import Archive, SearchRequest
 from index.storage import commits
+from index.storage import searcher as searcher_module
 from index.storage.columns import Columns, build_columns, extended_columns, load_columns, save_columns
 from index.storage.commits import columns_for, committed_files, committed_generation
 from index.storage.layout import COLUMNS_FILE, STORE_FILE
@@ -114,3 +115,12 @@ def test_columns_survive_their_file_whatever_the_names(articles: list[tuple[bool
         assert (loaded.ids, loaded.segments, loaded.files) == (columns.ids, columns.segments, columns.files)
         path.write_bytes(path.read_bytes()[:-1])
         assert load_columns(path) is None  # cut short: built again, never read wrong
+
+
+def test_entity_facets_of_few_matches_count_as_over_every_pair(seeds_archive: Archive, monkeypatch) -> None:
+    for query in ("Baku", "Aliyev OR Hanoi", "*"):
+        monkeypatch.setattr(searcher_module, "SPARSE_FACETS", 10**9)  # always by each match's slice
+        sparse = seeds_archive.search(SearchRequest(query)).facets
+        monkeypatch.setattr(searcher_module, "SPARSE_FACETS", 0)  # always over every pair
+        dense = seeds_archive.search(SearchRequest(query)).facets
+        assert sparse == dense and sparse["person"].values, query

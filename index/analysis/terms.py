@@ -111,6 +111,26 @@ def term_variants(word: str, languages: Iterable[str]) -> list[str]:
 
 def term_spans(text: str, language: str, wanted: set[str]) -> list[tuple[int, int]]:
     """Character ranges of the tokens of ``text`` whose term is in ``wanted``."""
-    matches = list(TOKEN.finditer(text))
-    found = _terms_of([match.group() for match in matches], language)
-    return [match.span() for match, term in zip(matches, found, strict=True) if term in wanted]
+    # Each distinct word is looked up once, and only the words found are searched for again: a
+    # result page's snippets do not pay a Python step per token of twenty whole articles.
+    words = list(set(TOKEN.findall(text)))
+    found = [word for word, term in zip(words, _terms_of(words, language), strict=True) if term in wanted]
+    if not found:
+        return []
+    spans = []
+    for word in found:
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not (_is_word_character(text, start - 1) or _is_word_character(text, end)):
+                spans.append((start, end))
+            start = text.find(word, end)
+    return sorted(spans)
+
+
+def _is_word_character(text: str, index: int) -> bool:
+    """Whether ``text[index]`` exists and is one ``TOKEN`` (``\\w``) matches."""
+    if index < 0 or index >= len(text):
+        return False
+    character = text[index]
+    return character.isalnum() or character == "_"

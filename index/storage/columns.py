@@ -34,7 +34,8 @@ class Columns:
 
     Entities are many per document: for each entity facet (``person``, ``org``, ``place``),
     ``entity_docs[facet][k]`` is a document holding entity ``entity_codes[facet][k]``, a code
-    into ``entity_names[facet]``.
+    into ``entity_names[facet]``; the pairs are sorted by document, so a document's entities are
+    one slice of them (see ``entity_starts``).
 
     ``files`` are the sizes of the generation's index files when it was committed, to check them
     against before opening it. ``segments`` are its segments (id and number of document numbers)
@@ -62,6 +63,14 @@ class Columns:
         """The date of a document, or None."""
         day = int(self.day[docnum])
         return None if day == NO_DATE else day_to_date(day)
+
+
+def entity_starts(docs: np.ndarray, doc_count_all: int) -> np.ndarray:
+    """Where each document's entity pairs start in ``docs`` (sorted), and where the last ends:
+    document ``d``'s pairs are ``[starts[d], starts[d + 1])``."""
+    starts = np.zeros(doc_count_all + 1, dtype=np.int64)
+    np.cumsum(np.bincount(docs, minlength=doc_count_all), out=starts[1:])
+    return starts
 
 
 def day_to_date(day: int) -> dt.date:
@@ -138,11 +147,22 @@ def build_columns(
         title_terms,
         body_terms,
         {facet: list(codes) for facet, codes in entity_codes.items()},
-        {facet: np.frombuffer(pairs[0], dtype=np.int32) for facet, pairs in entity_pairs.items()},
-        {facet: np.frombuffer(pairs[1], dtype=np.int32) for facet, pairs in entity_pairs.items()},
+        *_by_document(entity_pairs),
         files,
         segments,
     )
+
+
+def _by_document(
+    entity_pairs: dict[str, tuple[array[int], array[int]]],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The entity pairs as arrays of documents and codes, sorted by document (see Columns)."""
+    docs, codes = {}, {}
+    for facet, (held_by, held) in entity_pairs.items():
+        documents = np.frombuffer(held_by, dtype=np.int32)
+        order = np.argsort(documents, kind="stable")
+        docs[facet], codes[facet] = documents[order], np.frombuffer(held, dtype=np.int32)[order]
+    return docs, codes
 
 
 def extended_columns(kept: Columns, kept_docs: int, dead: Iterable[int], added: Columns) -> Columns:
@@ -187,7 +207,7 @@ def _recode(codes: np.ndarray, names: list[str], known: dict[str, int]) -> np.nd
     return mapping[codes]
 
 
-_MAGIC = b"ARCHIVIST-COLUMNS-2\n"
+_MAGIC = b"ARCHIVIST-COLUMNS-3\n"  # 3: entity pairs sorted by document
 _ARRAYS = ("alive", "day", "source", "language", "title_terms", "body_terms")
 _ALIGN = 8
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ from index.models import (
     Timeline,
     TimelineBucket,
 )
-from index.storage.columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
+from index.storage.columns import NO_DATE, Columns, date_to_day, day_to_date, entity_starts, load_columns
 from index.storage.commits import applied_entity_corrections, columns_for, committed_files, committed_generation
 from index.storage.docsets import MaskEvaluator, ScoredTerm
 from index.storage.generations import missing_or_changed, open_reader, unused_readers
@@ -49,6 +50,9 @@ log = logging.getLogger(__name__)
 SNIPPET_CHARS = 240
 OPEN_ATTEMPTS = 5  # a writer may replace the columns and delete an old generation while we open it
 MORE_LIKE_TERMS = 12
+# Entity facets are counted over the matching documents' own entities when they are fewer than
+# this share (an eighth) of the archive, else over every pair at once.
+SPARSE_FACETS = 8
 # BM25 as Whoosh's default BM25F scores it.
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -70,6 +74,20 @@ class _DerivedColumns:
         self.dated = dated
         self.month = days.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
         self.year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+        self._columns = columns
+        self._entity_starts: dict[str, np.ndarray] = {}
+
+    def entities_of(self, facet: str, docs: np.ndarray) -> np.ndarray:
+        """The entity codes of these documents (with repeats), found by slicing, not by a pass
+        over every pair: what a rare word's facets cost."""
+        starts = self._entity_starts.get(facet)
+        if starts is None:
+            starts = self._entity_starts[facet] = entity_starts(self._columns.entity_docs[facet], len(self.dated))
+        first, end = starts[docs], starts[docs + 1]
+        lengths = end - first
+        ends = np.cumsum(lengths)
+        positions = np.arange(int(ends[-1]) if ends.size else 0) - np.repeat(ends - lengths - first, lengths)
+        return self._columns.entity_codes[facet][positions]
 
 
 @dataclass(frozen=True)
@@ -348,7 +366,11 @@ class ArchiveSearcher:
         }
         for facet in ENTITY_FACETS:
             docs, codes = columns.entity_docs[facet], columns.entity_codes[facet]
-            chosen = codes[under_other_filters(facet)[docs]]
+            under = under_other_filters(facet)
+            if np.count_nonzero(under) * SPARSE_FACETS < len(under):
+                chosen = derived.entities_of(facet, np.flatnonzero(under))
+            else:
+                chosen = codes[under[docs]]
             facets[facet] = _count_codes(facet, chosen, columns.entity_names[facet], limit)
         in_dates = under_other_filters("date") & derived.dated
         facets["year"] = _count_numbers("year", derived.year[in_dates], str, limit)
@@ -575,7 +597,10 @@ def make_snippet(body: str, language: str, wanted: set[str], width: int = SNIPPE
     spans = term_spans(body, language, wanted) if wanted else []
     start = 0
     if spans:
-        best = max(range(len(spans)), key=lambda i: sum(1 for s, _ in spans[i:] if s < spans[i][0] + width))
+        starts = [s for s, _ in spans]
+        # How many hits the window opening at each one holds: by bisection (a word repeated
+        # 10,000 times in a long article made counting them one by one cost seconds).
+        best = max(range(len(starts)), key=lambda i: bisect_left(starts, starts[i] + width, i) - i)
         start = max(0, spans[best][0] - width // 4)
         space = body.rfind(" ", 0, start)
         start = 0 if space < 0 or start - space > 20 else space + 1
