@@ -7,28 +7,25 @@ import json
 import os
 import resource
 import shutil
-import sqlite3
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from generate import generate
+from memory import TreeMemorySampler, read_rss
+from peers import PAGE_SIZE, Fts5, Recoll, Tantivy, compile_project, store_rows, timed_process
 
 from index import Archive, Filters, SearchRequest, SortOrder
-from index.storage.store import decode_article
 
 BENCH = Path(__file__).resolve().parent
 CORPUS = BENCH / "corpus"
 OUT = BENCH / "out"
-PAGE_SIZE = 20
+RARE = "conconpro"  # a made-up word of the generator's French vocabulary, in about 1 % of articles
 # Words the generator uses often: a country in most articles, a person in a good share, a phrase.
 QUERIES = {"common term": "Vietnam", "two-term AND": "Vietnam Aliyev", "phrase": '"Ho Chi Minh"'}
-FTS_QUERIES = {"common term": "vietnam", "two-term AND": "vietnam aliyev", "phrase": '"ho chi minh"'}
 FILTER_SOURCE = "Azernews"
-PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
 def corpus(size: int, seed: int) -> Path:
@@ -43,76 +40,6 @@ def corpus(size: int, seed: int) -> Path:
     done.write_text(str(seed))
     print(f"generated {size} articles in {time.perf_counter() - started:.1f} s", flush=True)
     return folder
-
-
-class TreeMemorySampler:
-    """Samples the summed RSS and PSS of this process and all its descendants from /proc."""
-
-    def __init__(self, interval: float = 0.25) -> None:
-        self.interval = interval
-        self.peak_rss = 0
-        self.peak_pss = 0
-        self.peak_processes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> TreeMemorySampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            pids = _descendants(os.getpid())
-            rss = pss = 0
-            for pid in pids:
-                rss += _read_rss(pid)
-                pss += _read_pss(pid)
-            self.peak_rss = max(self.peak_rss, rss)
-            self.peak_pss = max(self.peak_pss, pss)
-            self.peak_processes = max(self.peak_processes, len(pids))
-            self._stop.wait(self.interval)
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as stat:
-                ppid = int(stat.read().rsplit(b")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
-def _read_rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * PAGE_BYTES
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-def _read_pss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
-            for line in rollup:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, IndexError, ValueError):
-        pass
-    return 0
 
 
 def folder_bytes(folder: Path) -> int:
@@ -195,144 +122,187 @@ def bench_whoosh(folder: Path, data: Path, runs: int, warmup: int) -> dict[str, 
         answer = archive.search(request)
         assert len(answer.hits) == min(PAGE_SIZE, answer.total)
         results[name] = {**figures, "total": answer.total}
-    results["searcher rss_mb"] = {"median_ms": 0.0, "p95_ms": 0.0, "total": _read_rss(os.getpid()) / 2**20}
+    results["searcher rss_mb"] = {"median_ms": 0.0, "p95_ms": 0.0, "total": read_rss(os.getpid()) / 2**20}
     archive.close()
     return results
 
 
-def _store_rows(data: Path) -> list[tuple[str, str | None, str | None, str]]:
-    """(body, date, source, language) of every article the engine indexed, from its article store."""
-    stores = list(data.rglob("articles.sqlite"))
-    connection = sqlite3.connect(stores[0])
-    rows = []
-    for (blob,) in connection.execute("SELECT record FROM articles"):
-        article = decode_article(blob)
-        rows.append((article.title + "\n" + article.body, article.date.isoformat() if article.date else None,
-                     article.source, article.language))
-    connection.close()
-    return rows
+# The queries every engine runs, in each one's syntax: a common word, two words, a phrase, a rare word.
+PEER_QUERIES = {
+    "common term": ("Vietnam", "vietnam", "Vietnam"),
+    "two-term AND": ("Vietnam Aliyev", "vietnam aliyev", "+Vietnam +Aliyev"),
+    "phrase": ('"Ho Chi Minh"', '"ho chi minh"', '"Ho Chi Minh"'),
+    "rare term": (RARE, RARE, RARE),
+}
 
 
-def build_fts5(data: Path, path: Path) -> tuple[sqlite3.Connection, dict[str, float]]:
-    """Build an FTS5 table plus a metadata table over the same cleaned text and inferred metadata.
-
-    Reading the rows from the engine's store is not timed: the build time is FTS5 insertion and
-    commit only, with no reading, cleaning or language detection.
-    """
-    rows = _store_rows(data)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    connection = sqlite3.connect(path, isolation_level=None)
-    started = time.perf_counter()
-    connection.executescript(
-        """
-        CREATE VIRTUAL TABLE fts USING fts5(text, tokenize='porter unicode61 remove_diacritics 2');
-        CREATE TABLE meta (id INTEGER PRIMARY KEY, date TEXT, year INTEGER, month TEXT, source TEXT,
-                           language TEXT);
-        CREATE INDEX meta_date ON meta(date);
-        BEGIN;
-        """
-    )
-    for rowid, (text, date, source, language) in enumerate(rows, 1):
-        connection.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (rowid, text))
-        connection.execute(
-            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?)",
-            (rowid, date, int(date[:4]) if date else None, date[:7] if date else None, source, language),
-        )
-    connection.execute("COMMIT")
-    connection.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-    seconds = time.perf_counter() - started
-    return connection, {"articles": len(rows), "seconds": seconds, "articles_per_s": len(rows) / seconds,
-                        "index_mb": path.stat().st_size / 2**20}
-
-
-def fts5_operation(connection: sqlite3.Connection, match: str | None, source: str | None,
-                   newest: bool) -> Callable[[], int]:
-    """The FTS5 equivalent of one engine search: total, facets, month histogram, top 20 with snippets."""
-    matched = "SELECT rowid FROM fts WHERE fts MATCH :match" if match else "SELECT id FROM meta"
-    narrowed = "AND m.source = :source" if source else ""
-    base = f"FROM meta m WHERE m.id IN ({matched})"
-    params = {"match": match, "source": source}
-    group_sql = [
-        f"SELECT source, count(*) {base} GROUP BY source",  # The source facet ignores its own filter.
-        f"SELECT language, count(*) {base} {narrowed} GROUP BY language",
-        f"SELECT year, count(*) {base} {narrowed} GROUP BY year",
-        f"SELECT month, count(*) {base} {narrowed} GROUP BY month",
+def build_peers(folder: Path, data: Path, size: int, rounds: int, threads: int) -> tuple[dict[str, object], list]:
+    """Build FTS5, Tantivy and Recoll ``rounds`` times, in an order rotated each round."""
+    rows = store_rows(data)
+    recoll = Recoll(OUT / f"recoll-{size}", folder) if Recoll.ensure_installed() else None
+    builders: list[tuple[str, Callable[[], dict[str, float]]]] = [
+        ("FTS5", lambda: Fts5(OUT / f"fts5-{size}.sqlite").build(rows)),
+        ("Tantivy", lambda: Tantivy(OUT / f"tantivy-{size}").build(rows, threads)),
     ]
-    count_sql = f"SELECT count(*) {base} {narrowed}"
-    if match:
-        order = "m.date IS NULL, m.date DESC" if newest else "bm25(fts)"
-        top_sql = (
-            "SELECT m.id, snippet(fts, 0, '[', ']', '…', 30) FROM fts JOIN meta m ON m.id = fts.rowid "
-            f"WHERE fts MATCH :match {narrowed} ORDER BY {order} LIMIT {PAGE_SIZE}"
-        )
-    else:
-        top_sql = (
-            "SELECT m.id, substr(fts.text, 1, 200) FROM meta m JOIN fts ON fts.rowid = m.id "
-            f"ORDER BY m.date IS NULL, m.date DESC LIMIT {PAGE_SIZE}"
-        )
-
-    def operation() -> int:
-        for sql in group_sql:
-            connection.execute(sql, params).fetchall()
-        connection.execute(top_sql, params).fetchall()
-        return int(connection.execute(count_sql, params).fetchone()[0])
-
-    return operation
+    if recoll is not None:
+        builders.append(("Recoll", lambda: _build_recoll(recoll)))
+    builds: dict[str, list[dict[str, float]]] = {name: [] for name, _ in builders}
+    for round_ in range(rounds):
+        for name, build in builders[round_ % len(builders):] + builders[: round_ % len(builders)]:
+            print(f"[{size}] building {name} (round {round_ + 1})", flush=True)
+            figures = {**build(), "load": os.getloadavg()[0]}
+            builds[name].append(figures)
+            print(f"[{size}] {name}: {json.dumps(figures)}", flush=True)
+    summary = {name: {**figures[-1], "seconds_median": statistics.median(f["seconds"] for f in figures),
+                      "rounds": len(figures)} for name, figures in builds.items()}
+    return summary, [Fts5(OUT / f"fts5-{size}.sqlite"), Tantivy(OUT / f"tantivy-{size}"), recoll]
 
 
-def bench_fts5(connection: sqlite3.Connection, runs: int, warmup: int) -> dict[str, dict[str, float]]:
-    """Time the FTS5 equivalent of every engine search case."""
-    results = {}
-    for name, match in FTS_QUERIES.items():
-        for suffix, source, newest in (("", None, False), (" + source filter", FILTER_SOURCE, False),
-                                       (", newest first", None, True)):
-            operation = fts5_operation(connection, match, source, newest)
-            results[name + suffix] = {**timed(operation, runs, warmup), "total": operation()}
-    operation = fts5_operation(connection, None, None, True)
-    results["all (*)"] = {**timed(operation, runs, warmup), "total": operation()}
+def _build_recoll(recoll: Recoll) -> dict[str, float]:
+    recoll.reset()
+    seconds, _, peak_mb = timed_process(recoll.index_command())
+    return {"seconds": seconds, "peak_tree_rss_mb": peak_mb, "index_mb": recoll.index_mb()}
+
+
+def compare_searches(folder: Path, data: Path, peers: list, runs: int) -> dict[str, dict[str, object]]:
+    """Each peer query on Archivist, FTS5 and Tantivy in an order rotated every round; their hit
+    counts; and Recoll's and Archivist's whole-process searches."""
+    archive = Archive(folder, data=data)
+    fts5, tantivy, recoll = peers
+    fts5.open()
+    tantivy.open()
+    engines: list[tuple[str, Callable[[str, tuple[str, str, str]], int]]] = [
+        ("Archivist", lambda _name, q: archive.search(SearchRequest(query=q[0], page_size=PAGE_SIZE)).total),
+        ("FTS5", lambda _name, q: fts5.search(q[1])),
+        ("Tantivy", lambda _name, q: tantivy.search(q[2])),
+    ]
+    samples: dict[tuple[str, str], list[float]] = {}
+    totals: dict[tuple[str, str], int] = {}
+    loads = [os.getloadavg()[0]]
+    for round_ in range(runs + 1):  # the first round warms every engine up and is not counted
+        for engine, search in engines[round_ % 3:] + engines[: round_ % 3]:
+            for name, query in PEER_QUERIES.items():
+                started = time.perf_counter()
+                totals[engine, name] = search(name, query)
+                if round_:
+                    samples.setdefault((engine, name), []).append((time.perf_counter() - started) * 1000)
+    loads.append(os.getloadavg()[0])
+    fts5.close()
+    tantivy.close()
+    archive.close()
+    results: dict[str, dict[str, object]] = {}
+    for name in PEER_QUERIES:
+        row: dict[str, object] = {}
+        for engine, _ in engines:
+            ordered = sorted(samples[engine, name])
+            row[engine] = {"hits": totals[engine, name], "median_ms": statistics.median(ordered),
+                           "p95_ms": ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]}
+        results[name] = row
+    results["load"] = {"before": loads[0], "after": loads[1]}
+    if recoll is not None:
+        results["as a whole process"] = _process_searches(data, folder, recoll, runs)
     return results
 
 
-def run_size(size: int, seed: int, runs: int, warmup: int, workers: int | None) -> dict[str, object]:
+def _process_searches(data: Path, folder: Path, recoll: Recoll, runs: int) -> dict[str, object]:
+    archivist = [str(Path(sys.executable).with_name("archivist")), "--data-dir", str(data), "search", "--archive",
+                 str(folder)]
+    found: dict[str, object] = {}
+    for name, query in PEER_QUERIES.items():
+        figures: dict[str, list[float]] = {"Archivist": [], "Recoll": []}
+        hits = {}
+        for round_ in range(min(runs, 5) + 1):
+            for engine, command in (("Archivist", [*archivist, query[0]]), ("Recoll", recoll.search_command(query[2])))[
+                    :: 1 if round_ % 2 else -1]:
+                seconds, output, _ = timed_process(command)
+                if round_:
+                    figures[engine].append(seconds * 1000)
+                hits[engine] = recoll.total(output) if engine == "Recoll" else int(output.split(" ", 1)[0] or 0)
+        found[name] = {e: {"hits": hits[e], "median_ms": statistics.median(ms)} for e, ms in figures.items()}
+    return found
+
+
+def compare_updates(folder: Path, data: Path, recoll: Recoll | None, runs: int) -> dict[str, object]:
+    """A re-index with nothing changed and one after 10 edited files: Archivist's command and
+    Recoll's, alternately, each a whole process with its peak tree RSS."""
+    archivist = [str(Path(sys.executable).with_name("archivist")), "--data-dir", str(data), "index", str(folder)]
+    engines = [("Archivist", archivist)] + ([("Recoll", recoll.index_command())] if recoll else [])
+    files = sorted(folder.rglob("*.txt"))
+    results: dict[str, dict[str, list[float]]] = {}
+    for round_ in range(runs):
+        for engine, command in engines[round_ % len(engines):] + engines[: round_ % len(engines)]:
+            for case in ("nothing changed", "10 files edited"):
+                first = (round_ * len(engines) + len(results)) * 10 % len(files)
+                edited = files[first : first + 10] if case != "nothing changed" else []
+                kept = [(path, path.read_bytes(), path.stat().st_mtime_ns) for path in edited]
+                for path, _, _ in kept:
+                    with path.open("ab") as handle:
+                        handle.write(b"\nAddendum.\n")
+                seconds, _, peak_mb = timed_process(command)
+                entry = results.setdefault(f"{engine}, {case}", {"seconds": [], "peak_rss_mb": []})
+                entry["seconds"].append(seconds)
+                entry["peak_rss_mb"].append(peak_mb)
+                for path, content, mtime_ns in kept:
+                    path.write_bytes(content)
+                    os.utime(path, ns=(mtime_ns, mtime_ns))
+                if kept:
+                    timed_process(command)  # back in step with the files as they were
+    return {case: {"median_s": statistics.median(f["seconds"]), "max_s": max(f["seconds"]),
+                   "peak_rss_mb": max(f["peak_rss_mb"])} for case, f in results.items()}
+
+
+def run_size(size: int, seed: int, runs: int, warmup: int, workers: int | None, build_rounds: int,
+             skip_build: bool) -> dict[str, object]:
     """Generate (or reuse) the corpus of ``size`` articles and run every measurement on it."""
     folder = corpus(size, seed)
     data = OUT / f"data-{size}"
-    print(f"[{size}] building the engine's index", flush=True)
-    build = build_whoosh(folder, data, workers)
-    print(f"[{size}] build: {json.dumps(build)}", flush=True)
+    build: dict[str, object] = {}
+    if not skip_build:
+        print(f"[{size}] building the engine's index (load {os.getloadavg()[0]:.2f})", flush=True)
+        build = {**build_whoosh(folder, data, workers), "load": os.getloadavg()[0]}
+        print(f"[{size}] build: {json.dumps(build)}", flush=True)
     search = bench_whoosh(folder, data, runs, warmup)
-    print(f"[{size}] building FTS5", flush=True)
-    connection, fts_build = build_fts5(data, OUT / f"fts5-{size}.sqlite")
-    fts_search = bench_fts5(connection, runs, warmup)
-    connection.close()
+    peer_builds, peers = build_peers(folder, data, size, build_rounds, workers or os.cpu_count() or 1)
+    print(f"[{size}] comparing searches", flush=True)
+    compared = compare_searches(folder, data, peers, runs)
+    print(f"[{size}] comparing updates", flush=True)
+    updates = compare_updates(folder, data, peers[2], max(1, min(runs, 3)))
     return {"size": size, "corpus_mb": folder_bytes(folder) / 2**20, "build": build, "search": search,
-            "fts5_build": fts_build, "fts5_search": fts_search}
+            "peer_builds": peer_builds, "compared": compared, "updates": updates}
 
 
 def print_report(result: dict[str, object]) -> None:
-    """Print one size's figures as a table."""
-    build, fts_build = result["build"], result["fts5_build"]
-    assert isinstance(build, dict) and isinstance(fts_build, dict)
+    """Print one size's figures as tables."""
+    build, peer_builds = result["build"], result["peer_builds"]
+    assert isinstance(build, dict) and isinstance(peer_builds, dict)
     print(f"\n=== {result['size']} articles (corpus {result['corpus_mb']:.0f} MB) ===")
-    print(f"engine build: {build['seconds']:.1f} s, {build['articles_per_s']:.0f} articles/s, peak tree RSS "
-          f"{build['peak_tree_rss_mb']:.0f} MB (PSS {build['peak_tree_pss_mb']:.0f} MB, "
-          f"{build['peak_processes']} processes), index {build['index_mb']:.0f} MB")
-    print(f"FTS5 build:   {fts_build['seconds']:.1f} s, {fts_build['articles_per_s']:.0f} articles/s, "
-          f"db {fts_build['index_mb']:.0f} MB; engine/FTS5 build time "
-          f"{build['seconds'] / fts_build['seconds']:.1f}x")
-    search, fts = result["search"], result["fts5_search"]
-    assert isinstance(search, dict) and isinstance(fts, dict)
-    print(f"{'operation':34} {'hits':>7} {'cold':>8} {'median':>8} {'p95':>8} {'FTS5 hits':>9} {'median':>8} "
-          f"{'p95':>8} {'ratio p50':>9}")
+    if build:
+        print(f"Archivist build: {build['seconds']:.1f} s, {build['articles_per_s']:.0f} articles/s, peak tree RSS "
+              f"{build['peak_tree_rss_mb']:.0f} MB ({build['peak_processes']} processes), index "
+              f"{build['index_mb']:.0f} MB, load {build['load']:.2f}")
+    for name, figures in peer_builds.items():
+        ratio = f", Archivist/{name} {build['seconds'] / figures['seconds_median']:.2f}x" if build else ""
+        print(f"{name} build: {figures['seconds_median']:.1f} s (median of {figures['rounds']}), index "
+              f"{figures['index_mb']:.0f} MB{ratio}")
+    search = result["search"]
+    assert isinstance(search, dict)
+    print(f"{'Archivist operation':34} {'hits':>7} {'cold':>8} {'median':>8} {'p95':>8}")
     for name, figures in search.items():
-        other = fts.get(name)
         cold = f"{figures['cold_ms']:8.1f}" if "cold_ms" in figures else " " * 8
-        line = f"{name:34} {figures['total']:7.0f} {cold} {figures['median_ms']:8.1f} {figures['p95_ms']:8.1f}"
-        if other:
-            ratio = figures["median_ms"] / other["median_ms"]
-            line += f" {other['total']:9.0f} {other['median_ms']:8.1f} {other['p95_ms']:8.1f} {ratio:8.1f}x"
-        print(line)
+        print(f"{name:34} {figures['total']:7.0f} {cold} {figures['median_ms']:8.1f} {figures['p95_ms']:8.1f}")
+    compared = result["compared"]
+    assert isinstance(compared, dict)
+    print(f"\n{'full search (ms, hits)':16}" + "".join(f"{engine:>28}" for engine in ("Archivist", "FTS5", "Tantivy")))
+    for name in PEER_QUERIES:
+        row = compared[name]
+        print(f"{name:16}" + "".join(
+            f"{row[e]['median_ms']:9.1f} p95 {row[e]['p95_ms']:6.1f} {row[e]['hits']:7}" for e in row))
+    print(f"load average: {compared['load']}")
+    for name, row in compared.get("as a whole process", {}).items():
+        shown = ", ".join(f"{e} {f['median_ms']:.0f} ms ({f['hits']} hits)" for e, f in row.items())
+        print(f"process search, {name}: {shown}")
+    for case, f in result["updates"].items():  # type: ignore[union-attr]
+        print(f"{case}: {f['median_s']:.2f} s (max {f['max_s']:.2f}), peak RSS {f['peak_rss_mb']:.0f} MB")
 
 
 def main() -> None:
@@ -342,10 +312,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="indexer processes (default: one per core)")
+    parser.add_argument("--build-rounds", type=int, default=1, help="builds of each peer, in rotated order")
+    parser.add_argument("--skip-build", action="store_true", help="reuse the engine's index from an earlier run")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    compile_project()
     for size in args.sizes:
-        result = run_size(size, args.seed, args.runs, args.warmup, args.workers)
+        result = run_size(size, args.seed, args.runs, args.warmup, args.workers, args.build_rounds, args.skip_build)
         result["python"] = sys.version.split()[0]
         (OUT / f"bench-{size}.json").write_text(json.dumps(result, indent=2))
         print_report(result)

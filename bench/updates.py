@@ -15,25 +15,18 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-from run import TreeMemorySampler
+from peers import compile_project, timed_process
 
 ARCHIVIST = [str(Path(sys.executable).with_name("archivist"))]
 
 
 def whole_process(command: list[str]) -> tuple[float, float]:
     """Seconds and peak tree RSS (MB) of one command."""
-    with TreeMemorySampler(interval=0.02) as memory:
-        started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
-        seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed: {done.stderr}")
-    return seconds, memory.peak_rss / 2**20
+    seconds, _, peak_mb = timed_process(command)
+    return seconds, peak_mb
 
 
 def summary(samples: list[tuple[float, float]]) -> dict[str, float]:
@@ -66,6 +59,7 @@ def main() -> None:
     parser.add_argument("--rare", default="conconpro", help="a word few articles hold")
     parser.add_argument("--common", default="Vietnam")
     options = parser.parse_args()
+    compile_project()
     where = ["--data-dir", str(options.data)]
     index = [*ARCHIVIST, *where, "index", str(options.archive)]
     whole_process(index)  # whatever changed before: not this benchmark's
