@@ -55,8 +55,8 @@ def derived(name: str, sources: Sequence[Path], compute: Callable[[], T]) -> T:
 def _key(sources: Sequence[Path]) -> str | None:
     """The sources' fingerprint; a frozen app's files never change, and its modules have no files."""
     if getattr(sys, "frozen", False):
-        return hashlib.sha1(VERSION.encode()).hexdigest()[:16]
-    stamps = [VERSION]
+        return hashlib.sha1(f"{VERSION}{sys.version}".encode()).hexdigest()[:16]
+    stamps = [VERSION, sys.version]  # marshal's format is the interpreter's
     for source in sources:
         try:
             status = source.stat()

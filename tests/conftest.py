@@ -51,13 +51,15 @@ def failing_extraction(folder: Path, marker: str, failure: str) -> dict[str, str
 
 
 @pytest.fixture(autouse=True)
-def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_dirs(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the user data, config and log dirs into the test's temporary folder."""
     data = tmp_path / "userdata"
     monkeypatch.setenv("ARCHIVIST_DATA_DIR", str(data))
     monkeypatch.setenv("ARCHIVIST_CONFIG_DIR", str(tmp_path / "userconfig"))
     monkeypatch.setenv("ARCHIVIST_LOG_DIR", str(tmp_path / "userlogs"))
-    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "usercache"))
+    # Shared by the session's tests: derived data is keyed by what it derives from (test_derived.py
+    # points it elsewhere), and recomputing it in every test's worker processes would cost minutes.
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "usercache"))
     return data
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from index.analysis.entities import gazetteer
 from index.derived import cache_dir, derived
 
 
-def test_a_value_is_computed_once_for_the_same_sources_and_again_when_one_changes(tmp_path: Path) -> None:
+def test_a_value_is_computed_once_for_the_same_sources_and_again_when_one_changes(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
     source = tmp_path / "names.json"
     source.write_text("[1]")
     calls: list[int] = []
@@ -27,6 +29,7 @@ def test_a_value_is_computed_once_for_the_same_sources_and_again_when_one_change
 
 
 def test_a_damaged_or_unwritable_cache_only_costs_the_computation(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
     source = tmp_path / "names.json"
     source.write_text("[1]")
     derived("names", [source], lambda: ["a"])
@@ -39,3 +42,15 @@ def test_a_damaged_or_unwritable_cache_only_costs_the_computation(tmp_path: Path
     assert derived("names", [source], lambda: ["c"]) == ["c"]
     assert derived("names", [tmp_path / "missing.json"], lambda: ["d"]) == ["d"]
     assert not any(name.endswith(".tmp") for name in os.listdir(tmp_path))
+
+
+def test_the_entity_rules_data_read_back_from_the_cache_is_the_data_built(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
+    gazetteer._data.cache_clear()
+    try:
+        built = gazetteer._data()  # computed and written
+        assert list(cache_dir().glob("entity-data-*"))
+        gazetteer._data.cache_clear()
+        assert gazetteer._data() == built  # read back
+    finally:
+        gazetteer._data.cache_clear()
