@@ -72,11 +72,14 @@ def test_columns_extended_after_each_change_match_columns_built_afresh(
             generation = committed_generation(store)
             assert generation is not None
             afresh = columns_for(archive.index_dir, store, generation, committed_files(store))
+            stored = store.ids()
         finally:
             store.close()
         written = load_columns(archive.index_dir / COLUMNS_FILE)
         assert written is not None and written.generation == afresh.generation
         assert by_article(written) == by_article(afresh)
+        # Each stored article once in the index, its old version gone: deleted by the right number.
+        assert sorted(by_article(written)) == sorted(stored)
 
     edited = article("2024-03-05", "VNA", "Report two, corrected, from Hanoi. Pham Minh Chinh spoke.")
     (root / "2.txt").write_text(edited)

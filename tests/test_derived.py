@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from index.analysis import language
 from index.analysis.entities import gazetteer
 from index.derived import cache_dir, derived
 
@@ -54,3 +55,26 @@ def test_the_entity_rules_data_read_back_from_the_cache_is_the_data_built(tmp_pa
         assert gazetteer._data() == built  # read back
     finally:
         gazetteer._data.cache_clear()
+
+
+def test_the_language_model_read_back_from_the_cache_identifies_as_py3langid_does(tmp_path: Path, monkeypatch) -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    texts = [
+        "The council approved the harbour budget on Tuesday.",
+        "Le conseil a approuvé le budget du port mardi.",
+        "Совет утвердил бюджет гавани во вторник.",
+        "Hội đồng đã phê duyệt ngân sách cảng.",
+        "Bakı şəhərində görüş keçirilib.",
+    ]
+    language._identifier.cache_clear()
+    try:
+        language._identifier()  # computed and written
+        assert list(cache_dir().glob("language-model-*"))
+        language._identifier.cache_clear()
+        cached = language._identifier()  # read back
+        assert [cached.classify(text) for text in texts] == [reference.classify(text) for text in texts]
+    finally:
+        language._identifier.cache_clear()

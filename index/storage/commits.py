@@ -160,10 +160,15 @@ class Commit:
         return None if article_id in self._updated else self._docnums.get(article_id)
 
     def _delete_from_index(self, path: str) -> None:
-        """Delete a file's articles from the index, by their ids, in one query (Whoosh opens a
-        searcher for every delete)."""
+        """Delete a file's articles from the index: by their document numbers when the facet
+        columns know them, else by their ids, in one query (Whoosh opens a searcher over every
+        segment for every query)."""
         ids = self.store.article_ids(path)
-        if ids:
+        docnums = [self._docnum(article_id) for article_id in ids]
+        if all(docnum is not None for docnum in docnums):
+            for docnum in docnums:
+                self.writer.delete_document(docnum)
+        elif ids:
             self.writer.delete_by_query(wq.Or([wq.Term("id", article_id) for article_id in ids]))
 
     def finish(self) -> int:
