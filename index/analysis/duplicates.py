@@ -33,13 +33,13 @@ import hashlib
 import math
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from index.analysis.compare import SAME_SCORE, sentences
-from index.analysis.folding import fold
 
 SHINGLE_WORDS = 4
 PERMUTATIONS = 64
@@ -49,6 +49,9 @@ MIN_SHINGLES = 30
 BOILERPLATE_SAMPLE = 40  # articles of a source sampled to tell its boilerplate
 BOILERPLATE_SHARE = 0.2
 BOILERPLATE_MIN_ARTICLES = 5
+# Shared boilerplate that would make two otherwise different articles less alike than this cannot be
+# what made them alike (half the least threshold users may choose): their signatures are trusted then.
+_BOILERPLATE_ALONE = 0.3
 _CHUNK = 8192  # shingles hashed at once: a 20 MB article must not need gigabytes for its signature
 _VALUE_BYTES = 4
 # Fixed, since signatures are stored: a new seed would need every article's signature again.
@@ -144,23 +147,23 @@ _WORD = re.compile(r"\w+")
 
 
 def units(text: str) -> dict[str, int]:
-    """The sentences and lines of a text (see compare.sentences), each as its folded words joined by
-    spaces, with its number of words: the units boilerplate is made of."""
+    """The sentences and lines of a text (see compare.sentences), each as its words in lower case
+    joined by spaces, with its number of words: the units boilerplate is made of. Not folded: an
+    outlet repeats its boilerplate to the letter, and folding cost ten times the rest."""
     found: dict[str, int] = {}
     for start, end in sentences(text):
-        words = _WORD.findall(fold(text[start:end]))
+        words = _WORD.findall(text[start:end].casefold())
         if words:
             found[" ".join(words)] = len(words)
     return found
 
 
-def boilerplate(candidates: Iterable[str], sample: Sequence[Collection[str]]) -> set[str]:
-    """Those of ``candidates`` (units) that recur in enough of ``sample``, the units of other articles
-    of one source, to be that source's boilerplate."""
+def boilerplate(sample: Sequence[Collection[str]]) -> frozenset[str]:
+    """The units that recur in enough of ``sample``, the units of articles of one source, to be that
+    source's boilerplate."""
     needed = max(BOILERPLATE_MIN_ARTICLES, math.ceil(BOILERPLATE_SHARE * len(sample)))
-    if len(sample) < needed:
-        return set()
-    return {unit for unit in candidates if sum(unit in other for other in sample) >= needed}
+    held = Counter(unit for article in sample for unit in article)
+    return frozenset(unit for unit, articles in held.items() if articles >= needed)
 
 
 def likeness_beyond_boilerplate(
@@ -175,11 +178,14 @@ def likeness_beyond_boilerplate(
 
     Returns:
         The weighted Jaccard likeness of the rest of their units (by words; a unit lightly edited
-        in one of them still counts as shared), or ``alike`` when they share no boilerplate or
-        have nothing else (the same boilerplate-only page twice).
+        in one of them still counts as shared), or ``alike`` when the boilerplate they share could
+        not have made them alike on its own, or they have nothing else (the same boilerplate-only
+        page twice).
     """
-    if not any(unit in b for unit in boiler if unit in a):
-        return alike
+    shared_boilerplate = sum(words for unit, words in a.items() if unit in boiler and unit in b)
+    everything = sum(a.values()) + sum(b.values()) - shared_boilerplate
+    if shared_boilerplate <= _BOILERPLATE_ALONE * everything:
+        return alike  # too little of them to have made them alike: their signatures are right
     own_a = {unit: words for unit, words in a.items() if unit not in boiler}
     own_b = {unit: words for unit, words in b.items() if unit not in boiler}
     total = sum(own_a.values()) + sum(own_b.values())

@@ -351,11 +351,10 @@ class ArticleStore:
         return {article_id: (source, units(decode_article(blob).body)) for article_id, source, blob in rows}
 
     def _source_sample(self, source: str | None) -> list[tuple[str, dict[str, int]]]:
-        """Articles of a source, spread over it, with their units: two more than the sample, for
-        the pair being judged is left out of it."""
+        """Articles of a source, spread over it, with their units."""
         query = "SELECT id FROM articles WHERE source IS ? ORDER BY id"
         ids = [row[0] for row in self.connection.execute(query, (source,))]
-        wanted = BOILERPLATE_SAMPLE + 2
+        wanted = BOILERPLATE_SAMPLE
         if len(ids) > wanted:
             ids = [ids[k * len(ids) // wanted] for k in range(wanted)]
         return [(article_id, found) for article_id, (_, found) in self._units_of(ids).items()]
@@ -481,7 +480,7 @@ class ArticleStore:
 
 
 # A source this large has a sample of its boilerplate as good as it gets: its pairs are not judged again.
-_SETTLED_SOURCE = 4 * (BOILERPLATE_SAMPLE + 2)
+_SETTLED_SOURCE = 4 * BOILERPLATE_SAMPLE
 
 
 class _BoilerplateJudge:
@@ -491,7 +490,13 @@ class _BoilerplateJudge:
     def __init__(self, store: ArticleStore) -> None:
         self.store = store
         self.sizes: dict[str | None, int] = {}
-        self.samples: dict[str | None, list[tuple[str, dict[str, int]]]] = {}
+        self.samples: dict[str | None, frozenset[str]] = {}
+
+    def boilerplate(self, source: str | None) -> frozenset[str]:
+        """A source's boilerplate, from a sample of its articles (taken once per judge)."""
+        if source not in self.samples:
+            self.samples[source] = boilerplate([found for _, found in self.store._source_sample(source)])  # noqa: SLF001
+        return self.samples[source]
 
     def among(self, source: str | None, other: str | None) -> int:
         """The number of articles of the smaller of two sources."""
@@ -507,12 +512,10 @@ class _BoilerplateJudge:
         texts = self.store._units_of(sorted({i for a, b, _ in pairs for i in (a, b)}))  # noqa: SLF001
         judged = []
         for a, b, signed in pairs:
-            boiler: set[str] = set()
-            for article_id in (a, b):
-                source, found = texts[article_id]
-                if source not in self.samples:
-                    self.samples[source] = self.store._source_sample(source)  # noqa: SLF001
-                boiler |= boilerplate(found, [other for i, other in self.samples[source] if i not in (a, b)])
+            source_a, source_b = texts[a][0], texts[b][0]
+            boiler = self.boilerplate(source_a)
+            if source_b != source_a:
+                boiler = boiler | self.boilerplate(source_b)
             alike = likeness_beyond_boilerplate(texts[a][1], texts[b][1], boiler, signed)
             among = self.among(texts[a][0], texts[b][0])
             judged.append((a, b, alike, signed, among))
