@@ -44,7 +44,7 @@ def derived(name: str, sources: Sequence[Path], compute: Callable[[], T]) -> T:
     value = compute()
     try:
         write_atomically(path, marshal.dumps(value))  # type: ignore[arg-type]
-        for older in path.parent.glob(f"{name}-*.marshal"):
+        for older in path.parent.glob(f"{name}-{'?' * len(key)}.marshal"):  # not another name it begins
             if older != path:
                 older.unlink(missing_ok=True)
     except (OSError, ValueError) as error:
@@ -54,8 +54,10 @@ def derived(name: str, sources: Sequence[Path], compute: Callable[[], T]) -> T:
 
 def _key(sources: Sequence[Path]) -> str | None:
     """The sources' fingerprint; a frozen app's files never change, and its modules have no files."""
-    if getattr(sys, "frozen", False):
-        return hashlib.sha1(f"{VERSION}{sys.version}".encode()).hexdigest()[:16]
+    if getattr(sys, "frozen", False):  # a rebuilt app of the same version has another executable
+        status = os.stat(sys.executable)
+        stamp = f"{VERSION}{sys.version}{status.st_size}{status.st_mtime_ns}"
+        return hashlib.sha1(stamp.encode()).hexdigest()[:16]
     stamps = [VERSION, sys.version]  # marshal's format is the interpreter's
     for source in sources:
         try:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from whoosh.writing import SegmentWriter
 
 from index import Archive, SearchRequest
 from index.storage import commits
@@ -65,6 +66,14 @@ def test_columns_extended_after_each_change_match_columns_built_afresh(
         return extended_columns(kept, kept_docs, dead, added)  # type: ignore[arg-type]
 
     monkeypatch.setattr(commits, "extended_columns", extending)
+    by_query: list[str] = []
+    original_delete, original_update = SegmentWriter.delete_by_query, SegmentWriter.update_document
+    monkeypatch.setattr(
+        SegmentWriter, "delete_by_query", lambda w, q, *a: by_query.append("delete") or original_delete(w, q, *a)
+    )
+    monkeypatch.setattr(
+        SegmentWriter, "update_document", lambda w, **f: by_query.append("update") or original_update(w, **f)
+    )
 
     def check() -> None:
         store = ArticleStore(archive.index_dir / STORE_FILE)
@@ -95,6 +104,7 @@ def test_columns_extended_after_each_change_match_columns_built_afresh(
     check()
     assert archive.search(SearchRequest("*")).facets["source"].values
     assert len(extended) >= 4 and all(kept_docs >= 6 for kept_docs in extended)  # read only what changed
+    assert by_query == []  # every replaced article deleted by its number, none searched for by its id
 
 
 @given(
@@ -127,3 +137,26 @@ def test_entity_facets_of_few_matches_count_as_over_every_pair(seeds_archive: Ar
         monkeypatch.setattr(searcher_module, "SPARSE_FACETS", 0)  # always over every pair
         dense = seeds_archive.search(SearchRequest(query)).facets
         assert sparse == dense and sparse["person"].values, query
+
+
+def test_a_searcher_follows_an_archive_from_empty_to_edited_and_finds_like_articles_once(tmp_path: Path) -> None:
+    """Refreshing reused the readers of the segments it had: an empty index has none (it crashed),
+    and a reused reader kept its old deletions (a replaced article came back in "more like")."""
+    root = tmp_path / "news"
+    root.mkdir()
+    archive = Archive(root)
+    archive.update()
+    assert archive.search(SearchRequest("*")).total == 0
+    for number in range(4):
+        (root / f"{number}.txt").write_text(
+            article("2024-01-02", "Azertac", f"Ferry report {number}. The Baku ferry to Turkmenbashi sailed late.")
+        )
+    archive.update()
+    assert archive.search(SearchRequest("ferry")).total == 4
+    first = archive.search(SearchRequest("ferry")).hits[0].id
+    archive.more_like(first)
+    (root / "3.txt").write_text(article("2024-01-03", "Azertac", "Ferry report three, redone. The Baku ferry sailed."))
+    archive.update()
+    like = [hit.id for hit in archive.more_like(first)]
+    assert len(like) == len(set(like)) == 3
+    assert archive.search(SearchRequest("ferry")).total == 4

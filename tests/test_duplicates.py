@@ -294,3 +294,20 @@ def test_the_engine_needs_no_numpy_random() -> None:
         "sys.exit('numpy.random' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_story_in_many_versions_in_an_archive_of_no_known_outlet_stays_one_group(tmp_path: Path) -> None:
+    """Articles of no known outlet were sampled as one outlet: a story in six of its eight articles
+    became that "outlet's boilerplate", and its versions were no longer grouped."""
+    news = tmp_path / "news"
+    story = prose(8, 25)
+    for number in range(6):
+        body = f"{story} {prose(60 + number, 1)}"
+        write(news, f"version{number}.txt", f"2025-05-0{number + 1}", f"Update {number}", body)
+    for number in range(2):
+        write(news, f"other{number}.txt", "2025-05-09", f"Other {number}", prose(70 + number, 25))
+    archive = Archive(news)
+    archive.update()
+    assert {archive.article(hit.id).source for hit in archive.search(SearchRequest("*")).hits} == {None}
+    (group,) = by_name(archive, archive.near_copies())
+    assert sorted(group) == [f"version{number}.txt" for number in range(6)]

@@ -49,7 +49,7 @@ def _identifier() -> Any:
     model = langid.MODEL_DIR / langid.MODEL_FILE
     try:
         ptc, pc, classes, nextmove, row, output = _model_from_parts(
-            derived("language-model", [model], lambda: _model_parts(model))
+            derived("language-model", [model, Path(langid.__file__), Path(__file__)], lambda: _model_parts(model))
         )
         return langid.LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
     except (TypeError, ValueError):  # another py3langid's layout: its own loader

@@ -172,7 +172,11 @@ def extended_columns(kept: Columns, kept_docs: int, dead: Iterable[int], added: 
     any more stay in the vocabularies (counted 0, never shown) until columns are built afresh.
     """
     alive = np.concatenate([kept.alive[:kept_docs], added.alive])
-    alive[np.fromiter(dead, dtype=np.int64)] = False
+    dead_docs = np.fromiter(dead, dtype=np.int64)
+    alive[dead_docs] = False
+    ids = kept.ids[:kept_docs] + added.ids
+    for docnum in dead_docs.tolist():
+        ids[docnum] = ""  # as columns built afresh have it: no id resolves to a deleted document
     sources = {name: code for code, name in enumerate(kept.sources)}
     languages = {name: code for code, name in enumerate(kept.languages)}
     entity_names = {facet: {name: i for i, name in enumerate(kept.entity_names[facet])} for facet in ENTITY_FACETS}
@@ -184,7 +188,7 @@ def extended_columns(kept: Columns, kept_docs: int, dead: Iterable[int], added: 
         entity_codes[facet] = np.concatenate([kept.entity_codes[facet][before], recoded])
     return Columns(
         added.generation,
-        kept.ids[:kept_docs] + added.ids,
+        ids,
         alive,
         np.concatenate([kept.day[:kept_docs], added.day]),
         np.concatenate([kept.source[:kept_docs], _recode(added.source, added.sources, sources)]),

@@ -154,7 +154,8 @@ class Commit:
         if self._docnums is None:
             self.columns = columns = load_columns(self._columns_path)
             self._docnums = {}
-            if columns is not None and columns.generation == self.base_generation:
+            segments = tuple((segment.segment_id(), segment.doc_count_all()) for segment in self.writer.segments)
+            if columns is not None and columns.generation == self.base_generation and columns.segments == segments:
                 ids = columns.ids
                 self._docnums = {ids[d]: d for d in np.flatnonzero(columns.alive).tolist()}
         return None if article_id in self._updated else self._docnums.get(article_id)

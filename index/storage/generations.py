@@ -113,7 +113,9 @@ def open_reader(folder: Path, generation: int, reuse: IndexReader | None = None)
         FileNotFoundError: one of its files was deleted meanwhile (a writer moved on); try again.
     """
     toc = read_toc(folder, generation)
-    opened = {leaf.segment().segment_id(): leaf for leaf, _ in reuse.leaf_readers()} if reuse is not None else {}
+    # An empty generation's reader has no segment: nothing of it to reuse.
+    leaves = [leaf for leaf, _ in reuse.leaf_readers() if leaf.segment() is not None] if reuse is not None else []
+    opened = {leaf.segment().segment_id(): leaf for leaf in leaves}
     fresh: list[IndexReader] = []
     try:
         readers = []
@@ -123,8 +125,10 @@ def open_reader(folder: Path, generation: int, reuse: IndexReader | None = None)
                 reader = SegmentReader(storage(folder), toc.schema, segment, generation=generation)
                 fresh.append(reader)
             else:
-                # Its deletions are the segment's, and the TOC of each generation has its own.
+                # Its deletions are the segment's, and the TOC of each generation has its own; the
+                # set of them the reader cached (Whoosh filters postings through it) goes with them.
                 reader._segment = reader._perdoc._segment = segment  # noqa: SLF001
+                reader.__dict__.pop("deleted_docs_set", None)
             readers.append(reader)
     except BaseException as error:
         for reader in fresh:

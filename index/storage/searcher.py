@@ -519,6 +519,8 @@ class ArchiveSearcher:
         if name not in columns.entity_names[facet]:
             return None
         mask = self._entity_mask(facet, (name,), ()) & columns.alive
+        if not mask.any():  # a name whose last article went (extended columns keep it until rebuilt)
+            return None
         days = columns.day[mask & (columns.day != NO_DATE)]
         first = day_to_date(int(days.min())) if days.size else None
         last = day_to_date(int(days.max())) if days.size else None
@@ -564,7 +566,12 @@ class ArchiveSearcher:
         )
         q = wq.Or([wq.Term("body", term) for _, term in weighted[:MORE_LIKE_TERMS]])
         results = self.searcher.search(q, limit=limit + 1)
-        page = [(hit.docnum, float(hit.score)) for hit in results if self.columns.ids[hit.docnum] != article.id][:limit]
+        columns = self.columns
+        page = [
+            (hit.docnum, float(hit.score))
+            for hit in results
+            if columns.alive[hit.docnum] and columns.ids[hit.docnum] != article.id
+        ][:limit]
         return self._hits(self.masks.positive_terms(q), [d for d, _ in page], [s for _, s in page])
 
 

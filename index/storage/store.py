@@ -493,7 +493,10 @@ class _BoilerplateJudge:
         self.samples: dict[str | None, frozenset[str]] = {}
 
     def boilerplate(self, source: str | None) -> frozenset[str]:
-        """A source's boilerplate, from a sample of its articles (taken once per judge)."""
+        """A source's boilerplate, from a sample of its articles (taken once per judge). Articles
+        of no known outlet are no outlet: what recurs among them is a story, not a template."""
+        if source is None:
+            return frozenset()
         if source not in self.samples:
             self.samples[source] = boilerplate([found for _, found in self.store._source_sample(source)])  # noqa: SLF001
         return self.samples[source]

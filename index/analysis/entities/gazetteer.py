@@ -89,10 +89,13 @@ def _data() -> _Data:
     sources = [resource_path("entities", name) for name in _DATA_FILES]
     code = [Path(module.__file__ or "") for module in (sys.modules[__name__], folding, tokens)]
     flat = derived("entity-data", [*sources, *code], lambda: _flattened(_built_data()))
-    fields_ = dict(flat)
-    for name in _ENTRY_TABLES:
-        fields_[name] = {key: _Entry(*entry) for key, entry in flat[name].items()}
-    return _Data(**fields_)
+    try:
+        fields_ = dict(flat)
+        for name in _ENTRY_TABLES:
+            fields_[name] = {key: _Entry(*entry) for key, entry in flat[name].items()}
+        return _Data(**fields_)
+    except (TypeError, KeyError, ValueError):  # a cache of another layout: built again
+        return _built_data()
 
 
 def _flattened(data: _Data) -> dict[str, Any]:
