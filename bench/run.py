@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
@@ -142,8 +143,10 @@ def build_peers(folder: Path, data: Path, size: int, rounds: int, threads: int) 
     recoll = Recoll(OUT / f"recoll-{size}", folder) if Recoll.ensure_installed() else None
     builders: list[tuple[str, Callable[[], dict[str, float]]]] = [
         ("FTS5", lambda: Fts5(OUT / f"fts5-{size}.sqlite").build(rows)),
-        ("Tantivy", lambda: Tantivy(OUT / f"tantivy-{size}").build(rows, threads)),
     ]
+    if importlib.util.find_spec("tantivy") is None:
+        sys.exit("bench/run.py needs Tantivy beside the engine: pip install -e '.[bench]'")
+    builders.append(("Tantivy", lambda: Tantivy(OUT / f"tantivy-{size}").build(rows, threads)))
     if recoll is not None:
         builders.append(("Recoll", lambda: _build_recoll(recoll)))
     builds: dict[str, list[dict[str, float]]] = {name: [] for name, _ in builders}
