@@ -144,8 +144,6 @@ def build_peers(folder: Path, data: Path, size: int, rounds: int, threads: int) 
     builders: list[tuple[str, Callable[[], dict[str, float]]]] = [
         ("FTS5", lambda: Fts5(OUT / f"fts5-{size}.sqlite").build(rows)),
     ]
-    if importlib.util.find_spec("tantivy") is None:
-        sys.exit("bench/run.py needs Tantivy beside the engine: pip install -e '.[bench]'")
     builders.append(("Tantivy", lambda: Tantivy(OUT / f"tantivy-{size}").build(rows, threads)))
     if recoll is not None:
         builders.append(("Recoll", lambda: _build_recoll(recoll)))
@@ -318,6 +316,8 @@ def main() -> None:
     parser.add_argument("--build-rounds", type=int, default=1, help="builds of each peer, in rotated order")
     parser.add_argument("--skip-build", action="store_true", help="reuse the engine's index from an earlier run")
     args = parser.parse_args()
+    if importlib.util.find_spec("tantivy") is None:
+        sys.exit("bench/run.py needs Tantivy beside the engine: pip install -e '.[bench]'")
     OUT.mkdir(parents=True, exist_ok=True)
     compile_project()
     for size in args.sizes:
