@@ -70,6 +70,8 @@ from index.userdata.corrections import (
 )
 from index.userdata.excerpts import ArticleLookup, Excerpt, take_excerpt
 
+# The indexing side (indexer, pipeline, updates, model pass) is imported by the methods that write:
+# a search, in the app or from the command line, never loads it.
 if TYPE_CHECKING:
     from index.indexing.indexer import CancelCheck, ProgressCallback
     from index.indexing.model_pass import ModelPassProgress

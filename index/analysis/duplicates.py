@@ -15,13 +15,13 @@ shingles, so it does not make them alike: two 300-word articles sharing a 20-wor
 3 % alike. An article too short to judge (fewer than ``MIN_SHINGLES`` shingles) gets no signature.
 Two articles that are mostly boilerplate (a one-line brief under a long footer) are alike by their
 signatures, so a pair found alike is judged again without its boilerplate
-(``likeness_beyond_boilerplate``): its sentences and lines that recur in other articles of the same
-source (``boilerplate``: in at least ``BOILERPLATE_SHARE`` of a sample of them, and in at least
-``BOILERPLATE_MIN_ARTICLES``) do not count. Recurring across one outlet's articles is what tells
-boilerplate from syndication: a syndicated story recurs across outlets, once in each; an outlet's
-footer recurs under most of what it publishes. A story one outlet published in many versions
-(a fifth of what it published, and five times or more) is taken for its boilerplate: its versions are
-then shown apart, never hidden.
+(``likeness_beyond_boilerplate``): its sentences and lines that recur across its source's articles
+(``boilerplate``: in at least ``BOILERPLATE_SHARE`` of a sample of them, and in at least
+``BOILERPLATE_MIN_ARTICLES``) do not count; articles of no known source learn none. Recurring
+across one outlet's articles is what tells boilerplate from syndication: a syndicated story recurs
+across outlets, once in each; an outlet's footer recurs under most of what it publishes. A story
+one outlet published in many versions (a fifth of what it published, and five times or more) is
+taken for its boilerplate: its versions are then shown apart, never hidden.
 
 datasketch implements the same method but needs SciPy (some 60 MB in the packaged app) and hashes
 shingle by shingle in Python; with NumPy the whole signature is a few array operations.
@@ -174,7 +174,8 @@ def likeness_beyond_boilerplate(
     Args:
         a, b: their units (see ``units``).
         boiler: the units known to be boilerplate (of either article's source).
-        alike: their likeness by signature, returned when they share no boilerplate.
+        alike: their likeness by signature, returned when the boilerplate they share could not
+            have made them alike.
 
     Returns:
         The weighted Jaccard likeness of the rest of their units (by words; a unit lightly edited

@@ -58,6 +58,8 @@ def displayable(name: str) -> str:
     Distinct names stay distinct (barring a name that spells such an escape out literally, which
     ``scan`` reports), and the same name always gives the same result, hence the same article ids.
     """
+    if name.isascii():  # most names: no surrogate to look for (a re-index scans them all)
+        return name
     return _SURROGATE.sub(_shown_surrogate, name)
 
 
@@ -118,7 +120,7 @@ def scan(root: Path) -> tuple[list[FoundFile], list[SkippedFile]]:
             if name[0] == ".":
                 continue
             fs_relpath = prefix + name
-            relpath = fs_relpath if fs_relpath.isascii() else displayable(fs_relpath)
+            relpath = displayable(fs_relpath)
             try:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(fs_relpath)  # Popped in name order: entries are in reverse.

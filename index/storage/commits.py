@@ -35,6 +35,7 @@ from index.storage.generations import (
     flush_generation,
     read_toc,
     remove_uncommitted,
+    segment_layout,
     storage,
     toc_name,
 )
@@ -154,8 +155,11 @@ class Commit:
         if self._docnums is None:
             self.columns = columns = load_columns(self._columns_path)
             self._docnums = {}
-            segments = tuple((segment.segment_id(), segment.doc_count_all()) for segment in self.writer.segments)
-            if columns is not None and columns.generation == self.base_generation and columns.segments == segments:
+            if (
+                columns is not None
+                and columns.generation == self.base_generation
+                and columns.segments == segment_layout(self.writer.segments)
+            ):
                 ids = columns.ids
                 self._docnums = {ids[d]: d for d in np.flatnonzero(columns.alive).tolist()}
         return None if article_id in self._updated else self._docnums.get(article_id)
@@ -289,7 +293,7 @@ def columns_for(
     """
     folder = index_dir / WHOOSH_DIR
     toc = read_toc(folder, generation)
-    segments = tuple((segment.segment_id(), segment.doc_count_all()) for segment in toc.segments)
+    segments = segment_layout(toc.segments)
     kept = _shared_segments(previous.segments, segments) if previous is not None else 0
     kept_docs = sum(count for _, count in segments[:kept])
     docnums: dict[str, int] = {}

@@ -141,6 +141,11 @@ def open_reader(folder: Path, generation: int, reuse: IndexReader | None = None)
     return toc, readers[0] if len(readers) == 1 else MultiReader(readers, generation=generation)
 
 
+def segment_layout(segments: list[Any]) -> tuple[tuple[str, int], ...]:
+    """Each segment's id and number of document numbers, in order: what fixes the numbers."""
+    return tuple((segment.segment_id(), segment.doc_count_all()) for segment in segments)
+
+
 def unused_readers(before: IndexReader, after: IndexReader) -> list[IndexReader]:
     """The segment readers of ``before`` that ``after`` (opened reusing it) does not use."""
     kept = {id(leaf) for leaf, _ in after.leaf_readers()}

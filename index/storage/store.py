@@ -350,14 +350,14 @@ class ArticleStore:
         rows = self._rows_in("SELECT id, source, record FROM articles WHERE id IN ({})", ids)
         return {article_id: (source, units(decode_article(blob).body)) for article_id, source, blob in rows}
 
-    def _source_sample(self, source: str | None) -> list[tuple[str, dict[str, int]]]:
-        """Articles of a source, spread over it, with their units."""
+    def _source_sample(self, source: str | None) -> list[dict[str, int]]:
+        """The units of articles of a source, spread over it."""
         query = "SELECT id FROM articles WHERE source IS ? ORDER BY id"
         ids = [row[0] for row in self.connection.execute(query, (source,))]
         wanted = BOILERPLATE_SAMPLE
         if len(ids) > wanted:
             ids = [ids[k * len(ids) // wanted] for k in range(wanted)]
-        return [(article_id, found) for article_id, (_, found) in self._units_of(ids).items()]
+        return [found for _, found in self._units_of(ids).values()]
 
     def _signatures(self, ids: list[str]) -> dict[str, bytes]:
         return dict(self._rows_in("SELECT id, copies FROM articles WHERE id IN ({})", ids))
@@ -498,7 +498,7 @@ class _BoilerplateJudge:
         if source is None:
             return frozenset()
         if source not in self.samples:
-            self.samples[source] = boilerplate([found for _, found in self.store._source_sample(source)])  # noqa: SLF001
+            self.samples[source] = boilerplate(self.store._source_sample(source))  # noqa: SLF001
         return self.samples[source]
 
     def among(self, source: str | None, other: str | None) -> int:
@@ -520,6 +520,6 @@ class _BoilerplateJudge:
             if source_b != source_a:
                 boiler = boiler | self.boilerplate(source_b)
             alike = likeness_beyond_boilerplate(texts[a][1], texts[b][1], boiler, signed)
-            among = self.among(texts[a][0], texts[b][0])
+            among = self.among(source_a, source_b)
             judged.append((a, b, alike, signed, among))
         self.store.connection.executemany("INSERT OR REPLACE INTO near_copies VALUES (?, ?, ?, ?, ?)", judged)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -87,7 +86,7 @@ def _data() -> _Data:
     """The rules' data, built from the shipped files once (0.5 s), then read from the user's cache
     (0.15 s) by every process that extracts entities: each indexing worker, each corrected article's."""
     sources = [resource_path("entities", name) for name in _DATA_FILES]
-    code = [Path(module.__file__ or "") for module in (sys.modules[__name__], folding, tokens)]
+    code = [Path(__file__), Path(folding.__file__), Path(tokens.__file__)]
     flat = derived("entity-data", [*sources, *code], lambda: _flattened(_built_data()))
     try:
         fields_ = dict(flat)
