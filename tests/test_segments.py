@@ -144,3 +144,30 @@ def test_a_task_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path, enable
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_postings_cost_a_few_bytes_each(tmp_path: Path) -> None:
+    """Rare words dominate a vocabulary: their postings must not carry a posting list's overhead
+    (about 60 bytes) nor pickling's (protocol 2 made each posting's bytes a codecs.encode call)."""
+    rng = random.Random(3)
+    root = tmp_path / "archive"
+    root.mkdir()
+    for number in range(200):
+        words = [f"w{rng.randint(0, 20_000)}" for _ in range(150)] + ["common"] * 3
+        (root / f"{number:03d}.txt").write_text(" ".join(words) + ".\n", "utf-8")
+    archive = Archive(root)
+    archive.update(workers=1)
+    ix = whoosh_index.open_dir(str(archive.index_dir / WHOOSH_DIR))
+    with ix.reader() as reader:
+        postings_count = sum(reader.doc_frequency("body", term) for term in reader.lexicon("body"))
+        (segment,) = ix._segments()  # noqa: SLF001
+        compound = segment.open_compound_file(ix.storage)
+        term_and_postings_bytes = sum(
+            compound.file_length(name) for name in compound.list() if name.endswith((".pst", ".trm"))
+        )
+    ix.close()
+    assert postings_count > 25_000
+    # Nearly every word here is in one article: the bytes are mostly the term dictionary's, about
+    # 90 per term. Posting lists of their own, pickled with protocol 2, made it 162.
+    assert term_and_postings_bytes / postings_count < 100
+    assert archive.search(SearchRequest(f'"{words[0]} {words[1]}"')).total >= 1

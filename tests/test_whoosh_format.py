@@ -430,13 +430,16 @@ def _postings(index: Opened, fieldname: str, term: bytes) -> dict[str, tuple[flo
     """A term's live postings by article id: weight, value bytes, positions (positional fields)."""
     reader, ids = index.reader, index.ids
     positional = SCHEMA[fieldname].format.supports("positions")
+    # A format that keeps no values: Whoosh's block matcher says None, its matcher of postings
+    # inlined in the term info (ours, for rare terms) says "".
+    valueless = SCHEMA[fieldname].format.fixed_value_size() == 0
     found = {}
     matcher = reader.postings(fieldname, term)
     while matcher.is_active():
         article = ids[matcher.id()]
         assert article not in found, f"{fieldname}:{term!r}: two postings for article {article}"
         positions = list(matcher.value_as("positions")) if positional else None
-        found[article] = (matcher.weight(), matcher.value(), positions)
+        found[article] = (matcher.weight(), None if valueless else matcher.value(), positions)
         matcher.next()
     return found
 
