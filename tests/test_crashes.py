@@ -422,8 +422,10 @@ def test_a_really_full_disk(tmp_path: Path, seeds_copy: Path, capsys: pytest.Cap
         status = main(["--data-dir", str(small), "index", str(seeds_copy)])
         assert status == 1
         # Whatever was committed is usable; the run's own files are gone, so space is free again.
-        left = sum(f.stat().st_size for f in small.rglob("*") if f.is_file())
-        assert left < 450_000
+        # (The store's write-ahead log keeps the pages of the failed transaction, which SQLite
+        # reuses; checkpointing it needs the very room that is missing.)
+        left = {str(f): f.stat().st_size for f in small.rglob("*") if f.is_file() and ".sqlite" not in f.name}
+        assert sum(left.values()) < 50_000, left
         for big in seeds_copy.glob("big*.txt"):
             big.unlink()
         assert main(["--data-dir", str(small), "index", str(seeds_copy)]) == 0, sorted(

@@ -99,7 +99,7 @@ class FrequentTermsWriter:
             return
         arrays = {
             "ids": _smallest(np.fromiter(chain.from_iterable(self._ids), np.int64, self._postings)),
-            "weights": np.fromiter(chain.from_iterable(self._weights), np.float32, self._postings),
+            "weights": _whole_if_exact(np.fromiter(chain.from_iterable(self._weights), np.float32, self._postings)),
             "counts": _smallest(np.fromiter(chain.from_iterable(self._counts), np.int64, self._postings)),
             "positions": _smallest(np.fromiter(chain.from_iterable(self._positions), np.int64, self._positioned)),
         }
@@ -150,7 +150,9 @@ class FrequentTerms:
             return None
         start, count, _ = found
         arrays = self._arrays
-        return TermPostings(arrays["ids"][start : start + count], arrays["weights"][start : start + count], None, None)
+        return TermPostings(
+            arrays["ids"][start : start + count], _as_float(arrays["weights"][start : start + count]), None, None
+        )
 
     def with_positions(self, fieldname: str, btext: bytes) -> TermPostings | None:
         """The term's postings with their positions, or None as for :meth:`get`; the positions
@@ -160,7 +162,7 @@ class FrequentTerms:
             return None
         start, count, position_start = found
         arrays = self._arrays
-        ids, weights = arrays["ids"][start : start + count], arrays["weights"][start : start + count]
+        ids, weights = arrays["ids"][start : start + count], _as_float(arrays["weights"][start : start + count])
         if position_start < 0:
             return TermPostings(ids, weights, None, None)
         counts = arrays["counts"][start : start + count]
@@ -176,8 +178,10 @@ def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[tuple[str, bytes], tu
         (length,) = _HEADER_LENGTH.unpack(start[len(_MAGIC) :])
         header = json.loads(file.read(length))
     base = _padded(len(start) + length)
+    # One mapping for the file, its arrays views of it: a memmap each cost ~0.3 ms per segment.
+    whole = np.memmap(path, dtype=np.uint8, mode="r")
     arrays = {
-        name: np.memmap(path, dtype=np.dtype(dtype), mode="r", offset=base + offset, shape=(size,))
+        name: np.frombuffer(whole, dtype=np.dtype(dtype), count=size, offset=base + offset)
         if size
         else np.zeros(0, dtype=np.dtype(dtype))
         for name, (dtype, offset, size) in header["arrays"].items()
@@ -198,6 +202,17 @@ def open_frequent_terms(folder: Path, segment_id: str) -> FrequentTerms | None:
     """The frequent terms of a segment, or None when it has none (or was written without them)."""
     path = folder / f"{segment_id}{EXTENSION}"
     return FrequentTerms(path) if path.exists() else None
+
+
+def _whole_if_exact(weights: np.ndarray) -> np.ndarray:
+    """The weights as the narrowest unsigned type when they are all whole numbers, as a term's
+    count times its field's boost is; as they are otherwise."""
+    whole = _smallest(weights.astype(np.int64)) if len(weights) and weights.min() >= 0 else None
+    return whole if whole is not None and np.array_equal(whole, weights) else weights
+
+
+def _as_float(weights: np.ndarray) -> np.ndarray:
+    return weights if weights.dtype == np.float32 else weights.astype(np.float32)
 
 
 def _smallest(values: np.ndarray) -> np.ndarray:
