@@ -15,6 +15,7 @@ file) and carries the segment's name, so Whoosh deletes it together with the seg
 from __future__ import annotations
 
 import json
+import mmap
 import struct
 from dataclasses import dataclass
 from itertools import chain
@@ -177,9 +178,9 @@ def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[tuple[str, bytes], tu
             raise ValueError("not a frequent-terms file")
         (length,) = _HEADER_LENGTH.unpack(start[len(_MAGIC) :])
         header = json.loads(file.read(length))
+        # One mapping for the file, its arrays views of it; NumPy's memmap costs ~0.25 ms per array.
+        whole = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     base = _padded(len(start) + length)
-    # One mapping for the file, its arrays views of it: a memmap each cost ~0.3 ms per segment.
-    whole = np.memmap(path, dtype=np.uint8, mode="r")
     arrays = {
         name: np.frombuffer(whole, dtype=np.dtype(dtype), count=size, offset=base + offset)
         if size
