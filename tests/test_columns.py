@@ -160,3 +160,23 @@ def test_a_searcher_follows_an_archive_from_empty_to_edited_and_finds_like_artic
     like = [hit.id for hit in archive.more_like(first)]
     assert len(like) == len(set(like)) == 3
     assert archive.search(SearchRequest("ferry")).total == 4
+
+
+def test_a_small_update_is_one_commit(tmp_path: Path) -> None:
+    """Files few enough to be read in this process make one commit, not one per worker there
+    would have been (each commit writes a segment, the columns and a generation)."""
+    root = tmp_path / "archive"
+    root.mkdir()
+    for number in range(12):
+        (root / f"{number}.txt").write_text(article("2024-03-05", "VNA", f"Report {number} from Hanoi."))
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=2)
+    store = ArticleStore(archive.index_dir / STORE_FILE)
+    before = committed_generation(store)
+    for number in range(6):
+        (root / f"{number}.txt").write_text(article("2024-03-06", "VNA", f"Report {number}, corrected."))
+    archive.update(workers=2)
+    after = committed_generation(store)
+    store.close()
+    archive.close()
+    assert before is not None and after == before + 1

@@ -45,6 +45,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from index import Archive
+from index.indexing import indexer
 from index.indexing.indexer import split_into_tasks
 from index.indexing.pipeline import UserCorrections, analyse_file
 from index.reading.files import read_bytes, scan
@@ -255,25 +256,29 @@ def _analysed(root: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 def _build_ours(root: Path, data: Path, workers: int) -> tuple[Path, list[list[int]]]:
-    """Index the archive, then delete a file, then edit one and add one, updating after each change."""
+    """Index the archive, then delete a file, then edit one and add one, updating after each change,
+    each run in tasks as split for ``workers`` workers, run in this process one after the other (a
+    run this small reads its files in one task: here each task is a commit, as a worker's is)."""
     _write_articles(root, ARTICLES)
     archive = Archive(root, data)
     whoosh_dir = archive.index_dir / WHOOSH_DIR
     segments = []
-    try:
-        summary = archive.update(workers=workers)
-        assert summary.added == 18 and not summary.skipped and not summary.problems, summary
-        segments.append(_segments(whoosh_dir))
-        (root / DELETED).unlink()
-        summary = archive.update(workers=workers)
-        assert summary.deleted == 1, summary
-        segments.append(_segments(whoosh_dir))
-        _write_articles(root, {**EDITED, **ADDED})
-        summary = archive.update(workers=workers)
-        assert (summary.added, summary.updated) == (1, 2) and not summary.problems, summary
-        segments.append(_segments(whoosh_dir))
-    finally:
-        archive.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexer, "split_into_tasks", lambda jobs, _workers: split_into_tasks(jobs, workers))
+        try:
+            summary = archive.update(workers=workers)
+            assert summary.added == 18 and not summary.skipped and not summary.problems, summary
+            segments.append(_segments(whoosh_dir))
+            (root / DELETED).unlink()
+            summary = archive.update(workers=workers)
+            assert summary.deleted == 1, summary
+            segments.append(_segments(whoosh_dir))
+            _write_articles(root, {**EDITED, **ADDED})
+            summary = archive.update(workers=workers)
+            assert (summary.added, summary.updated) == (1, 2) and not summary.problems, summary
+            segments.append(_segments(whoosh_dir))
+        finally:
+            archive.close()
     return whoosh_dir, segments
 
 

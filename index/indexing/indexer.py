@@ -323,11 +323,12 @@ class Indexer:
         """Run the jobs as tasks, in worker processes unless there are few, yielding each result."""
         whoosh_dir = str(self.index_dir / WHOOSH_DIR)
         workers = workers or os.cpu_count() or 1
-        tasks = split_into_tasks(jobs, workers)
         if len(jobs) < INLINE_LIMIT or workers == 1:
-            for task in tasks:
+            # Tasks split for workers would each be one commit here, run one after the other.
+            for task in split_into_tasks(jobs, 1):
                 yield self._inline_task(whoosh_dir, task, on_file, should_cancel)
             return
+        tasks = split_into_tasks(jobs, workers)
         finished: set[int] = set()
         try:
             yield from self._tasks_in_processes(whoosh_dir, tasks, workers, on_file, should_cancel, finished)
