@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
+import mmap
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -42,14 +43,33 @@ def derived(name: str, sources: Sequence[Path], compute: Callable[[], T]) -> T:
     with suppress(OSError, ValueError, EOFError, TypeError):
         return marshal.loads(path.read_bytes())  # type: ignore[no-any-return]
     value = compute()
+    _keep(path, name, key, marshal.dumps(value))  # type: ignore[arg-type]
+    return value
+
+
+def derived_bytes(name: str, sources: Sequence[Path], compute: Callable[[], bytes]) -> bytes | mmap.mmap:
+    """As :func:`derived`, for bytes too large to read whole: the file kept is mapped, so that only
+    the pages used are read (an empty value is computed each time)."""
+    key = _key(sources)
+    if key is None:
+        return compute()
+    path = cache_dir() / f"{name}-{key}.bin"
+    with suppress(OSError, ValueError), open(path, "rb") as file:
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    value = compute()
+    _keep(path, name, key, value)
+    return value
+
+
+def _keep(path: Path, name: str, key: str, content: bytes) -> None:
+    """Write a value's cache file, and delete those of the value's earlier versions."""
     try:
-        write_atomically(path, marshal.dumps(value))  # type: ignore[arg-type]
-        for older in path.parent.glob(f"{name}-{'?' * len(key)}.marshal"):  # not another name it begins
+        write_atomically(path, content)
+        for older in path.parent.glob(f"{name}-{'?' * len(key)}{path.suffix}"):  # not another name it begins
             if older != path:
                 older.unlink(missing_ok=True)
     except (OSError, ValueError) as error:
         log.info("could not keep %s in the cache: %s", name, error)
-    return value
 
 
 def _key(sources: Sequence[Path]) -> str | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from index.analysis import language
 from index.analysis.entities import gazetteer
-from index.derived import cache_dir, derived
+from index.derived import cache_dir, derived, derived_bytes
 
 
 def test_a_value_is_computed_once_for_the_same_sources_and_again_when_one_changes(tmp_path: Path, monkeypatch) -> None:
@@ -70,11 +72,39 @@ def test_the_language_model_read_back_from_the_cache_identifies_as_py3langid_doe
         "Bakı şəhərində görüş keçirilib.",
     ]
     language._identifier.cache_clear()
+    language._loaded_model.cache_clear()
     try:
         language._identifier()  # computed and written
-        assert list(cache_dir().glob("language-model-*"))
+        assert len(list(cache_dir().glob("language-model-*.marshal"))) == 1
+        (arrays,) = cache_dir().glob("language-model-arrays-*.bin")
         language._identifier.cache_clear()
-        cached = language._identifier()  # read back
+        language._loaded_model.cache_clear()
+        monkeypatch.setattr(language, "_loaded_model", lambda _model: pytest.fail("the model was decompressed again"))
+        cached = language._identifier()  # read back, its large arrays mapped
         assert [cached.classify(text) for text in texts] == [reference.classify(text) for text in texts]
+        # Cut short (a full disk while another process wrote it): py3langid's own loader, not a crash.
+        arrays.write_bytes(arrays.read_bytes()[: arrays.stat().st_size // 2])
+        language._identifier.cache_clear()
+        fallback = language._identifier()
+        assert [fallback.classify(text) for text in texts] == [reference.classify(text) for text in texts]
     finally:
         language._identifier.cache_clear()
+
+
+def test_large_bytes_are_kept_once_and_mapped_thereafter(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "model.bin"
+    source.write_bytes(b"v1")
+    calls: list[int] = []
+
+    def compute() -> bytes:
+        calls.append(1)
+        return bytes(range(256)) * 1000
+
+    assert derived_bytes("arrays", [source], compute) == bytes(range(256)) * 1000
+    kept = derived_bytes("arrays", [source], compute)
+    assert kept[:256] == bytes(range(256)) and len(kept) == 256_000 and len(calls) == 1
+    source.write_bytes(b"v2")
+    derived_bytes("arrays", [source], compute)
+    assert len(calls) == 2 and len(list(cache_dir().glob("arrays-*"))) == 1
+    assert derived_bytes("arrays", [tmp_path / "missing"], compute) == bytes(range(256)) * 1000

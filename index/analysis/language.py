@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from index.derived import derived
+from index.derived import derived, derived_bytes
 
 UNDETERMINED = "und"
 MIN_CONFIDENCE = 0.90
@@ -43,38 +43,56 @@ _CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
     """py3langid's identifier. Its model ships LZMA-compressed (0.4 s to decompress, in every
-    process that detects a language): the arrays are kept decompressed in the user's cache."""
+    process that detects a language): it is kept decompressed in the user's cache, its two large
+    arrays (67 MB) in a file that is mapped, not read, so that a process reads only what it uses."""
     from py3langid import langid
 
     model = langid.MODEL_DIR / langid.MODEL_FILE
+    sources = [model, Path(langid.__file__), Path(__file__)]
     try:
-        ptc, pc, classes, nextmove, row, output = _model_from_parts(
-            derived("language-model", [model, Path(langid.__file__), Path(__file__)], lambda: _model_parts(model))
-        )
+        layout = derived("language-model", sources, lambda: _model_layout(_loaded_model(model)))
+        large = derived_bytes("language-model-arrays", sources, lambda: _large_arrays(_loaded_model(model)))
+        ptc, pc, classes, nextmove, row, output = _model_from(layout, large)
         return langid.LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
     except (TypeError, ValueError):  # another py3langid's layout: its own loader
         return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
-def _model_parts(model: Path) -> tuple[Any, ...]:
-    """py3langid's model as values marshal can write (arrays as their type, shape and bytes)."""
+@lru_cache(maxsize=1)
+def _loaded_model(model: Path) -> tuple[Any, ...]:
     from py3langid.modelio import load_model
 
     ptc, pc, classes, nextmove, row, output = load_model(model)
-    arrays = tuple((array.dtype.str, array.shape, array.tobytes()) for array in (np.asarray(ptc), np.asarray(pc)))
-    return (*arrays, classes, (nextmove.typecode, nextmove.tobytes()), (row.typecode, row.tobytes()), output)
+    return np.asarray(ptc), np.asarray(pc), classes, nextmove, row, output
 
 
-def _model_from_parts(parts: tuple[Any, ...]) -> tuple[Any, ...]:
-    (ptc_type, ptc_shape, ptc), (pc_type, pc_shape, pc), classes, nextmove, row, output = parts
+def _model_layout(loaded: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The model but its two large arrays, as values marshal can write; the large arrays' types and shapes."""
+    ptc, pc, classes, nextmove, row, output = loaded
     return (
-        np.frombuffer(ptc, dtype=ptc_type).reshape(ptc_shape),
-        np.frombuffer(pc, dtype=pc_type).reshape(pc_shape),
+        (ptc.dtype.str, ptc.shape),
+        (pc.dtype.str, pc.shape, pc.tobytes()),
         classes,
-        array(nextmove[0], nextmove[1]),
-        array(row[0], row[1]),
+        (nextmove.typecode, len(nextmove)),
+        (row.typecode, row.tobytes()),
         output,
     )
+
+
+def _large_arrays(loaded: tuple[Any, ...]) -> bytes:
+    """The per-feature table and the tokenizer's transitions, one after the other."""
+    ptc, _, _, nextmove, _, _ = loaded
+    return ptc.tobytes() + nextmove.tobytes()
+
+
+def _model_from(layout: tuple[Any, ...], large: bytes | Any) -> tuple[Any, ...]:
+    """The model's parts from its layout and its large arrays (bytes, or a mapped file)."""
+    (ptc_type, ptc_shape), (pc_type, pc_shape, pc), classes, (move_type, moves), (row_type, row), output = layout
+    ptc = np.frombuffer(large, dtype=ptc_type, count=int(np.prod(ptc_shape))).reshape(ptc_shape)
+    nextmove = memoryview(large)[ptc.nbytes :].cast(move_type)
+    if len(nextmove) != moves:
+        raise ValueError("the language model's cached arrays are not the size they should be")
+    return ptc, np.frombuffer(pc, dtype=pc_type).reshape(pc_shape), classes, nextmove, array(row_type, row), output
 
 
 def detect(text: str, samples: tuple[int, ...] = (300, 1500)) -> str:
