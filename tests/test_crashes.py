@@ -418,7 +418,10 @@ def test_a_really_full_disk(tmp_path: Path, seeds_copy: Path, capsys: pytest.Cap
     if mounted.returncode != 0:
         pytest.skip("tmpfs cannot be mounted here")
     try:
-        write_archive(seeds_copy, {f"big{i}.txt": f"Report {i} " + "word " * 20000 for i in range(20)})
+        # Words that neither repeat nor compress: postings and stored text far beyond the 600 KB.
+        rng = random.Random(4)
+        words = [f"w{rng.getrandbits(40):x}" for _ in range(100_000)]
+        write_archive(seeds_copy, {f"big{i}.txt": f"Report {i} " + " ".join(words[i::20]) for i in range(20)})
         status = main(["--data-dir", str(small), "index", str(seeds_copy)])
         assert status == 1
         # Whatever was committed is usable; the run's own files are gone, so space is free again.
