@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from whoosh.writing import SegmentWriter
 
 from index import Archive, SearchRequest
+from index.indexing import indexer
 from index.storage import commits
 from index.storage import searcher as searcher_module
 from index.storage.columns import Columns, build_columns, extended_columns, load_columns, save_columns
@@ -180,3 +181,21 @@ def test_a_small_update_is_one_commit(tmp_path: Path) -> None:
     store.close()
     archive.close()
     assert before is not None and after == before + 1
+
+
+def test_an_update_reads_the_facet_columns_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """17 MB at 100k articles: the run's start, its commits and its end share one reading."""
+    root = tmp_path / "archive"
+    root.mkdir()
+    for number in range(8):
+        (root / f"{number}.txt").write_text(article("2024-03-05", "VNA", f"Report {number} from Hanoi."))
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update()
+    reads: list[Path] = []
+    monkeypatch.setattr(commits, "load_columns", lambda path: reads.append(path) or load_columns(path))
+    monkeypatch.setattr(indexer, "load_columns", lambda path: reads.append(path) or load_columns(path))
+    (root / "2.txt").write_text(article("2024-03-06", "VNA", "Report two, corrected."))
+    archive.update()
+    assert archive.search(SearchRequest("corrected")).total == 1
+    archive.close()
+    assert len(reads) == 1

@@ -44,7 +44,7 @@ from index.indexing.tasks import (
 from index.models import AnalysisProblem, IndexSummary, SkippedFile
 from index.paths import absolute
 from index.reading.files import displayable, scan
-from index.storage.columns import load_columns
+from index.storage.columns import Columns, load_columns
 from index.storage.commits import (
     COMMIT_WAIT_SECONDS,
     clean_up,
@@ -117,6 +117,9 @@ class Indexer:
         self.corrections = corrections or UserCorrections()
         self.rebuilt: str | None = None  # set by prepare()
         self.committed = False  # whether the run committed anything the facet columns must show
+        # The facet columns as written before the run (read by prepare()): its commits find the
+        # document numbers of the articles they replace there, and its end extends them.
+        self.columns: Columns | None = None
 
     def run(
         self,
@@ -163,7 +166,7 @@ class Indexer:
                 )
             merge = len(candidates) + len(deleted) < MERGE_BELOW_FILES
             if deleted:
-                with committing(self.index_dir, store, merge, columns=False) as commit:
+                with committing(self.index_dir, store, merge, columns=False, read=self.columns) as commit:
                     for path in deleted:
                         commit.delete_file(path)
                 self.committed = True
@@ -188,7 +191,7 @@ class Indexer:
                 if result.cancelled:
                     cancelled = True
                     continue
-                with committing(self.index_dir, store, merge, columns=False) as commit:
+                with committing(self.index_dir, store, merge, columns=False, read=self.columns) as commit:
                     for read in result.files:
                         existed = read.found.relpath in manifest
                         commit.record(read, existed)
@@ -221,7 +224,7 @@ class Indexer:
             store = ArticleStore(self.index_dir / STORE_FILE)
             try:
                 with commit_lock(self.index_dir).held(timeout=COMMIT_WAIT_SECONDS):
-                    write_columns(self.index_dir, store)
+                    write_columns(self.index_dir, store, self.columns)
             finally:
                 store.close()
         clean_up(self.index_dir)
@@ -253,7 +256,9 @@ class Indexer:
                 remove_unused_files(self.index_dir, store)
                 columns = load_columns(self.index_dir / COLUMNS_FILE)
                 if columns is None or columns.generation != committed_generation(store):
-                    write_columns(self.index_dir, store)
+                    write_columns(self.index_dir, store, columns)
+                else:
+                    self.columns = columns
             finally:
                 store.close()
             return ""

@@ -87,13 +87,15 @@ class Commit:
     Made by :func:`committing`, which holds the commit lock.
     """
 
-    def __init__(self, index_dir: Path, store: ArticleStore, generation: int, merge: bool) -> None:
+    def __init__(
+        self, index_dir: Path, store: ArticleStore, generation: int, merge: bool, columns: Columns | None = None
+    ) -> None:
         self.folder = index_dir / WHOOSH_DIR
         self.store = store
         self.merge = merge
         self.segments: list[Any] = []
         self.base_generation = generation
-        self.columns: Columns | None = None  # the base generation's, once update_article read them
+        self.columns = columns  # the facet columns as last written, once read (given, or read by _docnum)
         self._columns_path = index_dir / COLUMNS_FILE
         self._docnums: dict[str, int] | None = None
         self._updated: set[str] = set()
@@ -153,7 +155,9 @@ class Commit:
         describe that generation (an indexing run writes them only at its end) and this commit has
         not replaced the article already."""
         if self._docnums is None:
-            self.columns = columns = load_columns(self._columns_path)
+            if self.columns is None:
+                self.columns = load_columns(self._columns_path)
+            columns = self.columns
             self._docnums = {}
             if (
                 columns is not None
@@ -222,7 +226,9 @@ class Commit:
 
 
 @contextmanager
-def committing(index_dir: Path, store: ArticleStore | None, merge: bool, columns: bool = True) -> Iterator[Commit]:
+def committing(
+    index_dir: Path, store: ArticleStore | None, merge: bool, columns: bool = True, read: Columns | None = None
+) -> Iterator[Commit]:
     """A commit of what the block adds, under the commit lock; abandoned if the block raises.
 
     Args:
@@ -232,6 +238,8 @@ def committing(index_dir: Path, store: ArticleStore | None, merge: bool, columns
         merge: merge the index's tiny segments into the new one (see merge_tiny_segments).
         columns: write the facet columns of the new generation, so searches see it at once
             (indexing runs do it once at their end instead).
+        read: the facet columns as the caller read them, which the commit need not read again
+            (17 MB at 100k articles).
 
     Raises:
         IndexChangedError: the index was rebuilt since ``store`` was opened.
@@ -241,7 +249,7 @@ def committing(index_dir: Path, store: ArticleStore | None, merge: bool, columns
         if generation is None:
             raise IndexDamagedError("the index was never completed")
         remove_uncommitted(index_dir / WHOOSH_DIR, generation)
-        commit = Commit(index_dir, current, generation, merge)
+        commit = Commit(index_dir, current, generation, merge, read)
         try:
             yield commit
             commit.finish()
