@@ -117,8 +117,9 @@ class Indexer:
         self.corrections = corrections or UserCorrections()
         self.rebuilt: str | None = None  # set by prepare()
         self.committed = False  # whether the run committed anything the facet columns must show
-        # The facet columns as written before the run (read by prepare()): its commits find the
-        # document numbers of the articles they replace there, and its end extends them.
+        # The facet columns as written before the run, once its first commit has read them to find
+        # the document numbers of the articles it replaces: the run's end extends them. (Not kept
+        # from prepare(), which reads them too: a run with nothing to do would hold them for nothing.)
         self.columns: Columns | None = None
 
     def run(
@@ -169,6 +170,7 @@ class Indexer:
                 with committing(self.index_dir, store, merge, columns=False, read=self.columns) as commit:
                     for path in deleted:
                         commit.delete_file(path)
+                self.columns = commit.columns
                 self.committed = True
             counts = {"added": 0, "updated": 0}
             cancelled = False
@@ -203,6 +205,7 @@ class Indexer:
                     if result.segment is not None:
                         commit.add_segment(result.segment)
                     store.set_meta(ENTITY_CORRECTIONS_APPLIED, applied)
+                self.columns = commit.columns
                 self.committed = True
             return IndexSummary(
                 added=counts["added"],
@@ -257,8 +260,6 @@ class Indexer:
                 columns = load_columns(self.index_dir / COLUMNS_FILE)
                 if columns is None or columns.generation != committed_generation(store):
                     write_columns(self.index_dir, store, columns)
-                else:
-                    self.columns = columns
             finally:
                 store.close()
             return ""
