@@ -25,6 +25,9 @@ from index.atomic import write_atomically
 from index.version import VERSION
 
 log = logging.getLogger(__name__)
+# Versions of a value kept side by side: the packaged app and a pip-installed command line (or two
+# checkouts) each key their own, and each deleting the other's made both compute it at every start.
+KEPT_VERSIONS = 3
 T = TypeVar("T")
 
 
@@ -62,12 +65,13 @@ def derived_bytes(name: str, sources: Sequence[Path], compute: Callable[[], byte
 
 
 def _keep(path: Path, name: str, key: str, content: bytes) -> None:
-    """Write a value's cache file, and delete those of the value's earlier versions."""
+    """Write a value's cache file, and delete those of the value's versions but the latest few."""
     try:
         write_atomically(path, content)
-        for older in path.parent.glob(f"{name}-{'?' * len(key)}{path.suffix}"):  # not another name it begins
-            if older != path:
-                older.unlink(missing_ok=True)
+        others = [p for p in path.parent.glob(f"{name}-{'?' * len(key)}{path.suffix}") if p != path]
+        others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in others[KEPT_VERSIONS - 1 :]:
+            stale.unlink(missing_ok=True)
     except (OSError, ValueError) as error:
         log.info("could not keep %s in the cache: %s", name, error)
 

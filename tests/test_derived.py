@@ -9,7 +9,7 @@ import pytest
 
 from index.analysis import language
 from index.analysis.entities import gazetteer
-from index.derived import cache_dir, derived, derived_bytes
+from index.derived import KEPT_VERSIONS, cache_dir, derived, derived_bytes
 
 
 def test_a_value_is_computed_once_for_the_same_sources_and_again_when_one_changes(tmp_path: Path, monkeypatch) -> None:
@@ -28,7 +28,10 @@ def test_a_value_is_computed_once_for_the_same_sources_and_again_when_one_change
     source.write_text("[1, 2]")
     derived("names", [source], compute)
     assert len(calls) == 2
-    assert len(list(cache_dir().glob("names-*"))) == 1  # the stale value is gone
+    for version in range(3, 7):
+        source.write_text(f"[{version}]")
+        derived("names", [source], compute)
+    assert len(list(cache_dir().glob("names-*"))) == KEPT_VERSIONS  # the older values are gone
 
 
 def test_a_damaged_or_unwritable_cache_only_costs_the_computation(tmp_path: Path, monkeypatch) -> None:
@@ -106,5 +109,18 @@ def test_large_bytes_are_kept_once_and_mapped_thereafter(tmp_path: Path, monkeyp
     assert kept[:256] == bytes(range(256)) and len(kept) == 256_000 and len(calls) == 1
     source.write_bytes(b"v2")
     derived_bytes("arrays", [source], compute)
-    assert len(calls) == 2 and len(list(cache_dir().glob("arrays-*"))) == 1
+    assert len(calls) == 2
     assert derived_bytes("arrays", [tmp_path / "missing"], compute) == bytes(range(256)) * 1000
+
+
+def test_two_programs_keyed_apart_keep_each_its_value(tmp_path: Path, monkeypatch) -> None:
+    """The packaged app and a pip-installed command line, used in turn: each computes its value once."""
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
+    app, command_line = tmp_path / "app.py", tmp_path / "cli.py"
+    app.write_text("app")
+    command_line.write_text("cli")
+    calls: list[str] = []
+    for _ in range(3):
+        for program in (app, command_line):
+            derived("names", [program], lambda program=program: calls.append(program.name) or program.name)
+    assert calls == ["app.py", "cli.py"]
