@@ -130,8 +130,11 @@ class EntityModelRunner(QObject):
         if archive is not self.archive:
             return
         if self._starting:
-            if status.running and not self.running:
-                self._timer.start()  # another pass (one stopping, or the command line's): look again later
+            # Another pass (one of ours stopping, or the command line's): look again later. One of
+            # ours asked to stop may not hold the pass's lock yet (it was loading a model), then take
+            # it for its last batch: a pass started meanwhile would find it taken and give up.
+            if (status.running or self._stopping) and not self.running:
+                self._timer.start()
                 self.progress.emit(status)
                 return
             self._starting = False

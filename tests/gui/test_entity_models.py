@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QProcess
 from pytestqt.qtbot import QtBot
 
 from gui.app import create_window
@@ -112,3 +114,24 @@ def test_an_article_corrected_to_french_starts_the_pass(qtbot: QtBot, window: Ma
     assert english is not None and not window.entity_models.running
     window.controller.correct(english.id, "language", "fr")
     qtbot.waitUntil(lambda: window.entity_models.running, timeout=30000)
+
+
+def test_a_pass_waits_for_the_one_it_stopped_to_end(qtbot: QtBot, window: MainWindow) -> None:
+    """Turned off then on again: the pass asked to stop may not hold the lock yet, so the status
+    says no pass runs; a new one must still wait, or it finds the lock taken and gives up."""
+    runner = window.entity_models
+    archive = window.controller.archive
+    assert archive is not None
+    stopping = QProcess()
+    stopping.start(sys.executable, ["-c", "import time; time.sleep(30)"])
+    assert stopping.waitForStarted(10000)
+    runner._stopping.add(stopping)  # noqa: SLF001 - as stop() leaves a pass it asked to stop
+    try:
+        runner.archive, runner._starting = archive, True  # noqa: SLF001 - as start() leaves it
+        waiting = EntityModelStatus((ModelProgress("fr", "m 1", 0, 1),))
+        runner._on_status(archive, waiting)  # noqa: SLF001
+        assert not runner.running
+    finally:
+        runner._stopping.discard(stopping)  # noqa: SLF001
+        stopping.kill()
+        stopping.waitForFinished(10000)
