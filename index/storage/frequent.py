@@ -147,13 +147,7 @@ class FrequentTerms:
         """The term's documents and weights in this segment (no positions), or None when it is
         not one of the segment's frequent terms."""
         found = self._terms.get((fieldname, btext))
-        if found is None:
-            return None
-        start, count, _ = found
-        arrays = self._arrays
-        return TermPostings(
-            arrays["ids"][start : start + count], _as_float(arrays["weights"][start : start + count]), None, None
-        )
+        return None if found is None else TermPostings(*self._ids_and_weights(found[0], found[1]), None, None)
 
     def with_positions(self, fieldname: str, btext: bytes) -> TermPostings | None:
         """The term's postings with their positions, or None as for :meth:`get`; the positions
@@ -162,13 +156,19 @@ class FrequentTerms:
         if found is None:
             return None
         start, count, position_start = found
-        arrays = self._arrays
-        ids, weights = arrays["ids"][start : start + count], _as_float(arrays["weights"][start : start + count])
+        ids, weights = self._ids_and_weights(start, count)
         if position_start < 0:
             return TermPostings(ids, weights, None, None)
-        counts = arrays["counts"][start : start + count]
-        positions = arrays["positions"][position_start : position_start + int(counts.sum())]
+        counts = self._arrays["counts"][start : start + count]
+        positions = self._arrays["positions"][position_start : position_start + int(counts.sum())]
         return TermPostings(ids, weights, counts, positions)
+
+    def _ids_and_weights(self, start: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """A term's document numbers and weights; whole weights are stored as integers, read as floats."""
+        weights = self._arrays["weights"][start : start + count]
+        if weights.dtype != np.float32:
+            weights = weights.astype(np.float32)
+        return self._arrays["ids"][start : start + count], weights
 
 
 def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[tuple[str, bytes], tuple[int, int, int]]]:
@@ -210,10 +210,6 @@ def _whole_if_exact(weights: np.ndarray) -> np.ndarray:
     count times its field's boost is; as they are otherwise."""
     whole = _smallest(weights.astype(np.int64)) if len(weights) and weights.min() >= 0 else None
     return whole if whole is not None and np.array_equal(whole, weights) else weights
-
-
-def _as_float(weights: np.ndarray) -> np.ndarray:
-    return weights if weights.dtype == np.float32 else weights.astype(np.float32)
 
 
 def _smallest(values: np.ndarray) -> np.ndarray:
