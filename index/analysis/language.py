@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,16 +49,17 @@ def _identifier() -> Any:
 
     model = langid.MODEL_DIR / langid.MODEL_FILE
     sources = [model, Path(langid.__file__), Path(__file__)]
+    # Decompressed at most once when either cached value is missing, and let go once both are built.
+    loaded = cache(lambda: _loaded_model(model))
     try:
-        layout = derived("language-model", sources, lambda: _model_layout(_loaded_model(model)))
-        large = derived_bytes("language-model-arrays", sources, lambda: _large_arrays(_loaded_model(model)))
+        layout = derived("language-model", sources, lambda: _model_layout(loaded()))
+        large = derived_bytes("language-model-arrays", sources, lambda: _large_arrays(loaded()))
         ptc, pc, classes, nextmove, row, output = _model_from(layout, large)
         return langid.LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
     except (TypeError, ValueError):  # another py3langid's layout: its own loader
         return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
-@lru_cache(maxsize=1)
 def _loaded_model(model: Path) -> tuple[Any, ...]:
     from py3langid.modelio import load_model
 
