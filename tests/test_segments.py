@@ -12,24 +12,33 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.formats import Positions
 
 from index import Archive, SearchRequest
 from index.indexing.indexer import FILES_PER_TASK, split_into_tasks, write_task
 from index.indexing.pipeline import UserCorrections
 from index.reading.files import scan
-from index.storage.frequent import open_frequent_terms
+from index.storage.frequent import FrequentTermsWriter, open_frequent_terms
 from index.storage.layout import WHOOSH_DIR
-from index.storage.schema import decode_positions, encode_positions, postings
+from index.storage.schema import CompactPositions, build_schema, decode_positions, encode_positions, postings
 from index.storage.searcher import ArchiveSearcher
 from index.storage.segments import COMPRESSED_FROM, SegmentCodec
 
 
-@pytest.mark.parametrize("count", [1, 2, 7, 40])
-def test_positions_are_encoded_as_whoosh_encodes_them(count: int) -> None:
-    positions = sorted(random.Random(count).sample(range(10_000), count))
-    assert encode_positions(positions) == Positions().encode(positions)
-    assert decode_positions(Positions().encode(positions)) == positions
+@pytest.mark.parametrize(("count", "span"), [(1, 10_000), (2, 10_000), (7, 10_000), (40, 10_000), (3, 10**7)])
+def test_positions_are_encoded_as_the_schemas_format_encodes_them(count: int, span: int) -> None:
+    positions = sorted(random.Random(count).sample(range(span), count))
+    text_format = build_schema()["body"].format
+    assert isinstance(text_format, CompactPositions)
+    assert encode_positions(positions) == text_format.encode(positions)
+    assert text_format.decode_positions(encode_positions(positions)) == positions
+    assert text_format.decode_frequency(encode_positions(positions)) == count
+
+
+def test_positions_take_two_bytes_each_unless_a_gap_is_wider() -> None:
+    assert len(encode_positions([3])) == 2
+    assert len(encode_positions([0, 65_535, 70_000])) == 6
+    assert len(encode_positions([0, 65_536, 70_000])) == 13
+    assert decode_positions(encode_positions([0, 65_536, 70_000])) == [0, 65_536, 70_000]
 
 
 def test_segments_name_whoosh_codec_not_ours() -> None:
@@ -81,7 +90,7 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
         assert common.weights.tolist() == [float(expected[b"common"][d][0]) for d in common.ids.tolist()]
         offsets = np.cumsum(common.counts) - common.counts
         for docnum, offset, count in zip(common.ids.tolist(), offsets, common.counts, strict=True):
-            decoded = Positions().decode_positions(expected[b"common"][docnum][1])
+            decoded = decode_positions(expected[b"common"][docnum][1])
             assert common.positions[offset : offset + count].tolist() == list(decoded)
         assert frequent.get("body", b"rare5") is None
         plain = frequent.get("body", b"common")
@@ -171,3 +180,26 @@ def test_postings_cost_a_few_bytes_each(tmp_path: Path) -> None:
     # 90 per term. Posting lists of their own, pickled with protocol 2, made it 162.
     assert term_and_postings_bytes / postings_count < 100
     assert archive.search(SearchRequest(f'"{words[0]} {words[1]}"')).total >= 1
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_frequent_terms_leave_out_counts_only_when_the_weights_give_them(tmp_path: Path, exact: bool) -> None:
+    rng = random.Random(3)
+    positions = [sorted(rng.sample(range(500), rng.randint(1, 4))) for _ in range(300)]
+    body_weights = [float(len(p)) for p in positions]
+    title_weights = [2.0 * len(p) if exact or n % 7 else 2.5 * len(p) for n, p in enumerate(positions[:40])]
+    writer = FrequentTermsWriter()
+    writer.add("body", b"often", tuple(range(300)), body_weights, positions)
+    writer.add("title", b"often", tuple(range(40)), title_weights, positions[:40])
+    writer.add("source", b"wire", tuple(range(300)), [1.0] * 300, None)
+    writer.save(tmp_path, "segment")
+    frequent = open_frequent_terms(tmp_path, "segment")
+    assert frequent is not None
+    assert (b'"counts"' in (tmp_path / "segment.frq").read_bytes()) is not exact
+    for fieldname, count in (("body", 300), ("title", 40)):
+        read = frequent.with_positions(fieldname, b"often")
+        assert read is not None and read.counts is not None and read.positions is not None
+        assert read.counts.tolist() == [len(p) for p in positions[:count]]
+        assert read.positions.tolist() == [p for posting in positions[:count] for p in posting]
+    unpositioned = frequent.with_positions("source", b"wire")
+    assert unpositioned is not None and unpositioned.counts is None and unpositioned.ids.tolist() == list(range(300))

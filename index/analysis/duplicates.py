@@ -97,10 +97,11 @@ def signature(words: Sequence[str]) -> bytes | None:
 
 
 def bands(signature_: bytes) -> list[int]:
-    """The signature's band keys (non-negative 63-bit integers, as SQLite stores them)."""
+    """The signature's band keys: non-negative 31-bit integers, which SQLite keeps in 4 bytes (a
+    key shared by chance only adds a candidate, judged by its whole signature like any other)."""
     width = ROWS * _VALUE_BYTES
     return [
-        int.from_bytes(hashlib.blake2b(bytes([band]) + signature_[band * width : (band + 1) * width], digest_size=8)
+        int.from_bytes(hashlib.blake2b(bytes([band]) + signature_[band * width : (band + 1) * width], digest_size=4)
                        .digest(), "little") >> 1
         for band in range(BANDS)
     ]  # fmt: skip

@@ -98,24 +98,44 @@ class FrequentTermsWriter:
         """Write the file of segment ``segment_id`` into the index folder (nothing if no term qualified)."""
         if not self._terms:
             return
+        weights = np.fromiter(chain.from_iterable(self._weights), np.float32, self._postings)
+        counts = np.fromiter(chain.from_iterable(self._counts), np.int64, self._postings)
+        per_position = self._weight_per_position(weights, counts)
         arrays = {
             "ids": _smallest(np.fromiter(chain.from_iterable(self._ids), np.int64, self._postings)),
-            "weights": _whole_if_exact(np.fromiter(chain.from_iterable(self._weights), np.float32, self._postings)),
-            "counts": _smallest(np.fromiter(chain.from_iterable(self._counts), np.int64, self._postings)),
+            "weights": _whole_if_exact(weights),
             "positions": _smallest(np.fromiter(chain.from_iterable(self._positions), np.int64, self._positioned)),
         }
+        if per_position is None:
+            arrays["counts"] = _smallest(counts)
         layout, offset = {}, 0
         for name, array in arrays.items():
             layout[name] = [array.dtype.str, offset, len(array)]
             offset += _padded(array.nbytes)
-        header = json.dumps({"terms": self._terms, "arrays": layout}).encode("utf-8")
+        header = {"terms": self._terms, "arrays": layout, "weight_per_position": per_position or {}}
+        encoded = json.dumps(header).encode("utf-8")
         path = folder / f"{segment_id}{EXTENSION}"
         with open(path, "wb") as file:
-            file.write(_MAGIC + _HEADER_LENGTH.pack(len(header)) + header)
+            file.write(_MAGIC + _HEADER_LENGTH.pack(len(encoded)) + encoded)
             file.write(b"\0" * (_padded(file.tell()) - file.tell()))
             for array in arrays.values():
                 file.write(array.tobytes())
                 file.write(b"\0" * (_padded(array.nbytes) - array.nbytes))
+
+    def _weight_per_position(self, weights: np.ndarray, counts: np.ndarray) -> dict[str, float] | None:
+        """Each positional field's weight of one position, when every posting's weight is its number
+        of positions times it (Whoosh weighs a posting so, by its field's boost): the counts are then
+        not written, a fifth of the file. None when some weight is not."""
+        per_field: dict[str, float] = {}
+        for fieldname, _, start, _, position_start in self._terms:
+            if position_start >= 0 and fieldname not in per_field:
+                per_field[fieldname] = float(weights[start]) / max(int(counts[start]), 1)
+        positional = [position_start >= 0 for _, _, _, _, position_start in self._terms]
+        sizes = [count for _, _, _, count, _ in self._terms]
+        factor = np.repeat([per_field.get(term[0], 0.0) for term in self._terms], sizes)
+        checked = np.repeat(positional, sizes)
+        exact = np.array_equal(counts[checked] * factor[checked], weights[checked]) and all(per_field.values())
+        return per_field if exact else None
 
 
 class FrequentTerms:
@@ -127,7 +147,7 @@ class FrequentTerms:
 
     def __init__(self, path: Path) -> None:
         try:
-            self._arrays, self._terms = _read(path)
+            self._arrays, self._terms, self._weight_per_position = _read(path)
         except (struct.error, ValueError, KeyError, TypeError) as error:  # cut short or garbled
             raise IndexDamagedError(f"{path.name} cannot be read ({error})") from error
 
@@ -159,9 +179,16 @@ class FrequentTerms:
         ids, weights = self._ids_and_weights(start, count)
         if position_start < 0:
             return TermPostings(ids, weights, None, None)
-        counts = self._arrays["counts"][start : start + count]
+        counts = self._counts(fieldname, start, count, weights)
         positions = self._arrays["positions"][position_start : position_start + int(counts.sum())]
         return TermPostings(ids, weights, counts, positions)
+
+    def _counts(self, fieldname: str, start: int, count: int, weights: np.ndarray) -> np.ndarray:
+        """A positional term's number of positions in each of its documents."""
+        counts = self._arrays.get("counts")
+        if counts is not None:
+            return counts[start : start + count]
+        return np.rint(weights / self._weight_per_position[fieldname]).astype(np.int64)
 
     def _ids_and_weights(self, start: int, count: int) -> tuple[np.ndarray, np.ndarray]:
         """A term's document numbers and weights; whole weights are stored as integers, read as floats."""
@@ -171,7 +198,9 @@ class FrequentTerms:
         return self._arrays["ids"][start : start + count], weights
 
 
-def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[tuple[str, bytes], tuple[int, int, int]]]:
+def _read(
+    path: Path,
+) -> tuple[dict[str, np.ndarray], dict[tuple[str, bytes], tuple[int, int, int]], dict[str, float]]:
     with open(path, "rb") as file:
         start = file.read(len(_MAGIC) + _HEADER_LENGTH.size)
         if start[: len(_MAGIC)] != _MAGIC:
@@ -191,7 +220,8 @@ def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[tuple[str, bytes], tu
         (fieldname, bytes.fromhex(term)): (start, count, position_start)
         for fieldname, term, start, count, position_start in header["terms"]
     }
-    return arrays, terms
+    # Files written before the counts could be left out hold them, and no weight per position.
+    return arrays, terms, header.get("weight_per_position", {})
 
 
 def min_documents(fieldname: str) -> int:
@@ -215,7 +245,7 @@ def _whole_if_exact(weights: np.ndarray) -> np.ndarray:
 def _smallest(values: np.ndarray) -> np.ndarray:
     """The values as the narrowest unsigned type that holds them."""
     top = int(values.max()) if len(values) else 0
-    for dtype in (np.uint16, np.uint32):
+    for dtype in (np.uint8, np.uint16, np.uint32):
         if top <= np.iinfo(dtype).max:
             return values.astype(dtype)
     return values.astype(np.uint64)

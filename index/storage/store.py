@@ -49,8 +49,9 @@ CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 -- Near copies (index/analysis/duplicates.py): each signed article's band keys, the articles not yet
 -- compared with the others, and the pairs found alike by their signatures (``a < b``, ``signed``),
 -- with how alike they are without boilerplate (``likeness``), judged when the smaller of their
--- sources had ``judged_among`` articles.
-CREATE TABLE IF NOT EXISTS copy_bands (band INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (band, id))
+-- sources had ``judged_among`` articles. A band row's id is the article id's 8 bytes, not its 16
+-- hex digits (with 4-byte keys, the table is 40 % smaller).
+CREATE TABLE IF NOT EXISTS copy_bands (band INTEGER NOT NULL, id BLOB NOT NULL, PRIMARY KEY (band, id))
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS copies_pending (id TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS near_copies (
@@ -280,7 +281,12 @@ class ArticleStore:
         signed = self._signatures(article_ids)
         self.connection.executemany(
             "DELETE FROM copy_bands WHERE band = ? AND id = ?",
-            [(band, article_id) for article_id, copies in signed.items() if copies for band in bands(copies)],
+            [
+                (band, bytes.fromhex(article_id))
+                for article_id, copies in signed.items()
+                if copies
+                for band in bands(copies)
+            ],
         )
         ids = [(article_id,) for article_id in article_ids]
         for statement in (
@@ -306,7 +312,7 @@ class ArticleStore:
         """Keep articles' signature bands, and have them compared with the others at the commit."""
         self.connection.executemany(
             "INSERT OR IGNORE INTO copy_bands VALUES (?, ?)",
-            [(band, i) for i, copies in signed for band in bands(copies)],
+            [(band, bytes.fromhex(i)) for i, copies in signed for band in bands(copies)],
         )
         self.connection.executemany("INSERT OR IGNORE INTO copies_pending VALUES (?)", [(i,) for i, _ in signed])
 
@@ -337,7 +343,8 @@ class ArticleStore:
         # Looked up by band (the band index), never by id: a scan of the band table per commit would
         # make a build cost the square of the archive's size.
         candidates: dict[str, set[str]] = {}
-        for band, other in self._rows_in("SELECT band, id FROM copy_bands WHERE band IN ({})", list(holders)):
+        for band, packed in self._rows_in("SELECT band, id FROM copy_bands WHERE band IN ({})", list(holders)):
+            other = packed.hex()
             for article_id in holders[band]:
                 if other != article_id:
                     candidates.setdefault(article_id, set()).add(other)
