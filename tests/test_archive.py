@@ -434,3 +434,43 @@ def test_a_snippet_of_a_word_repeated_sixty_thousand_times_is_the_first_window()
     snippet = make_snippet(body, "en", {"vietnam"})
     assert snippet.text.startswith("Vietnam and Azerbaijan talk.") and snippet.text.endswith("…")
     assert [(span.start, span.end) for span in snippet.spans[:2]] == [(0, 7), (29, 36)]
+
+
+def test_chinese_and_japanese_words_are_found_inside_unspaced_text(tmp_path: Path) -> None:
+    root = tmp_path / "cjk"
+    root.mkdir()
+    articles = {
+        "station.txt": "中国空间站天和核心舱今天完成了第三次出舱任务。国家主席习近平发来贺电。",
+        "weather.txt": "北京今天天气晴朗，空气质量良好，市民纷纷外出。",
+        "osaka.txt": "大阪府のコロナ死者が増えた。山田花子さんが記者会見で発表した。",
+    }
+    for name, text in articles.items():
+        (root / name).write_text(text, encoding="utf-8")
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+
+    def found(query: str) -> list[str]:
+        return sorted(hit.path for hit in archive.search(SearchRequest(query)).hits)
+
+    assert found("空间站") == found("习近平") == found("天和核心舱") == ["station.txt"]
+    assert found("大阪") == found("山田花子") == found("title:大阪府") == ["osaka.txt"]
+    assert found("空*") == found("空") == ["station.txt", "weather.txt"]  # a character is a word
+    assert found("间空") == found("大阪 AND 空间站") == []  # its characters, but not in that order
+    assert found("空间站 OR 大阪") == ["osaka.txt", "station.txt"]
+    hit = archive.search(SearchRequest("习近平")).hits[0]
+    marked = "".join(hit.snippet.text[span.start : span.end] for span in hit.snippet.spans)
+    assert "习近平" in marked
+    archive.close()
+
+
+def test_a_pattern_with_letters_after_its_wildcard_finds_inflected_words(tmp_path: Path) -> None:
+    root = numbered_articles(
+        tmp_path, 2, lambda i: ("The two rovers and their detectors landed safely on Monday morning." if i == 0
+                                else "A quiet day in the harbour, with ferries sailing on time.")
+    )
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    for query in ("R?vers", "detect?rs", "Rov*rs", "ferr?es", "rovers"):
+        assert len(archive.search(SearchRequest(query)).hits) == 1, query
+    assert archive.search(SearchRequest("r?vers")).hits[0].path == "000.txt"
+    archive.close()

@@ -10,7 +10,12 @@ import Stemmer
 
 from index.analysis.folding import fold
 
-TOKEN = re.compile(r"\w+")
+# Chinese and Japanese are written without spaces: a run of their characters is a sentence, not a
+# word. Each ideograph or kana is a token of its own, and a query word in them a phrase of its
+# characters (schema.py), so any word is found inside the text, as a substring is.
+_UNSPACED = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+TOKEN = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
+_UNSPACED_CHARACTER = re.compile(f"[{_UNSPACED}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 KNOWN_TERMS_PER_LANGUAGE = 200_000  # words remembered with their term, per language
 _STEMMER_LANGUAGES = {
@@ -109,6 +114,16 @@ def term_variants(word: str, languages: Iterable[str]) -> list[str]:
     return variants
 
 
+def count_unspaced(text: str) -> int:
+    """How many characters of ``text`` are of a script written without spaces."""
+    return len(_UNSPACED_CHARACTER.findall(text))
+
+
+def is_unspaced(text: str) -> bool:
+    """Whether ``text`` holds a character of a script written without spaces (each one a token)."""
+    return _UNSPACED_CHARACTER.search(text) is not None
+
+
 def term_spans(text: str, language: str, wanted: set[str]) -> list[tuple[int, int]]:
     """Character ranges of the tokens of ``text`` whose term is in ``wanted``."""
     # Each distinct word is looked up once, and only the words found are searched for again: a
@@ -119,18 +134,19 @@ def term_spans(text: str, language: str, wanted: set[str]) -> list[tuple[int, in
         return []
     spans = []
     for word in found:
+        spaced = _UNSPACED_CHARACTER.fullmatch(word) is None  # an ideograph or kana is a token wherever it is
         start = text.find(word)
         while start != -1:
             end = start + len(word)
-            if not (_is_word_character(text, start - 1) or _is_word_character(text, end)):
+            if not spaced or not (_continues_word(text, start - 1) or _continues_word(text, end)):
                 spans.append((start, end))
             start = text.find(word, end)
     return sorted(spans)
 
 
-def _is_word_character(text: str, index: int) -> bool:
-    """Whether ``text[index]`` exists and is one ``TOKEN`` (``\\w``) matches."""
+def _continues_word(text: str, index: int) -> bool:
+    """Whether ``text[index]`` exists and would be part of a spaced word's ``TOKEN`` beside it."""
     if index < 0 or index >= len(text):
         return False
     character = text[index]
-    return character.isalnum() or character == "_"
+    return (character.isalnum() or character == "_") and _UNSPACED_CHARACTER.match(character) is None

@@ -26,7 +26,7 @@ from whoosh.qparser.common import attach
 
 from index.analysis.entities import EntityCorrections, aliases, canonical_name, one_word_entity
 from index.analysis.folding import fold
-from index.analysis.terms import term_variants
+from index.analysis.terms import TOKEN, is_unspaced, term_variants
 from index.errors import QuerySyntaxError
 from index.models import ENTITY_FACET_OF_TYPE, ENTITY_FACETS
 from index.storage.schema import TEXT_FIELDS
@@ -556,10 +556,14 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
             return wq.Term(q.fieldname, variants[0], boost=q.boost)
         return wq.Or([wq.Term(q.fieldname, v) for v in variants], boost=q.boost)
     if isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS:
+        if is_unspaced(str(q.text)):  # each character is a word: what begins with them holds them
+            return _expand(wq.Phrase(q.fieldname, TOKEN.findall(str(q.text)), boost=q.boost), languages, spellings)
         return _stemmed_prefix(q, languages)
-    # The text fields' words come as typed (lower case); their terms are folded.
     if isinstance(q, wq.Wildcard) and q.fieldname in TEXT_FIELDS:
-        return wq.Wildcard(q.fieldname, fold(str(q.text)), boost=q.boost)
+        # Words are indexed as stems: "r?vers" must match "rover". The pattern is stemmed as a word
+        # (a stemmer takes its wildcards for letters), as well as folded, as the words were.
+        patterns = [wq.Wildcard(q.fieldname, v, boost=q.boost) for v in term_variants(str(q.text), languages)]
+        return patterns[0] if len(patterns) == 1 else wq.Or(patterns)
     if isinstance(q, wq.TermRange) and q.fieldname in TEXT_FIELDS:
         start, end = (None if v is None else fold(str(v)) for v in (q.start, q.end))
         return wq.TermRange(q.fieldname, start, end, q.startexcl, q.endexcl, boost=q.boost)

@@ -13,13 +13,14 @@ from whoosh import analysis, fields, formats
 
 from index.analysis.entities import gazetteer
 from index.analysis.folding import fold
-from index.analysis.terms import terms
+from index.analysis.terms import TOKEN, terms
 from index.storage.segments import bulk_item
 
 # 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted; 11: titles kept whole;
 # 12: words stemmed before they are folded; 13: the entity model an article's mentions include;
 # 14: near-copy signatures; 15: their hash functions drawn without numpy.random; 16: near copies judged
-# without their sources' boilerplate; 17: positions as 16-bit gaps (CompactPositions)
+# without their sources' boilerplate; 17: positions as 16-bit gaps (CompactPositions), each Chinese or
+# Japanese character a token
 SCHEMA_VERSION = 17
 TEXT_FIELDS = ("title", "body")
 _NARROW_MAX = 0xFFFF
@@ -159,12 +160,13 @@ def build_schema() -> fields.Schema:
     before they are folded as the articles' words are. Everything shown to users lives in the article
     store, so Whoosh stores just the id.
     """
-    lowering = analysis.RegexTokenizer(r"\w+") | analysis.LowercaseFilter()
+    lowering = analysis.RegexTokenizer(TOKEN) | analysis.LowercaseFilter()
     keyword = analysis.IDTokenizer() | _FoldFilter()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=PreAnalyzedText(analyzer=lowering, field_boost=2.0),
-        body=PreAnalyzedText(analyzer=lowering),
+        # A query word the tokenizer splits (Chinese, Japanese) is a phrase of its parts.
+        title=PreAnalyzedText(analyzer=lowering, field_boost=2.0, multitoken_query="phrase"),
+        body=PreAnalyzedText(analyzer=lowering, multitoken_query="phrase"),
         source=fields.ID(analyzer=keyword),
         language=fields.ID(analyzer=keyword),
         # For the query parser only: articles do not index it, as date queries are answered
