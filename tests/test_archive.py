@@ -168,7 +168,7 @@ def test_bad_files_are_reported_while_the_rest_is_indexed(seeds_copy: Path) -> N
     assert reasons["empty.txt"] == "empty file"
     assert "binary" in reasons["binary.txt"]
     assert "malformed JSON" in reasons["records.jsonl (record 2)"]
-    assert summary.added == 5 + 2 + 2 + 2
+    assert summary.added == 5 + 2 + 2 + 3
     assert archive.search(SearchRequest("Turkmenbashi")).total == 1
     # The problems are still reported on a run that reads nothing again.
     again = archive.update()

@@ -36,6 +36,8 @@ def test_debris_lines(line: str) -> None:
         "Address by the President to the nation was broadcast live.",
         "Le 12 mars, à Hanoï.",
         "The Moscow bureau opened in 1990 with 12 staff.",
+        ">> I said the ferry would not sail on Sunday.",  # quoted e-mail or Usenet, not a related link
+        ">>> and the reply quoted under it",
     ],
 )
 def test_article_lines_are_kept(line: str) -> None:

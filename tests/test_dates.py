@@ -94,3 +94,10 @@ def test_a_value_not_opening_with_a_written_out_date_is_left_to_the_general_pars
 
     found = _written_out_date(value)
     assert found is None or found is False or (isinstance(found, dt.date) and 1600 <= found.year <= 2100)
+
+
+def test_a_time_stamp_line_under_the_title_is_the_date() -> None:
+    text = "Minister resigns over budget row\n2010-06-11T14:30:00+09:00\n\nThe minister resigned on 3 May 2009."
+    assert date_from_text(text) == dt.date(2010, 6, 11)
+    deep = "One.\n\nTwo.\n\nThree.\n2010-06-11\n"  # further down, a date the text lists, not its own
+    assert date_from_text(deep) is None

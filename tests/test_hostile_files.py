@@ -499,8 +499,8 @@ def test_csv_field_over_the_field_size_limit_is_skipped() -> None:
     ("data", "reason"),
     [
         (
-            b"c1,Title,Some body text.\nc2,Other,More text.\n",
-            "CSV file has no header row naming a body, text or content column",
+            b"c1,Ferry sails,Some body text.\nc2,Other,More text.\n",
+            "CSV file has no header row naming a title, body, text or content column",
         ),
         (b"id,title,body\n", "no records in the file"),
         (

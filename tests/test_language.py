@@ -36,6 +36,22 @@ def test_a_lead_without_words_does_not_hide_the_language() -> None:
     assert detect(table + SAMPLES["fr"]) == "fr"
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [  # one-sentence summaries, as news feeds give: the model is sure of the first only at 1.0, the others 0.7–0.8
+        ("市役所は今日、新しい地下鉄の路線が来年の春に開業すると発表しました。", "ja"),
+        ("市政府今天宣布，新的地铁线路将于明年春天开通，沿线居民出行将更加方便。", "zh"),
+        ("أعلنت البلدية اليوم أن خط المترو الجديد سيفتح في الربيع المقبل أمام السكان", "ar"),
+    ],
+)
+def test_a_sentence_in_a_script_few_languages_share_is_enough(text: str, language: str) -> None:
+    assert detect(text) == language
+
+
+def test_a_short_text_in_the_latin_alphabet_needs_a_sure_model() -> None:
+    assert detect("Ilham Aliyev met Vo Van Thuong in Baku on Monday morning") == "und"  # names, no language
+
+
 def test_too_little_text_is_undetermined() -> None:
     assert detect("Baku 2025") == "und"
     assert detect("+ ↺ − 16 px") == "und"

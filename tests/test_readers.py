@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -63,10 +64,30 @@ def test_html_main_text_and_metadata() -> None:
 
 def test_json_list_maps_columns_by_name_and_skips_an_empty_record() -> None:
     docs, skipped = read("records.json")
-    assert [d.key for d in docs] == ["records.json#a1", "records.json#a2"]
+    assert [d.key for d in docs] == ["records.json#a1", "records.json#a2", "records.json#a3"]
     assert docs[0].metadata["source"] == "Trend" and docs[0].metadata["language"] == "en"
     assert docs[1].metadata["title"] == "Forum in Ganja" and docs[1].metadata["date"] == "14 March 2024"
-    assert skipped[0].path == "records.json (record 3)" and "no article text" in skipped[0].reason
+    assert docs[2].text == "Empty one"  # a headline with no text is found by its words
+    assert skipped[0].path == "records.json (record 4)" and "no article text" in skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    ("record", "body"),
+    [
+        # NewsAPI: the content cut short says less than the description, which is all there is.
+        ({"description": "Putin named a new deputy prime minister on Monday.", "content": "Putin named… [+1234 chars]"},
+         "Putin named a new deputy prime minister on Monday."),
+        ({"description": "Ryabkov spoke in Geneva.", "content": "The talks resumed on Tuesday. [+2051 chars]"},
+         "Ryabkov spoke in Geneva.\n\nThe talks resumed on Tuesday."),
+        ({"summary": "The ferry sails.", "text": "The ferry sails. It leaves Baku at noon."},
+         "The ferry sails. It leaves Baku at noon."),
+        ({"abstract": "Only an abstract."}, "Only an abstract."),
+        ({"headline": "Only a headline", "text": "  "}, "Only a headline"),
+    ],
+)
+def test_a_records_text_keeps_its_summary_and_drops_newsapis_cut_mark(record: dict[str, str], body: str) -> None:
+    docs, skipped = read_file("news.json", json.dumps([record]).encode())
+    assert skipped == [] and docs[0].text == body
 
 
 def test_one_bad_jsonl_line_skips_that_line_only() -> None:
@@ -143,3 +164,34 @@ def test_scan_skips_other_types_big_files_and_links_leaving_the_archive(tmp_path
     assert reasons["image.png"].startswith("unsupported file type")
     assert reasons["big.txt"] == "larger than 20 MB"
     assert "outside the archive" in reasons["link.txt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "metadata", "body"),
+    [
+        (  # a blog engine's header: keys of its own among the ones we read
+            "Title: Weekly digest 325\nNumber: 325\nDate: 2020-02-11\nCategory: News\n\nRates rose on Tuesday.",
+            {"title": "Weekly digest 325", "date": "2020-02-11"},
+            "Rates rose on Tuesday.",
+        ),
+        (  # a Usenet post: e-mail headers, one folded over two lines
+            "Xref: news.example.org sci.space:1\nNewsgroups: sci.space\nSubject: Re: Gamma ray bursts\n"
+            "From: reader@example.edu\nReferences: <1@example.edu>\n <2@example.edu>\nDate: 26 Apr 93 19:25:35 -0600\n"
+            "Lines: 3\n\n>> Have the detectors been checked?\n> They have.\nGood.",
+            {"title": "Re: Gamma ray bursts", "author": "reader@example.edu", "date": "26 Apr 93 19:25:35 -0600"},
+            ">> Have the detectors been checked?\n> They have.\nGood.",
+        ),
+        (  # a news site's export: its address and time stamp above the title
+            "https://news.example.jp/article/4814778/\n2010-06-11T14:30:00+0900\n新しい橋が開通した\n本文です。",
+            {"url": "https://news.example.jp/article/4814778/", "date": "2010-06-11"},
+            "新しい橋が開通した\n本文です。",
+        ),
+        (  # lines like headers with no key we read are text
+            "Note: the ferry sails at noon.\nWhy: the storm has passed.\n\nMore text.",
+            {},
+            "Note: the ferry sails at noon.\nWhy: the storm has passed.\n\nMore text.",
+        ),
+    ],
+)
+def test_headers_of_other_programs(text: str, metadata: dict[str, str], body: str) -> None:
+    assert split_header(text) == (metadata, body)

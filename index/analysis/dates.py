@@ -19,6 +19,13 @@ _EPOCH = re.compile(r"(\d{9,10}|\d{12,13})(?:\.\d*)?")
 # A time of day after the date, which dateparser may fail to read ("31-MAR-1987 605:12:19.12" in
 # Reuters-21578): the date is retried without it.
 _TIME_OF_DAY = re.compile(r"[ T]+\d+:\d+.*$", re.DOTALL)
+# A line that is only a date, or a time stamp ("2010-06-11T14:30:00+0900"), as exports of news
+# sites write the article's date above or below its title.
+STAMP_LINE = re.compile(
+    r"^[ \t]*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?[ \t]*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?[ \t]*$"
+)
+STAMP_LINES_READ = 4  # a stamp further down is a date the article mentions, not its own
 # Metadata years outside this range are placeholders ("0001-01-01", "9999-12-31") or typos, not news.
 _PLAUSIBLE_YEARS = range(1600, 2101)
 # A longer value is prose or junk, and dateparser's time grows with the length of what it is given.
@@ -209,8 +216,9 @@ def year_from_evidence(text: str) -> int | None:
 def date_from_text(text: str, lead_chars: int = 600) -> dt.date | None:
     """The article's date as its text gives it, or None when the text does not settle it.
 
-    The first day-and-month mention in the lead (dateline or "le 12 mars") is taken; its year
-    is the one stated beside it, else the year the text's own evidence gives.
+    A time stamp line among the first lines is taken; else the first day-and-month mention in the
+    lead (dateline or "le 12 mars"), its year the one stated beside it, else the year the text's own
+    evidence gives.
 
     Args:
         text: the cleaned article text.
@@ -219,7 +227,13 @@ def date_from_text(text: str, lead_chars: int = 600) -> dt.date | None:
     Returns:
         The date, or None.
     """
-    mentions = find_text_dates(text[:lead_chars])
+    lead = text[:lead_chars]
+    for line in lead.split("\n", STAMP_LINES_READ)[:STAMP_LINES_READ]:
+        stamp = STAMP_LINE.match(line)
+        stamped = parse_date_value(stamp.group(1)) if stamp else None
+        if stamped is not None:
+            return stamped
+    mentions = find_text_dates(lead)
     if not mentions:
         return None
     first = mentions[0]

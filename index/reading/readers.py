@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from index.analysis.dates import STAMP_LINE
 from index.errors import UnreadableFileError
 from index.models import Provenance, RawDocument, SkippedFile
 from index.reading.decoding import decode
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
 _FIELD_ALIASES = {
     "id": ("id", "guid", "uid", "article_id"),
     "title": ("title", "headline"),
-    # Summaries last: a record with nothing more (NewsAPI's) is still worth finding.
-    "body": ("body", "text", "content", "article", "maintext", "description", "summary", "abstract"),
+    "body": ("body", "text", "content", "article", "maintext"),
+    "summary": ("description", "summary", "abstract"),
     "date": (
         "date",
         "published",
@@ -54,6 +55,16 @@ _COMMENT_HEADER = re.compile(r"^[ \t]*+#[ \t]*+([A-Za-z][\w-]{0,40})[ \t]*+=[ \t
 # `key: value`, `key = value`, `# key = value`. Possessive blanks and a value that ends at its last
 # non-blank keep matching linear: a line of 10,000 blanks took the plain pattern 13 seconds.
 _KEY_VALUE_HEADER = re.compile(rf"^[ \t]*+(?:#[ \t]*+)?({_HEADER_KEYS})[ \t]*+[:=][ \t]*+(.*\S)[ \t]*$", re.IGNORECASE)
+# NewsAPI's mark of a text cut short: "… [+4182 chars]".
+_CUT_SHORT = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
+# `Newsgroups: sci.space`, `Category:`: a header line of a key we do not read (e-mail, Usenet, blog
+# engines), skipped when the block of header lines it is in names a key we do read.
+_ANY_KEY_HEADER = re.compile(r"^[ \t]*+(?:#[ \t]*+)?([A-Za-z][\w-]{0,40})[ \t]*+:(?:[ \t]++.*)?$")
+# Another header's name for a key we read.
+_KEY_ALIASES = {"lang": "language", "outlet": "source", "subject": "title", "from": "author"}
+# A line that is only the article's address, before its text (exports of news sites put it first,
+# with a time stamp line: dates.STAMP_LINE).
+_URL_LINE = re.compile(r"^[ \t]*(https?://\S+)[ \t]*$", re.IGNORECASE)
 # Surrogates cannot be encoded: SQLite, hashing and the index fail on them. Decoded bytes never hold
 # any; JSON escapes ("\ud800") and file names that are not valid UTF-8 (os.fsdecode) do.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -151,17 +162,55 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
         keyed = _KEY_VALUE_HEADER.match(line) or _COMMENT_HEADER.match(line)
         if keyed:
             key = _header_key(keyed.group(1))
-            if key in _HEADER_KEYS.split("|"):
+            if key in _READ_KEYS:
                 metadata.setdefault(key, keyed.group(2))
             index += 1
             continue
-        break
+        block = _header_block(lines, index)
+        if block:
+            for keyed in filter(None, block):
+                key = _header_key(keyed.group(1))
+                value = keyed.group(2) if keyed.re is not _ANY_KEY_HEADER else keyed.group(0).split(":", 1)[1].strip()
+                if key in _READ_KEYS and value:
+                    metadata.setdefault(key, value)
+            index += len(block)
+            continue
+        address = _URL_LINE.match(line)
+        stamp = None if address else STAMP_LINE.match(line)
+        if address:
+            metadata.setdefault("url", address.group(1))
+        elif stamp:
+            metadata.setdefault("date", stamp.group(1))
+        else:
+            break
+        index += 1
     return metadata, "\n".join(lines[index:]).strip("\n")
+
+
+_READ_KEYS = frozenset(_HEADER_KEYS.split("|")) - {"lang"}
+
+
+def _header_block(lines: list[str], index: int) -> list[re.Match[str] | None]:
+    """The header lines from ``index`` to the next blank line (None for an e-mail header's folded
+    continuation), when all of them are header lines and one at least names a key we read."""
+    block: list[re.Match[str] | None] = []
+    for line in lines[index:]:
+        if not line.strip():
+            break
+        if block and line[0] in " \t" and not _KEY_VALUE_HEADER.match(line):
+            block.append(None)
+            continue
+        keyed = _KEY_VALUE_HEADER.match(line) or _COMMENT_HEADER.match(line) or _ANY_KEY_HEADER.match(line)
+        if keyed is None:  # text: the lines before it were text too ("Note: ...")
+            return []
+        block.append(keyed)
+    named = any(keyed is not None and _header_key(keyed.group(1)) in _READ_KEYS for keyed in block)
+    return block if named else []
 
 
 def _header_key(key: str) -> str:
     key = key.lower()
-    return {"lang": "language", "outlet": "source"}.get(key, key)
+    return _KEY_ALIASES.get(key, key)
 
 
 def _read_text(relpath: str, text: str, encoding: str) -> RawDocument:
@@ -299,8 +348,8 @@ def _csv_records(text: str) -> Iterator[tuple[int, object, str | None]]:
             raise UnreadableFileError("CSV file has no header row") from None
         except csv.Error as error:
             raise UnreadableFileError(f"CSV header row cannot be read: {_csv_problem(error)}") from error
-    if not any(name in header for name in _FIELD_ALIASES["body"]):
-        raise UnreadableFileError("CSV file has no header row naming a body, text or content column")
+    if not any(name in header for field in ("body", "summary", "title") for name in _FIELD_ALIASES[field]):
+        raise UnreadableFileError("CSV file has no header row naming a title, body, text or content column")
     resyncs = 0
     while True:
         start = base + reader.line_num + 1
@@ -389,12 +438,35 @@ def _record_fields(record: dict[str, object]) -> tuple[dict[str, str], str | Non
             if text is not None:
                 fields[field] = text if field == "body" else text.strip()
                 break
-    if "body" in fields:
-        return fields, None
-    wrong = next((alias for alias in _FIELD_ALIASES["body"] if lowered.get(alias) not in (None, "")), None)
-    if wrong is not None and not isinstance(lowered[wrong], str):
-        return fields, f'record\'s "{wrong}" is {_describe(lowered[wrong])}, not text'
-    return fields, "record has no article text"
+    body = _record_body(fields.pop("body", None), fields.pop("summary", None))
+    if body is None:
+        texts = (*_FIELD_ALIASES["body"], *_FIELD_ALIASES["summary"])
+        wrong = next((alias for alias in texts if lowered.get(alias) not in (None, "")), None)
+        if wrong is not None and not isinstance(lowered[wrong], str):
+            return fields, f'record\'s "{wrong}" is {_describe(lowered[wrong])}, not text'
+        body = fields.get("title")  # a headline alone (a feed of headlines) is still worth finding
+    if body is None:
+        return fields, "record has no article text"
+    fields["body"] = body
+    return fields, None
+
+
+def _record_body(text: str | None, summary: str | None) -> str | None:
+    """A record's article text: its text and its summary, the summary first unless one holds the other.
+
+    NewsAPI's ``content`` is the article's first 200 characters, cut with ``… [+1234 chars]``, and
+    its ``description`` often says more: each may be all there is to find of the article.
+    """
+    if text is not None:
+        text = _CUT_SHORT.sub("", text) or None
+    if text is None or summary is None:
+        return text or summary
+    plain_text, plain_summary = (" ".join(value.split()).rstrip("….") for value in (text, summary))
+    if plain_text in plain_summary:
+        return summary
+    if plain_summary in plain_text:
+        return text
+    return f"{summary.strip()}\n\n{text}"
 
 
 def _field_text(value: object, body: bool) -> str | None:
