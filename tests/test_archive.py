@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import warnings
@@ -473,4 +474,23 @@ def test_a_pattern_with_letters_after_its_wildcard_finds_inflected_words(tmp_pat
     for query in ("R?vers", "detect?rs", "Rov*rs", "ferr?es", "rovers"):
         assert len(archive.search(SearchRequest(query)).hits) == 1, query
     assert archive.search(SearchRequest("r?vers")).hits[0].path == "000.txt"
+    archive.close()
+
+
+def test_the_summary_counts_the_articles_a_file_of_records_changed(tmp_path: Path) -> None:
+    root = tmp_path / "feeds"
+    root.mkdir()
+    records = [{"id": f"r{i}", "title": f"Ferry report {i}", "body": f"The ferry sailed {i} times this week."}
+               for i in range(5)]
+    (root / "feed.json").write_text(json.dumps(records))
+    (root / "pair.json").write_text(json.dumps(records[:2]))
+    archive = Archive(root, data=tmp_path / "data")
+    assert archive.update(workers=1).added == 7
+    records[1]["body"] = "The ferry did not sail this week: a storm closed the port."
+    del records[3]
+    records.append({"id": "r9", "title": "New route", "body": "A new ferry route opens to the islands."})
+    (root / "feed.json").write_text(json.dumps(records))
+    (root / "pair.json").unlink()
+    summary = archive.update(workers=1)
+    assert (summary.added, summary.updated, summary.deleted) == (1, 1, 1 + 2)
     archive.close()

@@ -166,13 +166,13 @@ class Indexer:
                     problems=tuple(problems),
                 )
             merge = len(candidates) + len(deleted) < MERGE_BELOW_FILES
+            counts = {"added": 0, "updated": 0, "deleted": 0}
             if deleted:
                 with committing(self.index_dir, store, merge, columns=False, read=self.columns) as commit:
                     for path in deleted:
-                        commit.delete_file(path)
+                        counts["deleted"] += commit.delete_file(path)
                 self.columns = commit.columns
                 self.committed = True
-            counts = {"added": 0, "updated": 0}
             cancelled = False
             files_read = 0
 
@@ -195,13 +195,13 @@ class Indexer:
                     continue
                 with committing(self.index_dir, store, merge, columns=False, read=self.columns) as commit:
                     for read in result.files:
-                        existed = read.found.relpath in manifest
-                        commit.record(read, existed)
+                        changes = commit.record(read, read.found.relpath in manifest)
                         log_tracebacks(read)
                         skipped += read.skipped
                         problems += read.problems
-                        if read.rows:
-                            counts["updated" if existed else "added"] += len(read.rows)
+                        counts["added"] += changes.added
+                        counts["updated"] += changes.updated
+                        counts["deleted"] += changes.deleted
                     if result.segment is not None:
                         commit.add_segment(result.segment)
                     store.set_meta(ENTITY_CORRECTIONS_APPLIED, applied)
@@ -210,7 +210,7 @@ class Indexer:
             return IndexSummary(
                 added=counts["added"],
                 updated=counts["updated"],
-                deleted=len(deleted),
+                deleted=counts["deleted"],
                 unchanged=len(found) - len(candidates),
                 skipped=tuple(skipped),
                 cancelled=cancelled,

@@ -41,7 +41,13 @@ from index.storage.generations import (
 )
 from index.storage.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
 from index.storage.segments import TEMP_SUFFIX, SegmentCodec, TermGroupedPool, finish_segment
-from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleRow, ArticleStore, StoredArticle
+from index.storage.store import (
+    ENTITY_CORRECTIONS_APPLIED,
+    RECORD_COLUMN,
+    ArticleRow,
+    ArticleStore,
+    StoredArticle,
+)
 from index.userdata.corrections import entity_corrections_from
 
 log = logging.getLogger(__name__)
@@ -68,6 +74,15 @@ class ReadFile:
     skipped: list[SkippedFile]
     problems: list[AnalysisProblem] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArticleChanges:
+    """How many articles a file's new reading added, changed and removed."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
 
 
 def committed_generation(store: ArticleStore) -> int | None:
@@ -115,25 +130,39 @@ class Commit:
             self.writer.cancel()
             raise
 
-    def delete_file(self, path: str) -> None:
-        """Delete a file's articles."""
-        self._delete_from_index(path)
+    def delete_file(self, path: str) -> int:
+        """Delete a file's articles; return how many there were."""
+        deleted = self._delete_from_index(path)
         self.store.forget_file(path)
+        return deleted
 
-    def record(self, read: ReadFile, indexed_before: bool) -> None:
+    def record(self, read: ReadFile, indexed_before: bool) -> ArticleChanges:
         """Store a file's articles; their index entries are in a segment added with :meth:`add_segment`.
 
         A file that could not be read this time (busy, briefly unreadable) keeps what was indexed of
         it, and its manifest entry, so the next run reads it again.
+
+        Returns:
+            How many of the file's articles are new, changed and gone: a file of records where one
+            was edited has one article updated, not all of them.
         """
         found = read.found
         if not read.sha1:
-            return
+            return ArticleChanges()
+        changes = ArticleChanges()
         if read.rows is not None:
+            before = self.store.records_of(found.relpath) if indexed_before else {}
             if indexed_before:
                 self._delete_from_index(found.relpath)
             self.store.put_rows(found.relpath, read.rows)
+            after: dict[object, object] = {row[0]: row[RECORD_COLUMN] for row in read.rows}
+            changes = ArticleChanges(
+                added=len(after.keys() - before.keys()),
+                updated=sum(article_id in before and before[article_id] != record for article_id, record in after.items()),
+                deleted=len(before.keys() - after.keys()),
+            )
         self.store.record_file(found.relpath, found.size, found.mtime_ns, read.sha1, read.skipped, read.problems)
+        return changes
 
     def add_segment(self, segment: Any) -> None:
         """Add a finished segment written by a worker."""
@@ -168,10 +197,10 @@ class Commit:
                 self._docnums = {ids[d]: d for d in np.flatnonzero(columns.alive).tolist()}
         return None if article_id in self._updated else self._docnums.get(article_id)
 
-    def _delete_from_index(self, path: str) -> None:
-        """Delete a file's articles from the index: by their document numbers when the facet
-        columns know them, else by their ids, in one query (Whoosh opens a searcher over every
-        segment for every query)."""
+    def _delete_from_index(self, path: str) -> int:
+        """Delete a file's articles from the index, and return how many there were: by their document
+        numbers when the facet columns know them, else by their ids, in one query (Whoosh opens a
+        searcher over every segment for every query)."""
         ids = self.store.article_ids(path)
         docnums = [self._docnum(article_id) for article_id in ids]
         if all(docnum is not None for docnum in docnums):
@@ -179,6 +208,7 @@ class Commit:
                 self.writer.delete_document(docnum)
         elif ids:
             self.writer.delete_by_query(wq.Or([wq.Term("id", article_id) for article_id in ids]))
+        return len(ids)
 
     def finish(self) -> int:
         """Write the new generation, flush it, commit the store; return the generation."""

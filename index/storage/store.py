@@ -131,6 +131,7 @@ _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 _IDS_PER_QUERY = 500  # SQLite limits the parameters of one statement
+RECORD_COLUMN = 9  # a row's encoded article as read (StoredArticle.row)
 _COPIES_COLUMN = 12
 _INSERT_ROW = "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
@@ -295,6 +296,10 @@ class ArticleStore:
             "DELETE FROM near_copies WHERE b = ?",
         ):
             self.connection.executemany(statement, ids)
+
+    def records_of(self, file: str) -> dict[str, bytes]:
+        """The encoded articles (as read, see :meth:`StoredArticle.row`) of ``file``, by id."""
+        return dict(self.connection.execute("SELECT id, record FROM articles WHERE file = ?", (file,)))
 
     def article_ids(self, file: str) -> list[str]:
         """The ids of the articles read from ``file``."""
