@@ -180,3 +180,18 @@ def test_a_stated_title_is_kept_whole_and_only_a_paragraph_long_first_sentence_i
     endless = " ".join(["word"] * 200)  # a first "sentence" of 1,000 characters, no punctuation
     title = text_doc(endless).title
     assert title.endswith("…") and len(title) <= 300
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [  # the shape of the AG News corpus: the wire's name, a dash, the story (texts are ours)
+        ("AP - A company in Louisville won a grant to study peptides.", "Associated Press"),
+        ("Reuters - Retailers hope their autumn fashions will sell.", "Reuters"),
+        ("AFP - The ferry resumed service after the storm.", "AFP"),
+        ("Canadian Press - TORONTO (CP) - The council met on Monday.", "Canadian Press"),
+        ("APPLE - the fruit, not the firm, was the talk of the fair.", None),
+        ("The ferry sailed.\nAP - style guides were discussed.", None),  # a line further down is text
+    ],
+)
+def test_wire_names_opening_a_story(text: str, outlet: str | None) -> None:
+    assert outlet_from_text(text) == outlet
