@@ -659,6 +659,20 @@ def test_reading_never_raises_and_never_needs_the_last_line_of_defence(suffix: s
     assert_storable(documents)
 
 
+_MARKUP_PIECES = st.sampled_from(["<p>", "</p>", "<br/>", "<li>", "</ul>", "<a href='x'>", "</a>", "&amp;", "&#x1F600;",
+                                   "<script>", "</script>", "<!--", "-->", "<", ">", "\n", " ", "\u0301", "\ud800"])
+
+
+@given(st.lists(st.one_of(_MARKUP_PIECES, st.text(max_size=20)), max_size=40).map("".join))
+def test_markup_in_a_record_leaves_its_text_and_no_tag(text: str) -> None:
+    documents, skipped = read_file("markup.json", json.dumps([{"title": "T", "content": text}]).encode())
+    assert_storable(documents)
+    if documents and "<p>" in text:
+        assert "<p>" not in documents[0].text and "</a>" not in documents[0].text
+    if "<" not in text and "&" not in text and documents and text.strip():
+        assert documents[0].text == text.replace("\0", "").replace("\ud800", "\ufffd")
+
+
 def test_repeated_and_colliding_record_ids_stay_distinct() -> None:
     """A key made unique by "@line" could collide with a record whose own id spells it."""
     lines = [{"id": "x@3", "body": "First."}, {"id": "x", "body": "Second."}, {"id": "x", "body": "Third."}]

@@ -328,12 +328,16 @@ def test_text_dates_are_valid_days_in_order_where_the_text_names_them(text: str)
     assert dates.find_text_dates(text) == found
 
 
-@given(texts())
-def test_date_from_text_is_the_first_lead_mention_given_a_year(text: str) -> None:
+@given(st.one_of(texts(), st.tuples(texts(), texts()).map(lambda pair: f"{pair[0]}\n2010-06-11T14:30\n{pair[1]}")))
+def test_date_from_text_is_a_stamp_line_or_the_first_lead_mention_given_a_year(text: str) -> None:
     found = dates.date_from_text(text)
     year = dates.year_from_evidence(text)
     assert year is None or 1800 <= year <= 2099
-    if found is not None:
+    stamps = [dates.STAMP_LINE.match(line) for line in text[:600].split("\n")[: dates.STAMP_LINES_READ]]
+    stamped = [dates.parse_date_value(stamp.group(1)) for stamp in stamps if stamp]
+    if any(stamped):
+        assert found == next(date for date in stamped if date)
+    elif found is not None:
         first = dates.find_text_dates(text[:600])[0]
         assert (found.month, found.day) == (first.month, first.day)
         assert found.year == (first.year or year)

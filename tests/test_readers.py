@@ -83,6 +83,11 @@ def test_json_list_maps_columns_by_name_and_skips_an_empty_record() -> None:
          "The ferry sails. It leaves Baku at noon."),
         ({"abstract": "Only an abstract."}, "Only an abstract."),
         ({"headline": "Only a headline", "text": "  "}, "Only a headline"),
+        # HTML as content management systems export it: paragraphs and items as lines, no tags
+        ({"content": "<p>Fares rose &amp; ferries ran late.</p><ul><li>Baku</li><li>Aktau</li></ul><script>x()</script>"
+                     "<p>3 < 4, said the <a href='/m'>minister</a>.</p>"},
+         "Fares rose & ferries ran late.\nBaku\nAktau\n\n3 < 4, said the minister.\n"),
+        ({"text": "Prices: 3 < 4 and 5 > 2 <b"}, "Prices: 3 < 4 and 5 > 2 <b"),  # no tag: left as it is
     ],
 )
 def test_a_records_text_keeps_its_summary_and_drops_newsapis_cut_mark(record: dict[str, str], body: str) -> None:

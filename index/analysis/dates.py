@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.paths import resource_path
+from index.reading.readers import STAMP_LINE
 
 # "2025-05-07", "2025-5-7", "2025-05" (read as the 1st); not "2025-05-071".
 _ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?![\d-])")
@@ -19,12 +20,6 @@ _EPOCH = re.compile(r"(\d{9,10}|\d{12,13})(?:\.\d*)?")
 # A time of day after the date, which dateparser may fail to read ("31-MAR-1987 605:12:19.12" in
 # Reuters-21578): the date is retried without it.
 _TIME_OF_DAY = re.compile(r"[ T]+\d+:\d+.*$", re.DOTALL)
-# A line that is only a date, or a time stamp ("2010-06-11T14:30:00+0900"), as exports of news
-# sites write the article's date above or below its title.
-STAMP_LINE = re.compile(
-    r"^[ \t]*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
-    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?[ \t]*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?[ \t]*$"
-)
 STAMP_LINES_READ = 4  # a stamp further down is a date the article mentions, not its own
 # Metadata years outside this range are placeholders ("0001-01-01", "9999-12-31") or typos, not news.
 _PLAUSIBLE_YEARS = range(1600, 2101)

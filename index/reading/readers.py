@@ -7,6 +7,7 @@ or a SkippedFile whose reason a person understands, in time and memory bounded b
 from __future__ import annotations
 
 import csv
+import html
 import itertools
 import json
 import math
@@ -15,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index.analysis.dates import STAMP_LINE
 from index.errors import UnreadableFileError
 from index.models import Provenance, RawDocument, SkippedFile
 from index.reading.decoding import decode
@@ -55,6 +55,18 @@ _COMMENT_HEADER = re.compile(r"^[ \t]*+#[ \t]*+([A-Za-z][\w-]{0,40})[ \t]*+=[ \t
 # `key: value`, `key = value`, `# key = value`. Possessive blanks and a value that ends at its last
 # non-blank keep matching linear: a line of 10,000 blanks took the plain pattern 13 seconds.
 _KEY_VALUE_HEADER = re.compile(rf"^[ \t]*+(?:#[ \t]*+)?({_HEADER_KEYS})[ \t]*+[:=][ \t]*+(.*\S)[ \t]*$", re.IGNORECASE)
+# HTML in a record's value: one of the tags of article text (not a "<" of prose or a formula), each
+# tag's length bounded so that no search backtracks far.
+_MARKUP = re.compile(
+    r"</?(?:p|br|div|span|a|b|i|em|strong|ul|ol|li|table|tr|td|th|h[1-6]|img|blockquote|figure|figcaption)"
+    r"\b[^<>]{0,2000}>",
+    re.IGNORECASE,
+)
+_BLOCK_END = re.compile(
+    r"<(?:br\b[^<>]{0,2000}|/(?:p|div|li|tr|h[1-6]|blockquote|figure|figcaption|table|ul|ol)\s*)>", re.IGNORECASE
+)
+_TAG = re.compile(r"<[!/?]?[A-Za-z][^<>]{0,2000}>|<!--.{0,2000}?-->", re.DOTALL)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 # NewsAPI's mark of a text cut short: "… [+4182 chars]".
 _CUT_SHORT = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 # `Newsgroups: sci.space`, `Category:`: a header line of a key we do not read (e-mail, Usenet, blog
@@ -62,8 +74,13 @@ _CUT_SHORT = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 _ANY_KEY_HEADER = re.compile(r"^[ \t]*+(?:#[ \t]*+)?([A-Za-z][\w-]{0,40})[ \t]*+:(?:[ \t]++.*)?$")
 # Another header's name for a key we read.
 _KEY_ALIASES = {"lang": "language", "outlet": "source", "subject": "title", "from": "author"}
-# A line that is only the article's address, before its text (exports of news sites put it first,
-# with a time stamp line: dates.STAMP_LINE).
+# A line that is only a date, or a time stamp ("2010-06-11T14:30:00+0900"), as exports of news
+# sites write the article's date above or below its title (dates.py reads it there too).
+STAMP_LINE = re.compile(
+    r"^[ \t]*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?[ \t]*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?[ \t]*$"
+)
+# A line that is only the article's address, before its text (exports of news sites put it first).
 _URL_LINE = re.compile(r"^[ \t]*(https?://\S+)[ \t]*$", re.IGNORECASE)
 # Surrogates cannot be encoded: SQLite, hashing and the index fail on them. Decoded bytes never hold
 # any; JSON escapes ("\ud800") and file names that are not valid UTF-8 (os.fsdecode) do.
@@ -436,6 +453,7 @@ def _record_fields(record: dict[str, object]) -> tuple[dict[str, str], str | Non
         for alias in aliases:
             text = _field_text(lowered.get(alias), body=field == "body")
             if text is not None:
+                text = _without_markup(text)
                 fields[field] = text if field == "body" else text.strip()
                 break
     body = _record_body(fields.pop("body", None), fields.pop("summary", None))
@@ -449,6 +467,15 @@ def _record_fields(record: dict[str, object]) -> tuple[dict[str, str], str | Non
         return fields, "record has no article text"
     fields["body"] = body
     return fields, None
+
+
+def _without_markup(text: str) -> str:
+    """A record value's text, when it holds HTML (content management systems export it so; NewsAPI
+    passes it on): paragraphs and line breaks kept as lines, tags dropped, entities decoded."""
+    if "<" not in text or _MARKUP.search(text) is None:
+        return text
+    text = _TAG.sub("", _BLOCK_END.sub("\n", _without_embedded_data(text)))
+    return _BLANK_LINES.sub("\n\n", html.unescape(text))
 
 
 def _record_body(text: str | None, summary: str | None) -> str | None:
