@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from whoosh import query as wq
@@ -155,10 +155,10 @@ class Commit:
             if indexed_before:
                 self._delete_from_index(found.relpath)
             self.store.put_rows(found.relpath, read.rows)
-            after: dict[object, object] = {row[0]: row[RECORD_COLUMN] for row in read.rows}
+            after = {cast(str, row[0]): cast(bytes, row[RECORD_COLUMN]) for row in read.rows}
             changes = ArticleChanges(
                 added=len(after.keys() - before.keys()),
-                updated=sum(article_id in before and before[article_id] != record for article_id, record in after.items()),
+                updated=sum(before.get(article_id, record) != record for article_id, record in after.items()),
                 deleted=len(before.keys() - after.keys()),
             )
         self.store.record_file(found.relpath, found.size, found.mtime_ns, read.sha1, read.skipped, read.problems)
