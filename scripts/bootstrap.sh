@@ -9,6 +9,9 @@ extra="${1:-}"
 qt_packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3)
 if [ "$extra" != "test" ]; then
   qt_packages+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0)
+  # A font with Chinese and Japanese characters (7 MB): a minimal Debian has none, and articles in
+  # those languages showed as empty boxes.
+  qt_packages+=(fonts-droid-fallback)
 fi
 python_packages=(python3-venv)
 missing=()

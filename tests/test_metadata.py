@@ -195,3 +195,11 @@ def test_a_stated_title_is_kept_whole_and_only_a_paragraph_long_first_sentence_i
 )
 def test_wire_names_opening_a_story(text: str, outlet: str | None) -> None:
     assert outlet_from_text(text) == outlet
+
+
+def test_a_chinese_or_japanese_title_is_the_first_sentence() -> None:
+    # A CJK full stop ends a sentence with no space after it: the whole paragraph was the title.
+    text = "新的地铁线路今天开通。市民纷纷前来乘坐，车站里人山人海。"
+    assert text_doc(text, {}).title == "新的地铁线路今天开通"
+    japanese = "大阪府の新しい橋が開通した\n大阪府は今日、開通式を行った。"
+    assert text_doc(japanese, {}).title == "大阪府の新しい橋が開通した"

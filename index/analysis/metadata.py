@@ -22,7 +22,8 @@ T = TypeVar("T")
 TITLE_MAX_CHARS = 1_000
 # A title taken from the body is its first sentence, and a sentence longer than this is a paragraph.
 INFERRED_TITLE_MAX_CHARS = 300
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ\"“«(])")
+# A full stop, then a capital; or a Chinese or Japanese full stop, which no space follows.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ\"“«(])|(?<=[。！？])")
 # "AZERBAIJAN, May 7 - " or "BAKU, Azerbaijan, May 8. ": a dateline, not part of a sentence.
 _DATELINE = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý .'-]+,(?:\s*[A-Z][\w .'-]*,)?\s*[A-Z][a-z]+\.?\s+\d{1,2}\s*[.,:–—-]\s*")
 _BYLINE = re.compile(r"^(?:by|par|von|por)\s+\S.{0,60}$", re.IGNORECASE)
@@ -152,7 +153,7 @@ def _title(stated: str | None, body: str, kind: Provenance) -> tuple[str, Proven
             continue
         if _reads_as_headline(paragraph):
             return paragraph, Provenance.TEXT
-        sentence = _SENTENCE_END.split(_DATELINE.sub("", paragraph), maxsplit=1)[0].rstrip(".").rstrip()
+        sentence = _SENTENCE_END.split(_DATELINE.sub("", paragraph), maxsplit=1)[0].rstrip(".。").rstrip()
         if sentence:  # a paragraph that is a dateline or dots alone titles nothing: try the next one
             return _shorten(sentence, INFERRED_TITLE_MAX_CHARS), Provenance.TEXT
     return "(untitled)", Provenance.UNKNOWN

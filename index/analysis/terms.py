@@ -149,7 +149,13 @@ def term_spans(text: str, language: str, wanted: set[str]) -> list[tuple[int, in
             if not spaced or not (_continues_word(text, start - 1) or _continues_word(text, end)):
                 spans.append((start, end))
             start = text.find(word, end)
-    return sorted(spans)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and merged[-1][1] == start:  # characters of one Chinese or Japanese word: one hit
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _continues_word(text: str, index: int) -> bool:
