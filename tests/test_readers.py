@@ -88,6 +88,10 @@ def test_json_list_maps_columns_by_name_and_skips_an_empty_record() -> None:
                      "<p>3 < 4, said the <a href='/m'>minister</a>.</p>"},
          "Fares rose & ferries ran late.\nBaku\nAktau\n\n3 < 4, said the minister.\n"),
         ({"text": "Prices: 3 < 4 and 5 > 2 <b"}, "Prices: 3 < 4 and 5 > 2 <b"),  # no tag: left as it is
+        # cells apart, a ticker and an address in angle brackets kept, a tag cut short dropped
+        ({"text": "<p>Apple <AAPL.O> rose, said <ann@example.com>.</p><table><tr><th>Karat 24</th><td>883</td></t"},
+         "Apple <AAPL.O> rose, said <ann@example.com>.\nKarat 24 883 "),
+        ({"text": "AT&amp;T said 3 &lt; 4."}, "AT&T said 3 < 4."),  # entities without tags
     ],
 )
 def test_a_records_text_keeps_its_summary_and_drops_newsapis_cut_mark(record: dict[str, str], body: str) -> None:
@@ -195,6 +199,26 @@ def test_scan_skips_other_types_big_files_and_links_leaving_the_archive(tmp_path
             "Note: the ferry sails at noon.\nWhy: the storm has passed.\n\nMore text.",
             {},
             "Note: the ferry sails at noon.\nWhy: the storm has passed.\n\nMore text.",
+        ),
+        (  # keys of another program after ours
+            "Title: Ferry news\nDate: 2021-05-01\nCategory: News\nTags: ferry, Baku\n\nThe ferry sails.",
+            {"title": "Ferry news", "date": "2021-05-01"},
+            "The ferry sails.",
+        ),
+        (  # an interview: its speakers are no headers, after a blank line or right under ours
+            "Title: Interview\nDate: 2021-05-01\n\nMayor: We will rebuild.\nAuthor: Can you promise that?\nMayor: Yes.",
+            {"title": "Interview", "date": "2021-05-01"},
+            "Mayor: We will rebuild.\nAuthor: Can you promise that?\nMayor: Yes.",
+        ),
+        (
+            "Title: Interview\nMayor: We will rebuild.\nAuthor: Can you promise that?\nMayor: Yes.",
+            {"title": "Interview"},
+            "Mayor: We will rebuild.\nAuthor: Can you promise that?\nMayor: Yes.",
+        ),
+        (  # after a blank line, a key we read opening a sentence is text
+            "Title: Bridge\n\nSource: the ministry said on Monday that the bridge would reopen in May after repairs.",
+            {"title": "Bridge"},
+            "Source: the ministry said on Monday that the bridge would reopen in May after repairs.",
         ),
     ],
 )

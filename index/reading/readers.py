@@ -55,17 +55,23 @@ _COMMENT_HEADER = re.compile(r"^[ \t]*+#[ \t]*+([A-Za-z][\w-]{0,40})[ \t]*+=[ \t
 # `key: value`, `key = value`, `# key = value`. Possessive blanks and a value that ends at its last
 # non-blank keep matching linear: a line of 10,000 blanks took the plain pattern 13 seconds.
 _KEY_VALUE_HEADER = re.compile(rf"^[ \t]*+(?:#[ \t]*+)?({_HEADER_KEYS})[ \t]*+[:=][ \t]*+(.*\S)[ \t]*$", re.IGNORECASE)
-# HTML in a record's value: one of the tags of article text (not a "<" of prose or a formula), each
-# tag's length bounded so that no search backtracks far.
-_MARKUP = re.compile(
-    r"</?(?:p|br|div|span|a|b|i|em|strong|ul|ol|li|table|tr|td|th|h[1-6]|img|blockquote|figure|figcaption)"
-    r"\b[^<>]{0,2000}>",
-    re.IGNORECASE,
+# HTML in a record's value: tags of the elements pages are made of (not "<AAPL.O>" or an address in
+# angle brackets), each bounded in length so that no search backtracks far.
+_TAG_NAMES = (
+    "a|abbr|article|aside|b|big|blockquote|body|br|caption|center|cite|code|col|colgroup|dd|del|div|dl|dt|em|"
+    "figcaption|figure|font|footer|h[1-6]|head|header|hr|html|i|iframe|img|ins|li|link|main|mark|meta|nav|"
+    "noscript|ol|p|picture|pre|q|s|section|small|source|span|strike|strong|style|script|sub|sup|table|tbody|td|"
+    "tfoot|th|thead|time|title|tr|u|ul|video|audio|wbr"
 )
+_MARKUP = re.compile(rf"</?(?:{_TAG_NAMES})\b[^<>]{{0,2000}}>", re.IGNORECASE)
+_TAG = re.compile(rf"</?(?:{_TAG_NAMES})\b[^<>]{{0,2000}}>|<!--.{{0,2000}}?-->", re.IGNORECASE | re.DOTALL)
 _BLOCK_END = re.compile(
     r"<(?:br\b[^<>]{0,2000}|/(?:p|div|li|tr|h[1-6]|blockquote|figure|figcaption|table|ul|ol)\s*)>", re.IGNORECASE
 )
-_TAG = re.compile(r"<[!/?]?[A-Za-z][^<>]{0,2000}>|<!--.{0,2000}?-->", re.DOTALL)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)  # cells of a row, apart
+_CUT_TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}\Z")  # a tag the value's cut left open (NewsAPI's)
+# An HTML entity: decoded in a record's value even with no tag around it ("AT&amp;T").
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 # NewsAPI's mark of a text cut short: "… [+4182 chars]".
 _CUT_SHORT = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
@@ -160,13 +166,16 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
                 if match:
                     metadata[_header_key(match.group(1))] = match.group(2).strip("\"'")
             index = closing + 1
+    in_block = False  # whether the line above was a header line: a blank line ends a block
     while index < len(lines):
         line = lines[index]
         if not line.strip():
             if metadata:
                 index += 1
+                in_block = False
                 continue
             break
+        starts_block, in_block = not in_block, True
         bare = _BARE_DATE_HEADER.match(line)
         if bare:
             metadata.setdefault("date", bare.group(1))
@@ -177,13 +186,15 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
             index += 1
             continue
         keyed = _KEY_VALUE_HEADER.match(line) or _COMMENT_HEADER.match(line)
-        if keyed:
+        if keyed and not (metadata and starts_block and _reads_as_text(keyed.group(2))):
             key = _header_key(keyed.group(1))
             if key in _READ_KEYS:
                 metadata.setdefault(key, keyed.group(2))
             index += 1
             continue
-        block = _header_block(lines, index)
+        # Past a blank line, only lines of keys we read (a block of others is an interview's
+        # "Mayor: ..." lines); within a block, the keys of other programs after ours too.
+        block = _header_block(lines, index, continuing=not starts_block) if not (metadata and starts_block) else []
         if block:
             for keyed in filter(None, block):
                 key = _header_key(keyed.group(1))
@@ -207,9 +218,21 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
 _READ_KEYS = frozenset(_HEADER_KEYS.split("|")) - {"lang"}
 
 
-def _header_block(lines: list[str], index: int) -> list[re.Match[str] | None]:
+def _reads_as_text(value: str) -> bool:
+    """Whether a header's value after a blank line is rather a sentence ("Source: the ministry
+    said on Monday that ...") than metadata."""
+    return len(value) > _HEADER_VALUE_MAX_CHARS or len(value.split()) > _HEADER_VALUE_MAX_WORDS
+
+
+_SPOKEN = re.compile(r"[.?!…][\"'”»)]?[ \t]*$")  # a line ending as a sentence does: no header of another program
+_HEADER_VALUE_MAX_CHARS = 120
+_HEADER_VALUE_MAX_WORDS = 12
+
+
+def _header_block(lines: list[str], index: int, continuing: bool) -> list[re.Match[str] | None]:
     """The header lines from ``index`` to the next blank line (None for an e-mail header's folded
-    continuation), when all of them are header lines and one at least names a key we read."""
+    continuation), when all of them are header lines and one at least names a key we read, or
+    they continue a block of headers (``continuing``)."""
     block: list[re.Match[str] | None] = []
     for line in lines[index:]:
         if not line.strip():
@@ -218,10 +241,14 @@ def _header_block(lines: list[str], index: int) -> list[re.Match[str] | None]:
             block.append(None)
             continue
         keyed = _KEY_VALUE_HEADER.match(line) or _COMMENT_HEADER.match(line) or _ANY_KEY_HEADER.match(line)
-        if keyed is None:  # text: the lines before it were text too ("Note: ...")
-            return []
+        if keyed is None:
+            return []  # text, and the lines before it were text too ("Note: ...")
         block.append(keyed)
-    named = any(keyed is not None and _header_key(keyed.group(1)) in _READ_KEYS for keyed in block)
+    matches = [keyed for keyed in block if keyed is not None]
+    named = any(_header_key(keyed.group(1)) in _READ_KEYS for keyed in matches)
+    if continuing:  # after our keys: other keys, but not lines of talk ("Mayor: Yes.")
+        talk = any(_header_key(m.group(1)) not in _READ_KEYS and _SPOKEN.search(m.group(0)) for m in matches)
+        return [] if talk else block
     return block if named else []
 
 
@@ -471,10 +498,12 @@ def _record_fields(record: dict[str, object]) -> tuple[dict[str, str], str | Non
 
 def _without_markup(text: str) -> str:
     """A record value's text, when it holds HTML (content management systems export it so; NewsAPI
-    passes it on): paragraphs and line breaks kept as lines, tags dropped, entities decoded."""
+    passes it on): paragraphs and line breaks kept as lines, table cells apart, tags dropped, entities
+    decoded (also when no tag is there)."""
     if "<" not in text or _MARKUP.search(text) is None:
-        return text
-    text = _TAG.sub("", _BLOCK_END.sub("\n", _without_embedded_data(text)))
+        return html.unescape(text) if "&" in text and _ENTITY.search(text) else text
+    text = _CELL_END.sub(" ", _BLOCK_END.sub("\n", _without_embedded_data(text)))
+    text = _TAG.sub("", _CUT_TAG.sub("", text))
     return _BLANK_LINES.sub("\n\n", html.unescape(text))
 
 
