@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.analysis import language
 from index.analysis.language import detect, normalise
 
 SAMPLES = {
@@ -62,3 +63,12 @@ def test_too_little_text_is_undetermined() -> None:
 )
 def test_normalise_stated_languages(value: str, code: str | None) -> None:
     assert normalise(value) == code
+
+
+def test_wu_chinese_is_indexed_as_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Model:  # the model's answer for some short Mandarin news
+        def classify(self, text: str) -> tuple[str, float]:
+            return "wuu", 0.53
+
+    monkeypatch.setattr(language, "_identifier", lambda: Model())
+    assert detect("澳大利亚男足在预选赛中以三比零战胜对手，球迷们在悉尼庆祝这场胜利。") == "zh"

@@ -203,3 +203,10 @@ def test_a_chinese_or_japanese_title_is_the_first_sentence() -> None:
     assert text_doc(text, {}).title == "新的地铁线路今天开通"
     japanese = "大阪府の新しい橋が開通した\n大阪府は今日、開通式を行った。"
     assert text_doc(japanese, {}).title == "大阪府の新しい橋が開通した"
+
+
+def test_a_stated_title_helps_tell_the_language_of_a_short_text() -> None:
+    # NewsAPI content stripped to punctuation under a clear Russian headline
+    doc = RawDocument("n.json#1", "n.json", "() . - . ,", {"title": "Президент России Владимир Путин назначил нового посла"},
+                      Provenance.STRUCTURED, "utf-8")
+    assert infer(doc).language == "ru"

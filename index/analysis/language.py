@@ -43,6 +43,9 @@ _NAMES = {
     "arabic": "ar",
     "chinese": "zh",
 }
+# The model's Wu Chinese is its answer for short Mandarin news too: both are written in standard
+# Chinese, which is what matters here (filters, stemming: none for either).
+_WRITTEN_AS = {"wuu": "zh"}
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]")
 _CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
@@ -124,7 +127,7 @@ def detect(text: str, samples: tuple[int, ...] = (300, 1500)) -> str:
         code, confidence = _identifier().classify(sample)
         latin = 2 * len(_LATIN_LETTER.findall(letters)) >= len(letters)
         if confidence >= (MIN_CONFIDENCE if latin else MIN_CONFIDENCE_OUTSIDE_LATIN):
-            return str(code)
+            return _WRITTEN_AS.get(code, str(code))
         if size >= len(text):
             break
     return UNDETERMINED

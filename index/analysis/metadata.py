@@ -73,7 +73,8 @@ def infer(raw: RawDocument, steps: StepRunner | None = None) -> Article:
     )
     relayed = steps.run("source", lambda: relayed_source(body), lambda: None)
     language, language_provenance = steps.run(
-        "language", lambda: _language(meta.get("language"), body, raw.metadata_kind), _undetermined
+        "language", lambda: _language(meta.get("language"), _titled(meta.get("title"), body), raw.metadata_kind),
+        _undetermined,
     )
     return Article(
         id=article_id(raw.key),
@@ -134,6 +135,12 @@ def _site(url: str | None) -> str | None:
     except ValueError:  # not a well-formed address
         return None
     return host.removeprefix("www.") if host and "." in host else None
+
+
+def _titled(title: str | None, body: str) -> str:
+    """The text a language is told from: a stated title above the body, as a headline-only record
+    or a summary's few words are too short to tell alone."""
+    return f"{title}\n\n{body}" if title and not body.startswith(title) else body
 
 
 def _language(stated: str | None, body: str, kind: Provenance) -> tuple[str, Provenance]:
