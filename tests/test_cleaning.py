@@ -46,3 +46,9 @@ def test_article_lines_are_kept(line: str) -> None:
 
 def test_clean_collapses_blank_runs_left_by_removed_lines() -> None:
     assert clean("First.\n\n+ ↺ − 16 px\n\nSecond.\n\nback to top\n") == "First.\n\nSecond."
+
+
+def test_a_message_quoting_another_keeps_its_quotes_stuck_to_their_marks() -> None:
+    message = "In article <1@example.edu> Ann wrote:\n> Was it delayed?\n>>The launch was delayed by a day.\nIt was."
+    assert clean(message) == message  # ">>The launch" is a quote here, not a related link
+    assert clean("The ferry sails.\n>>Related: ferries in Baku\nEnd.") == "The ferry sails.\nEnd."

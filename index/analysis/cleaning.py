@@ -8,6 +8,8 @@ from functools import lru_cache
 
 from index.paths import resource_path
 
+_QUOTED_LINE = re.compile(r"^[ \t]*>(?:[ \t]|>[ \t>])", re.MULTILINE)  # "> text", ">> text", ">>> text"
+
 
 @lru_cache(maxsize=1)
 def _debris_line() -> re.Pattern[str]:
@@ -33,8 +35,10 @@ def clean(text: str) -> str:
         The text a reader should see and the index should hold.
     """
     kept: list[str] = []
+    # In a message that quotes another (e-mail, Usenet), ">>text" is a quoted line, not a related link.
+    quoting = ">" in text and _QUOTED_LINE.search(text) is not None
     for line in text.split("\n"):
-        if is_debris(line):
+        if is_debris(line) and not (quoting and line.lstrip().startswith(">")):
             continue
         line = line.rstrip()
         if not line and (not kept or not kept[-1]):
