@@ -193,6 +193,8 @@ class Archive:
             if entity_corrections is not None:
                 self._apply_entity_corrections(entity_corrections)
             summary = indexer.run(progress, should_cancel, workers)
+            if indexer.renamed:  # before the corrections are compared with what the index shows
+                notes += self._rename_corrections(indexer.renamed)
             problems = list(summary.problems) + self._apply_article_corrections(entity_corrections)
             indexer.finish()
         return IndexSummary(
@@ -207,6 +209,16 @@ class Archive:
             problems=tuple(problems),
             notes=tuple(notes),
         )
+
+    def _rename_corrections(self, renamed: dict[str, str]) -> list[str]:
+        """Move the corrections of articles whose ids changed to their new ids; say so if it failed
+        (they stay under the old ones, and the next update tries again)."""
+        try:
+            self.corrections.rename(renamed)
+        except ArchivistError as error:
+            log.warning("corrections not moved to their articles' new ids", exc_info=True)
+            return [f"corrections of {len(renamed)} articles whose ids changed could not be moved: {error}"]
+        return []
 
     def _apply_article_corrections(self, entity_corrections: EntityCorrections | None) -> list[AnalysisProblem]:
         """Re-index the articles whose metadata corrections differ from what the index shows."""

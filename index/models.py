@@ -23,8 +23,11 @@ class Provenance(StrEnum):
 class RawDocument:
     """One article as read from disk, before any inference.
 
-    ``key`` is the stable part of the id: the path inside the archive plus a record
-    number for files that hold many articles.
+    ``key`` is the stable part of the id: the path inside the archive, plus, for files that hold
+    many articles, the record's id, address, or title and date (a record's number only when it has
+    none of them: records come and go in re-exported feeds, and the user's corrections must follow
+    their article). ``former_key`` is the key earlier versions gave it (its number), whose
+    corrections it takes over.
     """
 
     key: str
@@ -33,6 +36,7 @@ class RawDocument:
     metadata: dict[str, str]
     metadata_kind: Provenance
     encoding: str
+    former_key: str | None = None
 
 
 @dataclass(frozen=True)

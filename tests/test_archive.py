@@ -493,3 +493,37 @@ def test_the_summary_counts_the_articles_a_file_of_records_changed(tmp_path: Pat
     summary = archive.update(workers=1)
     assert (summary.added, summary.updated, summary.deleted) == (1, 1, 1 + 2)
     archive.close()
+
+
+def test_a_correction_stays_with_its_record_when_records_before_it_go(tmp_path: Path) -> None:
+    root = tmp_path / "feeds"
+    root.mkdir()
+    records = [{"title": f"Report {i}", "date": f"2024-05-0{i}", "body": f"The ferry sailed {i} times."}
+               for i in range(1, 5)]
+    (root / "feed.json").write_text(json.dumps(records))
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    third = next(h.id for h in archive.search(SearchRequest("*")).hits if h.title == "Report 3")
+    archive.correct(third, "source", "Caspian Wire")
+    (root / "feed.json").write_text(json.dumps(records[1:]))  # the first record dropped
+    archive.update(workers=1)
+    sources = {h.title: h.source for h in archive.search(SearchRequest("*")).hits}
+    assert sources == {"Report 2": None, "Report 3": "Caspian Wire", "Report 4": None}
+    archive.close()
+
+
+def test_corrections_made_under_a_records_number_move_to_its_new_id(tmp_path: Path) -> None:
+    from index.analysis.metadata import article_id
+
+    root = tmp_path / "feeds"
+    root.mkdir()
+    records = [{"title": f"Report {i}", "body": f"The ferry sailed {i} times."} for i in range(1, 4)]
+    (root / "feed.json").write_text(json.dumps(records))
+    archive = Archive(root, data=tmp_path / "data")
+    former = article_id("feed.json#2")  # the id earlier versions gave the second record
+    archive.corrections.change({former: {"source": "Caspian Wire"}})
+    archive.update(workers=1)
+    hits = {h.title: h for h in archive.search(SearchRequest("*")).hits}
+    assert hits["Report 2"].source == "Caspian Wire" and hits["Report 1"].source is None
+    assert archive.corrections.by_article() == {hits["Report 2"].id: {"source": "Caspian Wire"}}
+    archive.close()

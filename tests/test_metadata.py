@@ -207,6 +207,6 @@ def test_a_chinese_or_japanese_title_is_the_first_sentence() -> None:
 
 def test_a_stated_title_helps_tell_the_language_of_a_short_text() -> None:
     # NewsAPI content stripped to punctuation under a clear Russian headline
-    doc = RawDocument("n.json#1", "n.json", "() . - . ,", {"title": "Президент России Владимир Путин назначил нового посла"},
-                      Provenance.STRUCTURED, "utf-8")
+    headline = {"title": "Президент России Владимир Путин назначил нового посла"}
+    doc = RawDocument("n.json#1", "n.json", "() . - . ,", headline, Provenance.STRUCTURED, "utf-8")
     assert infer(doc).language == "ru"

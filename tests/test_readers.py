@@ -224,3 +224,17 @@ def test_scan_skips_other_types_big_files_and_links_leaving_the_archive(tmp_path
 )
 def test_headers_of_other_programs(text: str, metadata: dict[str, str], body: str) -> None:
     assert split_header(text) == (metadata, body)
+
+
+def test_records_without_ids_keep_their_keys_when_others_come_and_go() -> None:
+    records = [
+        {"title": "Ferry sails", "date": "2024-05-01", "text": "The ferry sailed."},
+        {"url": "https://example.org/b", "title": "Port opens", "text": "The port opened."},
+        {"text": "Neither title nor address."},
+    ]
+    docs, _ = read_file("feed.json", json.dumps(records).encode())
+    keys = ["feed.json#Ferry sails|2024-05-01", "feed.json#https://example.org/b", "feed.json#3"]
+    assert [d.key for d in docs] == keys
+    assert [d.former_key for d in docs] == ["feed.json#1", "feed.json#2", None]  # what earlier versions gave them
+    again, _ = read_file("feed.json", json.dumps([{"title": "New first", "text": "News."}, *records]).encode())
+    assert [d.key for d in again[1:3]] == [d.key for d in docs[:2]]

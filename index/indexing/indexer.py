@@ -121,6 +121,8 @@ class Indexer:
         # the document numbers of the articles it replaces: the run's end extends them. (Not kept
         # from prepare(), which reads them too: a run with nothing to do would hold them for nothing.)
         self.columns: Columns | None = None
+        # Ids an earlier version gave articles the user corrected -> their ids now (ReadFile.renamed).
+        self.renamed: dict[str, str] = {}
 
     def run(
         self,
@@ -196,6 +198,7 @@ class Indexer:
                 with committing(self.index_dir, store, merge, columns=False, read=self.columns) as commit:
                     for read in result.files:
                         changes = commit.record(read, read.found.relpath in manifest)
+                        self.renamed.update(read.renamed)
                         log_tracebacks(read)
                         skipped += read.skipped
                         problems += read.problems

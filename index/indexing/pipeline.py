@@ -156,13 +156,19 @@ def analyse_file(
     documents_fields: list[dict[str, Any]] = []
     problems: list[AnalysisProblem] = []
     tracebacks = list(file_steps.tracebacks)
+    renamed: dict[str, str] = {}
     ids: set[str] = set()
     for raw in documents:
         raw = _encodable(raw)
         steps = Steps(raw.key)
         try:
             inferred = steps.run("metadata", partial(infer, raw, steps), partial(_as_read, raw))
-            fields = corrections.articles.get(inferred.id, {})
+            fields = corrections.articles.get(inferred.id)
+            former = article_id(raw.former_key) if fields is None and raw.former_key else None
+            if former is not None and former in corrections.articles:
+                fields = corrections.articles[former]  # corrected under the id an earlier version gave it
+                renamed[former] = inferred.id
+            fields = fields or {}
             stored, whoosh_fields = analyse_article(inferred, fields, corrections.entities, steps, model_mentions)
             row = steps.run("storing", partial(stored.row, found.relpath))
         except StepFailedError as failure:
@@ -176,7 +182,7 @@ def analyse_file(
             documents_fields.append(whoosh_fields)
         problems += steps.problems
         tracebacks += steps.tracebacks
-    return ReadFile(found, sha1, rows, skipped, problems, tracebacks), documents_fields
+    return ReadFile(found, sha1, rows, skipped, problems, tracebacks, renamed), documents_fields
 
 
 def document_fields(stored: StoredArticle, title: PreAnalyzed, body: PreAnalyzed) -> dict[str, Any]:

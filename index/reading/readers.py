@@ -451,18 +451,29 @@ def _read_records(
                 unlisted += 1
             continue
         body = fields.pop("body")
-        record_id = fields.get("id") or str(number)
+        record_id = fields.get("id") or _record_identity(fields) or str(number)
         key, repeat = f"{relpath}#{record_id}", 0
         while key in seen_keys:  # Ids repeat in real exports; a crafted one may even spell "x@3".
             repeat += 1
             key = f"{relpath}#{record_id}@{number}" + (f".{repeat}" if repeat > 1 else "")
         seen_keys.add(key)
-        documents.append(RawDocument(key, relpath, body, fields, Provenance.STRUCTURED, encoding))
+        former = f"{relpath}#{number}" if "id" not in fields and record_id != str(number) else None
+        documents.append(RawDocument(key, relpath, body, fields, Provenance.STRUCTURED, encoding, former))
     if unlisted:
         skipped.append(SkippedFile(relpath, f"{unlisted} more {unit}s skipped (only the first are listed)"))
     if not documents and not skipped:
         raise UnreadableFileError("no records in the file")
     return documents, skipped
+
+
+def _record_identity(fields: dict[str, str]) -> str | None:
+    """What tells a record without an id from the others wherever it stands in its file: its
+    address, else its title and date; None when it has neither."""
+    if fields.get("url"):
+        return fields["url"]
+    if fields.get("title"):
+        return f"{fields['title']}|{fields.get('date', '')}"
+    return None
 
 
 def _record_fields(record: dict[str, object]) -> tuple[dict[str, str], str | None]:

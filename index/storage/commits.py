@@ -65,7 +65,8 @@ class ReadFile:
 
     ``rows`` are its articles as the article store keeps them, encoded by the worker; None when
     the content is unchanged since it was indexed (only its size and time changed). ``tracebacks``
-    are the details of ``problems`` and of skips caused by errors, for the log.
+    are the details of ``problems`` and of skips caused by errors, for the log. ``renamed`` maps
+    the ids an earlier version gave its articles to their ids now, for those the user corrected.
     """
 
     found: FoundFile
@@ -74,6 +75,7 @@ class ReadFile:
     skipped: list[SkippedFile]
     problems: list[AnalysisProblem] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,23 @@ class Corrections:
         """
         return self._change(changes, expected)[0]
 
+    def rename(self, renamed: Mapping[str, str]) -> None:
+        """Move corrections to their articles' new ids (``renamed``: old id -> new id, as an update
+        of the index finds them); one made under a new id already stays as it is.
+
+        Raises:
+            UserFileError: the corrections could not be saved.
+        """
+
+        def change(current: Any) -> dict[str, Any]:
+            everything = dict(current or {})
+            for old, new in renamed.items():
+                if old in everything and new not in everything:
+                    everything[new] = everything.pop(old)
+            return everything
+
+        self.file.update(change)
+
     def _change(
         self, changes: CorrectionChanges, expected: CorrectionChanges | None
     ) -> tuple[CorrectionChanges, dict[str, Any]]:
