@@ -6,6 +6,7 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -494,11 +495,12 @@ class Controller(QObject):
 
 
 def _kept_flag(excerpt: Excerpt, flags: dict[str, CheckedExcerpt]) -> CheckedExcerpt:
-    """The excerpt with the flag of its last check; one never checked was just taken, from where it says."""
+    """The excerpt with the flag of its last check (and the id its article was found under then); one
+    never checked was just taken, from where it says."""
     known = flags.get(excerpt.id)
     if known is None:
         return CheckedExcerpt(excerpt, None, (excerpt.start, excerpt.end))
-    return CheckedExcerpt(excerpt, known.flag, known.found_at)
+    return CheckedExcerpt(replace(excerpt, article_id=known.excerpt.article_id), known.flag, known.found_at)
 
 
 def _message(error: object) -> str:

@@ -328,6 +328,21 @@ class Archive:
             raise ArticleNotFoundError(f"no article with id {article_id}")
         return article
 
+    def article_of(self, excerpt: Excerpt) -> Article:
+        """The article an excerpt was taken from: the one with its id, else the article of the same file
+        that still holds the passage (the one with the excerpt's address, else its title, when several
+        do). Records of a feed were once known by their number, and are now by their address or title:
+        their excerpts find them under their new ids.
+
+        Raises:
+            ArticleNotFoundError: the archive holds neither.
+        """
+        with self._reading() as searcher:
+            article = searcher.article(excerpt.article_id) or _holding_passage(searcher.store, excerpt)
+        if article is None:
+            raise ArticleNotFoundError(f"no article with id {excerpt.article_id}")
+        return article
+
     def excerpt(
         self, article_id: str, start: int, end: int, query: str = "", note: str = "", tags: Iterable[str] = ()
     ) -> Excerpt:
@@ -554,20 +569,38 @@ def article_lookup(data: Path | None = None, open_archives: Iterable[Archive] = 
     archives = {str(archive.root): archive for archive in open_archives}
     opened: list[Archive] = []
 
-    def lookup(root: str, article_id: str) -> Article:
+    def lookup(excerpt: Excerpt) -> Article:
+        root = excerpt.archive
         archive = archives.get(root)
         if archive is None:
             archive = archives[root] = Archive(Path(root), data)
             opened.append(archive)
         if not archive.is_indexed:
             raise IndexNotBuiltError(f"{root} is not indexed")
-        return archive.article(article_id)
+        return archive.article_of(excerpt)
 
     try:
         yield lookup
     finally:
         for archive in opened:
             archive.close()
+
+
+def _holding_passage(store: ArticleStore, excerpt: Excerpt, batch: int = 500) -> Article | None:
+    """The article of the excerpt's file that holds its passage: the one with its address, else its
+    title, else the only one; None when none, or several and none of them is told apart."""
+    ids = store.article_ids(excerpt.path)
+    holding = []
+    for start in range(0, len(ids), batch):
+        for article in store.get_many(ids[start : start + batch]).values():
+            if excerpt.text and excerpt.text in article.body:
+                if excerpt.url and article.url == excerpt.url:
+                    return article
+                holding.append(article)
+    titled = [article for article in holding if article.title == excerpt.title]
+    if len(titled) == 1:
+        return titled[0]
+    return holding[0] if len(holding) == 1 else None
 
 
 def _log_problems(problems: list[AnalysisProblem]) -> None:

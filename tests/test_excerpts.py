@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import Archive, Article, Baskets, ExcerptError, Provenance, article_lookup, check
+from index import Archive, Article, Baskets, ExcerptError, Provenance, SearchRequest, article_lookup, check
 from index.userdata.excerpts import DEFAULT_BASKET, Basket, Excerpt, basket_file_name, take_excerpt
 
 from .conftest import ROOT
@@ -313,3 +313,33 @@ def test_any_basket_name_is_kept_or_refused_in_one_clear_error(name: str) -> Non
     else:
         assert kept == kept.strip() and 0 < len(kept) <= 100
         assert check_basket_name(kept) == kept
+
+
+def test_an_excerpt_taken_under_a_records_number_finds_its_record_under_its_new_id(
+    tmp_path: Path, private_dirs: Path
+) -> None:
+    from index.analysis.metadata import article_id
+
+    root = tmp_path / "feeds"
+    root.mkdir()
+    records = [
+        {"title": "Ferry report", "url": "https://example.org/1", "body": "The ferry sailed at dawn."},
+        {"title": "Ferry report", "url": "https://example.org/2", "body": "The ferry sailed at dawn, twice."},
+        {"title": "Harbour notes", "body": "Cranes stood idle all week."},
+    ]
+    (root / "feed.json").write_text(json.dumps(records))
+    archive = Archive(root)
+    archive.update(workers=1)
+    articles = [archive.article(hit.id) for hit in archive.search(SearchRequest("*")).hits]
+    ids = {article.url or article.title: article.id for article in articles}
+    # As earlier versions took them: the record's id was its number in the file.
+    second = dataclasses.replace(archive.excerpt(ids["https://example.org/2"], 0, 25),
+                                 article_id=article_id("feed.json#2"))
+    third = dataclasses.replace(archive.excerpt(ids["Harbour notes"], 0, 11), article_id=article_id("feed.json#3"))
+    elsewhere = dataclasses.replace(second, path="other.json")
+    with article_lookup(open_archives=[archive]) as lookup:
+        checked = check([second, third, elsewhere], lookup)
+    assert [item.excerpt.article_id for item in checked] == [
+        ids["https://example.org/2"], ids["Harbour notes"], elsewhere.article_id]
+    assert [item.flag for item in checked] == [None, None, "its article is no longer in the archive"]
+    archive.close()

@@ -192,7 +192,9 @@ class CheckedExcerpt:
     found_at: tuple[int, int] | None = None
 
 
-ArticleLookup = Callable[[str, str], Article]  # (archive folder, article id) -> Article
+# The article an excerpt was taken from, as its archive holds it now (raises ArticleNotFoundError when
+# it is gone, another ArchivistError when the archive cannot be read): see Archive.article_of.
+ArticleLookup = Callable[[Excerpt], Article]
 
 
 def check(excerpts: Sequence[Excerpt], lookup: ArticleLookup) -> list[CheckedExcerpt]:
@@ -200,8 +202,9 @@ def check(excerpts: Sequence[Excerpt], lookup: ArticleLookup) -> list[CheckedExc
 
     Args:
         excerpts: the excerpts, in their order.
-        lookup: the article of an archive by id; raises ArticleNotFoundError when it is gone, and
-            another ArchivistError when the archive cannot be read (not indexed here, moved away).
+        lookup: the excerpt's article; raises ArticleNotFoundError when it is gone, and another
+            ArchivistError when the archive cannot be read (not indexed here, moved away). An
+            article found under another id (its record's id changed) is cited under that id.
     """
     checked = []
     unreadable: dict[str, str] = {}
@@ -210,7 +213,7 @@ def check(excerpts: Sequence[Excerpt], lookup: ArticleLookup) -> list[CheckedExc
             checked.append(CheckedExcerpt(excerpt, unreadable[excerpt.archive]))
             continue
         try:
-            article = lookup(excerpt.archive, excerpt.article_id)
+            article = lookup(excerpt)
         except ArticleNotFoundError:
             checked.append(CheckedExcerpt(excerpt, "its article is no longer in the archive"))
             continue
@@ -218,6 +221,8 @@ def check(excerpts: Sequence[Excerpt], lookup: ArticleLookup) -> list[CheckedExc
             unreadable[excerpt.archive] = f"its archive cannot be read here ({error})"
             checked.append(CheckedExcerpt(excerpt, unreadable[excerpt.archive]))
             continue
+        if article.id != excerpt.article_id:
+            excerpt = dataclasses.replace(excerpt, article_id=article.id)
         checked.append(_compare(excerpt, article.body))
     return checked
 

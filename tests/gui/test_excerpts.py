@@ -319,3 +319,17 @@ def test_an_export_over_an_existing_file_asks_first(
     answers.append(True)
     dialog.export_button.click()
     qtbot.waitUntil(lambda: target.read_text("utf-8").startswith("# Excerpts"), timeout=10000)
+
+
+def test_an_excerpt_edited_after_its_check_keeps_the_id_its_article_was_found_under() -> None:
+    import dataclasses
+
+    from gui.controller import _kept_flag
+    from tests.test_excerpts import sample
+
+    taken = sample(1)
+    found = CheckedExcerpt(dataclasses.replace(taken, article_id="0123456789abcdef"), None, (taken.start, taken.end))
+    edited = dataclasses.replace(taken, note="read again")
+    kept = _kept_flag(edited, {taken.id: found})
+    assert kept.excerpt == dataclasses.replace(edited, article_id="0123456789abcdef")
+    assert (kept.flag, kept.found_at) == (None, (taken.start, taken.end))
