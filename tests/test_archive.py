@@ -470,8 +470,10 @@ def test_a_pattern_with_letters_after_its_wildcard_finds_inflected_words(tmp_pat
     )
     archive = Archive(root, data=tmp_path / "data")
     archive.update(workers=1)
-    for query in ("R?vers", "detect?rs", "Rov*rs", "ferr?es", "rovers"):
+    for query in ("R?vers", "detect?rs", "Rov*rs", "ferr?es", "rovers", "rover?", "detector?", "harbo?r"):
         assert len(archive.search(SearchRequest(query)).hits) == 1, query
+    for query in ("detect?", "harb?"):  # the pattern's length counts
+        assert archive.search(SearchRequest(query)).hits == (), query
     assert archive.search(SearchRequest("r?vers")).hits[0].path == "000.txt"
     archive.close()
 

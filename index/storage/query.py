@@ -562,7 +562,8 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
     if isinstance(q, wq.Wildcard) and q.fieldname in TEXT_FIELDS:
         # Words are indexed as stems: "r?vers" must match "rover". The pattern is stemmed as a word
         # (a stemmer takes its wildcards for letters), as well as folded, as the words were.
-        patterns = [wq.Wildcard(q.fieldname, v, boost=q.boost) for v in term_variants(str(q.text), languages)]
+        variants = term_variants(str(q.text), languages)
+        patterns = [wq.Wildcard(q.fieldname, v, boost=q.boost) for v in [*variants, *_stem_lengths(variants[0])]]
         return patterns[0] if len(patterns) == 1 else wq.Or(patterns)
     if isinstance(q, wq.TermRange) and q.fieldname in TEXT_FIELDS:
         start, end = (None if v is None else fold(str(v)) for v in (q.start, q.end))
@@ -580,6 +581,15 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
         phrases = [wq.Phrase(q.fieldname, list(words), slop=q.slop, boost=q.boost) for words in sorted(forms)]
         return phrases[0] if len(phrases) == 1 else wq.Or(phrases)
     return q
+
+
+def _stem_lengths(pattern: str) -> list[str]:
+    """``pattern`` cut to the lengths of the stems of the words it matches, when its ``?`` stands in
+    a word's ending: a stemmer cannot take off an ending it cannot read, so ``rover?`` must find
+    "rovers", indexed as ``rover``. Cut as typed prefixes are (``_stemmed_prefix``), each matched whole."""
+    if "*" in pattern or "?" not in pattern[-STEM_OVERRUN:]:
+        return []
+    return [pattern[:length] for length in range(max(MIN_STEM_LETTERS, len(pattern) - STEM_OVERRUN), len(pattern))]
 
 
 def _stemmed_prefix(q: wq.Prefix, languages: tuple[str, ...]) -> wq.Query:  # also for a Completion
