@@ -24,7 +24,7 @@ from pathlib import Path
 
 from memory import TreeMemorySampler
 
-from index.storage.store import decode_article
+from index.storage.store import ArticleStore
 
 PAGE_SIZE = 20
 Row = tuple[str, str, str | None, str | None, str]  # title, body, date, source, language
@@ -32,14 +32,13 @@ Row = tuple[str, str, str | None, str | None, str]  # title, body, date, source,
 
 def store_rows(data: Path) -> list[Row]:
     """(title, body, ISO date, source, language) of every article the engine indexed, from its store."""
-    (store,) = data.rglob("articles.sqlite")
-    connection = sqlite3.connect(store)
+    (path,) = data.rglob("articles.sqlite")
+    store = ArticleStore(path)
     rows = []
-    for (blob,) in connection.execute("SELECT record FROM articles"):
-        article = decode_article(blob)
+    for article, _ in store.originals(sorted(store.ids())).values():
         date = article.date.isoformat() if article.date else None
         rows.append((article.title, article.body, date, article.source, article.language))
-    connection.close()
+    store.close()
     return rows
 
 

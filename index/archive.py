@@ -28,6 +28,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import zstandard
+
 from index.analysis.entities import TYPES, EntityCorrections, canonical_name
 from index.atomic import write_atomically
 from index.errors import (
@@ -79,7 +81,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 WaitCallback = Callable[[str], None]
 # What reading damaged index files raises, besides what the opening checks catch.
-_DAMAGE = (zlib.error, struct.error, EOFError, pickle.UnpicklingError)
+_DAMAGE = (zlib.error, zstandard.ZstdError, struct.error, EOFError, pickle.UnpicklingError)
 
 
 class Archive:

@@ -127,6 +127,7 @@ class Commit:
         self.writer.pool = TermGroupedPool()
         self._written_toc = False
         try:
+            store.train_dictionaries()
             store.connection.execute("BEGIN")
         except BaseException:
             self.writer.cancel()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from index.analysis.duplicates import (
     BOILERPLATE_SAMPLE,
@@ -31,6 +30,7 @@ from index.models import (
     Provenance,
     SkippedFile,
 )
+from index.storage.compression import DICTIONARY_BYTES, SAMPLES, TRAIN_FROM, Packer, train
 from index.userdata.corrections import apply_corrections
 
 _SCHEMA = """
@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS near_copies (
 CREATE INDEX IF NOT EXISTS near_copies_b ON near_copies(b);
 CREATE INDEX IF NOT EXISTS articles_corrected ON articles(id) WHERE corrections IS NOT NULL;
 CREATE INDEX IF NOT EXISTS articles_model ON articles(language, entity_model);
+-- The zstd dictionaries of the blobs of each kind ('record', 'mentions'): see compression.py.
+CREATE TABLE IF NOT EXISTS dictionaries (kind TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 PAGE_SIZE = 8_192
 WAL_SIZE_LIMIT = 4 * 2**20
@@ -98,7 +100,8 @@ class StoredArticle:
         }
 
     def row(self, file: str) -> ArticleRow:
-        """The article's row in the store, as ``file`` holds it."""
+        """The article's row in the store, as ``file`` holds it, its record and mentions not yet
+        compressed (the store does that, with its dictionaries)."""
         a = self.article
         return (
             a.id,
@@ -109,7 +112,7 @@ class StoredArticle:
             self.title_terms,
             self.body_terms,
             json.dumps(self.entity_names(), ensure_ascii=False),
-            zlib.compress(json.dumps([[m.start, m.end, m.type, m.canonical] for m in self.mentions]).encode(), 1),
+            json.dumps([[m.start, m.end, m.type, m.canonical] for m in self.mentions]).encode(),
             encode_article(self.inferred),
             json.dumps(self.corrections, ensure_ascii=False, sort_keys=True) if self.corrections else None,
             self.entity_model,
@@ -118,20 +121,21 @@ class StoredArticle:
 
 
 def encode_article(article: Article) -> bytes:
-    """An article as compressed JSON."""
+    """An article as JSON."""
     record = {name: getattr(article, name) for name in _ARTICLE_FIELDS}  # asdict() deep-copies: 4x slower
     record["date"] = article.date.isoformat() if article.date else None
     for key, value in record.items():
         if isinstance(value, Provenance):
             record[key] = value.value
-    return zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 1)
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 _IDS_PER_QUERY = 500  # SQLite limits the parameters of one statement
-RECORD_COLUMN = 9  # a row's encoded article as read (StoredArticle.row)
+MENTIONS_COLUMN = 8  # a row's entity mentions (StoredArticle.row)
+RECORD_COLUMN = 9  # a row's encoded article as read
 _COPIES_COLUMN = 12
 _INSERT_ROW = "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
@@ -142,7 +146,7 @@ def _fields(applied: str | None) -> dict[str, str]:
 
 def decode_article(blob: bytes) -> Article:
     """The article that :func:`encode_article` encoded."""
-    record = json.loads(zlib.decompress(blob))
+    record = json.loads(blob)
     record["date"] = dt.date.fromisoformat(record["date"]) if record["date"] else None
     for key in ("title_provenance", "date_provenance", "source_provenance", "language_provenance"):
         record[key] = Provenance(record[key])
@@ -177,6 +181,8 @@ class ArticleStore:
         self.path = path
         # A writer in another process holds the database for a commit at most; wait rather than fail.
         self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
+        self._packers: dict[str, Packer] = {}  # by kind of blob, each with its dictionary if there is one
+        self._untrainable: set[str] = set()  # kinds whose dictionary zstd could not train, this session
         try:
             # Only a new file takes it. An article's row is about 2.4 KB: a 4 KB page holds one and
             # leaves 40 % of itself empty. 8 KB pages hold three; 16 KB pages waste a little less,
@@ -198,6 +204,48 @@ class ArticleStore:
     def close(self) -> None:
         """Close the database."""
         self.connection.close()
+
+    def _packer(self, kind: str) -> Packer:
+        packer = self._packers.get(kind)
+        if packer is None:
+            row = self.connection.execute("SELECT data FROM dictionaries WHERE kind = ?", (kind,)).fetchone()
+            packer = self._packers[kind] = Packer(row[0] if row else None)
+        return packer
+
+    def _unpack(self, kind: str, blob: bytes) -> bytes:
+        packer = self._packer(kind)
+        if packer.needs_dictionary(blob):  # trained by a writer after this connection read the table
+            self._packers.pop(kind, None)
+            packer = self._packer(kind)
+        return packer.unpack(blob)
+
+    def _article(self, blob: bytes) -> Article:
+        return decode_article(self._unpack("record", blob))
+
+    def _packed(self, row: ArticleRow) -> ArticleRow:
+        packed = list(row)
+        packed[MENTIONS_COLUMN] = self._packer("mentions").pack(cast(bytes, row[MENTIONS_COLUMN]))
+        packed[RECORD_COLUMN] = self._packer("record").pack(cast(bytes, row[RECORD_COLUMN]))
+        return tuple(packed)
+
+    def train_dictionaries(self) -> None:
+        """Train the dictionaries records and mentions are compressed with from now on, once the
+        archive holds enough articles and has none (outside a transaction: each is saved before
+        any row uses it)."""
+        self._packers = {kind: packer for kind, packer in self._packers.items() if packer.dictionary}  # re-read
+        missing = [kind for kind in DICTIONARY_BYTES if self._packer(kind).dictionary is None]
+        missing = [kind for kind in missing if kind not in self._untrainable]
+        if not missing or self.count() < TRAIN_FROM:
+            return
+        rows = self.connection.execute("SELECT record, mentions FROM articles LIMIT ?", (SAMPLES,)).fetchall()
+        for kind in missing:
+            column = 0 if kind == "record" else 1
+            trained = train(kind, [self._unpack(kind, row[column]) for row in rows])
+            if trained is None:
+                self._untrainable.add(kind)
+                continue
+            self.connection.execute("INSERT OR IGNORE INTO dictionaries VALUES (?, ?)", (kind, trained))
+            self._packers.pop(kind, None)
 
     def is_current(self) -> bool:
         """Whether this connection still reads the index's store: a rebuild replaces the file, and
@@ -299,7 +347,8 @@ class ArticleStore:
 
     def records_of(self, file: str) -> dict[str, bytes]:
         """The encoded articles (as read, see :meth:`StoredArticle.row`) of ``file``, by id."""
-        return dict(self.connection.execute("SELECT id, record FROM articles WHERE file = ?", (file,)))
+        rows = self.connection.execute("SELECT id, record FROM articles WHERE file = ?", (file,))
+        return {article_id: self._unpack("record", blob) for article_id, blob in rows}
 
     def article_ids(self, file: str) -> list[str]:
         """The ids of the articles read from ``file``."""
@@ -310,7 +359,7 @@ class ArticleStore:
         self._forget_copies(file)
         self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
         rows = list(rows)
-        self.connection.executemany(_INSERT_ROW, rows)
+        self.connection.executemany(_INSERT_ROW, [self._packed(row) for row in rows])
         self._sign([(row[0], row[_COPIES_COLUMN]) for row in rows if row[_COPIES_COLUMN] is not None])  # type: ignore[misc]
 
     def _sign(self, signed: list[tuple[str, bytes]]) -> None:
@@ -367,7 +416,7 @@ class ArticleStore:
     def _units_of(self, ids: list[str]) -> dict[str, tuple[str | None, dict[str, int]]]:
         """Each article's source and the units of its body (see duplicates.units)."""
         rows = self._rows_in("SELECT id, source, record FROM articles WHERE id IN ({})", ids)
-        return {article_id: (source, units(decode_article(blob).body)) for article_id, source, blob in rows}
+        return {article_id: (source, units(self._article(blob).body)) for article_id, source, blob in rows}
 
     def _source_sample(self, source: str | None) -> list[dict[str, int]]:
         """The units of articles of a source, spread over it."""
@@ -402,14 +451,14 @@ class ArticleStore:
         signed_again = row[1] != stored.copies
         if signed_again:
             self._forget_copies_of([article_id])  # by its old signature's bands: before the row is replaced
-        self.connection.execute(_INSERT_ROW, stored.row(row[0]))
+        self.connection.execute(_INSERT_ROW, self._packed(stored.row(row[0])))
         if signed_again and stored.copies is not None:
             self._sign([(article_id, stored.copies)])
 
     def originals(self, ids: list[str]) -> dict[str, tuple[Article, dict[str, str]]]:
         """Articles as read, before the user's corrections, with the corrections applied to them."""
         rows = self._rows_in("SELECT id, record, corrections FROM articles WHERE id IN ({})", ids)
-        return {article_id: (decode_article(blob), _fields(applied)) for article_id, blob, applied in rows}
+        return {article_id: (self._article(blob), _fields(applied)) for article_id, blob, applied in rows}
 
     def applied_corrections(self) -> dict[str, dict[str, str]]:
         """The user's corrections each article was last indexed with, by article id."""
@@ -423,7 +472,7 @@ class ArticleStore:
     def mentions(self, article_id: str) -> tuple[EntityMention, ...]:
         """The entity mentions of an article, in order."""
         row = self.connection.execute("SELECT mentions FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return tuple(EntityMention(*m) for m in json.loads(zlib.decompress(row[0]))) if row else ()
+        return tuple(EntityMention(*m) for m in json.loads(self._unpack("mentions", row[0]))) if row else ()
 
     def get(self, article_id: str) -> Article | None:
         """The article with this id, as shown (the user's corrections applied), or None."""
