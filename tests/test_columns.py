@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from pathlib import Path
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from whoosh.writing import SegmentWriter
 
-from index import Archive, SearchRequest
+from index import Archive, Filters, SearchRequest
 from index.indexing import indexer
 from index.storage import commits
 from index.storage import searcher as searcher_module
@@ -199,3 +200,30 @@ def test_an_update_reads_the_facet_columns_twice_at_most(tmp_path: Path, monkeyp
     assert archive.search(SearchRequest("corrected")).total == 1
     archive.close()
     assert len(reads) == 2
+
+
+def test_facets_of_most_documents_counted_over_the_others_are_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.generate import generate
+
+    root = tmp_path / "news"
+    generate(root, 80, seed=11)
+    archive = Archive(root)
+    archive.update(workers=1)
+    files = sorted(root.rglob("*.txt"))
+    files[0].unlink()  # deleted documents are among "the others"
+    files[1].write_text(files[1].read_text("utf-8") + "\nAn added line about Baku.\n", "utf-8")
+    archive.update(workers=1)
+    source = archive.search(SearchRequest("*")).facets["source"].values[0].value
+    requests = [SearchRequest("*"), SearchRequest("the OR de OR la"), SearchRequest("Baku"),
+                SearchRequest("*", filters=Filters(sources=(source,))),
+                SearchRequest("*", filters=Filters(date_from=dt.date(2000, 1, 1)))]
+    for request in requests:
+        monkeypatch.setattr(searcher_module, "COUNTED_BY_THE_OTHERS_ABOVE", 2.0)  # never
+        direct = archive.search(request)
+        monkeypatch.setattr(searcher_module, "COUNTED_BY_THE_OTHERS_ABOVE", -1.0)  # always
+        by_the_others = archive.search(request)
+        assert by_the_others.facets == direct.facets and direct.facets["year"].values, request
+        assert by_the_others.timeline == direct.timeline
+    archive.close()

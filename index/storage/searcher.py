@@ -7,6 +7,7 @@ import logging
 import os
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,9 @@ MORE_LIKE_TERMS = 12
 # Entity facets are counted over the matching documents' own entities when they are fewer than
 # this share (an eighth) of the archive, else over every pair at once.
 SPARSE_FACETS = 8
+# Facets under more than this share of the documents are counted over the others, and taken from
+# every document's counts: a common word's facets cost what a rare one's do.
+COUNTED_BY_THE_OTHERS_ABOVE = 0.5
 # BM25 as Whoosh's default BM25F scores it.
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -76,6 +80,21 @@ class _DerivedColumns:
         self.year = days.astype("datetime64[Y]").astype(np.int64) + 1970
         self._columns = columns
         self._entity_starts: dict[str, np.ndarray] = {}
+        # Years and months as facet codes (-1: undated), numbered from the first one.
+        self.first = {"year": int(self.year[dated].min()) if dated.any() else 0,
+                      "month": int(self.month[dated].min()) if dated.any() else 0}
+        self.codes = {"year": np.where(dated, self.year - self.first["year"], -1),
+                      "month": np.where(dated, self.month - self.first["month"], -1)}
+        self.values = {name: int(codes.max()) + 1 if codes.size else 0 for name, codes in self.codes.items()}
+        self._totals: dict[str, np.ndarray] = {}
+
+    def totals(self, facet: str, count: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """How many documents, deleted ones included, have each value of a facet (``count`` counts
+        them under a mask); kept, as a query matching most documents is counted by its complement."""
+        counts = self._totals.get(facet)
+        if counts is None:
+            counts = self._totals[facet] = count(np.ones(len(self.dated), dtype=bool))
+        return counts
 
     def entities_of(self, facet: str, docs: np.ndarray) -> np.ndarray:
         """The entity codes of these documents (with repeats), found by slicing, not by a pass
@@ -359,23 +378,44 @@ class ArchiveSearcher:
 
         columns, derived = self.columns, self.derived
         facets = {
-            "source": _count_codes("source", columns.source[under_other_filters("source")], columns.sources, limit),
-            "language": _count_codes(
-                "language", columns.language[under_other_filters("language")], columns.languages, limit
-            ),
+            name: _most_frequent(name, self._counts(name, under_other_filters(name)), names, limit)
+            for name, names in (("source", columns.sources), ("language", columns.languages))
         }
         for facet in ENTITY_FACETS:
-            docs, codes = columns.entity_docs[facet], columns.entity_codes[facet]
-            under = under_other_filters(facet)
-            if np.count_nonzero(under) * SPARSE_FACETS < len(under):
-                chosen = derived.entities_of(facet, np.flatnonzero(under))
-            else:
-                chosen = codes[under[docs]]
-            facets[facet] = _count_codes(facet, chosen, columns.entity_names[facet], limit)
-        in_dates = under_other_filters("date") & derived.dated
-        facets["year"] = _count_numbers("year", derived.year[in_dates], str, limit)
-        facets["month"] = _count_numbers("month", derived.month[in_dates], _month_label, limit)
+            counts = self._counts(facet, under_other_filters(facet))
+            facets[facet] = _most_frequent(facet, counts, columns.entity_names[facet], limit)
+        in_dates = under_other_filters("date")
+        for name, label in (("year", str), ("month", _month_label)):
+            counts = self._counts(name, in_dates)
+            facets[name] = _most_frequent_in_order(name, counts, derived.first[name], label, limit)
         return facets
+
+    def _counts(self, facet: str, under: np.ndarray) -> np.ndarray:
+        """How many documents under the mask ``under`` have each value of ``facet`` (source, language,
+        an entity facet, year or month), by value code."""
+        chosen = int(np.count_nonzero(under))
+        if chosen <= COUNTED_BY_THE_OTHERS_ABOVE * len(under):
+            return self._counted(facet, under, chosen)
+        # Most documents: count the others, and take them from every document's counts.
+        everything = self.derived.totals(facet, lambda mask: self._counted(facet, mask, len(mask)))
+        return everything - self._counted(facet, ~under, len(under) - chosen)
+
+    def _counted(self, facet: str, under: np.ndarray, chosen: int) -> np.ndarray:
+        """``_counts`` for ``chosen`` documents, the number ``under`` holds."""
+        columns, derived = self.columns, self.derived
+        if facet in ENTITY_FACETS:
+            values = len(columns.entity_names[facet])
+            if chosen * SPARSE_FACETS < len(under):
+                codes = derived.entities_of(facet, np.flatnonzero(under))
+            else:
+                codes = columns.entity_codes[facet][under[columns.entity_docs[facet]]]
+        elif facet in derived.codes:
+            values, codes = derived.values[facet], derived.codes[facet][under]
+        elif facet == "source":
+            values, codes = len(columns.sources), columns.source[under]
+        else:
+            values, codes = len(columns.languages), columns.language[under]
+        return np.bincount(codes[codes >= 0], minlength=values)
 
     def _timeline(self, selected: np.ndarray) -> Timeline:
         dated = selected & self.derived.dated
@@ -643,20 +683,21 @@ def _code_mask(codes: np.ndarray, names: list[str], include: tuple[str, ...], ex
     return mask
 
 
-def _count_codes(name: str, codes: np.ndarray, names: list[str], limit: int) -> Facet:
-    counts = np.bincount(codes[codes >= 0], minlength=len(names))
+def _most_frequent(name: str, counts: np.ndarray, names: list[str], limit: int) -> Facet:
+    """The facet's ``limit`` most frequent values (``counts`` by value code), the most frequent first."""
     order = np.argsort(-counts, kind="stable")
     values = tuple(FacetValue(names[i], int(counts[i])) for i in order[:limit] if counts[i])
     return Facet(name, values, int(np.count_nonzero(counts)))
 
 
-def _count_numbers(name: str, numbers: np.ndarray, label: object, limit: int) -> Facet:
-    if numbers.size == 0:
-        return Facet(name, (), 0)
-    values, counts = np.unique(numbers, return_counts=True)
+def _most_frequent_in_order(
+    name: str, counts: np.ndarray, first: int, label: Callable[[int], str], limit: int
+) -> Facet:
+    """A date facet's ``limit`` most frequent values (``counts`` by value less ``first``), in time order."""
     order = np.argsort(-counts, kind="stable")[:limit]
-    chosen = sorted(order, key=lambda i: values[i])  # Chronological, for dates.
-    return Facet(name, tuple(FacetValue(label(int(values[i])), int(counts[i])) for i in chosen), len(values))  # type: ignore[operator]
+    chosen = sorted(int(i) for i in order if counts[i])
+    values = tuple(FacetValue(label(first + i), int(counts[i])) for i in chosen)
+    return Facet(name, values, int(np.count_nonzero(counts)))
 
 
 def _month_label(month_index: int) -> str:
