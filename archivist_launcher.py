@@ -55,9 +55,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gui.app import run
 
         return run(["--archive", args[0]] if len(args) == 1 and not args[0].startswith("-") else args)
-    from index.cli import main as run_command
+    if args[:1] == ["--resident-server"]:  # started by index.resident.start_server, in a frozen app
+        from index.resident import serve
 
+        return serve(*args[1:2])
     return run_command(args)
+
+
+def run_command(args: list[str]) -> int:
+    """Run a command of the command line: answered by the resident server when one can, else here,
+    after which a server is started for the next (index/resident.py)."""
+    from index.resident import ask, is_resident, start_server
+
+    resident = is_resident(args)
+    answer = ask(args) if resident else None
+    if answer is None:
+        from index.cli import main as run_here
+
+        status = run_here(args)
+        if resident:
+            start_server(args)
+        return status
+    out, err, status = answer
+    try:
+        sys.stderr.write(err)
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`archivist search x | head`), as the command line says
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13
+    return status
 
 
 if __name__ == "__main__":

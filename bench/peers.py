@@ -223,11 +223,13 @@ def compile_project() -> None:
     compileall.compile_file(root / "archivist_launcher.py", quiet=1)
 
 
-def timed_process(command: list[str]) -> tuple[float, str, float]:
+def timed_process(command: list[str], environment: dict[str, str] | None = None) -> tuple[float, str, float]:
     """Seconds a command takes as a whole process, what it printed, and the peak RSS (MB) of it and
     its children (not of the benchmark)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", env=environment
+    )
     with TreeMemorySampler(interval=0.02, root=process.pid) as memory:
         stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started

@@ -9,6 +9,7 @@ import os
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from memory import TreeMemorySampler, read_rss
 from peers import PAGE_SIZE, Fts5, Recoll, Tantivy, compile_project, store_rows, timed_process
 
 from index import Archive, Filters, SearchRequest, SortOrder
+from index.resident import DISABLE_VARIABLE, IDLE_VARIABLE, ask
 
 BENCH = Path(__file__).resolve().parent
 CORPUS = BENCH / "corpus"
@@ -206,16 +208,31 @@ def compare_searches(folder: Path, data: Path, peers: list, runs: int) -> dict[s
 
 
 def _process_searches(data: Path, folder: Path, recoll: Recoll, runs: int) -> dict[str, object]:
+    """Each peer query as a whole process: Archivist's command in its own process, and answered by
+    its resident server (started and warmed first), beside Recoll's ``recollq``."""
     archivist = [str(Path(sys.executable).with_name("archivist")), "--data-dir", str(data), "search", "--archive",
                  str(folder)]
+    os.environ[IDLE_VARIABLE] = "60"  # the server goes soon after the benchmark
+    os.environ.pop(DISABLE_VARIABLE, None)
+    served, own = dict(os.environ), {**os.environ, DISABLE_VARIABLE: "1"}
+    first = [*archivist, next(iter(PEER_QUERIES.values()))[0]]
+    subprocess.run(first, env=served, capture_output=True, check=True)  # starts the server
+    deadline = time.monotonic() + 120
+    while ask(first[1:]) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
     found: dict[str, object] = {}
     for name, query in PEER_QUERIES.items():
-        figures: dict[str, list[float]] = {"Archivist": [], "Recoll": []}
+        commands = {
+            "Archivist, own process": ([*archivist, query[0]], own),
+            "Archivist, resident server": ([*archivist, query[0]], served),
+            "Recoll": (recoll.search_command(query[2]), None),
+        }
+        figures: dict[str, list[float]] = {engine: [] for engine in commands}
         hits = {}
         for round_ in range(min(runs, 5) + 1):
-            for engine, command in (("Archivist", [*archivist, query[0]]), ("Recoll", recoll.search_command(query[2])))[
-                    :: 1 if round_ % 2 else -1]:
-                seconds, output, _ = timed_process(command)
+            for engine in list(commands)[:: 1 if round_ % 2 else -1]:
+                command, environment = commands[engine]
+                seconds, output, _ = timed_process(command, environment)
                 if round_:
                     figures[engine].append(seconds * 1000)
                 hits[engine] = recoll.total(output) if engine == "Recoll" else int(output.split(" ", 1)[0] or 0)

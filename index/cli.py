@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict
@@ -269,8 +269,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The archives a resident server (index/resident.py) keeps open between commands, the most recently
+# used last, and how many it keeps; None: a command's own process, which opens each one it reads.
+_kept_archives: OrderedDict[tuple[Path, Path | None], Archive] | None = None
+_keep_at_most = 0
+
+
+def keep_archives_open(at_most: int) -> None:
+    """Keep up to ``at_most`` archives open from one command to the next (a resident server)."""
+    global _kept_archives, _keep_at_most
+    _kept_archives, _keep_at_most = OrderedDict(), at_most
+
+
 def _archive(options: argparse.Namespace) -> Archive:
-    return Archive(options.archive or last_archive(options.data_dir), options.data_dir)
+    root = options.archive or last_archive(options.data_dir)
+    if _kept_archives is None:
+        return Archive(root, options.data_dir)
+    key = (Path(root).resolve(), options.data_dir and Path(options.data_dir).resolve())
+    archive = _kept_archives.pop(key, None) or Archive(root, options.data_dir)
+    _kept_archives[key] = archive
+    while len(_kept_archives) > _keep_at_most:
+        _kept_archives.popitem(last=False)[1].close()
+    return archive
 
 
 def _index(options: argparse.Namespace) -> int:

@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, settings
 from index import Archive
 from index.paths import index_dir_for
 
+# No test's command line starts a resident server (index/resident.py) that outlives it; its own tests do.
+os.environ["ARCHIVIST_NO_SERVER"] = "1"
 ROOT = Path(__file__).resolve().parent.parent
 # The archivist command, run as its own process (as a user runs it beside the app).
 ARCHIVIST = [sys.executable, "-c", "import sys; from index.cli import main; sys.exit(main(sys.argv[1:]))"]
