@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[:1] == ["--resident-server"]:  # started by index.resident.start_server, in a frozen app
         from index.resident import serve
 
-        return serve(*args[1:2])
+        return serve()
     return run_command(args)
 
 
@@ -68,7 +68,10 @@ def run_command(args: list[str]) -> int:
     from index.resident import ask, is_resident, start_server
 
     resident = is_resident(args)
-    answer = ask(args) if resident else None
+    try:
+        answer = ask(args) if resident else None
+    except KeyboardInterrupt:  # Ctrl-C while the server answers, as the command line takes it
+        return 130
     if answer is None:
         from index.cli import main as run_here
 

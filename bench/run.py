@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 from generate import generate
 from memory import TreeMemorySampler, read_rss
@@ -212,14 +213,15 @@ def _process_searches(data: Path, folder: Path, recoll: Recoll, runs: int) -> di
     its resident server (started and warmed first), beside Recoll's ``recollq``."""
     archivist = [str(Path(sys.executable).with_name("archivist")), "--data-dir", str(data), "search", "--archive",
                  str(folder)]
-    os.environ[IDLE_VARIABLE] = "60"  # the server goes soon after the benchmark
-    os.environ.pop(DISABLE_VARIABLE, None)
-    served, own = dict(os.environ), {**os.environ, DISABLE_VARIABLE: "1"}
+    served = {key: value for key, value in os.environ.items() if key != DISABLE_VARIABLE}
+    served[IDLE_VARIABLE] = "60"  # the server goes soon after the benchmark
+    own = {**served, DISABLE_VARIABLE: "1"}
     first = [*archivist, next(iter(PEER_QUERIES.values()))[0]]
     subprocess.run(first, env=served, capture_output=True, check=True)  # starts the server
-    deadline = time.monotonic() + 120
-    while ask(first[1:]) is None and time.monotonic() < deadline:
-        time.sleep(0.1)
+    with mock.patch.dict(os.environ, served, clear=True):  # the server's socket is named after its environment
+        deadline = time.monotonic() + 120
+        while ask(first[1:]) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
     found: dict[str, object] = {}
     for name, query in PEER_QUERIES.items():
         commands = {

@@ -94,7 +94,7 @@ class Archive:
 
     def __init__(self, root: Path, data: Path | None = None) -> None:
         self.root = absolute(root)
-        self.data = data or data_dir()
+        self.data = absolute(data or data_dir())  # a kept archive outlives the folder it was named from
         self.index_dir = index_dir_for(self.root, self.data)
         corrections_dir = self.data / "corrections"
         self.corrections = Corrections(corrections_dir / f"{self.index_dir.name}.json")
@@ -331,10 +331,9 @@ class Archive:
         return article
 
     def article_of(self, excerpt: Excerpt) -> Article:
-        """The article an excerpt was taken from: the one with its id, else the article of the same file
-        that still holds the passage (the one with the excerpt's address, else its title, when several
-        do). Records of a feed were once known by their number, and are now by their address or title:
-        their excerpts find them under their new ids.
+        """The article an excerpt was taken from: the one with its id, else, for an excerpt taken when
+        the records of a feed were known by their number (they are now by their address, else their
+        title and date), the record with its address, else its title, that holds its passage.
 
         Raises:
             ArticleNotFoundError: the archive holds neither.
@@ -589,20 +588,27 @@ def article_lookup(data: Path | None = None, open_archives: Iterable[Archive] = 
 
 
 def _holding_passage(store: ArticleStore, excerpt: Excerpt, batch: int = 500) -> Article | None:
-    """The article of the excerpt's file that holds its passage: the one with its address, else its
-    title, else the only one; None when none, or several and none of them is told apart."""
+    """The record of the excerpt's file it was taken from when records were known by their number:
+    the one with its address (else its title) that holds its passage; None when the excerpt's id is
+    no record number of that file, or no record is told apart (another article that merely shares
+    the passage is not its article)."""
+    from index.analysis.metadata import article_id
+
     ids = store.article_ids(excerpt.path)
-    holding = []
+    # The file may have held more records then: a thousand more than twice those it holds is plenty.
+    numbered = {article_id(f"{excerpt.path}#{number}") for number in range(2 * len(ids) + 1000)}
+    if excerpt.article_id not in numbered or not excerpt.text:
+        return None
+    titled = []
     for start in range(0, len(ids), batch):
         for article in store.get_many(ids[start : start + batch]).values():
-            if excerpt.text and excerpt.text in article.body:
-                if excerpt.url and article.url == excerpt.url:
-                    return article
-                holding.append(article)
-    titled = [article for article in holding if article.title == excerpt.title]
-    if len(titled) == 1:
-        return titled[0]
-    return holding[0] if len(holding) == 1 else None
+            if excerpt.text not in article.body:
+                continue
+            if excerpt.url and article.url == excerpt.url:
+                return article
+            if not excerpt.url and article.title == excerpt.title:
+                titled.append(article)
+    return titled[0] if len(titled) == 1 else None
 
 
 def _log_problems(problems: list[AnalysisProblem]) -> None:

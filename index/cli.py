@@ -35,7 +35,7 @@ from index.models import (
     SearchResult,
     SortOrder,
 )
-from index.paths import last_archive
+from index.paths import absolute, data_dir, last_archive
 from index.userdata.citations import FORMATS, citation, exported_basket, read_json_export, render, write_export
 from index.userdata.corrections import read_shared_entity_corrections
 from index.userdata.excerpts import Baskets, CheckedExcerpt, check
@@ -54,7 +54,7 @@ EXIT_SOFTWARE = 70  # sysexits' EX_SOFTWARE: a bug, whose details are in the log
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command of the command line (``archivist_launcher`` starts the app when none is given)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
+    parser = command_parser()
     options = parser.parse_args(args)
     start_logging()
     try:
@@ -116,11 +116,12 @@ APP_USAGE = """without a command, archivist opens the desktop app (archivist FOL
 
 def command_names() -> set[str]:
     """The commands of the command line."""
-    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    commands = next(a for a in command_parser()._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
     return set(commands.choices)
 
 
-def _parser() -> argparse.ArgumentParser:
+def command_parser() -> argparse.ArgumentParser:
+    """The command line's arguments, as `archivist --help` describes them."""
     parser = argparse.ArgumentParser(
         prog="archivist", description=__doc__, epilog=APP_USAGE, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -271,7 +272,7 @@ def _parser() -> argparse.ArgumentParser:
 
 # The archives a resident server (index/resident.py) keeps open between commands, the most recently
 # used last, and how many it keeps; None: a command's own process, which opens each one it reads.
-_kept_archives: OrderedDict[tuple[Path, Path | None], Archive] | None = None
+_kept_archives: OrderedDict[tuple[Path, Path], Archive] | None = None
 _keep_at_most = 0
 
 
@@ -285,8 +286,9 @@ def _archive(options: argparse.Namespace) -> Archive:
     root = options.archive or last_archive(options.data_dir)
     if _kept_archives is None:
         return Archive(root, options.data_dir)
-    key = (Path(root).resolve(), options.data_dir and Path(options.data_dir).resolve())
-    archive = _kept_archives.pop(key, None) or Archive(root, options.data_dir)
+    # Named from the command's folder: a kept archive must not be found again from another one.
+    key = (absolute(Path(root)), absolute(Path(options.data_dir or data_dir())))
+    archive = _kept_archives.pop(key, None) or Archive(*key)
     _kept_archives[key] = archive
     while len(_kept_archives) > _keep_at_most:
         _kept_archives.popitem(last=False)[1].close()

@@ -17,11 +17,14 @@ it off. This module is imported before anything else of the command line: the st
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import json
 import logging
 import os
+import shutil
+import signal
 import socket
 import struct
 import sys
@@ -40,10 +43,12 @@ NOT_RESIDENT_OPTIONS = frozenset({"--run-models"})  # `entities --run-models` ru
 IDLE_SECONDS = 600.0
 ANSWER_TIMEOUT = 60.0  # a server slower than this is stuck: the command runs in its own process
 CONNECT_TIMEOUT = 1.0
+REQUEST_TIMEOUT = 2.0  # a client that has not said what it wants by then is dropped
 MAX_OPEN_ARCHIVES = 4
 DISABLE_VARIABLE = "ARCHIVIST_NO_SERVER"
 IDLE_VARIABLE = "ARCHIVIST_SERVER_IDLE"
 _HEADER = struct.Struct("!I")
+_CREDENTIALS = struct.Struct("iII")  # struct ucred: pid, uid, gid
 _MAX_SOCKET_PATH = 100  # sockaddr_un holds 108 bytes on Linux, 104 on macOS
 _ENVIRONMENT_PREFIXES = ("XDG_", "ARCHIVIST_")
 
@@ -118,7 +123,7 @@ def ask(args: Sequence[str]) -> tuple[str, str, int] | None:
             connection.settimeout(CONNECT_TIMEOUT)
             connection.connect(os.fspath(path))
             connection.settimeout(ANSWER_TIMEOUT)
-            _send(connection, {"args": list(args), "cwd": os.getcwd()})
+            _send(connection, _request(args))
             answer = _receive(connection)
     except (OSError, ValueError):
         return None
@@ -127,9 +132,20 @@ def ask(args: Sequence[str]) -> tuple[str, str, int] | None:
     return str(answer.get("stdout", "")), str(answer.get("stderr", "")), answer["code"]
 
 
+def _request(args: Sequence[str]) -> dict[str, Any]:
+    """What the server needs to run a command as its own process would: the arguments, the folder
+    relative paths start from, and the terminal's width (for ``--help``).
+
+    Raises:
+        OSError: the current folder is gone.
+    """
+    return {"args": list(args), "cwd": os.getcwd(), "columns": shutil.get_terminal_size().columns}
+
+
 def start_server(args: Sequence[str]) -> None:
     """Start a server in the background, which first runs ``args`` (a command just answered) to open
-    its archive; nothing happens when one cannot be started."""
+    its archive; nothing happens when one cannot be started. The command goes through a pipe, not
+    the server's arguments, which anyone on the machine can read."""
     path = socket_path()
     if path is None:
         return
@@ -140,22 +156,26 @@ def start_server(args: Sequence[str]) -> None:
     else:
         command = [sys.executable, "-m", "index.resident"]
     try:
-        subprocess.Popen(
-            [*command, json.dumps({"warm": list(args), "cwd": os.getcwd()}, ensure_ascii=True)],
-            stdin=subprocess.DEVNULL,
+        warm = json.dumps(_request(args), ensure_ascii=True).encode("ascii")
+        server = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # not stopped by the terminal's Ctrl+C, nor waited for by the shell
             close_fds=True,
-            cwd="/",
+            cwd=Path(__file__).resolve().parent.parent,  # where `-m index.resident` finds this code
         )
+        assert server.stdin is not None
+        with server.stdin:
+            server.stdin.write(warm)  # a few hundred bytes: the pipe takes them without waiting
     except OSError:
         log.warning("the command-line server could not be started", exc_info=True)
 
 
-def serve(request: str = "{}") -> int:
+def serve() -> int:
     """Run the server until it has been idle for IDLE_SECONDS (``ARCHIVIST_SERVER_IDLE`` when set),
-    having first run ``request``'s command (start_server's)."""
+    having first run the command start_server wrote to its standard input."""
     try:
         idle = float(os.environ.get(IDLE_VARIABLE, IDLE_SECONDS))
     except ValueError:
@@ -163,76 +183,88 @@ def serve(request: str = "{}") -> int:
     path = socket_path()
     if path is None:
         return 1
-    listener = _listen(path)
-    if listener is None:
-        return 0  # another server answers already
-    from index import cli
-
-    cli.keep_archives_open(MAX_OPEN_ARCHIVES)
-    with contextlib.suppress(ValueError, TypeError, KeyError):
-        warm = json.loads(request)
-        _run(cli, {"args": warm["warm"], "cwd": warm["cwd"]})
-    bound = path.stat().st_ino
+    warm = sys.stdin.buffer.read() if sys.stdin is not None and not sys.stdin.isatty() else b""
+    # One server per socket: whoever holds the lock owns the socket, for as long as it runs, so a
+    # server taking over a dead one's socket can never unlink a live one's.
+    lock = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        listener.settimeout(idle)
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(lock)
+        return 0  # another server runs
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the socket is removed
+    try:
+        with contextlib.suppress(OSError):
+            path.unlink()  # a dead server's
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(os.fspath(path))
+        os.chmod(path, 0o600)
+        listener.listen(8)
+        from index import cli
+
+        cli.keep_archives_open(MAX_OPEN_ARCHIVES)
+        with contextlib.suppress(ValueError, TypeError):
+            request = json.loads(warm)
+            if _valid(request):
+                _run(cli, request)
+        _answer_until_idle(cli, listener, idle)
+        return 0
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(lock)
+
+
+def _answer_until_idle(cli: Any, listener: socket.socket, idle: float) -> None:
+    listener.settimeout(idle)
+    with listener:
         while True:
             try:
                 connection, _ = listener.accept()
             except TimeoutError:
-                return 0
+                return
             with connection:
                 _answer(cli, connection)
-    finally:
-        listener.close()
-        with contextlib.suppress(OSError):
-            if path.stat().st_ino == bound:  # not a newer server's socket
-                path.unlink()
 
 
-def _listen(path: Path) -> socket.socket | None:
-    """A socket listening at ``path``, or None when a live server listens there."""
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        listener.bind(os.fspath(path))
-    except OSError:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-            try:
-                probe.connect(os.fspath(path))
-            except OSError:  # left by a server that died: take its place
-                with contextlib.suppress(OSError):
-                    path.unlink()
-                try:
-                    listener.bind(os.fspath(path))
-                except OSError:
-                    listener.close()
-                    return None
-            else:
-                listener.close()
-                return None
-    os.chmod(path, 0o600)
-    listener.listen(8)
-    return listener
+def _valid(request: Any) -> bool:
+    return (
+        isinstance(request, dict)
+        and isinstance(request.get("cwd"), str)
+        and isinstance(request.get("columns"), int)
+        and isinstance(request.get("args"), list)
+        and all(isinstance(arg, str) for arg in request["args"])
+    )
 
 
 def _answer(cli: Any, connection: socket.socket) -> None:
-    """Run one command for a client of this user's, and send back what it printed."""
-    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    _, uid, _ = struct.unpack("3i", credentials)
+    """Run one command for a client of this user's, and send back what it printed; a command that
+    is not one of RESIDENT_COMMANDS as the command line itself parses it is refused (the client
+    then runs it), as is a client slow to say what it wants (the others wait for it)."""
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _CREDENTIALS.size)
+    _, uid, _ = _CREDENTIALS.unpack(credentials)
     if uid != os.getuid():
         return
-    connection.settimeout(ANSWER_TIMEOUT)
+    connection.settimeout(REQUEST_TIMEOUT)
     try:
         request = _receive(connection)
-        if not (
-            isinstance(request, dict)
-            and isinstance(request.get("cwd"), str)
-            and isinstance(request.get("args"), list)
-            and is_resident([str(arg) for arg in request["args"]])
-        ):
+        if not _valid(request) or not _reads_only(cli, request["args"]):
             return
+        connection.settimeout(ANSWER_TIMEOUT)
         _send(connection, _run(cli, request))
     except (OSError, ValueError):
         log.warning("a command-line client went away", exc_info=True)
+
+
+def _reads_only(cli: Any, args: list[str]) -> bool:
+    """Whether ``args`` run a command of RESIDENT_COMMANDS, parsed as the command line parses them
+    (``entities --run`` is ``--run-models``; ``--data search index X`` indexes)."""
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            options = cli.command_parser().parse_args(args)
+    except SystemExit:  # refused or --help: the command only prints
+        return is_resident(args)
+    return options.command in RESIDENT_COMMANDS and not getattr(options, "run_models", False)
 
 
 def _run(cli: Any, request: dict[str, Any]) -> dict[str, Any]:
@@ -243,9 +275,10 @@ def _run(cli: Any, request: dict[str, Any]) -> dict[str, Any]:
         os.chdir(request["cwd"])
     except OSError as error:
         return {"stdout": "", "stderr": f"archivist: the current folder cannot be entered ({error})\n", "code": 1}
+    os.environ["COLUMNS"] = str(request["columns"])
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         try:
-            code = cli.main([str(arg) for arg in request["args"]])
+            code = cli.main(request["args"])
         except SystemExit as done:  # argparse: --help, or arguments it refuses
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
     os.chdir("/")
@@ -275,4 +308,4 @@ def _read_exactly(connection: socket.socket, size: int) -> bytes:
 
 
 if __name__ == "__main__":
-    sys.exit(serve(sys.argv[1] if len(sys.argv) > 1 else "{}"))
+    sys.exit(serve())

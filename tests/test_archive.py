@@ -466,7 +466,7 @@ def test_chinese_and_japanese_words_are_found_inside_unspaced_text(tmp_path: Pat
 def test_a_pattern_with_letters_after_its_wildcard_finds_inflected_words(tmp_path: Path) -> None:
     root = numbered_articles(
         tmp_path, 2, lambda i: ("The two rovers and their detectors landed safely on Monday morning." if i == 0
-                                else "A quiet day in the harbour, with ferries sailing on time.")
+                                else "A quiet day in the harbour, with ferries sailing on time and a roving patrol.")
     )
     archive = Archive(root, data=tmp_path / "data")
     archive.update(workers=1)
@@ -528,4 +528,15 @@ def test_corrections_made_under_a_records_number_move_to_its_new_id(tmp_path: Pa
     hits = {h.title: h for h in archive.search(SearchRequest("*")).hits}
     assert hits["Report 2"].source == "Caspian Wire" and hits["Report 1"].source is None
     assert archive.corrections.by_article() == {hits["Report 2"].id: {"source": "Caspian Wire"}}
+    archive.close()
+
+
+def test_an_archive_named_by_relative_paths_keeps_them_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A resident server keeps archives open from one command's folder to the next one's.
+    monkeypatch.chdir(tmp_path)
+    archive = Archive(Path("news"), Path("data"))
+    assert archive.root == tmp_path / "news" and archive.data == tmp_path / "data"
+    assert archive.index_dir.is_absolute()
     archive.close()

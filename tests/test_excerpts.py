@@ -322,24 +322,36 @@ def test_an_excerpt_taken_under_a_records_number_finds_its_record_under_its_new_
 
     root = tmp_path / "feeds"
     root.mkdir()
+    credit = "Reuters contributed to this report."
     records = [
-        {"title": "Ferry report", "url": "https://example.org/1", "body": "The ferry sailed at dawn."},
-        {"title": "Ferry report", "url": "https://example.org/2", "body": "The ferry sailed at dawn, twice."},
-        {"title": "Harbour notes", "body": "Cranes stood idle all week."},
+        {"title": "Ferry report", "url": "https://example.org/1", "body": f"The ferry sailed at dawn. {credit}"},
+        {"title": "Ferry report", "url": "https://example.org/2", "body": f"The ferry sailed twice. {credit}"},
+        {"title": "Harbour notes", "body": f"Cranes stood idle all week. {credit}"},
+        {"title": "Minister resigns", "body": f"The minister resigned. {credit}"},
     ]
     (root / "feed.json").write_text(json.dumps(records))
     archive = Archive(root)
     archive.update(workers=1)
     articles = [archive.article(hit.id) for hit in archive.search(SearchRequest("*")).hits]
     ids = {article.url or article.title: article.id for article in articles}
-    # As earlier versions took them: the record's id was its number in the file.
-    second = dataclasses.replace(archive.excerpt(ids["https://example.org/2"], 0, 25),
-                                 article_id=article_id("feed.json#2"))
-    third = dataclasses.replace(archive.excerpt(ids["Harbour notes"], 0, 11), article_id=article_id("feed.json#3"))
+
+    def as_taken_then(key: str, number: int) -> Excerpt:  # earlier versions: the record's number its id
+        body = archive.article(ids[key]).body
+        start = body.index(credit)
+        excerpt = archive.excerpt(ids[key], start, start + len(credit))
+        return dataclasses.replace(excerpt, article_id=article_id(f"feed.json#{number}"))
+
+    second, third, fourth = as_taken_then("https://example.org/2", 2), as_taken_then("Harbour notes", 3), \
+        as_taken_then("Minister resigns", 4)
+    (root / "feed.json").write_text(json.dumps(records[:3]))  # the minister's article is gone
+    archive.update(workers=1)
     elsewhere = dataclasses.replace(second, path="other.json")
+    unnumbered = dataclasses.replace(third, article_id="0123456789abcdef")
     with article_lookup(open_archives=[archive]) as lookup:
-        checked = check([second, third, elsewhere], lookup)
+        checked = check([second, third, fourth, elsewhere, unnumbered], lookup)
     assert [item.excerpt.article_id for item in checked] == [
-        ids["https://example.org/2"], ids["Harbour notes"], elsewhere.article_id]
-    assert [item.flag for item in checked] == [None, None, "its article is no longer in the archive"]
+        ids["https://example.org/2"], ids["Harbour notes"], fourth.article_id, elsewhere.article_id,
+        unnumbered.article_id]
+    gone = "its article is no longer in the archive"
+    assert [item.flag for item in checked] == [None, None, gone, gone, gone]
     archive.close()

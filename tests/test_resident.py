@@ -89,11 +89,21 @@ def test_the_server_answers_as_the_commands_own_process_does(
         answer = ask(["search", "--archive", "seeds", "Baku"])
         assert answer == (here.stdout, here.stderr, 0)
         article_id = here.stdout.splitlines()[-1].split()[0]
-        shown = run(["show", article_id], environment, tmp_path)
+        shown = run(["show", article_id], {**environment, DISABLE_VARIABLE: "1"}, tmp_path)  # in its process
         assert shown.returncode == 0 and ask(["show", article_id]) == (shown.stdout, shown.stderr, 0)
         bad = ask(["search", "--archive", "seeds", "Baku AND ("])
         assert bad is not None and bad[2] == 2 and "bad query" in bad[1]
         assert ask(["search", "--nonsense"]) is not None  # argparse's refusal comes back, not the server's end
+        # What only looks like a reading command is refused, and runs in its own process.
+        assert ask(["entities", "--run"]) is None  # --run-models, abbreviated
+        assert ask(["--data", "search", "index", str(root)]) is None  # --data-dir search, then `index`
+        # Relative paths are the client's, whichever folder it runs from.
+        (tmp_path / "sub").mkdir()
+        os.chdir(tmp_path / "sub")
+        relative = ask(["--data-dir", os.path.relpath(environment["ARCHIVIST_DATA_DIR"]), "search", "--archive",
+                        "../seeds", "Baku"])
+        assert relative == (here.stdout, here.stderr, 0)
+        os.chdir(tmp_path)
         # A new article, indexed by another process, is found by the open archive's next search.
         (root / "new.txt").write_text("Quokkas crossed the Caspian ferry terminal at dawn.\n", "utf-8")
         subprocess.run([*LAUNCHER, "index", str(root)], env=environment, check=True, capture_output=True)

@@ -584,12 +584,13 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
 
 
 def _stem_lengths(pattern: str) -> list[str]:
-    """``pattern`` cut to the lengths of the stems of the words it matches, when its ``?`` stands in
-    a word's ending: a stemmer cannot take off an ending it cannot read, so ``rover?`` must find
-    "rovers", indexed as ``rover``. Cut as typed prefixes are (``_stemmed_prefix``), each matched whole."""
-    if "*" in pattern or "?" not in pattern[-STEM_OVERRUN:]:
+    """``pattern`` without its last ``?`` and what follows, when that ``?`` stands in a word's ending:
+    a stemmer cannot take off an ending it cannot read, so ``rover?`` must find "rovers", indexed as
+    ``rover``. Only that cut: shorter ones (``rove``) would find other words ("roving")."""
+    cut = pattern.rfind("?")
+    if "*" in pattern or cut < max(MIN_STEM_LETTERS, len(pattern) - STEM_OVERRUN):
         return []
-    return [pattern[:length] for length in range(max(MIN_STEM_LETTERS, len(pattern) - STEM_OVERRUN), len(pattern))]
+    return [pattern[:cut]]
 
 
 def _stemmed_prefix(q: wq.Prefix, languages: tuple[str, ...]) -> wq.Query:  # also for a Completion
