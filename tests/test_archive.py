@@ -540,3 +540,20 @@ def test_an_archive_named_by_relative_paths_keeps_them_absolute(
     assert archive.root == tmp_path / "news" and archive.data == tmp_path / "data"
     assert archive.index_dir.is_absolute()
     archive.close()
+
+
+def test_a_leaders_name_finds_it_in_other_alphabets(tmp_path: Path) -> None:
+    texts = [
+        "Президент России Владимир Путин провёл переговоры в Кремле. Визит Путина продлится два дня.",
+        "Le président Vladimir Poutine a reçu son homologue au Kremlin pour des entretiens.",
+        "President Putin met his counterpart in the Kremlin for talks on trade.",
+        "普京在克里姆林宫会见了来访的领导人，双方讨论了贸易问题。",
+        "The ferry to Turkmenbashi sailed late on Monday because of the wind.",
+    ]
+    root = numbered_articles(tmp_path, len(texts), lambda i: texts[i])
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    assert sorted(titles(archive, "Putin")) == ["000", "001", "002", "003"]
+    assert sorted(titles(archive, "Путин")) == ["000", "001", "002", "003"]
+    assert titles(archive, "Putin", spellings=False) == ["002"]
+    archive.close()

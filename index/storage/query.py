@@ -551,10 +551,13 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
         return wq.Term(q.fieldname, fold(canonical) if canonical else str(q.text), boost=q.boost)
     if isinstance(q, wq.Term) and q.fieldname in TEXT_FIELDS:
         words = [str(q.text), *(other_spellings(str(q.text)) if spellings else ())]
-        variants = list(dict.fromkeys(v for word in words for v in term_variants(word, languages)))
-        if len(variants) == 1:
+        spaced = [word for word in words if not is_unspaced(word)]
+        variants = list(dict.fromkeys(v for word in spaced for v in term_variants(word, languages)))
+        # A name in Chinese or Japanese (普京 for Putin) is a phrase of its characters, as typed ones are.
+        unspaced = [_characters(q.fieldname, word) for word in words if is_unspaced(word)]
+        if len(variants) == 1 and not unspaced:
             return wq.Term(q.fieldname, variants[0], boost=q.boost)
-        return wq.Or([wq.Term(q.fieldname, v) for v in variants], boost=q.boost)
+        return wq.Or([*(wq.Term(q.fieldname, v) for v in variants), *unspaced], boost=q.boost)
     if isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS:
         if is_unspaced(str(q.text)):  # each character is a word: what begins with them holds them
             return _expand(wq.Phrase(q.fieldname, TOKEN.findall(str(q.text)), boost=q.boost), languages, spellings)
@@ -581,6 +584,12 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
         phrases = [wq.Phrase(q.fieldname, list(words), slop=q.slop, boost=q.boost) for words in sorted(forms)]
         return phrases[0] if len(phrases) == 1 else wq.Or(phrases)
     return q
+
+
+def _characters(fieldname: str, word: str) -> wq.Query:
+    """A word of a script written without spaces, as the index holds it: its characters in a row."""
+    tokens = TOKEN.findall(word)
+    return wq.Term(fieldname, fold(tokens[0])) if len(tokens) == 1 else wq.Phrase(fieldname, [fold(t) for t in tokens])
 
 
 def _stem_lengths(pattern: str) -> list[str]:
