@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.reading.files import MAX_FILE_BYTES, scan
 from index.reading.readers import read_file, split_header
@@ -238,3 +240,61 @@ def test_records_without_ids_keep_their_keys_when_others_come_and_go() -> None:
     assert [d.former_key for d in docs] == ["feed.json#1", "feed.json#2", None]  # what earlier versions gave them
     again, _ = read_file("feed.json", json.dumps([{"title": "New first", "text": "News."}, *records]).encode())
     assert [d.key for d in again[1:3]] == [d.key for d in docs[:2]]
+
+
+REUTERS = (DATA / "reuters-21578-sample.sgm").read_bytes()  # the layout of the Reuters-21578 files
+TREC = b"""<DOC>
+<DOCNO> AP880212-0001 </DOCNO>
+<FILEID>AP-NR-02-12-88 2344EST</FILEID>
+<HEAD>Reports Former Saigon Officials Released from Re-education Camp</HEAD>
+<BYLINE>By Ann Author</BYLINE>
+<TEXT>
+   More than 150 former officers of the overthrown South Vietnamese government have been
+released from a re-education camp after 13 years of detention, the official Communist Party
+newspaper reported Thursday.
+</TEXT>
+</DOC>
+<DOC>
+<DOCNO> AP880212-0002 </DOCNO>
+<TEXT>
+   A second report &amp; its text.
+</TEXT>
+</DOC>
+"""
+
+
+@pytest.mark.parametrize("name", ["reut2-000.sgm", "reut2-000.txt", "reut2-000.SGML"])
+def test_a_reuters_21578_file_is_read_as_its_articles(name: str) -> None:
+    documents, skipped = read_file(name, REUTERS)
+    assert skipped == [] and [d.key for d in documents] == [f"{name}#1", f"{name}#2"]
+    first = documents[0]
+    assert first.metadata["title"] == "BAHIA COCOA REVIEW" and first.metadata["date"] == "26-FEB-1987 15:01:01"
+    assert first.text.startswith("Showers continued") and "<CSCE>" in first.text and "\x03" not in first.text
+    assert "STANDARD OIL" in documents[1].text  # a brief: its title is its text
+
+
+def test_a_trec_file_is_read_as_its_documents() -> None:
+    documents, skipped = read_file("ap880212.sgml", TREC)
+    assert skipped == [] and [d.metadata["id"] for d in documents] == ["AP880212-0001", "AP880212-0002"]
+    assert documents[0].metadata["title"].startswith("Reports Former Saigon Officials")
+    assert documents[0].metadata["author"] == "By Ann Author"
+    assert documents[0].text.startswith("More than 150") and documents[1].text == "A second report & its text."
+
+
+def test_a_damaged_sgml_stream_costs_only_its_damaged_documents() -> None:
+    cut = TREC.replace(b"</DOC>", b"", 1)  # the first document never closed: it runs into the second
+    documents, _ = read_file("ap.sgml", cut * 3 + b"<DOC><TEXT>never closed" * 2000)
+    assert len(documents) == 3 and all(d.metadata["id"] == "AP880212-0002" for d in documents[:1])
+    assert read_file("plain.txt", b"<DOC> is how the memo began, and nothing else.\n")[0][0].text.startswith("<DOC>")
+
+
+@given(st.lists(st.tuples(st.text(max_size=80), st.text(max_size=300)), max_size=5), st.booleans())
+def test_any_text_in_an_sgml_stream_is_read_or_skipped_never_raised(
+    documents: list[tuple[str, str]], close: bool
+) -> None:
+    stream = "".join(f"<DOC><HEADLINE>{title}</HEADLINE><TEXT>{text}</TEXT>{'</DOC>' if close else ''}\n"
+                     for title, text in documents)
+    read, skipped = read_file("stream.sgml", stream.encode("utf-8", "surrogatepass"))
+    assert len(read) <= len(documents) and (read or skipped)
+    for document in read:
+        assert document.text.strip() and not any(c in document.text for c in "\x00\x03")

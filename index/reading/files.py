@@ -16,7 +16,7 @@ from index.models import SkippedFile
 MAX_FILE_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
-RECORD_SUFFIXES = {".json", ".jsonl", ".csv"}
+RECORD_SUFFIXES = {".json", ".jsonl", ".csv", ".sgm", ".sgml"}  # SGML: Reuters-21578, TREC
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 
 # Surrogates cannot be encoded: SQLite, hashing and the index fail on them. Decoded bytes never hold

@@ -141,6 +141,9 @@ def _read(relpath: str, data: bytes) -> tuple[list[RawDocument], list[SkippedFil
         return _read_records(relpath, "record", _jsonl_records(text), encoding)
     if suffix == ".csv":
         return _read_records(relpath, "line", _csv_records(text), encoding)
+    # Reuters' .sgm files are often renamed .txt: their first tags say what they are.
+    if suffix in (".sgm", ".sgml") or (_SGML_STREAM.match(text) and _SGML_CLOSING.search(text)):
+        return _read_records(relpath, "document", _sgml_records(text), encoding)
     # A few NULs (damage, a converter's stray byte) are no text; more, and decode() refused the file.
     return [_read_text(relpath, text.replace("\0", ""), encoding)], []
 
@@ -360,6 +363,65 @@ def _json_problem(error: json.JSONDecodeError) -> str:
     drops the place, and several of its messages end in "at")."""
     place = f"line {error.lineno}, column {error.colno}"
     return f"{error.msg} {place}" if error.msg.endswith(" at") else f"{error.msg} at {place}"
+
+
+# News collections shipped as SGML streams of documents: Reuters-21578 (<REUTERS NEWID=...> holding
+# <DATE>, <TITLE>, <DATELINE>, <BODY>) and the TREC collections (<DOC> holding <DOCNO>, <HEADLINE> or
+# <HL>, <DATE>, <TEXT>). Read with patterns, not an SGML parser: their elements are few and flat,
+# and a damaged document must cost only itself.
+_SGML_STREAM = re.compile(r"\A\ufeff?\s*(?:<!DOCTYPE\s+lewis|<REUTERS\b|<DOC>)", re.IGNORECASE)
+_SGML_OPENING = re.compile(r"<(?:REUTERS|DOC)\b([^>]*)>", re.IGNORECASE)
+_SGML_CLOSING = re.compile(r"</(?:REUTERS|DOC)\s*>", re.IGNORECASE)
+_SGML_ATTRIBUTE_ID = re.compile(r"\bNEWID\s*=\s*\"?(\d+)", re.IGNORECASE)
+_SGML_FIELDS = {
+    "id": ("docno", "docid"),
+    "title": ("title", "headline", "hl", "head"),
+    "date": ("date", "date_time"),
+    "body": ("body", "text"),
+    "source": ("source", "so"),
+    "author": ("byline", "author"),
+}
+_SGML_TAG = re.compile(r"<[^<>]{0,200}>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FRACTION_OF_SECOND = re.compile(r"(\d:\d\d)\.\d+\b")
+
+
+def _sgml_records(text: str) -> Iterator[tuple[int, object, str | None]]:
+    """The documents of an SGML stream as records, each numbered by its line in the file. Each
+    closing tag ends the document its nearest opening tag began (in one pass: an opening tag never
+    closed costs only the text up to the next closing one)."""
+    line, counted, previous = 1, 0, 0
+    for closing in _SGML_CLOSING.finditer(text):
+        segment = text[previous : closing.start()]
+        previous = closing.end()
+        opening = max(_SGML_OPENING.finditer(segment), key=lambda found: found.start(), default=None)
+        if opening is None:
+            continue
+        start = closing.start() - len(segment) + opening.start()
+        line += text.count("\n", counted, start)
+        counted = start
+        inside = segment[opening.end() :]
+        record: dict[str, str] = {}
+        found_id = _SGML_ATTRIBUTE_ID.search(opening.group(1))
+        if found_id:
+            record["id"] = found_id.group(1)
+        for field, names in _SGML_FIELDS.items():
+            for name in names:
+                element = re.search(rf"<{name}\b[^>]*>(.*?)</{name}\s*>", inside, re.IGNORECASE | re.DOTALL)
+                if element and field not in record:
+                    value = _sgml_text(element.group(1))
+                    if value:
+                        record[field] = value
+        if "date" in record:
+            record["date"] = _FRACTION_OF_SECOND.sub(r"\1", record["date"])
+        yield line, record, None
+
+
+def _sgml_text(value: str) -> str:
+    """An element's text: inner tags dropped, entities decoded, control characters (Reuters ends
+    each body with &#3;) removed, lines trimmed."""
+    value = _CONTROL.sub("", html.unescape(_SGML_TAG.sub(" ", value)))
+    return "\n".join(line.strip() for line in value.strip().split("\n"))
 
 
 def _jsonl_records(text: str) -> Iterator[tuple[int, object, str | None]]:
