@@ -557,3 +557,25 @@ def test_a_leaders_name_finds_it_in_other_alphabets(tmp_path: Path) -> None:
     assert sorted(titles(archive, "Путин")) == ["000", "001", "002", "003"]
     assert titles(archive, "Putin", spellings=False) == ["002"]
     archive.close()
+
+
+def test_a_headline_too_short_to_tell_its_language_takes_its_feeds(tmp_path: Path) -> None:
+    body = ("El gobierno anunció hoy nuevas medidas para la economía del país, que según los expertos "
+            "podrían mejorar la situación de las familias durante los próximos meses.")
+    spanish = [{"title": f"Noticia {i}", "url": f"https://example.es/{i}", "body": body} for i in range(4)]
+    headlines = [{"title": "Gol de Messi", "url": "https://example.es/gol"}, {"title": "OK", "url": "https://e.es/ok"}]
+    mixed = [{"title": "Report", "url": "https://example.org/1", "body": "The minister met the delegation "
+              "in Baku on Monday to discuss trade, energy and transport links between the two countries."},
+             {"title": "Nouvelles", "url": "https://example.fr/1", "body": "Le ministre a rencontré la "
+              "délégation à Bakou lundi pour discuter du commerce et de l'énergie entre les deux pays."},
+             *headlines]
+    root = tmp_path / "feeds"
+    root.mkdir()
+    (root / "es.json").write_text(json.dumps(spanish + headlines))
+    (root / "mixed.json").write_text(json.dumps(mixed))
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    languages = {(h.path, h.title): h.language for h in archive.search(SearchRequest("*", page_size=50)).hits}
+    assert languages[("es.json", "Gol de Messi")] == languages[("es.json", "OK")] == "es"
+    assert languages[("mixed.json", "Gol de Messi")] == languages[("mixed.json", "OK")] == "und"
+    archive.close()

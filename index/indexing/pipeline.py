@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -44,6 +45,10 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Extraction takes about 1.4 s per MB (bench/hostile.py): a book-length "article" (a 15 MB line in a
 # real archive) is searched for names only this far, and the report says so.
 ENTITY_SEARCH_CHARS = 1_000_000
+# A file's articles whose language could not be told take the file's when at least this many of
+# the others, and this share of them, are in it.
+FILE_LANGUAGE_MIN_ARTICLES = 3
+FILE_LANGUAGE_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -158,11 +163,12 @@ def analyse_file(
     tracebacks = list(file_steps.tracebacks)
     renamed: dict[str, str] = {}
     ids: set[str] = set()
-    for raw in documents:
-        raw = _encodable(raw)
+    read: list[tuple[RawDocument, Steps, Article]] = []
+    for raw in map(_encodable, documents):
         steps = Steps(raw.key)
+        read.append((raw, steps, steps.run("metadata", partial(infer, raw, steps), partial(_as_read, raw))))
+    for raw, steps, inferred in _in_the_files_language(read):
         try:
-            inferred = steps.run("metadata", partial(infer, raw, steps), partial(_as_read, raw))
             fields = corrections.articles.get(inferred.id)
             former = article_id(raw.former_key) if fields is None and raw.former_key else None
             if former is not None and former in corrections.articles:
@@ -183,6 +189,25 @@ def analyse_file(
         problems += steps.problems
         tracebacks += steps.tracebacks
     return ReadFile(found, sha1, rows, skipped, problems, tracebacks, renamed), documents_fields
+
+
+def _in_the_files_language(
+    read: list[tuple[RawDocument, Steps, Article]],
+) -> list[tuple[RawDocument, Steps, Article]]:
+    """The articles of a file, those whose text is too short to tell its language (a headline-only
+    record) given the language nearly all the others of the file are in: a feed is written in one."""
+    found = Counter(article.language for _, _, article in read if article.language != UNDETERMINED)
+    if not found or len(read) == sum(found.values()):
+        return read
+    language, count = found.most_common(1)[0]
+    if count < FILE_LANGUAGE_MIN_ARTICLES or count < FILE_LANGUAGE_SHARE * sum(found.values()):
+        return read
+    return [
+        (raw, steps, replace(article, language=language, language_provenance=Provenance.TEXT))
+        if article.language == UNDETERMINED and article.language_provenance == Provenance.UNKNOWN
+        else (raw, steps, article)
+        for raw, steps, article in read
+    ]
 
 
 def document_fields(stored: StoredArticle, title: PreAnalyzed, body: PreAnalyzed) -> dict[str, Any]:
