@@ -596,8 +596,8 @@ def _holding_passage(store: ArticleStore, excerpt: Excerpt, batch: int = 500) ->
 
     ids = store.article_ids(excerpt.path)
     # The file may have held more records then: a thousand more than twice those it holds is plenty.
-    numbered = {article_id(f"{excerpt.path}#{number}") for number in range(2 * len(ids) + 1000)}
-    if excerpt.article_id not in numbered or not excerpt.text:
+    numbers = range(2 * len(ids) + 1000)
+    if not excerpt.text or not any(article_id(f"{excerpt.path}#{n}") == excerpt.article_id for n in numbers):
         return None
     titled = []
     for start in range(0, len(ids), batch):

@@ -407,11 +407,12 @@ def _sgml_records(text: str) -> Iterator[tuple[int, object, str | None]]:
             record["id"] = found_id.group(1)
         for field, names in _SGML_FIELDS.items():
             for name in names:
+                if field in record:  # from the opening tag, or an element named before this one
+                    break
                 element = re.search(rf"<{name}\b[^>]*>(.*?)</{name}\s*>", inside, re.IGNORECASE | re.DOTALL)
-                if element and field not in record:
-                    value = _sgml_text(element.group(1))
-                    if value:
-                        record[field] = value
+                value = _sgml_text(element.group(1)) if element else ""
+                if value:
+                    record[field] = value
         if "date" in record:
             record["date"] = _FRACTION_OF_SECOND.sub(r"\1", record["date"])
         yield line, record, None

@@ -554,7 +554,11 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
         spaced = [word for word in words if not is_unspaced(word)]
         variants = list(dict.fromkeys(v for word in spaced for v in term_variants(word, languages)))
         # A name in Chinese or Japanese (普京 for Putin) is a phrase of its characters, as typed ones are.
-        unspaced = [_characters(q.fieldname, word) for word in words if is_unspaced(word)]
+        unspaced = [
+            _expand(wq.Phrase(q.fieldname, TOKEN.findall(word)), languages, False)
+            for word in words
+            if is_unspaced(word)
+        ]
         if len(variants) == 1 and not unspaced:
             return wq.Term(q.fieldname, variants[0], boost=q.boost)
         return wq.Or([*(wq.Term(q.fieldname, v) for v in variants), *unspaced], boost=q.boost)
@@ -584,12 +588,6 @@ def _expand(q: wq.Query, languages: tuple[str, ...], spellings: bool) -> wq.Quer
         phrases = [wq.Phrase(q.fieldname, list(words), slop=q.slop, boost=q.boost) for words in sorted(forms)]
         return phrases[0] if len(phrases) == 1 else wq.Or(phrases)
     return q
-
-
-def _characters(fieldname: str, word: str) -> wq.Query:
-    """A word of a script written without spaces, as the index holds it: its characters in a row."""
-    tokens = TOKEN.findall(word)
-    return wq.Term(fieldname, fold(tokens[0])) if len(tokens) == 1 else wq.Phrase(fieldname, [fold(t) for t in tokens])
 
 
 def _stem_lengths(pattern: str) -> list[str]:
