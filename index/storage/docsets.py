@@ -19,7 +19,7 @@ import struct
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -571,10 +571,12 @@ def _utf8(term: str) -> bytes:
 
 @dataclass(frozen=True)
 class Postings:
-    """A term's postings: document numbers in order, and the term's weight in each."""
+    """A term's postings: document numbers in order, and the term's weight in each; ``scores``
+    keeps its relevance in each document once computed, for as long as the postings are cached."""
 
     ids: np.ndarray
     weights: np.ndarray
+    scores: list[np.ndarray] = field(default_factory=list, compare=False, repr=False)
 
 
 def _blocks(matcher: object) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -38,9 +38,10 @@ from index.models import (
     Timeline,
     TimelineBucket,
 )
-from index.storage.columns import NO_DATE, Columns, date_to_day, day_to_date, entity_starts, load_columns
+from index.storage.columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
 from index.storage.commits import applied_entity_corrections, columns_for, committed_files, committed_generation
-from index.storage.docsets import MaskEvaluator, ScoredTerm
+from index.storage.docsets import MaskEvaluator, Postings, ScoredTerm
+from index.storage.facet_counts import FacetCounter
 from index.storage.generations import missing_or_changed, open_reader, unused_readers
 from index.storage.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
 from index.storage.query import also_matched, entity_terms_of, parse_query
@@ -51,12 +52,12 @@ log = logging.getLogger(__name__)
 SNIPPET_CHARS = 240
 OPEN_ATTEMPTS = 5  # a writer may replace the columns and delete an old generation while we open it
 MORE_LIKE_TERMS = 12
-# Entity facets are counted over the matching documents' own entities when they are fewer than
-# this share (an eighth) of the archive, else over every pair at once.
-SPARSE_FACETS = 8
 # Facets under more than this share of the documents are counted over the others, and taken from
 # every document's counts: a common word's facets cost what a rare one's do.
 COUNTED_BY_THE_OTHERS_ABOVE = 0.5
+# Hits ordered by date are sorted on their own when they are fewer than this share of the archive,
+# else taken in the archive's order by date: sorting a million of them took 75 ms.
+SORTED_ALONE_BELOW = 16
 # BM25 as Whoosh's default BM25F scores it.
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -65,7 +66,7 @@ BM25_B = 0.75
 class _DerivedColumns:
     """Month and year numbers, and field lengths for scoring, derived once from the columns."""
 
-    def __init__(self, columns: Columns) -> None:
+    def __init__(self, columns: Columns, previous: _DerivedColumns | None = None) -> None:
         self.lengths = {"title": columns.title_terms, "body": columns.body_terms}
         live = columns.alive.any()
         self.average_length = {
@@ -76,10 +77,12 @@ class _DerivedColumns:
         dated = columns.day != NO_DATE
         days = np.where(dated, columns.day, 0).astype("datetime64[D]")
         self.dated = dated
+        self.dated_count = int(np.count_nonzero(dated))
         self.month = days.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
         self.year = days.astype("datetime64[Y]").astype(np.int64) + 1970
         self._columns = columns
-        self._entity_starts: dict[str, np.ndarray] = {}
+        self._counters: dict[str, FacetCounter] = {}
+        self._previous_counters = previous._counters if previous else {}
         # Years and months as facet codes (-1: undated), numbered from the first one.
         self.first = {"year": int(self.year[dated].min()) if dated.any() else 0,
                       "month": int(self.month[dated].min()) if dated.any() else 0}
@@ -87,6 +90,7 @@ class _DerivedColumns:
                       "month": np.where(dated, self.month - self.first["month"], -1)}
         self.values = {name: int(codes.max()) + 1 if codes.size else 0 for name, codes in self.codes.items()}
         self._totals: dict[str, np.ndarray] = {}
+        self._date_orders: dict[SortOrder, np.ndarray] = {}
 
     def totals(self, facet: str, count: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """How many documents, deleted ones included, have each value of a facet (``count`` counts
@@ -96,17 +100,39 @@ class _DerivedColumns:
             counts = self._totals[facet] = count(np.ones(len(self.dated), dtype=bool))
         return counts
 
-    def entities_of(self, facet: str, docs: np.ndarray) -> np.ndarray:
-        """The entity codes of these documents (with repeats), found by slicing, not by a pass
-        over every pair: what a rare word's facets cost."""
-        starts = self._entity_starts.get(facet)
-        if starts is None:
-            starts = self._entity_starts[facet] = entity_starts(self._columns.entity_docs[facet], len(self.dated))
-        first, end = starts[docs], starts[docs + 1]
-        lengths = end - first
-        ends = np.cumsum(lengths)
-        positions = np.arange(int(ends[-1]) if ends.size else 0) - np.repeat(ends - lengths - first, lengths)
-        return self._columns.entity_codes[facet][positions]
+    def date_order(self, sort: SortOrder) -> np.ndarray:
+        """Every document number, newest or oldest first (undated ones last, in number order)."""
+        order = self._date_orders.get(sort)
+        if order is None:
+            order = self._date_orders[sort] = np.argsort(_date_key(self._columns.day, sort), kind="stable")
+        return order
+
+    def counter(self, facet: str) -> FacetCounter:
+        """The counter of a facet's values (source, language, year, month or an entity facet), made
+        at its first use, from the previous generation's when there was one."""
+        counter = self._counters.get(facet)
+        if counter is None:
+            previous = self._previous_counters.pop(facet, None)
+            columns = self._columns
+            if facet in ENTITY_FACETS:
+                pairs = (columns.entity_docs[facet], columns.entity_codes[facet], len(columns.entity_names[facet]))
+                doc_count = len(self.dated)
+                counter = previous.following(*pairs, doc_count) if previous else FacetCounter(*pairs, doc_count)
+            else:
+                column, values = self._column(facet)
+                counter = (
+                    previous.following_column(column, values) if previous else FacetCounter.of_column(column, values)
+                )
+            self._counters[facet] = counter
+        return counter
+
+    def _column(self, facet: str) -> tuple[np.ndarray, int]:
+        """A facet of one value a document: each document's value code (-1: none), and how many codes."""
+        if facet in self.codes:
+            return self.codes[facet], self.values[facet]
+        if facet == "source":
+            return self._columns.source, len(self._columns.sources)
+        return self._columns.language, len(self._columns.languages)
 
 
 @dataclass(frozen=True)
@@ -158,7 +184,7 @@ class ArchiveSearcher:
             self.store.close()
             self.store = ArticleStore(self.index_dir / STORE_FILE)
         previous, previous_masks = self.searcher, self.masks
-        self._open(previous_masks)
+        self._open(previous_masks, self.derived)
         for leaf in unused_readers(previous.reader(), self.searcher.reader()):
             leaf.close()
 
@@ -169,10 +195,10 @@ class ArchiveSearcher:
             return False
         return not (commit_lock(self.index_dir).busy() or indexing_lock(self.index_dir).busy())
 
-    def _open(self, previous: MaskEvaluator | None = None) -> None:
+    def _open(self, previous: MaskEvaluator | None = None, previous_derived: _DerivedColumns | None = None) -> None:
         """The searcher, columns and caches for the generation the columns file describes, reusing
         what ``previous`` (the evaluator of the generation searched until now) read of the segments
-        both generations have."""
+        both generations have, and what ``previous_derived`` counted of their documents."""
         path = self.index_dir / COLUMNS_FILE
         folder = self.index_dir / WHOOSH_DIR
         for _attempt in range(OPEN_ATTEMPTS):
@@ -200,7 +226,7 @@ class ArchiveSearcher:
             self.schema = toc.schema
             self.searcher = searcher
             self.columns = columns
-            self.derived = _DerivedColumns(columns)
+            self.derived = _DerivedColumns(columns, previous_derived)
             self.masks = masks
             return
         raise IndexChangedError("the index kept changing while it was opened; try again")
@@ -255,10 +281,12 @@ class ArchiveSearcher:
         selected = matched.copy()
         for mask in masks.values():
             selected &= mask
-        facets = self._facets(matched, masks, request.facet_limit)
-        # Like the year and month facets, under every filter but the date one: the period chosen on
-        # it can be moved or widened, even when it selects nothing.
-        timeline = self._timeline(_under_filters_but("date", matched, masks))
+        # The timeline, like the year and month facets, is counted under every filter but the date
+        # one: the period chosen on it can be moved or widened, even when it selects nothing.
+        in_dates = _under_filters_but("date", matched, masks)
+        date_counts = {name: self._counts(name, in_dates) for name in ("year", "month")}
+        facets = self._facets(matched, masks, date_counts, request.facet_limit)
+        timeline = self._timeline(in_dates, date_counts)
         unfolded = selected
         if request.fold_copies:
             selected = self._fold_copies(selected, request.copy_threshold)
@@ -370,8 +398,11 @@ class ArchiveSearcher:
             mask[docs[codes == position.get(name, -1)]] = False
         return mask
 
-    def _facets(self, matched: np.ndarray, masks: dict[str, np.ndarray], limit: int) -> dict[str, Facet]:
-        """Each facet counted under every filter but its own, so its other values stay choosable."""
+    def _facets(
+        self, matched: np.ndarray, masks: dict[str, np.ndarray], date_counts: dict[str, np.ndarray], limit: int
+    ) -> dict[str, Facet]:
+        """Each facet counted under every filter but its own, so its other values stay choosable
+        (the year and month ones are ``date_counts``)."""
 
         def under_other_filters(name: str) -> np.ndarray:
             return _under_filters_but(name, matched, masks)
@@ -384,10 +415,8 @@ class ArchiveSearcher:
         for facet in ENTITY_FACETS:
             counts = self._counts(facet, under_other_filters(facet))
             facets[facet] = _most_frequent(facet, counts, columns.entity_names[facet], limit)
-        in_dates = under_other_filters("date")
         for name, label in (("year", str), ("month", _month_label)):
-            counts = self._counts(name, in_dates)
-            facets[name] = _most_frequent_in_order(name, counts, derived.first[name], label, limit)
+            facets[name] = _most_frequent_in_order(name, date_counts[name], derived.first[name], label, limit)
         return facets
 
     def _counts(self, facet: str, under: np.ndarray) -> np.ndarray:
@@ -402,31 +431,18 @@ class ArchiveSearcher:
 
     def _counted(self, facet: str, under: np.ndarray, chosen: int) -> np.ndarray:
         """``_counts`` for ``chosen`` documents, the number ``under`` holds."""
-        columns, derived = self.columns, self.derived
-        if facet in ENTITY_FACETS:
-            values = len(columns.entity_names[facet])
-            if chosen * SPARSE_FACETS < len(under):
-                codes = derived.entities_of(facet, np.flatnonzero(under))
-            else:
-                codes = columns.entity_codes[facet][under[columns.entity_docs[facet]]]
-        elif facet in derived.codes:
-            values, codes = derived.values[facet], derived.codes[facet][under]
-        elif facet == "source":
-            values, codes = len(columns.sources), columns.source[under]
-        else:
-            values, codes = len(columns.languages), columns.language[under]
-        return np.bincount(codes[codes >= 0], minlength=values)
+        return self.derived.counter(facet).count(under, chosen)
 
-    def _timeline(self, selected: np.ndarray) -> Timeline:
-        dated = selected & self.derived.dated
-        undated = int(selected.sum() - dated.sum())
-        if not dated.any():
+    def _timeline(self, selected: np.ndarray, date_counts: dict[str, np.ndarray]) -> Timeline:
+        """The timeline of ``selected``, whose year and month counts are ``date_counts``."""
+        derived = self.derived
+        dated = int(date_counts["month"].sum())
+        undated = int(np.count_nonzero(selected)) - dated
+        if not dated:
             return Timeline("year", (), undated)
-        days = self.columns.day[dated]
-        first, last = int(days.min()), int(days.max())
-        span = last - first
-        if span <= 92:
-            counts = np.bincount(days - first)
+        first, last = self._first_and_last_day(selected, dated)
+        if last - first <= 92:
+            counts = np.bincount(self.columns.day[selected & derived.dated] - first)
             buckets = tuple(
                 TimelineBucket(
                     day_to_date(first + i), day_to_date(first + i), day_to_date(first + i).isoformat(), int(c)
@@ -434,20 +450,27 @@ class ArchiveSearcher:
                 for i, c in enumerate(counts)
             )
             return Timeline("day", buckets, undated)
-        if span <= 366 * 8:
-            months = self.derived.month[dated]
-            low = int(months.min())
-            counts = np.bincount(months - low)
-            buckets = tuple(_month_bucket(low + i, int(c)) for i, c in enumerate(counts))
+        if last - first <= 366 * 8:
+            low, counts = _nonzero_span(date_counts["month"])
+            buckets = tuple(_month_bucket(derived.first["month"] + low + i, int(c)) for i, c in enumerate(counts))
             return Timeline("month", buckets, undated)
-        years = self.derived.year[dated]
-        low = int(years.min())
-        counts = np.bincount(years - low)
+        low, counts = _nonzero_span(date_counts["year"])
+        low += derived.first["year"]
         buckets = tuple(
             TimelineBucket(dt.date(low + i, 1, 1), dt.date(low + i, 12, 31), str(low + i), int(c))
             for i, c in enumerate(counts)
         )
         return Timeline("year", buckets, undated)
+
+    def _first_and_last_day(self, selected: np.ndarray, dated: int) -> tuple[int, int]:
+        """The earliest and latest day of the ``dated`` (some) dated documents ``selected`` holds:
+        found in the archive's date order when they are many, by a pass over them when few."""
+        if dated * SORTED_ALONE_BELOW < selected.size:
+            days = self.columns.day[selected & self.derived.dated]
+            return int(days.min()), int(days.max())
+        newest = self.derived.date_order(SortOrder.NEWEST)[: self.derived.dated_count]
+        earliest, latest = _first_selected(newest[::-1], selected, 1)[0], _first_selected(newest, selected, 1)[0]
+        return int(self.columns.day[earliest]), int(self.columns.day[latest])
 
     def _ranked(
         self, q: wq.Query, positive: list[ScoredTerm], selected: np.ndarray, request: SearchRequest
@@ -467,11 +490,12 @@ class ArchiveSearcher:
             # Best first; equal scores newest first.
             top = top[np.lexsort((-self.columns.day[docnums[top]], -scores[top]))][first:last]
             return docnums[top].tolist(), scores[top].tolist()
-        days = self.columns.day[docnums]
-        # Undated articles go last in either order.
-        key = np.where(days == NO_DATE, np.iinfo(np.int32).max, -days if sort is SortOrder.NEWEST else days)
-        order = np.argsort(key, kind="stable")[first:last]
-        return docnums[order].tolist(), [0.0] * len(order)
+        if docnums.size * SORTED_ALONE_BELOW < selected.size:
+            key = _date_key(self.columns.day[docnums], sort)
+            page = docnums[np.argsort(key, kind="stable")[first:last]]
+        else:
+            page = _first_selected(self.derived.date_order(sort), selected, last)[first:]
+        return page.tolist(), [0.0] * len(page)
 
     def _scores(self, positive: list[ScoredTerm]) -> np.ndarray:
         """BM25 scores of every document for the query's positive terms, computed with NumPy.
@@ -479,18 +503,24 @@ class ArchiveSearcher:
         Whoosh scores hit by hit through nested matchers, about 80 µs a document; this reads each
         term's postings once (cached) and scores them all at once.
         """
-        derived = self.derived
         scores = np.zeros(len(self.columns.alive), dtype=np.float32)
         for fieldname, btext, boost in dict.fromkeys(positive):
-            lengths = derived.lengths.get(fieldname)
-            postings = self.masks.postings(fieldname, btext)
-            if lengths is None or postings.ids.size == 0:
+            if fieldname not in self.derived.lengths:
                 continue
-            idf = np.log(derived.live_count / (postings.ids.size + 1)) + 1
-            norm = 1 - BM25_B + BM25_B * lengths[postings.ids] / derived.average_length[fieldname]
-            tf = postings.weights
-            scores[postings.ids] += boost * idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)
+            postings = self.masks.postings(fieldname, btext)
+            if not postings.scores:
+                postings.scores.append(self._term_scores(fieldname, postings))
+            term_scores = postings.scores[0]
+            scores[postings.ids] += term_scores if boost == 1 else boost * term_scores
         return scores
+
+    def _term_scores(self, fieldname: str, postings: Postings) -> np.ndarray:
+        """A term's BM25 score in each document of its postings, unboosted."""
+        derived = self.derived
+        idf = np.log(derived.live_count / (postings.ids.size + 1)) + 1
+        norm = 1 - BM25_B + BM25_B * derived.lengths[fieldname][postings.ids] / derived.average_length[fieldname]
+        tf = postings.weights
+        return (idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm)).astype(np.float32)
 
     def _hits(
         self,
@@ -661,6 +691,32 @@ def make_snippet(body: str, language: str, wanted: set[str], width: int = SNIPPE
     offset = len(prefix) - start
     inside = tuple(Span(s + offset, e + offset) for s, e in spans if s >= start and e <= end)
     return Snippet(text, inside)
+
+
+def _nonzero_span(counts: np.ndarray) -> tuple[int, np.ndarray]:
+    """The first nonzero count's position, and the counts from it to the last nonzero one."""
+    nonzero = np.flatnonzero(counts)
+    return int(nonzero[0]), counts[nonzero[0] : nonzero[-1] + 1]
+
+
+def _date_key(days: np.ndarray, sort: SortOrder) -> np.ndarray:
+    """What documents with these days are sorted by, for a date order: undated ones go last in either."""
+    return np.where(days == NO_DATE, np.iinfo(np.int32).max, -days if sort is SortOrder.NEWEST else days)
+
+
+def _first_selected(order: np.ndarray, selected: np.ndarray, count: int) -> np.ndarray:
+    """The first ``count`` documents of ``order`` that ``selected`` holds, looked for in stretches
+    that grow fourfold: a query matching most documents finds its page in the first one."""
+    found: list[np.ndarray] = []
+    wanted, start, stretch = count, 0, max(4 * count, 4096)
+    while wanted > 0 and start < order.size:
+        part = order[start : start + stretch]
+        part = part[selected[part]][:wanted]
+        found.append(part)
+        wanted -= part.size
+        start += stretch
+        stretch *= 4
+    return np.concatenate(found) if found else order[:0]
 
 
 def _under_filters_but(name: str, matched: np.ndarray, masks: dict[str, np.ndarray]) -> np.ndarray:

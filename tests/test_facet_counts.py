@@ -1,0 +1,154 @@
+"""Facet counting by bitmaps of frequent values, by pairs and by slices: always the same counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index import Archive, Filters, SearchRequest, SortOrder
+from index.storage import facet_counts
+from index.storage import searcher as searcher_module
+from index.storage.facet_counts import FacetCounter
+
+
+@st.composite
+def pairs_and_mask(draw: st.DrawFn, min_docs: int = 0) -> tuple[np.ndarray, np.ndarray, int, int, np.ndarray]:
+    """Pairs sorted by document (some documents without any, some values frequent), and a mask."""
+    doc_count = draw(st.integers(min_docs, 300))
+    values = draw(st.integers(1, 12))
+    per_doc = draw(st.lists(st.lists(st.integers(0, values - 1), max_size=5, unique=True),
+                            min_size=doc_count, max_size=doc_count))
+    docs = np.array([d for d, held in enumerate(per_doc) for _ in held], dtype=np.int32)
+    codes = np.array([code for held in per_doc for code in held], dtype=np.int32)
+    mask = np.array(draw(st.lists(st.booleans(), min_size=doc_count, max_size=doc_count)), dtype=bool)
+    return docs, codes, values, doc_count, mask
+
+
+def expected(docs: np.ndarray, codes: np.ndarray, values: int, mask: np.ndarray) -> np.ndarray:
+    return np.bincount(codes[mask[docs]], minlength=values) if docs.size else np.zeros(values, dtype=np.int64)
+
+
+def counts_every_way(counter: FacetCounter, mask: np.ndarray) -> list[np.ndarray]:
+    found = []
+    for sparse in (0, 10**9):  # over every pair and bitmap; by each document's slice
+        with mock.patch.object(facet_counts, "SPARSE_FACETS", sparse):
+            found.append(counter.count(mask, int(mask.sum())))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(pairs_and_mask(), st.sampled_from([0.0, 0.02, 2.0]), st.integers(1, 4))
+def test_counts_are_the_same_by_bitmaps_pairs_and_slices(case, share: float, bitmaps: int) -> None:
+    docs, codes, values, doc_count, mask = case
+    with mock.patch.object(facet_counts, "BITMAP_SHARE", share), mock.patch.object(
+        facet_counts, "BITMAPS_PER_FACET", bitmaps
+    ):
+        counter = FacetCounter(docs, codes, values, doc_count)
+    for counts in counts_every_way(counter, mask):
+        assert counts.tolist() == expected(docs, codes, values, mask).tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(pairs_and_mask(min_docs=1), pairs_and_mask(), st.data())
+def test_a_following_generation_counts_as_one_counted_afresh(old, tail, data) -> None:
+    """A later generation keeps its first documents' pairs (or changes one of them) and adds others."""
+    docs, codes, values, doc_count, _ = old
+    kept = data.draw(st.integers(0, doc_count))
+    tail_docs, tail_codes, tail_values, tail_count, _ = tail
+    new_docs = np.concatenate([docs[docs < kept], tail_docs + kept]).astype(np.int32)
+    new_codes = np.concatenate([codes[docs < kept], tail_codes]).astype(np.int32)
+    new_values = max(values, tail_values) + data.draw(st.integers(0, 2))
+    new_count = kept + tail_count
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=new_count, max_size=new_count)), dtype=bool)
+    with mock.patch.object(facet_counts, "BITMAP_SHARE", 0.0):
+        previous = FacetCounter(docs, codes, values, doc_count)
+        following = previous.following(new_docs, new_codes, new_values, new_count)
+    for counts in counts_every_way(following, mask):
+        assert counts.tolist() == expected(new_docs, new_codes, new_values, mask).tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-1, 5), max_size=200), st.lists(st.integers(-1, 5), max_size=200), st.data())
+def test_a_column_counts_its_values_and_follows_a_changed_column(column, changed, data) -> None:
+    old = np.array(column, dtype=np.int64)
+    new = np.array(changed, dtype=np.int64)
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=new.size, max_size=new.size)), dtype=bool)
+    with mock.patch.object(facet_counts, "BITMAP_SHARE", 0.0):
+        following = FacetCounter.of_column(old, 6).following_column(new, 6)
+    for counts in counts_every_way(following, mask):
+        assert counts.tolist() == np.bincount(new[mask & (new >= 0)], minlength=6).tolist()
+
+
+@pytest.fixture()
+def generated(tmp_path: Path) -> Archive:
+    from bench.generate import generate
+
+    generate(tmp_path / "news", 120, seed=5)
+    archive = Archive(tmp_path / "news", data=tmp_path / "data")
+    archive.update(workers=1)
+    yield archive
+    archive.close()
+
+
+def requests(archive: Archive) -> list[SearchRequest]:
+    everything = archive.search(SearchRequest("*"))
+    facets, newest = everything.facets, everything.hits[0].date
+    source, person = facets["source"].values[0].value, facets["person"].values[0].value
+    return [
+        SearchRequest("*"),
+        SearchRequest("*", sort=SortOrder.OLDEST),
+        SearchRequest("the OR de", sort=SortOrder.NEWEST, page=2, page_size=7),
+        SearchRequest("Baku"),
+        SearchRequest("*", filters=Filters(sources=(source,)), sort=SortOrder.NEWEST),
+        SearchRequest("*", filters=Filters(entities=(("person", person),))),
+        SearchRequest(f"date:{newest:%Y-%m}"),  # a timeline by day
+        SearchRequest("date:[2001 TO 2004]"),  # by month
+        SearchRequest("*", filters=Filters(date_from=dt.date(2001, 1, 1), date_to=dt.date(2004, 12, 31))),
+        SearchRequest("*", filters=Filters(undated=True)),
+    ]
+
+
+def test_searches_answer_the_same_whichever_way_they_count_and_order(
+    generated: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bitmaps or pairs, the archive's date order or a sort of the hits, a timeline from the month
+    counts or from the days: one answer."""
+    slow = {"BITMAP_SHARE": 2.0, "SPARSE_FACETS": 10**9, "SORTED_ALONE_BELOW": 10**9}
+    fast = {"BITMAP_SHARE": 0.0, "SPARSE_FACETS": 0, "SORTED_ALONE_BELOW": 0}
+    answers = []
+    for settings_ in (slow, fast):
+        for name, value in settings_.items():
+            module = searcher_module if name == "SORTED_ALONE_BELOW" else facet_counts
+            monkeypatch.setattr(module, name, value)
+        generated.close()  # counters are made afresh under the new settings
+        answers.append([generated.search(request) for request in requests(generated)])
+    for slowly, quickly in zip(*answers, strict=True):
+        assert slowly.facets == quickly.facets
+        assert slowly.timeline == quickly.timeline
+        assert [hit.id for hit in slowly.hits] == [hit.id for hit in quickly.hits]
+    assert {answer.timeline.unit for answer in answers[0]} == {"day", "month", "year"}
+
+
+def test_a_searcher_following_an_update_counts_as_one_opened_afresh(generated: Archive) -> None:
+    for request in requests(generated):
+        generated.search(request)  # every counter and date order made for this generation
+    files = sorted(generated.root.rglob("*.txt"))
+    files[3].unlink()
+    files[50].write_text(files[50].read_text("utf-8") + "\nAliyev met Putin in Baku.\n", "utf-8")
+    (generated.root / "added.txt").write_text("date 1994-05-06\nAzernews\n\nPutin and Aliyev met in Baku.\n")
+    generated.update(workers=1)
+    followed = [generated.search(request) for request in requests(generated)]
+    fresh = Archive(generated.root, data=generated.data)
+    try:
+        for request, following in zip(requests(fresh), followed, strict=True):
+            afresh = fresh.search(request)
+            assert (following.total, following.facets, following.timeline) == (
+                afresh.total, afresh.facets, afresh.timeline), request
+    finally:
+        fresh.close()
