@@ -6,10 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh import scoring
 from whoosh.searching import Searcher
 
 from index import Archive, SearchRequest
+from index.storage.docsets import _following_prefix
 
 QUERIES = [
     "Vietnam",
@@ -76,3 +79,42 @@ def test_cached_phrase_answers_follow_index_changes(seeds_archive: Archive, seed
     (seeds_copy / "extra.txt").write_text("A bust of Ho Chi Minh was unveiled in Baku today.")
     seeds_archive.update()
     assert seeds_archive.search(phrase).total == 6
+
+
+@given(st.binary(min_size=1, max_size=4), st.binary(max_size=6))
+def test_the_following_prefix_bounds_exactly_the_strings_with_a_prefix(prefix: bytes, term: bytes) -> None:
+    after = _following_prefix(prefix)
+    assert term.startswith(prefix) == (prefix <= term and (not after or term < after))
+
+
+def test_patterns_expand_from_the_segments_terms_as_from_the_whole_lexicon(tmp_path: Path) -> None:
+    """A pattern starting with letters reads only the terms starting with them in each segment
+    (segments added by three runs); it matches what Whoosh and the whole lexicon make of it."""
+    root = tmp_path / "news"
+    root.mkdir()
+    archive = Archive(root, data=tmp_path / "data")
+    words = ["Hanoi", "Hà Nội", "Ministry", "ministers", "Вьетнам", "Baku", "bakers", "hàng"]
+    for run in range(3):
+        for number, word in enumerate(words):
+            (root / f"{run}-{number}.txt").write_text(f"date 2024-0{run + 1}-05\n\n{word} report {run}.\n")
+        archive.update(workers=1)
+    archive.search(SearchRequest("*"))
+    searcher = archive._searcher  # noqa: SLF001
+    assert searcher is not None and len(searcher.masks.leaves) == 3
+    from index.storage.query import parse_query
+
+    def whoosh_mask(q: object) -> np.ndarray:
+        expected = np.zeros(len(searcher.columns.alive), dtype=bool)
+        expected[list(searcher.searcher.docs_for_query(q))] = True
+        return expected & searcher.columns.alive
+
+    by_prefix = ["minist*", "hà*", "ha*", "bak?r*", "вьет*", "zz*"]
+    whole = ["h*", "b?ker*", "Baku~", "bakr~"]  # one letter before the pattern: the whole lexicon is read
+    found = {}
+    for pattern in by_prefix + whole:
+        q = parse_query(pattern, searcher.schema, searcher.languages())
+        found[pattern] = searcher.masks.mask(q)
+        assert ("body" in searcher.masks._lexicons) == (pattern in whole), pattern  # noqa: SLF001
+        assert np.array_equal(found[pattern], whoosh_mask(q)), pattern
+    assert found["minist*"].sum() == 6 and found["hà*"].sum() >= 6 and not found["zz*"].any()
+    archive.close()
