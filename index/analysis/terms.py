@@ -73,16 +73,22 @@ def _words(text: str) -> list[str]:
 
 
 def _terms_of(words: list[str], language: str) -> list[str]:
+    known = _known(set(words), language)
+    return [known[word] for word in words]
+
+
+def _known(distinct: set[str], language: str) -> dict[str, str]:
+    """The language's table of words and their terms, holding the ``distinct`` words."""
     # Each word is folded and stemmed once, then looked up: one dict access per token instead of
     # a cached call and a stemmer call (indexing analyses every token). A full table is replaced,
     # never emptied, so a search thread still reading the old one keeps every word it added.
     known = _known_terms.get(language)
     if known is None or len(known) > KNOWN_TERMS_PER_LANGUAGE:
         known = _known_terms[language] = {}
-    new = [word for word in set(words) if word not in known]
+    new = [word for word in distinct if word not in known]
     if new:
         known.update(zip(new, _stemmed(new, language), strict=True))
-    return [known[word] for word in words]
+    return known
 
 
 def _stemmed(words: list[str], language: str) -> list[str]:
@@ -136,8 +142,9 @@ def term_spans(text: str, language: str, wanted: set[str]) -> list[tuple[int, in
     """Character ranges of the tokens of ``text`` whose term is in ``wanted``."""
     # Each distinct word is looked up once, and only the words found are searched for again: a
     # result page's snippets do not pay a Python step per token of twenty whole articles.
-    words = list(set(_words(text)))
-    found = [word for word, term in zip(words, _terms_of(words, language), strict=True) if term in wanted]
+    words = set(_words(text))
+    known = _known(words, language)
+    found = [word for word in words if known[word] in wanted]
     if not found:
         return []
     spans = []
