@@ -6,13 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from whoosh import scoring
 from whoosh.searching import Searcher
 
 from index import Archive, SearchRequest
-from index.storage.docsets import _following_prefix
+from index.storage import docsets
 
 QUERIES = [
     "Vietnam",
@@ -81,15 +79,13 @@ def test_cached_phrase_answers_follow_index_changes(seeds_archive: Archive, seed
     assert seeds_archive.search(phrase).total == 6
 
 
-@given(st.binary(min_size=1, max_size=4), st.binary(max_size=6))
-def test_the_following_prefix_bounds_exactly_the_strings_with_a_prefix(prefix: bytes, term: bytes) -> None:
-    after = _following_prefix(prefix)
-    assert term.startswith(prefix) == (prefix <= term and (not after or term < after))
-
-
-def test_patterns_expand_from_the_segments_terms_as_from_the_whole_lexicon(tmp_path: Path) -> None:
+@pytest.mark.parametrize("first_read", [9, 4096])  # 9 bytes: read again and again, ending mid-entry
+def test_patterns_expand_from_the_segments_terms_as_from_the_whole_lexicon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_read: int
+) -> None:
     """A pattern starting with letters reads only the terms starting with them in each segment
     (segments added by three runs); it matches what Whoosh and the whole lexicon make of it."""
+    monkeypatch.setattr(docsets, "_PREFIX_READ", first_read)
     root = tmp_path / "news"
     root.mkdir()
     archive = Archive(root, data=tmp_path / "data")

@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import Archive, Filters, SearchRequest, SortOrder
+from index.models import ENTITY_FACETS
 from index.storage import facet_counts
 from index.storage import searcher as searcher_module
+from index.storage.columns import NO_DATE, Columns
 from index.storage.facet_counts import FacetCounter
 
 
@@ -21,7 +23,7 @@ from index.storage.facet_counts import FacetCounter
 def pairs_and_mask(draw: st.DrawFn, min_docs: int = 0) -> tuple[np.ndarray, np.ndarray, int, int, np.ndarray]:
     """Pairs sorted by document (some documents without any, some values frequent), and a mask."""
     doc_count = draw(st.integers(min_docs, 300))
-    values = draw(st.integers(1, 12))
+    values = draw(st.integers(1, 40))
     per_doc = draw(st.lists(st.lists(st.integers(0, values - 1), max_size=5, unique=True),
                             min_size=doc_count, max_size=doc_count))
     docs = np.array([d for d, held in enumerate(per_doc) for _ in held], dtype=np.int32)
@@ -36,41 +38,55 @@ def expected(docs: np.ndarray, codes: np.ndarray, values: int, mask: np.ndarray)
 
 def counts_every_way(counter: FacetCounter, mask: np.ndarray) -> list[np.ndarray]:
     found = []
-    for sparse in (0, 10**9):  # over every pair and bitmap; by each document's slice
+    for sparse in (10**9, 0):  # over every pair and bitmap; by each document's slice
         with mock.patch.object(facet_counts, "SPARSE_FACETS", sparse):
             found.append(counter.count(mask, int(mask.sum())))
     return found
 
 
 @settings(max_examples=150, deadline=None)
-@given(pairs_and_mask(), st.sampled_from([0.0, 0.02, 2.0]), st.integers(1, 4))
+@given(pairs_and_mask(), st.sampled_from([0.0, 0.02, 2.0]), st.integers(1, 40))
 def test_counts_are_the_same_by_bitmaps_pairs_and_slices(case, share: float, bitmaps: int) -> None:
     docs, codes, values, doc_count, mask = case
     with mock.patch.object(facet_counts, "BITMAP_SHARE", share), mock.patch.object(
         facet_counts, "BITMAPS_PER_FACET", bitmaps
-    ):
+    ), mock.patch.object(facet_counts, "_ROWS_AT_ONCE", 3):  # bitmaps made a few rows at a time
         counter = FacetCounter(docs, codes, values, doc_count)
     for counts in counts_every_way(counter, mask):
         assert counts.tolist() == expected(docs, codes, values, mask).tolist()
 
 
-@settings(max_examples=150, deadline=None)
-@given(pairs_and_mask(min_docs=1), pairs_and_mask(), st.data())
-def test_a_following_generation_counts_as_one_counted_afresh(old, tail, data) -> None:
-    """A later generation keeps its first documents' pairs (or changes one of them) and adds others."""
-    docs, codes, values, doc_count, _ = old
+def later_generation(data: st.DataObject, docs: np.ndarray, codes: np.ndarray, values: int, doc_count: int):
+    """Pairs that keep a generation's first documents (one pair of them recoded, maybe), drop the
+    rest and add others; with maybe fewer or more values."""
     kept = data.draw(st.integers(0, doc_count))
-    tail_docs, tail_codes, tail_values, tail_count, _ = tail
+    tail_docs, tail_codes, tail_values, tail_count, _ = data.draw(pairs_and_mask())
     new_docs = np.concatenate([docs[docs < kept], tail_docs + kept]).astype(np.int32)
     new_codes = np.concatenate([codes[docs < kept], tail_codes]).astype(np.int32)
-    new_values = max(values, tail_values) + data.draw(st.integers(0, 2))
-    new_count = kept + tail_count
-    mask = np.array(data.draw(st.lists(st.booleans(), min_size=new_count, max_size=new_count)), dtype=bool)
-    with mock.patch.object(facet_counts, "BITMAP_SHARE", 0.0):
-        previous = FacetCounter(docs, codes, values, doc_count)
-        following = previous.following(new_docs, new_codes, new_values, new_count)
-    for counts in counts_every_way(following, mask):
-        assert counts.tolist() == expected(new_docs, new_codes, new_values, mask).tolist()
+    new_values = max(values, tail_values) + data.draw(st.integers(-2, 2))
+    new_values = max(new_values, 1)
+    new_codes %= new_values  # fewer values: pairs of one document may now repeat a value...
+    unique = np.unique(np.stack([new_docs, new_codes]), axis=1)  # ...which no generation holds
+    new_docs, new_codes = unique[0].astype(np.int32), unique[1].astype(np.int32)
+    if new_codes.size and data.draw(st.booleans()):
+        new_codes[data.draw(st.integers(0, new_codes.size - 1))] = new_values  # a pair now names a new value
+        new_values += 1
+    return new_docs, new_codes, new_values, kept + tail_count
+
+
+@settings(max_examples=150, deadline=None)
+@given(pairs_and_mask(min_docs=1), st.data())
+def test_following_generations_count_as_ones_counted_afresh(old, data) -> None:
+    """A counter that follows three later generations, each from the one before."""
+    docs, codes, values, doc_count, _ = old
+    with mock.patch.object(facet_counts, "BITMAP_SHARE", 0.0), mock.patch.object(facet_counts, "_ROWS_AT_ONCE", 3):
+        counter = FacetCounter(docs, codes, values, doc_count)
+        for _ in range(3):
+            docs, codes, values, doc_count = later_generation(data, docs, codes, values, doc_count)
+            counter = counter.following(docs, codes, values, doc_count)
+            mask = np.array(data.draw(st.lists(st.booleans(), min_size=doc_count, max_size=doc_count)), dtype=bool)
+            for counts in counts_every_way(counter, mask):
+                assert counts.tolist() == expected(docs, codes, values, mask).tolist()
 
 
 @settings(max_examples=100, deadline=None)
@@ -119,20 +135,66 @@ def test_searches_answer_the_same_whichever_way_they_count_and_order(
 ) -> None:
     """Bitmaps or pairs, the archive's date order or a sort of the hits, a timeline from the month
     counts or from the days: one answer."""
-    slow = {"BITMAP_SHARE": 2.0, "SPARSE_FACETS": 10**9, "SORTED_ALONE_BELOW": 10**9}
-    fast = {"BITMAP_SHARE": 0.0, "SPARSE_FACETS": 0, "SORTED_ALONE_BELOW": 0}
+    by_slices = {"BITMAP_SHARE": 2.0, "SPARSE_FACETS": 10**9, "SORTED_ALONE_BELOW": 10**9}
+    by_pairs = {"BITMAP_SHARE": 2.0, "SPARSE_FACETS": 0, "SORTED_ALONE_BELOW": 0}
+    by_bitmaps = {"BITMAP_SHARE": 0.0, "SPARSE_FACETS": 0, "SORTED_ALONE_BELOW": 0}
     answers = []
-    for settings_ in (slow, fast):
+    for settings_ in (by_slices, by_pairs, by_bitmaps):
         for name, value in settings_.items():
             module = searcher_module if name == "SORTED_ALONE_BELOW" else facet_counts
             monkeypatch.setattr(module, name, value)
         generated.close()  # counters are made afresh under the new settings
         answers.append([generated.search(request) for request in requests(generated)])
-    for slowly, quickly in zip(*answers, strict=True):
-        assert slowly.facets == quickly.facets
-        assert slowly.timeline == quickly.timeline
-        assert [hit.id for hit in slowly.hits] == [hit.id for hit in quickly.hits]
+    for by_slice, *others in zip(*answers, strict=True):
+        for other in others:
+            assert other.facets == by_slice.facets
+            assert other.timeline == by_slice.timeline
+            assert [hit.id for hit in other.hits] == [hit.id for hit in by_slice.hits]
     assert {answer.timeline.unit for answer in answers[0]} == {"day", "month", "year"}
+
+
+def reference_timeline(days: np.ndarray) -> tuple[str, list[tuple[str, int]]]:
+    """The timeline of these days, counted as plainly as can be: by day within 92 days, by month
+    within eight years, else by year, from the first to the last."""
+    dates = sorted(dt.date(1970, 1, 1) + dt.timedelta(days=int(day)) for day in days)
+    span = (dates[-1] - dates[0]).days
+    if span <= 92:
+        unit, label = "day", dt.date.isoformat
+    elif span <= 366 * 8:
+        unit, label = "month", lambda date: f"{date:%Y-%m}"
+    else:
+        unit, label = "year", lambda date: f"{date:%Y}"
+    counted: dict[str, int] = {}
+    date = dates[0]
+    while date <= dates[-1]:
+        counted.setdefault(label(date), 0)
+        date += dt.timedelta(days=1)
+    for date in dates:
+        counted[label(date)] += 1
+    return unit, list(counted.items())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 40 * 366), min_size=1, max_size=40), st.integers(0, 3), st.data())
+def test_the_timeline_from_month_counts_is_the_plain_one(spread: list[int], undated: int, data) -> None:
+    """Dates around the units' limits (92 days, eight years) and far apart, some undated."""
+    start = data.draw(st.integers(9000, 20000))
+    scale = data.draw(st.sampled_from([1, 30, 200]))
+    days = np.array([start + value // scale for value in spread] + [NO_DATE] * undated, dtype=np.int32)
+    columns = Columns(
+        1, [f"{n:x}" for n in range(days.size)], np.ones(days.size, dtype=bool), days,
+        np.full(days.size, -1, dtype=np.int32), np.zeros(days.size, dtype=np.int32), [], ["en"],
+        np.ones(days.size, dtype=np.int32), np.ones(days.size, dtype=np.int32),
+        {facet: [] for facet in ENTITY_FACETS}, {facet: np.zeros(0, dtype=np.int32) for facet in ENTITY_FACETS},
+        {facet: np.zeros(0, dtype=np.int32) for facet in ENTITY_FACETS}, {},
+    )
+    searcher = searcher_module.ArchiveSearcher.__new__(searcher_module.ArchiveSearcher)
+    searcher.columns, searcher.derived = columns, searcher_module._DerivedColumns(columns)  # noqa: SLF001
+    everything = np.ones(days.size, dtype=bool)
+    counts = {name: searcher._counts(name, everything) for name in ("year", "month")}  # noqa: SLF001
+    timeline = searcher._timeline(everything, counts)  # noqa: SLF001
+    assert (timeline.unit, [(b.label, b.count) for b in timeline.buckets]) == reference_timeline(days[days != NO_DATE])
+    assert timeline.undated == undated
 
 
 def test_a_searcher_following_an_update_counts_as_one_opened_afresh(generated: Archive) -> None:

@@ -45,7 +45,8 @@ MAX_EXPANSION = 1_024
 MAX_QUERY_TERMS = 4_096
 # Term postings kept between queries: typing and facet clicks ask for the same terms again and
 # again, and scoring reads a query's terms again after its match set did. As many terms as one
-# query may have, and postings up to about 120 MB (a word in most of 100k articles takes 1.2 MB).
+# query may have, and postings up to about 120 MB (a word in most of 100k articles takes 1.2 MB),
+# and a third more once a search has scored them (Postings.scores).
 CACHED_TERMS = MAX_QUERY_TERMS
 CACHED_POSTINGS = 10_000_000
 CACHED_PHRASES = 32
@@ -176,6 +177,7 @@ class MaskEvaluator:
         self._phrases.clear()
         self._expansions.clear()
         self._with_field.clear()
+        self._prefixed.clear()
 
     def _date_mask(self, q: wq.DateRange) -> np.ndarray:
         dated = self.day != NO_DATE
@@ -609,12 +611,6 @@ def _keys(data: bytes, wanted: bytes) -> tuple[list[bytes], bool]:
         found.append(data[key + 2 : key + key_length])  # After the field's number.
         position = key + key_length + value_length
     return found, False
-
-
-def _following_prefix(prefix: bytes) -> bytes:
-    """The least byte string after every one starting with ``prefix`` (empty: there is none)."""
-    stripped = prefix.rstrip(b"\xff")
-    return stripped[:-1] + bytes([stripped[-1] + 1]) if stripped else b""
 
 
 def _literal_prefix(q: wq.MultiTerm) -> str:

@@ -44,6 +44,7 @@ class FacetCounter:
         frequent = np.flatnonzero(totals > max(doc_count * BITMAP_SHARE, 1))
         frequent = frequent[np.argsort(-totals[frequent], kind="stable")][:BITMAPS_PER_FACET]
         self._start(docs, codes, values, doc_count, frequent, column)
+        self._chosen_among = doc_count
         rows = self._rows[codes]
         in_bitmap = rows >= 0
         self._other_docs, self._other_codes = docs[~in_bitmap], codes[~in_bitmap]
@@ -82,14 +83,17 @@ class FacetCounter:
     ) -> FacetCounter:
         """The counter of a later generation's pairs: what both generations' first documents share
         is kept, the rest counted afresh; a commit costs what it added, not the whole archive.
-        The frequent values stay this counter's (any set of them counts the same)."""
+        The frequent values stay this counter's (any set of them counts the same) until the archive
+        has doubled since they were chosen: those of its first commit are no guide to a large one."""
         kept = _kept_documents(self._docs, self._codes, self.doc_count, docs, codes, doc_count)
-        if values < self.values or kept == 0:
+        if values < self.values or kept == 0 or doc_count > 2 * self._chosen_among:
             return FacetCounter(docs, codes, values, doc_count, column)
         counter = FacetCounter.__new__(FacetCounter)
         counter._start(docs, codes, values, doc_count, self._frequent, column)
+        counter._chosen_among = self._chosen_among
         old_end = int(np.searchsorted(self._other_docs, kept))
-        added_docs, added_codes = docs[np.searchsorted(docs, kept) :], codes[np.searchsorted(docs, kept) :]
+        first_added = int(np.searchsorted(docs, kept))
+        added_docs, added_codes = docs[first_added:], codes[first_added:]
         rows = counter._rows[added_codes]
         in_bitmap = rows >= 0
         counter._other_docs = np.concatenate([self._other_docs[:old_end], added_docs[~in_bitmap]])

@@ -59,6 +59,9 @@ COUNTED_BY_THE_OTHERS_ABOVE = 0.5
 # else taken in the archive's order by date: sorting a million of them took 75 ms.
 SORTED_ALONE_BELOW = 16
 KEPT_PARSES = 64
+# The timeline's unit: days when its dates span at most this many days, then months, then years.
+DAY_BUCKETS_UP_TO = 92
+MONTH_BUCKETS_UP_TO = 366 * 8
 # BM25 as Whoosh's default BM25F scores it.
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -78,7 +81,6 @@ class _DerivedColumns:
         dated = columns.day != NO_DATE
         days = np.where(dated, columns.day, 0).astype("datetime64[D]")
         self.dated = dated
-        self.dated_count = int(np.count_nonzero(dated))
         self.month = days.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
         self.year = days.astype("datetime64[Y]").astype(np.int64) + 1970
         self._columns = columns
@@ -442,25 +444,32 @@ class ArchiveSearcher:
         return self.derived.counter(facet).count(under, chosen)
 
     def _timeline(self, selected: np.ndarray, date_counts: dict[str, np.ndarray]) -> Timeline:
-        """The timeline of ``selected``, whose year and month counts are ``date_counts``."""
+        """The timeline of ``selected``, whose year and month counts are ``date_counts``: by day when
+        its dates span at most DAY_BUCKETS_UP_TO days, by month up to MONTH_BUCKETS_UP_TO, else by year."""
         derived = self.derived
         dated = int(date_counts["month"].sum())
         undated = int(np.count_nonzero(selected)) - dated
         if not dated:
             return Timeline("year", (), undated)
-        first, last = self._first_and_last_day(selected, dated)
-        if last - first <= 92:
-            counts = np.bincount(self.columns.day[selected & derived.dated] - first)
+        low, month_counts = _nonzero_span(date_counts["month"])
+        first_month = derived.first["month"] + low
+        shortest, longest = _spans_in_days(first_month, first_month + len(month_counts) - 1)
+        days: np.ndarray | None = None
+        if any(shortest <= limit < longest for limit in (DAY_BUCKETS_UP_TO, MONTH_BUCKETS_UP_TO)):
+            days = self.columns.day[selected & derived.dated]  # the months leave the unit open: the days decide
+            shortest = longest = int(days.max() - days.min())
+        if longest <= DAY_BUCKETS_UP_TO:
+            days = self.columns.day[selected & derived.dated] if days is None else days
+            first = int(days.min())
             buckets = tuple(
                 TimelineBucket(
                     day_to_date(first + i), day_to_date(first + i), day_to_date(first + i).isoformat(), int(c)
                 )
-                for i, c in enumerate(counts)
+                for i, c in enumerate(np.bincount(days - first))
             )
             return Timeline("day", buckets, undated)
-        if last - first <= 366 * 8:
-            low, counts = _nonzero_span(date_counts["month"])
-            buckets = tuple(_month_bucket(derived.first["month"] + low + i, int(c)) for i, c in enumerate(counts))
+        if longest <= MONTH_BUCKETS_UP_TO:
+            buckets = tuple(_month_bucket(first_month + i, int(c)) for i, c in enumerate(month_counts))
             return Timeline("month", buckets, undated)
         low, counts = _nonzero_span(date_counts["year"])
         low += derived.first["year"]
@@ -469,16 +478,6 @@ class ArchiveSearcher:
             for i, c in enumerate(counts)
         )
         return Timeline("year", buckets, undated)
-
-    def _first_and_last_day(self, selected: np.ndarray, dated: int) -> tuple[int, int]:
-        """The earliest and latest day of the ``dated`` (some) dated documents ``selected`` holds:
-        found in the archive's date order when they are many, by a pass over them when few."""
-        if dated * SORTED_ALONE_BELOW < selected.size:
-            days = self.columns.day[selected & self.derived.dated]
-            return int(days.min()), int(days.max())
-        newest = self.derived.date_order(SortOrder.NEWEST)[: self.derived.dated_count]
-        earliest, latest = _first_selected(newest[::-1], selected, 1)[0], _first_selected(newest, selected, 1)[0]
-        return int(self.columns.day[earliest]), int(self.columns.day[latest])
 
     def _ranked(
         self, q: wq.Query, positive: list[ScoredTerm], selected: np.ndarray, request: SearchRequest
@@ -697,6 +696,16 @@ def make_snippet(body: str, language: str, wanted: set[str], width: int = SNIPPE
     offset = len(prefix) - start
     inside = tuple(Span(s + offset, e + offset) for s, e in spans if s >= start and e <= end)
     return Snippet(text, inside)
+
+
+def _spans_in_days(first_month: int, last_month: int) -> tuple[int, int]:
+    """The shortest and the longest number of days from a date in the first month (counted from
+    1970-01) to a date in the last."""
+
+    def start(month: int) -> int:
+        return dt.date(1970 + month // 12, month % 12 + 1, 1).toordinal()
+
+    return max(0, start(last_month) - start(first_month + 1) + 1), start(last_month + 1) - 1 - start(first_month)
 
 
 def _nonzero_span(counts: np.ndarray) -> tuple[int, np.ndarray]:
