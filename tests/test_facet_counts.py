@@ -81,12 +81,28 @@ def test_following_generations_count_as_ones_counted_afresh(old, data) -> None:
     docs, codes, values, doc_count, _ = old
     with mock.patch.object(facet_counts, "BITMAP_SHARE", 0.0), mock.patch.object(facet_counts, "_ROWS_AT_ONCE", 3):
         counter = FacetCounter(docs, codes, values, doc_count)
+        counter.count(np.ones(doc_count, dtype=bool), doc_count)  # its bitmaps made, to be followed
         for _ in range(3):
             docs, codes, values, doc_count = later_generation(data, docs, codes, values, doc_count)
-            counter = counter.following(docs, codes, values, doc_count)
+            counter = counter.following(FacetCounter(docs, codes, values, doc_count))
             mask = np.array(data.draw(st.lists(st.booleans(), min_size=doc_count, max_size=doc_count)), dtype=bool)
             for counts in counts_every_way(counter, mask):
                 assert counts.tolist() == expected(docs, codes, values, mask).tolist()
+
+
+def test_a_following_counter_keeps_the_shared_documents_bitmaps_until_the_archive_doubles() -> None:
+    docs = np.repeat(np.arange(1000, dtype=np.int32), 2)
+    codes = np.tile(np.array([0, 1], dtype=np.int32), 1000)
+    previous = FacetCounter(docs, codes, 2, 1000)
+    assert previous.count(np.zeros(1000, dtype=bool), 0).tolist() == [0, 0]  # few: no bitmaps made
+    assert previous._dense is None  # noqa: SLF001
+    assert previous.count(np.ones(1000, dtype=bool), 1000).tolist() == [1000, 1000]
+    grown = FacetCounter(np.append(docs, [1000, 1000]), np.append(codes, [1, 2]), 3, 1001)
+    grown = previous.following(grown)
+    assert grown._dense is not None and grown._dense.bitmaps is not previous._dense.bitmaps  # noqa: SLF001
+    assert grown.count(np.ones(1001, dtype=bool), 1001).tolist() == [1000, 1001, 1]
+    doubled = FacetCounter(np.arange(2001, dtype=np.int32), np.full(2001, 2, dtype=np.int32), 3, 2001)
+    assert grown.following(doubled)._dense is None  # chosen again, at its first count over many  # noqa: SLF001
 
 
 @settings(max_examples=100, deadline=None)
@@ -96,7 +112,9 @@ def test_a_column_counts_its_values_and_follows_a_changed_column(column, changed
     new = np.array(changed, dtype=np.int64)
     mask = np.array(data.draw(st.lists(st.booleans(), min_size=new.size, max_size=new.size)), dtype=bool)
     with mock.patch.object(facet_counts, "BITMAP_SHARE", 0.0):
-        following = FacetCounter.of_column(old, 6).following_column(new, 6)
+        previous = FacetCounter.of_column(old, 6)
+        previous.count(np.ones(old.size, dtype=bool), old.size)
+        following = previous.following(FacetCounter.of_column(new, 6))
     for counts in counts_every_way(following, mask):
         assert counts.tolist() == np.bincount(new[mask & (new >= 0)], minlength=6).tolist()
 

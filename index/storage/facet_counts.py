@@ -9,6 +9,8 @@ with the query's: a bit per document, whatever their number of pairs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from index.storage.columns import entity_starts
@@ -29,83 +31,42 @@ class FacetCounter:
     """Counts one facet's values under document masks.
 
     Args:
-        docs: each pair's document number, sorted.
-        codes: each pair's value code, below ``values``.
+        docs: each pair's document number, sorted (None for a column: its documents with a value).
+        codes: each pair's value code, below ``values`` (None for a column: their values).
         values: the number of value codes.
         doc_count: the number of document numbers (masks are this long).
-        column: each document's one value code (-1: none), when the facet is a column; the pairs
-            are then its documents that have one.
+        column: each document's one value code (-1: none), when the facet is a column.
     """
 
     def __init__(
-        self, docs: np.ndarray, codes: np.ndarray, values: int, doc_count: int, column: np.ndarray | None = None
-    ) -> None:
-        totals = np.bincount(codes, minlength=values)
-        frequent = np.flatnonzero(totals > max(doc_count * BITMAP_SHARE, 1))
-        frequent = frequent[np.argsort(-totals[frequent], kind="stable")][:BITMAPS_PER_FACET]
-        self._start(docs, codes, values, doc_count, frequent, column)
-        self._chosen_among = doc_count
-        rows = self._rows[codes]
-        in_bitmap = rows >= 0
-        self._other_docs, self._other_codes = docs[~in_bitmap], codes[~in_bitmap]
-        self._bitmaps = np.zeros((frequent.size, _words(doc_count)), dtype="<u8")
-        _set_bits(self._bitmaps, docs[in_bitmap], rows[in_bitmap])
-
-    @classmethod
-    def of_column(cls, column: np.ndarray, values: int) -> FacetCounter:
-        """The counter of a facet of one value a document (``column``, -1: none)."""
-        docs = np.flatnonzero(column >= 0)
-        return cls(docs, column[docs], values, column.size, column)
-
-    def _start(
         self,
-        docs: np.ndarray,
-        codes: np.ndarray,
+        docs: np.ndarray | None,
+        codes: np.ndarray | None,
         values: int,
         doc_count: int,
-        frequent: np.ndarray,
-        column: np.ndarray | None,
+        column: np.ndarray | None = None,
     ) -> None:
         self.values, self.doc_count, self._column = values, doc_count, column
         self._docs, self._codes = docs, codes
         self._starts: np.ndarray | None = None
-        self._frequent = frequent
-        self._rows = np.full(values, -1, dtype=np.int32)  # each value's bitmap row, -1: none
-        self._rows[frequent] = np.arange(frequent.size, dtype=np.int32)
+        # Made at the first count over many documents: a rare word's counts need none of it.
+        self._dense: _DenseCounts | None = None
 
-    def following_column(self, column: np.ndarray, values: int) -> FacetCounter:
-        """``following`` for a facet of one value a document."""
-        docs = np.flatnonzero(column >= 0)
-        return self.following(docs, column[docs], values, column.size, column)
+    @classmethod
+    def of_column(cls, column: np.ndarray, values: int) -> FacetCounter:
+        """The counter of a facet of one value a document (``column``, -1: none)."""
+        return cls(None, None, values, column.size, column)
 
-    def following(
-        self, docs: np.ndarray, codes: np.ndarray, values: int, doc_count: int, column: np.ndarray | None = None
-    ) -> FacetCounter:
-        """The counter of a later generation's pairs: what both generations' first documents share
-        is kept, the rest counted afresh; a commit costs what it added, not the whole archive.
-        The frequent values stay this counter's (any set of them counts the same) until the archive
-        has doubled since they were chosen: those of its first commit are no guide to a large one."""
-        kept = _kept_documents(self._docs, self._codes, self.doc_count, docs, codes, doc_count)
-        if values < self.values or kept == 0 or doc_count > 2 * self._chosen_among:
-            return FacetCounter(docs, codes, values, doc_count, column)
-        counter = FacetCounter.__new__(FacetCounter)
-        counter._start(docs, codes, values, doc_count, self._frequent, column)
-        counter._chosen_among = self._chosen_among
-        old_end = int(np.searchsorted(self._other_docs, kept))
-        first_added = int(np.searchsorted(docs, kept))
-        added_docs, added_codes = docs[first_added:], codes[first_added:]
-        rows = counter._rows[added_codes]
-        in_bitmap = rows >= 0
-        counter._other_docs = np.concatenate([self._other_docs[:old_end], added_docs[~in_bitmap]])
-        counter._other_codes = np.concatenate([self._other_codes[:old_end], added_codes[~in_bitmap]])
-        counter._bitmaps = np.zeros((self._frequent.size, _words(doc_count)), dtype="<u8")
-        whole_words = kept // _WORD_BITS
-        counter._bitmaps[:, :whole_words] = self._bitmaps[:, :whole_words]
-        if kept % _WORD_BITS:
-            low_bits = np.uint64((1 << (kept % _WORD_BITS)) - 1)
-            counter._bitmaps[:, whole_words] = self._bitmaps[:, whole_words] & low_bits
-        _set_bits(counter._bitmaps, added_docs[in_bitmap], rows[in_bitmap])
-        return counter
+    def following(self, later: FacetCounter) -> FacetCounter:
+        """``later``, the counter of a later generation, given what this one counted of the first
+        documents both share: a commit costs what it added, not the whole archive."""
+        if self._dense is not None and later.values >= self.values:
+            docs, codes = self._pairs()
+            later_docs, later_codes = later._pairs()
+            kept = _kept_documents(docs, codes, self.doc_count, later_docs, later_codes, later.doc_count)
+            if kept and later.doc_count <= 2 * self._dense.chosen_among:
+                later._dense = self._dense.following(kept, later_docs, later_codes, later.values, later.doc_count)
+        return later
 
     def count(self, under: np.ndarray, chosen: int) -> np.ndarray:
         """How many of the documents ``under`` holds (``chosen`` of them) have each value, by code."""
@@ -114,22 +75,98 @@ class FacetCounter:
                 return np.bincount(self._codes_of(np.flatnonzero(under)), minlength=self.values)
             codes = self._column[under]
             return np.bincount(codes[codes >= 0], minlength=self.values)
-        counts = np.bincount(self._other_codes[under[self._other_docs]], minlength=self.values)
-        if self._frequent.size:
-            matches = np.bitwise_count(self._bitmaps & _packed(under))
-            counts[self._frequent] += matches.sum(axis=1, dtype=np.int64)
-        return counts
+        if self._dense is None:
+            self._dense = _DenseCounts.of(*self._pairs(), self.values, self.doc_count)
+        return self._dense.count(under, self.values)
+
+    def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._docs is None or self._codes is None:
+            assert self._column is not None
+            self._docs = np.flatnonzero(self._column >= 0)
+            self._codes = self._column[self._docs]
+        return self._docs, self._codes
 
     def _codes_of(self, docs: np.ndarray) -> np.ndarray:
         """The value codes of these documents (with repeats), found by slicing, not by a pass over
         every pair: what a rare word's entity facets cost."""
+        pairs_docs, codes = self._pairs()
         if self._starts is None:
-            self._starts = entity_starts(self._docs, self.doc_count)
+            self._starts = entity_starts(pairs_docs, self.doc_count)
         first, end = self._starts[docs], self._starts[docs + 1]
         lengths = end - first
         ends = np.cumsum(lengths)
         positions = np.arange(int(ends[-1]) if ends.size else 0) - np.repeat(ends - lengths - first, lengths)
-        return self._codes[positions]
+        return codes[positions]
+
+
+@dataclass(frozen=True)
+class _DenseCounts:
+    """A facet's frequent values as bitmaps of their documents (row ``rows[code]`` of ``bitmaps``,
+    -1: none), chosen among ``chosen_among`` documents, and the pairs of the other values."""
+
+    frequent: np.ndarray
+    rows: np.ndarray
+    bitmaps: np.ndarray
+    other_docs: np.ndarray
+    other_codes: np.ndarray
+    chosen_among: int
+
+    @classmethod
+    def of(cls, docs: np.ndarray, codes: np.ndarray, values: int, doc_count: int) -> _DenseCounts:
+        totals = np.bincount(codes, minlength=values)
+        frequent = np.flatnonzero(totals > max(doc_count * BITMAP_SHARE, 1))
+        frequent = frequent[np.argsort(-totals[frequent], kind="stable")][:BITMAPS_PER_FACET]
+        return cls._made(frequent, values, doc_count, docs, codes, None, doc_count)
+
+    @classmethod
+    def _made(
+        cls,
+        frequent: np.ndarray,
+        values: int,
+        doc_count: int,
+        docs: np.ndarray,
+        codes: np.ndarray,
+        kept: tuple[_DenseCounts, int] | None,
+        chosen_among: int,
+    ) -> _DenseCounts:
+        """The counts of the pairs ``docs``/``codes``, after the first documents of ``kept`` (an
+        earlier generation's counts, and how many of its first documents are kept), if any."""
+        rows = np.full(values, -1, dtype=np.int32)
+        rows[frequent] = np.arange(frequent.size, dtype=np.int32)
+        pair_rows = rows[codes]
+        in_bitmap = pair_rows >= 0
+        bitmaps = np.zeros((frequent.size, _words(doc_count)), dtype="<u8")
+        other_docs, other_codes = docs[~in_bitmap], codes[~in_bitmap]
+        if kept is not None:
+            earlier, documents = kept
+            whole_words = documents // _WORD_BITS
+            bitmaps[:, :whole_words] = earlier.bitmaps[:, :whole_words]
+            if documents % _WORD_BITS:
+                low_bits = np.uint64((1 << (documents % _WORD_BITS)) - 1)
+                bitmaps[:, whole_words] = earlier.bitmaps[:, whole_words] & low_bits
+            end = int(np.searchsorted(earlier.other_docs, documents))
+            other_docs = np.concatenate([earlier.other_docs[:end], other_docs])
+            other_codes = np.concatenate([earlier.other_codes[:end], other_codes])
+        _set_bits(bitmaps, docs[in_bitmap], pair_rows[in_bitmap])
+        return cls(frequent, rows, bitmaps, other_docs, other_codes, chosen_among)
+
+    def following(
+        self, kept: int, docs: np.ndarray, codes: np.ndarray, values: int, doc_count: int
+    ) -> _DenseCounts:
+        """The counts of a later generation whose first ``kept`` documents have these ones' pairs;
+        its frequent values stay these (any set of them counts the same) until the archive has
+        doubled since they were chosen (FacetCounter.following): a first commit's are no guide."""
+        first_added = int(np.searchsorted(docs, kept))
+        return _DenseCounts._made(
+            self.frequent, values, doc_count, docs[first_added:], codes[first_added:], (self, kept), self.chosen_among
+        )
+
+    def count(self, under: np.ndarray, values: int) -> np.ndarray:
+        counts = np.bincount(self.other_codes[under[self.other_docs]], minlength=values)
+        if self.frequent.size:
+            matches = np.bitwise_count(self.bitmaps & _packed(under))
+            counts[self.frequent] += matches.sum(axis=1, dtype=np.int64)
+        return counts
 
 
 def _kept_documents(

@@ -118,15 +118,11 @@ class _DerivedColumns:
             previous = self._previous_counters.pop(facet, None)
             columns = self._columns
             if facet in ENTITY_FACETS:
-                pairs = (columns.entity_docs[facet], columns.entity_codes[facet], len(columns.entity_names[facet]))
-                doc_count = len(self.dated)
-                counter = previous.following(*pairs, doc_count) if previous else FacetCounter(*pairs, doc_count)
+                names = len(columns.entity_names[facet])
+                counter = FacetCounter(columns.entity_docs[facet], columns.entity_codes[facet], names, len(self.dated))
             else:
-                column, values = self._column(facet)
-                counter = (
-                    previous.following_column(column, values) if previous else FacetCounter.of_column(column, values)
-                )
-            self._counters[facet] = counter
+                counter = FacetCounter.of_column(*self._column(facet))
+            self._counters[facet] = previous.following(counter) if previous else counter
         return counter
 
     def _column(self, facet: str) -> tuple[np.ndarray, int]:
