@@ -49,6 +49,7 @@ class FacetCounter:
         self.values, self.doc_count, self._column = values, doc_count, column
         self._docs, self._codes = docs, codes
         self._starts: np.ndarray | None = None
+        self._totals: np.ndarray | None = None
         # Made at the first count over many documents: a rare word's counts need none of it.
         self._dense: _DenseCounts | None = None
 
@@ -78,6 +79,13 @@ class FacetCounter:
         if self._dense is None:
             self._dense = _DenseCounts.of(*self._pairs(), self.values, self.doc_count)
         return self._dense.count(under, self.values)
+
+    def totals(self) -> np.ndarray:
+        """How many documents, deleted ones included, have each value: kept, as a query matching
+        most documents is counted by its complement, and made without bitmaps (``*`` needs none)."""
+        if self._totals is None:
+            self._totals = np.bincount(self._pairs()[1], minlength=self.values)
+        return self._totals
 
     def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
         if self._docs is None or self._codes is None:

@@ -92,16 +92,7 @@ class _DerivedColumns:
         self.codes = {"year": np.where(dated, self.year - self.first["year"], -1),
                       "month": np.where(dated, self.month - self.first["month"], -1)}
         self.values = {name: int(codes.max()) + 1 if codes.size else 0 for name, codes in self.codes.items()}
-        self._totals: dict[str, np.ndarray] = {}
         self._date_orders: dict[SortOrder, np.ndarray] = {}
-
-    def totals(self, facet: str, count: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-        """How many documents, deleted ones included, have each value of a facet (``count`` counts
-        them under a mask); kept, as a query matching most documents is counted by its complement."""
-        counts = self._totals.get(facet)
-        if counts is None:
-            counts = self._totals[facet] = count(np.ones(len(self.dated), dtype=bool))
-        return counts
 
     def date_order(self, sort: SortOrder) -> np.ndarray:
         """Every document number, newest or oldest first (undated ones last, in number order)."""
@@ -432,7 +423,7 @@ class ArchiveSearcher:
         if chosen <= COUNTED_BY_THE_OTHERS_ABOVE * len(under):
             return self._counted(facet, under, chosen)
         # Most documents: count the others, and take them from every document's counts.
-        everything = self.derived.totals(facet, lambda mask: self._counted(facet, mask, len(mask)))
+        everything = self.derived.counter(facet).totals()
         return everything - self._counted(facet, ~under, len(under) - chosen)
 
     def _counted(self, facet: str, under: np.ndarray, chosen: int) -> np.ndarray:
