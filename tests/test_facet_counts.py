@@ -232,3 +232,11 @@ def test_a_searcher_following_an_update_counts_as_one_opened_afresh(generated: A
                 afresh.total, afresh.facets, afresh.timeline), request
     finally:
         fresh.close()
+
+
+@given(st.lists(st.integers(0, 6), max_size=80), st.integers(0, 90))
+def test_the_most_counted_values_are_a_stable_sorts_first_ones(counts: list[int], limit: int) -> None:
+    """Many equal counts, as facets have: the values shown are the ones a stable sort puts first."""
+    array = np.array(counts, dtype=np.int64)
+    expected = [i for i in np.argsort(-array, kind="stable")[:limit] if array[i]]
+    assert searcher_module._most_counted(array, limit).tolist() == expected  # noqa: SLF001

@@ -743,8 +743,7 @@ def _code_mask(codes: np.ndarray, names: list[str], include: tuple[str, ...], ex
 
 def _most_frequent(name: str, counts: np.ndarray, names: list[str], limit: int) -> Facet:
     """The facet's ``limit`` most frequent values (``counts`` by value code), the most frequent first."""
-    order = np.argsort(-counts, kind="stable")
-    values = tuple(FacetValue(names[i], int(counts[i])) for i in order[:limit] if counts[i])
+    values = tuple(FacetValue(names[i], int(counts[i])) for i in _most_counted(counts, limit) if counts[i])
     return Facet(name, values, int(np.count_nonzero(counts)))
 
 
@@ -752,10 +751,20 @@ def _most_frequent_in_order(
     name: str, counts: np.ndarray, first: int, label: Callable[[int], str], limit: int
 ) -> Facet:
     """A date facet's ``limit`` most frequent values (``counts`` by value less ``first``), in time order."""
-    order = np.argsort(-counts, kind="stable")[:limit]
-    chosen = sorted(int(i) for i in order if counts[i])
+    chosen = sorted(int(i) for i in _most_counted(counts, limit) if counts[i])
     values = tuple(FacetValue(label(first + i), int(counts[i])) for i in chosen)
     return Facet(name, values, int(np.count_nonzero(counts)))
+
+
+def _most_counted(counts: np.ndarray, limit: int) -> np.ndarray:
+    """The positions of the ``limit`` largest counts but zero, largest first, equal ones in position
+    order (as a stable sort of them all, which took 0.25 ms for the 23,000 organisations of 100k
+    articles, most of them counted 0 by any one query)."""
+    candidates = np.flatnonzero(counts)
+    if 0 < limit < candidates.size:
+        least = np.partition(counts[candidates], candidates.size - limit)[candidates.size - limit]
+        candidates = candidates[counts[candidates] >= least]  # the limit largest, and any equal to the last
+    return candidates[np.argsort(-counts[candidates], kind="stable")][:limit]
 
 
 def _month_label(month_index: int) -> str:
