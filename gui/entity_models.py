@@ -8,11 +8,14 @@ lower priority and the app only reads its progress from the index now and then.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
+
+from index.paths import STOP_WITH_PARENT_ENV
 
 if TYPE_CHECKING:
     from gui.controller import Controller
@@ -89,6 +92,9 @@ class EntityModelRunner(QObject):
     def _start(self, archive: Archive, status: EntityModelStatus) -> None:
         program, arguments = pass_command(archive.root, archive.data)
         process = QProcess(self)
+        environment = QProcessEnvironment.systemEnvironment()
+        environment.insert(STOP_WITH_PARENT_ENV, str(os.getpid()))  # ends after its batch if the app dies
+        process.setProcessEnvironment(environment)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.finished.connect(lambda code, _status, p=process: self._on_finished(p, code))
         process.errorOccurred.connect(lambda error, p=process: self._on_error(p, error))

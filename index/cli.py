@@ -35,7 +35,7 @@ from index.models import (
     SearchResult,
     SortOrder,
 )
-from index.paths import absolute, data_dir, last_archive
+from index.paths import STOP_WITH_PARENT_ENV, absolute, data_dir, last_archive
 from index.userdata.citations import FORMATS, citation, exported_basket, read_json_export, render, write_export
 from index.userdata.corrections import read_shared_entity_corrections
 from index.userdata.excerpts import Baskets, CheckedExcerpt, check
@@ -351,6 +351,13 @@ def _cancelled_by_signals(what: str = "the files being read") -> Iterator[Callab
             signal.signal(number, handler)
 
 
+def _parent_gone() -> bool:
+    """Whether the app that started this process, whose id STOP_WITH_PARENT_ENV holds, has ended:
+    an orphan is adopted by another process, so its parent's id changes."""
+    parent = os.environ.get(STOP_WITH_PARENT_ENV, "")
+    return parent.isdigit() and os.getppid() != int(parent)
+
+
 def _summary_text(summary: IndexSummary, archive: Archive) -> str:
     lines = [
         f"{printable(str(archive.root))}: {summary.added} added, {summary.updated} updated, {summary.deleted} "
@@ -590,7 +597,7 @@ def _run_entity_models(archive: Archive) -> int:
             sys.stderr.flush()
 
     with _cancelled_by_signals("the articles being read") as cancelled:
-        summary = archive.run_entity_models(progress, cancelled)
+        summary = archive.run_entity_models(progress, lambda: cancelled() or _parent_gone())
     if show_bar:
         sys.stderr.write("\n")
     print(

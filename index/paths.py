@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 APP_NAME = "archivist"
 DATA_DIR_ENV = "ARCHIVIST_DATA_DIR"
 CONFIG_DIR_ENV = "ARCHIVIST_CONFIG_DIR"
+# The app's process id, set for the entity model pass it starts: the pass stops after its batch
+# once the app is gone (killed, crashed), rather than read on for an hour holding the index.
+STOP_WITH_PARENT_ENV = "ARCHIVIST_STOP_WITH_PARENT"
 
 
 def data_dir() -> Path:

@@ -4,6 +4,7 @@ resumably, and their names join the rules' in the index."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import threading
@@ -18,6 +19,7 @@ from index import Archive, ArchivistError, IndexLockedError, SearchRequest
 from index.analysis.entities import ORG, PERSON, PLACE, Mention, models
 from index.analysis.entities.models import EntityModel, canonical_of, combine, extract_with_model, mentions_from
 from index.indexing import model_pass
+from index.paths import STOP_WITH_PARENT_ENV
 from index.storage.model_results import MODEL_RESULTS_FILE
 from tests.conftest import ARCHIVIST, injected_into_processes
 
@@ -318,3 +320,34 @@ def test_an_article_whose_reading_kills_the_pass_is_given_up_after_two_tries(tmp
     assert "Paris" in run("entities", "CRASH", "--type", "place").stdout  # its own entities, the rules'
 
 
+
+
+TWO_AT_A_TIME_MODEL = """
+import re
+from index.analysis.entities import models
+from index.indexing import model_pass
+model_pass.BATCH_ARTICLES = 2
+models.MODELS = {"fr": models.EntityModel("fr", "json", "fake")}
+def _runner(model):
+    return lambda texts: [[(m.start(), m.end(), "PER", "") for m in re.finditer(r"[A-Z][a-zé]+ [A-Z][a-zé]+", t)]
+                          for t in texts]
+models._runner = _runner
+"""
+
+
+def test_a_pass_started_by_an_app_that_is_gone_stops_at_its_next_batch(tmp_path: Path) -> None:
+    """The app names itself in ARCHIVIST_STOP_WITH_PARENT; a pass whose parent is no longer that
+    process (the app was killed, and the pass adopted) stops before its next batch, as if cancelled:
+    an app killed while its pass runs no longer leaves it reading for an hour."""
+    write_articles(tmp_path / "news", FRENCH)
+    env = injected_into_processes(tmp_path / "inject", TWO_AT_A_TIME_MODEL)
+
+    def run(*args: str, parent: int) -> subprocess.CompletedProcess[str]:
+        started = {**env, STOP_WITH_PARENT_ENV: str(parent)}
+        return subprocess.run([*ARCHIVIST, *args], env=started, capture_output=True, text=True, timeout=300)
+
+    assert run("index", str(tmp_path / "news"), parent=os.getpid()).returncode == 0
+    orphan = run("entities", "--run-models", parent=os.getpid() + 1_000_000)  # not its parent: "gone"
+    assert orphan.returncode == 130 and "0 articles read" in orphan.stdout and "stopped" in orphan.stdout
+    with_its_app = run("entities", "--run-models", parent=os.getpid())  # this test is its parent
+    assert with_its_app.returncode == 0 and "5 articles read" in with_its_app.stdout, with_its_app.stderr
