@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -63,6 +64,8 @@ ALL_WORDS_COMPLETED_UP_TO = 20_000
 _ENTRY = struct.Struct("!ii")  # key length, value length: how Whoosh's terms file starts an entry
 _PREFIX_READ = 4096  # bytes of the terms file read at first for the terms with a prefix
 ScoredTerm = tuple[str, bytes, float]  # field, term, boost
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class MaskEvaluator:
@@ -319,9 +322,7 @@ class MaskEvaluator:
                 raise QuerySyntaxError(
                     f"{_shown(q)} matches more than {MAX_EXPANSION:,} words; {_narrowing(q)}", q.startchar or 0
                 )
-            if len(self._expansions) >= CACHED_PHRASES:
-                del self._expansions[next(iter(self._expansions))]  # The oldest.
-            expanded = self._expansions[q] = tuple(map(_utf8, terms))
+            expanded = kept(self._expansions, q, tuple(map(_utf8, terms)), CACHED_PHRASES)
         return expanded
 
     def _lexicon_for(self, q: wq.MultiTerm) -> Lexicon:
@@ -337,10 +338,8 @@ class MaskEvaluator:
             terms: set[bytes] = set()
             for reader, _ in self.leaves:
                 terms.update(_field_terms(reader, fieldname, _utf8(prefix)))
-            found = Lexicon(sorted(t.decode("utf-8", "surrogateescape") for t in terms))
-            if len(self._prefixed) >= CACHED_PHRASES:
-                del self._prefixed[next(iter(self._prefixed))]  # The oldest.
-            self._prefixed[key] = found
+            lexicon = Lexicon(sorted(t.decode("utf-8", "surrogateescape") for t in terms))
+            found = kept(self._prefixed, key, lexicon, CACHED_PHRASES)
         return found
 
     def _completion_words(self, fieldname: str) -> Lexicon:
@@ -622,6 +621,14 @@ def _literal_prefix(q: wq.MultiTerm) -> str:
     if isinstance(q, wq.FuzzyTerm):
         return q.text[: q.prefixlength]
     return ""
+
+
+def kept(cache: dict[K, V], key: K, value: V, size: int) -> V:
+    """``value``, kept in ``cache`` under ``key``; the oldest entry goes when ``size`` are kept."""
+    if len(cache) >= size:
+        del cache[next(iter(cache))]
+    cache[key] = value
+    return value
 
 
 def _utf8(term: str) -> bytes:

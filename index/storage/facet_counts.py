@@ -77,7 +77,7 @@ class FacetCounter:
             codes = self._column[under]
             return np.bincount(codes[codes >= 0], minlength=self.values)
         if self._dense is None:
-            self._dense = _DenseCounts.of(*self._pairs(), self.values, self.doc_count)
+            self._dense = _DenseCounts.of(*self._pairs(), self.totals(), self.doc_count)
         return self._dense.count(under, self.values)
 
     def totals(self) -> np.ndarray:
@@ -120,11 +120,11 @@ class _DenseCounts:
     chosen_among: int
 
     @classmethod
-    def of(cls, docs: np.ndarray, codes: np.ndarray, values: int, doc_count: int) -> _DenseCounts:
-        totals = np.bincount(codes, minlength=values)
+    def of(cls, docs: np.ndarray, codes: np.ndarray, totals: np.ndarray, doc_count: int) -> _DenseCounts:
+        """The counts of these pairs, whose values have ``totals`` pairs each."""
         frequent = np.flatnonzero(totals > max(doc_count * BITMAP_SHARE, 1))
         frequent = frequent[np.argsort(-totals[frequent], kind="stable")][:BITMAPS_PER_FACET]
-        return cls._made(frequent, values, doc_count, docs, codes, None, doc_count)
+        return cls._made(frequent, totals.size, doc_count, docs, codes, None, doc_count)
 
     @classmethod
     def _made(

@@ -40,7 +40,7 @@ from index.models import (
 )
 from index.storage.columns import NO_DATE, Columns, date_to_day, day_to_date, load_columns
 from index.storage.commits import applied_entity_corrections, columns_for, committed_files, committed_generation
-from index.storage.docsets import MaskEvaluator, Postings, ScoredTerm
+from index.storage.docsets import MaskEvaluator, Postings, ScoredTerm, kept
 from index.storage.facet_counts import FacetCounter
 from index.storage.generations import missing_or_changed, open_reader, unused_readers
 from index.storage.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
@@ -68,7 +68,8 @@ BM25_B = 0.75
 
 
 class _DerivedColumns:
-    """Month and year numbers, and field lengths for scoring, derived once from the columns."""
+    """Year and month codes, field lengths for scoring, facet counters and date orders, derived
+    once from the columns."""
 
     def __init__(self, columns: Columns, previous: _DerivedColumns | None = None) -> None:
         self.lengths = {"title": columns.title_terms, "body": columns.body_terms}
@@ -81,16 +82,16 @@ class _DerivedColumns:
         dated = columns.day != NO_DATE
         days = np.where(dated, columns.day, 0).astype("datetime64[D]")
         self.dated = dated
-        self.month = days.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
-        self.year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+        month = days.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+        year = days.astype("datetime64[Y]").astype(np.int64) + 1970
         self._columns = columns
         self._counters: dict[str, FacetCounter] = {}
         self._previous_counters = previous._counters if previous else {}
         # Years and months as facet codes (-1: undated), numbered from the first one.
-        self.first = {"year": int(self.year[dated].min()) if dated.any() else 0,
-                      "month": int(self.month[dated].min()) if dated.any() else 0}
-        self.codes = {"year": np.where(dated, self.year - self.first["year"], -1),
-                      "month": np.where(dated, self.month - self.first["month"], -1)}
+        self.first = {"year": int(year[dated].min()) if dated.any() else 0,
+                      "month": int(month[dated].min()) if dated.any() else 0}
+        self.codes = {"year": np.where(dated, year - self.first["year"], -1),
+                      "month": np.where(dated, month - self.first["month"], -1)}
         self.values = {name: int(codes.max()) + 1 if codes.size else 0 for name, codes in self.codes.items()}
         self._date_orders: dict[SortOrder, np.ndarray] = {}
 
@@ -290,9 +291,7 @@ class ArchiveSearcher:
         q = self._parses.get(key)
         if q is None:
             q = parse_query(text, self.schema, self.languages(), entity_terms, spellings, complete_last_word)
-            if len(self._parses) >= KEPT_PARSES:
-                del self._parses[next(iter(self._parses))]  # The oldest.
-            self._parses[key] = q
+            kept(self._parses, key, q, KEPT_PARSES)
         return q
 
     def copy_clusters(self, threshold: float) -> tuple[CopyCluster, ...]:
@@ -743,7 +742,7 @@ def _code_mask(codes: np.ndarray, names: list[str], include: tuple[str, ...], ex
 
 def _most_frequent(name: str, counts: np.ndarray, names: list[str], limit: int) -> Facet:
     """The facet's ``limit`` most frequent values (``counts`` by value code), the most frequent first."""
-    values = tuple(FacetValue(names[i], int(counts[i])) for i in _most_counted(counts, limit) if counts[i])
+    values = tuple(FacetValue(names[i], int(counts[i])) for i in _most_counted(counts, limit))
     return Facet(name, values, int(np.count_nonzero(counts)))
 
 
@@ -751,7 +750,7 @@ def _most_frequent_in_order(
     name: str, counts: np.ndarray, first: int, label: Callable[[int], str], limit: int
 ) -> Facet:
     """A date facet's ``limit`` most frequent values (``counts`` by value less ``first``), in time order."""
-    chosen = sorted(int(i) for i in _most_counted(counts, limit) if counts[i])
+    chosen = sorted(int(i) for i in _most_counted(counts, limit))
     values = tuple(FacetValue(label(first + i), int(counts[i])) for i in chosen)
     return Facet(name, values, int(np.count_nonzero(counts)))
 
