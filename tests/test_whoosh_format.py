@@ -49,7 +49,7 @@ from index.indexing import indexer
 from index.indexing.indexer import split_into_tasks
 from index.indexing.pipeline import UserCorrections, analyse_file
 from index.reading.files import read_bytes, scan
-from index.storage import commits
+from index.storage import commits, term_filter
 from index.storage.generations import INDEX_NAME
 from index.storage.layout import WHOOSH_DIR
 from index.storage.query import parse_query
@@ -669,3 +669,18 @@ def test_title_weights_carry_the_schemas_field_boost(indexes: dict[str, Opened],
                 f"stock Whoosh {stock_reader.frequency('title', term)}"
             )
     _fail_on(lines, f"title weights (field_boost {TITLE_BOOST})")
+
+
+@pytest.mark.parametrize("name", ["ours-1", "ours-2", "ours-unmerged"])
+def test_every_segment_has_a_term_filter_holding_each_of_its_terms(
+    indexes: dict[str, Opened], built: Built, name: str
+) -> None:
+    """A filter missing a term would hide its documents: written by the indexer and by its merges."""
+    readers = [leaf.reader() for leaf, _ in indexes[name].searcher.leaf_searchers()]
+    segment_ids = [reader.segment().segment_id() for reader in readers]
+    for segment_id in segment_ids:
+        assert (built.folders[name] / f"{segment_id}{term_filter.EXTENSION}").exists(), segment_id
+    filters = term_filter.TermFilters(built.folders[name], segment_ids)
+    for position, reader in enumerate(readers):
+        missing = [term for term in reader.all_terms() if position not in filters.segments_holding(*term)]
+        assert not missing, f"segment {position} has terms its filter lacks: {missing[:5]}"

@@ -38,6 +38,7 @@ from index.storage.columns import NO_DATE, date_to_day
 from index.storage.frequent import FrequentTerms, TermPostings, open_frequent_terms
 from index.storage.query import COMPLETIONS, Completion
 from index.storage.schema import decode_positions
+from index.storage.term_filter import TermFilters
 
 # The terms one pattern may stand for: Lucene's default maximum clause count. Each costs a read of
 # its postings (about 0.2 ms a segment) and a place in the scoring.
@@ -76,8 +77,8 @@ class MaskEvaluator:
         alive: True for document numbers that are not deleted; also fixes the mask size.
         day: each document's date as days since 1970-01-01, NO_DATE when unknown.
         folder: the Whoosh index folder, where the segments' frequent-terms files are.
-        previous: the evaluator of an earlier generation, whose segments' frequent terms are
-            kept for the segments both generations have.
+        previous: the evaluator of an earlier generation, whose segments' frequent terms and
+            term filters are kept for the segments both generations have.
     """
 
     def __init__(
@@ -105,6 +106,11 @@ class MaskEvaluator:
         self.frequent: list[FrequentTerms | None] = [
             self.frequent_by_segment[segment.segment_id()] if segment is not None else None for segment in segments
         ]
+        self.term_filters: TermFilters = TermFilters(
+            folder,
+            [segment.segment_id() if segment is not None else None for segment in segments],
+            previous.term_filters if previous is not None else None,
+        )
         self._cache: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
         self._cached_postings = 0
         self._phrases: OrderedDict[tuple[str, tuple[str, ...], int], np.ndarray] = OrderedDict()
@@ -142,7 +148,9 @@ class MaskEvaluator:
             return cached
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for (reader, offset), frequent in zip(self.leaves, self.frequent, strict=True):
+        for leaf in self.term_filters.segments_holding(fieldname, btext).tolist():
+            reader, offset = self.leaves[leaf]
+            frequent = self.frequent[leaf]
             stored = frequent.get(fieldname, btext) if frequent is not None else None
             if stored is not None:
                 ids.append(stored.ids.astype(np.int64) + offset)

@@ -24,6 +24,7 @@ from whoosh.util import random_name
 from whoosh.util.numeric import length_to_byte
 
 from index.storage.frequent import FrequentTermsWriter, min_documents
+from index.storage.term_filter import TermFilterWriter
 
 if TYPE_CHECKING:
     from index.storage.schema import PreAnalyzed
@@ -172,6 +173,12 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.frequent = FrequentTermsWriter()
+        self.term_filter = TermFilterWriter()
+
+    def start_term(self, text: bytes) -> None:
+        # Whoosh's own path writes a term: the filter would not know it, so none is saved.
+        self.term_filter.complete = False
+        super().start_term(text)
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
         if not isinstance(items, TermGroupedPool):
@@ -179,6 +186,7 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
             return
         current_field = None
         add_term = self._tindex.add
+        filter_term = self.term_filter.add
         # Only this loop writes to the postings file: keep its position rather than ask the file.
         offset = self._postfile.tell()
         for (fieldname, btext), postings in items.sorted_terms():
@@ -193,6 +201,7 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
             docnums, weights, terminfo, written = self._write_term_postings(postings, fixed_size, offset)
             offset += written
             add_term(field_id + btext, terminfo)
+            filter_term(fieldname, btext)
             if len(docnums) >= min_documents(fieldname):
                 positions = [self._positions(posting) for posting in postings] if positional else None
                 self.frequent.add(fieldname, btext, docnums, weights, positions)
@@ -279,13 +288,16 @@ def _mini_values(values: tuple[bytes, ...], fixed_size: int | None) -> tuple[byt
 
 
 def finish_segment(writer: Any) -> Any:
-    """Finish a segment writer's new segment, with its frequent-terms file; return the segment.
+    """Finish a segment writer's new segment, with its frequent-terms and term-filter files;
+    return the segment.
 
-    The file is written once Whoosh has assembled the segment's own files into one, which would
-    otherwise take it in (see frequent.py).
+    The files are written once Whoosh has assembled the segment's own files into one, which would
+    otherwise take them in (see frequent.py).
     """
     segment = writer._finalize_segment()  # noqa: SLF001
     fieldwriter = writer.fieldwriter
     if isinstance(fieldwriter, _GroupedFieldWriter):
-        fieldwriter.frequent.save(Path(writer.storage.folder), segment.segment_id())
+        folder = Path(writer.storage.folder)
+        fieldwriter.frequent.save(folder, segment.segment_id())
+        fieldwriter.term_filter.save(folder, segment.segment_id())
     return segment
