@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from whoosh import query as wq
 
@@ -140,6 +141,7 @@ def test_a_completion_stands_for_the_most_frequent_words_it_begins(
     seeds_archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from index.storage.query import COMPLETIONS, Completion
+    from index.storage.term_filter import TermKey
 
     seeds_archive.search(SearchRequest("*"))
     searcher = seeds_archive._searcher  # noqa: SLF001 - which words the evaluator chose
@@ -151,10 +153,11 @@ def test_a_completion_stands_for_the_most_frequent_words_it_begins(
 
     class Segment:  # two segments' frequent terms: "countri" in 300 + 5 documents, "cooper" in 40
         def __init__(self, counts: dict[str, int]) -> None:
-            self.counts = counts
+            self.counts = {TermKey.of("body", word.encode()).first: count for word, count in counts.items()}
 
-        def document_count(self, fieldname: str, btext: bytes) -> int:
-            return self.counts.get(btext.decode(), 0) if fieldname == "body" else 0
+        def document_counts(self, fieldname: str, hashes: np.ndarray) -> np.ndarray:
+            found = [self.counts.get(int(h), 0) if fieldname == "body" else 0 for h in hashes]
+            return np.array(found, dtype=np.int64)
 
     monkeypatch.setattr(masks, "frequent", [Segment({"countri": 300, "cooper": 40}), None, Segment({"countri": 5})])
     chosen = [term.decode() for term in masks._expanded(Completion("body", "co"))]  # noqa: SLF001

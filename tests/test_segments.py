@@ -5,10 +5,13 @@ from __future__ import annotations
 import gc
 import pickle
 import random
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
@@ -17,11 +20,12 @@ from index import Archive, SearchRequest
 from index.indexing.indexer import FILES_PER_TASK, split_into_tasks, write_task
 from index.indexing.pipeline import UserCorrections
 from index.reading.files import scan
-from index.storage.frequent import FrequentTermsWriter, open_frequent_terms
+from index.storage.frequent import FrequentTermsWriter, min_documents, min_positioned, open_frequent_terms
 from index.storage.layout import WHOOSH_DIR
 from index.storage.schema import CompactPositions, build_schema, decode_positions, encode_positions, postings
 from index.storage.searcher import ArchiveSearcher
 from index.storage.segments import COMPRESSED_FROM, SegmentCodec
+from index.storage.term_filter import TermKey
 
 
 @pytest.mark.parametrize(("count", "span"), [(1, 10_000), (2, 10_000), (7, 10_000), (40, 10_000), (3, 10**7)])
@@ -84,7 +88,7 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
         (segment,) = [s.reader().segment() for s, _ in searcher.leaf_searchers()]
         frequent = open_frequent_terms(archive.index_dir / WHOOSH_DIR, segment.segment_id())
         assert frequent is not None
-        common = frequent.with_positions("body", b"common")
+        common = frequent.with_positions(TermKey.of("body", b"common"))
         assert common is not None and common.counts is not None and common.positions is not None
         assert common.ids.tolist() == sorted(expected[b"common"])
         assert common.weights.tolist() == [float(expected[b"common"][d][0]) for d in common.ids.tolist()]
@@ -92,8 +96,8 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
         for docnum, offset, count in zip(common.ids.tolist(), offsets, common.counts, strict=True):
             decoded = decode_positions(expected[b"common"][docnum][1])
             assert common.positions[offset : offset + count].tolist() == list(decoded)
-        assert frequent.get("body", b"rare5") is None
-        plain = frequent.get("body", b"common")
+        assert frequent.get(TermKey.of("body", b"rare5")) is None
+        plain = frequent.get(TermKey.of("body", b"common"))
         assert plain is not None and plain.ids.tolist() == common.ids.tolist() and plain.positions is None
     ix.close()
     adjacent = sum("common common" in path.read_text("utf-8") for path in root.iterdir())
@@ -103,15 +107,25 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "words",
-    [("common", "common"), ("rare5", "common"), ("word3", "word4"), ("common", "word7", "common"), ("nope", "x")],
+    [
+        ("common", "common"),
+        ("rare5", "common"),
+        ("word3", "word4"),
+        ("common", "word7", "common"),
+        ("mid1", "common"),  # a word kept in the .frq file without its positions
+        ("common", "mid2", "word3"),
+        ("nope", "x"),
+    ],
 )
 def test_exact_phrases_match_whooshs_own_answer(tmp_path: Path, words: tuple[str, ...]) -> None:
     """Frequent and rare words alike, whether their positions come from the .frq file or from Whoosh."""
-    rng = random.Random(3)
+    assert min_documents("body") <= 100 < min_positioned("body")  # "mid<n>" is in 100 of the 300
+    rng = random.Random(4)
     root = tmp_path / "archive"
     root.mkdir()
     for number in range(300):
-        text = ["common"] * rng.randint(1, 4) + [f"rare{number % 60}"] + [f"word{rng.randint(0, 9)}" for _ in range(25)]
+        text = ["common"] * rng.randint(1, 4) + [f"rare{number % 60}", f"mid{number % 3}"]
+        text += [f"word{rng.randint(0, 9)}" for _ in range(25)]
         rng.shuffle(text)
         (root / f"{number:03d}.txt").write_text(" ".join(text) + ".\n", "utf-8")
     archive = Archive(root)
@@ -189,17 +203,62 @@ def test_frequent_terms_leave_out_counts_only_when_the_weights_give_them(tmp_pat
     body_weights = [float(len(p)) for p in positions]
     title_weights = [2.0 * len(p) if exact or n % 7 else 2.5 * len(p) for n, p in enumerate(positions[:40])]
     writer = FrequentTermsWriter()
-    writer.add("body", b"often", tuple(range(300)), body_weights, positions)
-    writer.add("title", b"often", tuple(range(40)), title_weights, positions[:40])
-    writer.add("source", b"wire", tuple(range(300)), [1.0] * 300, None)
+    writer.add("body", b"often", tuple(range(300)), body_weights, positions, True)
+    writer.add("title", b"often", tuple(range(40)), title_weights, positions[:40], True)
+    writer.add("source", b"wire", tuple(range(300)), [1.0] * 300, None, False)
+    writer.add("body", b"sometimes", tuple(range(0, 300, 3)), [7.5] * 100, None, True)  # positions left out
     writer.save(tmp_path, "segment")
     frequent = open_frequent_terms(tmp_path, "segment")
     assert frequent is not None
     assert (b'"counts"' in (tmp_path / "segment.frq").read_bytes()) is not exact
     for fieldname, count in (("body", 300), ("title", 40)):
-        read = frequent.with_positions(fieldname, b"often")
+        read = frequent.with_positions(TermKey.of(fieldname, b"often"))
         assert read is not None and read.counts is not None and read.positions is not None
         assert read.counts.tolist() == [len(p) for p in positions[:count]]
         assert read.positions.tolist() == [p for posting in positions[:count] for p in posting]
-    unpositioned = frequent.with_positions("source", b"wire")
+    unpositioned = frequent.with_positions(TermKey.of("source", b"wire"))
     assert unpositioned is not None and unpositioned.counts is None and unpositioned.ids.tolist() == list(range(300))
+    # Its positions are read from Whoosh; its documents and weights from here.
+    assert frequent.with_positions(TermKey.of("body", b"sometimes")) is None
+    sometimes = frequent.get(TermKey.of("body", b"sometimes"))
+    assert sometimes is not None and sometimes.ids.tolist() == list(range(0, 300, 3))
+    assert sometimes.weights.tolist() == [7.5] * 100
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    terms=st.dictionaries(
+        st.tuples(
+            st.sampled_from(["body", "title", "person"]),
+            st.text(max_size=20).map(lambda text: text.encode("utf-8", "surrogatepass")),
+        ),
+        st.integers(1, 5),
+        max_size=60,
+    )
+)
+def test_frequent_terms_are_found_by_their_table_and_only_they(terms: dict[tuple[str, bytes], int]) -> None:
+    """Any term (empty, NUL, lone surrogates, the same text in two fields): the table sorted by
+    hash finds each, with its own postings, and nothing else, not even a term with its hash."""
+    writer = FrequentTermsWriter()
+    for number, ((fieldname, btext), count) in enumerate(terms.items()):
+        ids = tuple(range(number, number + 300 * count, count))[:300]
+        writer.add(fieldname, btext, ids, [float(count)] * len(ids), None, False)
+    with tempfile.TemporaryDirectory() as folder:
+        writer.save(Path(folder), "segment")
+        frequent = open_frequent_terms(Path(folder), "segment")
+        if not terms:
+            assert frequent is None
+            return
+        assert frequent is not None
+        for number, ((fieldname, btext), count) in enumerate(terms.items()):
+            found = frequent.get(TermKey.of(fieldname, btext))
+            assert found is not None and found.ids.tolist()[:2] == [number, number + count]
+            assert found.weights.tolist() == [count] * len(found.ids)
+            impostor = TermKey(fieldname, btext + b"!", TermKey.of(fieldname, btext).first, 0)
+            assert (fieldname, btext + b"!") in terms or frequent.get(impostor) is None
+        for fieldname in ("body", "title", "person", "place"):
+            assert sorted(frequent.terms(fieldname)) == sorted(b for f, b in terms if f == fieldname)
+            keys = list(terms) + [(fieldname, b"absent \x00 term")]
+            hashes = np.array([TermKey.of(f, b).first for f, b in keys], dtype=np.uint64)
+            expected = [len(range(0, 300 * c, c)[:300]) if f == fieldname else 0 for (f, _), c in terms.items()]
+            assert frequent.document_counts(fieldname, hashes).tolist() == [*expected, 0]

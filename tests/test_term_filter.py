@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.storage.term_filter import EXTENSION, TermFilters, TermFilterWriter
+from index.storage.term_filter import EXTENSION, TermFilters, TermFilterWriter, TermKey
 
 FIELD_NAMES = st.text(max_size=12)  # lone surrogates, NUL, combining marks: any str
 TERMS = st.binary(max_size=40) | st.text(max_size=30).map(lambda text: text.encode("utf-8", "surrogatepass"))
@@ -34,7 +34,7 @@ def test_a_segment_is_always_named_for_each_of_its_terms(segments: list[list[tup
         filters = TermFilters(Path(folder), ids)
     for position, terms in enumerate(segments):
         for fieldname, btext in terms:
-            holding = filters.segments_holding(fieldname, btext)
+            holding = filters.segments_holding(TermKey.of(fieldname, btext))
             assert position in holding
             assert np.all(np.diff(holding) > 0)
 
@@ -44,10 +44,11 @@ def test_absent_terms_are_rarely_taken_for_present_ones(tmp_path: Path) -> None:
     present = [("body", f"word{number}".encode()) for number in range(20_000)]
     _saved(tmp_path, "seg", present)
     filters = TermFilters(tmp_path, ["seg"])
-    wrong = sum(len(filters.segments_holding("body", f"other{number}".encode())) for number in range(20_000))
+    absent = (TermKey.of("body", f"other{number}".encode()) for number in range(20_000))
+    wrong = sum(len(filters.segments_holding(key)) for key in absent)
     assert wrong / 20_000 < 0.02
     # The same word in another field is another term.
-    assert sum(len(filters.segments_holding("title", btext)) for _, btext in present[:2000]) < 40
+    assert sum(len(filters.segments_holding(TermKey.of("title", btext))) for _, btext in present[:2000]) < 40
 
 
 def test_segments_without_a_filter_or_with_a_damaged_one_may_hold_any_term(
@@ -64,8 +65,8 @@ def test_segments_without_a_filter_or_with_a_damaged_one_may_hold_any_term(
     (tmp_path / f"foreign{EXTENSION}").write_bytes(b"not a filter at all")
     with caplog.at_level(logging.WARNING):
         filters = TermFilters(tmp_path, ["whole", "cut", "missing", "flipped", "foreign", None])
-    assert filters.segments_holding("body", b"absent").tolist() == [1, 2, 3, 4, 5]
-    assert filters.segments_holding("body", b"present").tolist() == [0, 1, 2, 3, 4, 5]
+    assert filters.segments_holding(TermKey.of("body", b"absent")).tolist() == [1, 2, 3, 4, 5]
+    assert filters.segments_holding(TermKey.of("body", b"present")).tolist() == [0, 1, 2, 3, 4, 5]
     assert sum("damaged" in record.getMessage() for record in caplog.records) == 3
 
 
@@ -75,7 +76,7 @@ def test_a_filter_is_not_saved_when_a_term_bypassed_it(tmp_path: Path) -> None:
     writer.complete = False  # as the segment writer marks it when Whoosh's own path writes a term
     writer.save(tmp_path, "seg")
     assert not (tmp_path / f"seg{EXTENSION}").exists()
-    assert TermFilters(tmp_path, ["seg"]).segments_holding("body", b"unseen").tolist() == [0]
+    assert TermFilters(tmp_path, ["seg"]).segments_holding(TermKey.of("body", b"unseen")).tolist() == [0]
 
 
 def test_a_later_generation_keeps_the_filters_of_segments_it_shares(tmp_path: Path) -> None:
@@ -84,10 +85,10 @@ def test_a_later_generation_keeps_the_filters_of_segments_it_shares(tmp_path: Pa
     (tmp_path / f"old{EXTENSION}").unlink()  # Whoosh deletes a merged segment's files; this one is kept
     _saved(tmp_path, "new", [("body", b"new")])
     later = TermFilters(tmp_path, ["old", "new"], first)
-    assert later.segments_holding("body", b"old").tolist() == [0]
-    assert later.segments_holding("body", b"new").tolist() == [1]
+    assert later.segments_holding(TermKey.of("body", b"old")).tolist() == [0]
+    assert later.segments_holding(TermKey.of("body", b"new")).tolist() == [1]
 
 
 def test_an_empty_segment_holds_nothing(tmp_path: Path) -> None:
     _saved(tmp_path, "empty", [])
-    assert TermFilters(tmp_path, ["empty"]).segments_holding("body", b"").tolist() == []
+    assert TermFilters(tmp_path, ["empty"]).segments_holding(TermKey.of("body", b"")).tolist() == []

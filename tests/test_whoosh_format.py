@@ -682,5 +682,6 @@ def test_every_segment_has_a_term_filter_holding_each_of_its_terms(
         assert (built.folders[name] / f"{segment_id}{term_filter.EXTENSION}").exists(), segment_id
     filters = term_filter.TermFilters(built.folders[name], segment_ids)
     for position, reader in enumerate(readers):
-        missing = [term for term in reader.all_terms() if position not in filters.segments_holding(*term)]
+        keys = (term_filter.TermKey.of(*term) for term in reader.all_terms())
+        missing = [key for key in keys if position not in filters.segments_holding(key)]
         assert not missing, f"segment {position} has terms its filter lacks: {missing[:5]}"

@@ -23,7 +23,7 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
 from whoosh.util.numeric import length_to_byte
 
-from index.storage.frequent import FrequentTermsWriter, min_documents
+from index.storage.frequent import FrequentTermsWriter, min_documents, min_positioned
 from index.storage.term_filter import TermFilterWriter
 
 if TYPE_CHECKING:
@@ -203,8 +203,9 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
             add_term(field_id + btext, terminfo)
             filter_term(fieldname, btext)
             if len(docnums) >= min_documents(fieldname):
-                positions = [self._positions(posting) for posting in postings] if positional else None
-                self.frequent.add(fieldname, btext, docnums, weights, positions)
+                kept = positional and len(docnums) >= min_positioned(fieldname)
+                positions = [self._positions(posting) for posting in postings] if kept else None
+                self.frequent.add(fieldname, btext, docnums, weights, positions, positional)
         if current_field is not None:
             self.finish_field()
 

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import struct
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,17 +36,30 @@ EVERY_TERM = np.full(1, 0xFF, dtype=np.uint8)
 log = logging.getLogger(__name__)
 
 
-def probes(fieldname: str, btext: bytes) -> np.ndarray:
-    """The HASHES hash values of a field's term, as unsigned 64-bit integers (double hashing:
-    ``h1 + i * h2``); taken modulo a filter's number of bits, the bits it sets or looks at."""
-    digest = hashlib.blake2b(_key(fieldname, btext), digest_size=16).digest()
-    first, step = int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
-    return np.array([(first + i * step) & _WORD for i in range(HASHES)], dtype=np.uint64)
+@dataclass(frozen=True)
+class TermKey:
+    """A field's term and its 128-bit hash, as two 64-bit halves: the filters probe with both
+    (double hashing), the segments' frequent-terms tables are sorted by the first."""
+
+    fieldname: str
+    btext: bytes
+    first: int
+    step: int
+
+    @classmethod
+    def of(cls, fieldname: str, btext: bytes) -> TermKey:
+        digest = _digest(fieldname, btext)
+        return cls(fieldname, btext, int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little"))
+
+    def probes(self) -> np.ndarray:
+        """The HASHES hash values ``first + i * step`` (modulo 2**64), as unsigned 64-bit
+        integers; taken modulo a filter's number of bits, the bits it sets or looks at."""
+        return np.array([(self.first + i * self.step) & _WORD for i in range(HASHES)], dtype=np.uint64)
 
 
-def _key(fieldname: str, btext: bytes) -> bytes:
+def _digest(fieldname: str, btext: bytes) -> bytes:
     # 0xFF is no byte of UTF-8: the field's name ends where it stands.
-    return fieldname.encode("utf-8", "surrogateescape") + b"\xff" + btext
+    return hashlib.blake2b(fieldname.encode("utf-8", "surrogatepass") + b"\xff" + btext, digest_size=16).digest()
 
 
 class TermFilterWriter:
@@ -56,14 +70,14 @@ class TermFilterWriter:
         self.complete = True  # False once a term was written without passing through add()
 
     def add(self, fieldname: str, btext: bytes) -> None:
-        self._digests += hashlib.blake2b(_key(fieldname, btext), digest_size=16).digest()
+        self._digests += _digest(fieldname, btext)
 
     def bits(self) -> np.ndarray:
         """The filter: BITS_PER_TERM bits a term, at least a byte, packed little-endian."""
         pairs = np.frombuffer(bytes(self._digests), dtype="<u8").reshape(-1, 2)
         size = max(1, -(-len(pairs) * BITS_PER_TERM // 8)) * 8
         steps = np.arange(HASHES, dtype=np.uint64)
-        # uint64 arithmetic wraps as probes() masks: the same positions either way.
+        # uint64 arithmetic wraps as TermKey.probes() masks: the same positions either way.
         positions = (pairs[:, :1] + steps * pairs[:, 1:]) % np.uint64(size)
         marked = np.zeros(size, dtype=bool)
         marked[positions.ravel()] = True
@@ -129,8 +143,8 @@ class TermFilters:
             if segment_id is not None
         }
 
-    def segments_holding(self, fieldname: str, btext: bytes) -> np.ndarray:
+    def segments_holding(self, key: TermKey) -> np.ndarray:
         """The positions of the segments that may hold the term, ascending."""
-        positions = probes(fieldname, btext)[:, None] % self._sizes + self._starts
+        positions = key.probes()[:, None] % self._sizes + self._starts
         found = self._bits[positions >> np.uint64(3)] >> (positions & np.uint64(7)).astype(np.uint8)
         return np.flatnonzero(np.bitwise_and.reduce(found, axis=0) & 1)
