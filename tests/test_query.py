@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from whoosh import query as wq
 
@@ -138,10 +137,10 @@ def test_only_a_plain_word_at_the_very_end_is_completed() -> None:
 
 
 def test_a_completion_stands_for_the_most_frequent_words_it_begins(
-    seeds_archive: Archive, monkeypatch: pytest.MonkeyPatch
+    seeds_archive: Archive, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    from index.storage.frequent import FrequentTerms, FrequentTermsWriter, open_frequent_terms
     from index.storage.query import COMPLETIONS, Completion
-    from index.storage.term_filter import TermKey
 
     seeds_archive.search(SearchRequest("*"))
     searcher = seeds_archive._searcher  # noqa: SLF001 - which words the evaluator chose
@@ -151,15 +150,16 @@ def test_a_completion_stands_for_the_most_frequent_words_it_begins(
     words = masks.lexicon("body").between(low, high)
     assert len(words) > COMPLETIONS  # the seeds hold more words beginning "co" than are taken
 
-    class Segment:  # two segments' frequent terms: "countri" in 300 + 5 documents, "cooper" in 40
-        def __init__(self, counts: dict[str, int]) -> None:
-            self.counts = {TermKey.of("body", word.encode()).first: count for word, count in counts.items()}
+    def segment(name: str, counts: dict[str, int]) -> FrequentTerms | None:
+        writer = FrequentTermsWriter()
+        for word, count in counts.items():
+            writer.add("body", word.encode(), tuple(range(count)), [1.0] * count, None, True)
+        writer.save(tmp_path, name)
+        return open_frequent_terms(tmp_path, name)
 
-        def document_counts(self, fieldname: str, hashes: np.ndarray) -> np.ndarray:
-            found = [self.counts.get(int(h), 0) if fieldname == "body" else 0 for h in hashes]
-            return np.array(found, dtype=np.int64)
-
-    monkeypatch.setattr(masks, "frequent", [Segment({"countri": 300, "cooper": 40}), None, Segment({"countri": 5})])
+    # Two segments' frequent terms: "countri" in 300 + 70 documents, "cooper" in 100.
+    frequent = [segment("a", {"countri": 300, "cooper": 100}), None, segment("b", {"countri": 70})]
+    monkeypatch.setattr(masks, "frequent", frequent)
     chosen = [term.decode() for term in masks._expanded(Completion("body", "co"))]  # noqa: SLF001
     assert len(chosen) == COMPLETIONS and {"countri", "cooper"} <= set(chosen)
     rest = sorted((w for w in words if w not in ("countri", "cooper")), key=lambda w: (len(w), w))
@@ -170,8 +170,6 @@ def test_a_completion_stands_for_the_most_frequent_words_it_begins(
     monkeypatch.setattr(docsets, "ALL_WORDS_COMPLETED_UP_TO", 0)  # a big archive: frequent words only
     masks._lexicons.clear()  # noqa: SLF001
     masks._expansions.clear()  # noqa: SLF001
-    for segment, words in zip(masks.frequent[::2], (["countri", "cooper"], ["countri"]), strict=True):
-        segment.terms = lambda fieldname, words=words: [w.encode() for w in words] if fieldname == "body" else []
     chosen = [term.decode() for term in masks._expanded(Completion("body", "co"))]  # noqa: SLF001
     assert chosen == ["cooper", "countri"] and "body" not in masks._lexicons  # noqa: SLF001
 

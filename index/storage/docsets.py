@@ -35,7 +35,7 @@ from whoosh.system import pack_ushort
 
 from index.errors import QuerySyntaxError
 from index.storage.columns import NO_DATE, date_to_day
-from index.storage.frequent import FrequentTerms, TermPostings, open_frequent_terms
+from index.storage.frequent import FrequentTerms, TermPostings, distinct_terms, open_frequent_terms
 from index.storage.query import COMPLETIONS, Completion
 from index.storage.schema import decode_positions
 from index.storage.term_filter import TermFilters, TermKey
@@ -359,8 +359,8 @@ class MaskEvaluator:
         key = f"{fieldname}\nfrequent"  # no field name holds a newline
         found = self._lexicons.get(key)
         if found is None:
-            terms = {btext for frequent in self.frequent if frequent is not None for btext in frequent.terms(fieldname)}
-            found = self._lexicons[key] = Lexicon(sorted(t.decode("utf-8", "surrogateescape") for t in terms))
+            terms = distinct_terms(self.frequent, fieldname)
+            found = self._lexicons[key] = Lexicon(sorted({t.decode("utf-8", "surrogateescape") for t in terms}))
         return found
 
     def _most_frequent(self, fieldname: str, terms: list[str], count: int) -> list[str]:

@@ -190,12 +190,11 @@ class FrequentTerms:
         except (struct.error, ValueError, KeyError, TypeError) as error:  # cut short or garbled
             raise IndexDamagedError(f"{path.name} cannot be read ({error})") from error
 
-    def terms(self, fieldname: str) -> list[bytes]:
-        """The segment's frequent terms of one field."""
+    def hashes(self, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+        """The segment's frequent terms of one field: their hashes (TermKey.first) and rows."""
         code = self._codes.get(fieldname)
-        if code is None:
-            return []
-        return [self._text(entry) for entry in np.flatnonzero(self._arrays["term_fields"] == code).tolist()]
+        rows = np.flatnonzero(self._arrays["term_fields"] == code) if code is not None else np.zeros(0, np.int64)
+        return self._hashes[rows], rows
 
     def document_counts(self, fieldname: str, hashes: np.ndarray) -> np.ndarray:
         """In how many of the segment's documents each term is, by its TermKey.first (0 when it is
@@ -284,6 +283,24 @@ def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         for name, (dtype, offset, size) in header["arrays"].items()
     }
     return arrays, header
+
+
+def distinct_terms(segments: list[FrequentTerms | None], fieldname: str) -> list[bytes]:
+    """The frequent terms of a field in any of these segments, each once: told apart by hash
+    first, so only distinct terms are read as text (a million articles' 500 segments hold a
+    million frequent terms, mostly the same few thousand)."""
+    hashes, owners, rows = [], [], []
+    for number, segment in enumerate(segments):
+        if segment is not None:
+            segment_hashes, segment_rows = segment.hashes(fieldname)
+            hashes.append(segment_hashes)
+            rows.append(segment_rows)
+            owners.append(np.full(len(segment_rows), number))
+    if not hashes:
+        return []
+    _, first = np.unique(np.concatenate(hashes), return_index=True)
+    found_in, found_at = np.concatenate(owners)[first].tolist(), np.concatenate(rows)[first].tolist()
+    return [segments[owner]._text(row) for owner, row in zip(found_in, found_at, strict=True)]  # type: ignore[union-attr]  # noqa: SLF001
 
 
 def min_documents(fieldname: str) -> int:
