@@ -132,6 +132,7 @@ class Controller(QObject):
         self._damage_rebuilt = False  # a rebuild for damage was started since the last good search
         self._indexing = False
         self._generation = 0
+        self._prepared: Archive | None = None  # the archive whose searches were prepared (prepare_searches)
 
     @property
     def is_indexing(self) -> bool:
@@ -222,6 +223,7 @@ class Controller(QObject):
                 self._damage_rebuilt = False
             if request_id == self._latest_search and result is not None:
                 self.results_ready.emit(request_id, result)
+                self._prepare_searches(archive)
 
         def failed(error: object) -> None:
             self._rebuild_if_damaged(error)
@@ -234,6 +236,14 @@ class Controller(QObject):
 
         self._submit(self._pool, work, done, failed)
         return request_id
+
+    def _prepare_searches(self, archive: Archive) -> None:
+        """Once an archive shows its first results, make what its next searches would otherwise
+        make on the way (a keystroke would wait 0.6 s for it at a million articles)."""
+        if self._prepared is archive or archive is not self.archive:
+            return
+        self._prepared = archive
+        self._submit(self._pool, archive.prepare_searches, lambda _: None, lambda error: log.info("prepare: %s", error))
 
     def fetch_page(self, request: SearchRequest) -> int:
         """Fetch a further page of the latest search; ``page_ready`` follows unless a new search started."""

@@ -318,6 +318,12 @@ class Archive:
         with self._reading() as searcher:
             return searcher.search(request)
 
+    def prepare_searches(self) -> None:
+        """Make ahead what the first searches would otherwise make as they go (see
+        ArchiveSearcher.prepare_counts): for an application to call once it shows first results."""
+        with self._reading() as searcher:
+            searcher.prepare_counts()
+
     def article(self, article_id: str) -> Article:
         """The article with this id.
 

@@ -234,6 +234,26 @@ def test_a_searcher_following_an_update_counts_as_one_opened_afresh(generated: A
         fresh.close()
 
 
+def test_searches_prepared_ahead_make_no_bitmaps_and_count_the_same(generated: Archive) -> None:
+    """What the app asks for once it shows first results: the first search over many documents
+    then makes nothing, and counts as one that made its bitmaps itself."""
+    request = SearchRequest("Baku OR the")
+    made = mock.patch.object(facet_counts._DenseCounts, "of", wraps=facet_counts._DenseCounts.of)  # noqa: SLF001
+    with made as making:
+        unprepared = generated.search(request)
+    assert making.call_count > 0  # the request does count by bitmaps
+    prepared = Archive(generated.root, data=generated.data)
+    try:
+        prepared.prepare_searches()
+        with made as making:
+            result = prepared.search(request)
+        assert making.call_count == 0
+        assert (result.total, result.facets, result.timeline) == (
+            unprepared.total, unprepared.facets, unprepared.timeline)
+    finally:
+        prepared.close()
+
+
 @given(st.lists(st.integers(0, 6), max_size=80), st.integers(0, 90))
 def test_the_most_counted_values_are_a_stable_sorts_first_ones(counts: list[int], limit: int) -> None:
     """Many equal counts, as facets have: the values shown are the ones a stable sort puts first."""

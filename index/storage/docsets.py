@@ -252,41 +252,55 @@ class MaskEvaluator:
     def _exact_phrase_mask(self, fieldname: str, words: list[bytes]) -> np.ndarray:
         """Documents where the words stand one after the other, found from their positions.
 
-        Each occurrence is a key ``document << 32 | position``, ascending as postings are; the
-        phrase starts at the first word's keys ``k`` for which ``k + i`` is a key of word ``i``,
-        for every ``i``.
+        Each occurrence is a key ``document << 32 | position`` (the searcher's document numbers),
+        ascending as postings are, segment after segment; the phrase starts at the first word's
+        keys ``k`` for which ``k + i`` is a key of word ``i``, for every ``i``: a few array
+        operations a word for the whole archive, not for each of its segments.
         """
         # Positions are read only in segments holding documents with every word (a title phrase
         # has few): which documents those are comes from the words' postings, read and cached anyway.
         candidates = _combine(np.logical_and, (self.term_mask(fieldname, w) for w in words), len(self.alive), True)
+        leaves = [
+            leaf
+            for leaf, (reader, offset) in enumerate(self.leaves)
+            if candidates[offset : offset + reader.doc_count_all()].any()
+        ]
         mask = np.zeros(len(self.alive), dtype=bool)
-        for leaf, (reader, offset) in enumerate(self.leaves):
-            if not candidates[offset : offset + reader.doc_count_all()].any():
-                continue
-            starts: np.ndarray | None = None
-            for i, word in enumerate(words):
-                postings = self._positions(leaf, fieldname, word)
-                if postings is None or postings.counts is None or postings.positions is None:
-                    starts = None
-                    break
-                keys = (np.repeat(postings.ids.astype(np.int64), postings.counts) << 32) | postings.positions
-                starts = keys if starts is None else starts[_in_sorted(starts + i, keys)]
-                if not len(starts):
-                    break
-            if starts is not None and len(starts):
-                mask[(starts >> 32) + offset] = True
+        starts: np.ndarray | None = None
+        for i, word in enumerate(words):
+            keys = self._occurrences(leaves, TermKey.of(fieldname, word))
+            starts = keys if starts is None else starts[_in_sorted(starts + i, keys)]
+            if not len(starts):
+                break
+        if starts is not None:
+            mask[starts >> 32] = True
         return mask
 
-    def _positions(self, leaf: int, fieldname: str, btext: bytes) -> TermPostings | None:
+    def _occurrences(self, leaves: list[int], term: TermKey) -> np.ndarray:
+        """Every occurrence of a term in these segments, as keys ``document << 32 | position``."""
+        ids, counts, positions, offsets = [], [], [], []
+        for leaf in leaves:
+            postings = self._positions(leaf, term)
+            if postings is not None and postings.counts is not None and postings.positions is not None:
+                ids.append(postings.ids)
+                counts.append(postings.counts)
+                positions.append(postings.positions)
+                offsets.append(self.leaves[leaf][1])
+        if not ids:
+            return np.zeros(0, dtype=np.int64)
+        documents = np.repeat(_joined(ids, offsets), np.concatenate(counts, dtype=np.int64))
+        return (documents << 32) | np.concatenate(positions, dtype=np.int64)
+
+    def _positions(self, leaf: int, term: TermKey) -> TermPostings | None:
         """A term's postings with positions in one segment, or None when the segment lacks it."""
         frequent = self.frequent[leaf]
-        stored = frequent.with_positions(TermKey.of(fieldname, btext)) if frequent is not None else None
+        stored = frequent.with_positions(term) if frequent is not None else None
         if stored is not None:
             return stored
         reader = self.leaves[leaf][0]
-        if (fieldname, btext) not in reader:
+        if (term.fieldname, term.btext) not in reader:
             return None
-        matcher = reader.postings(fieldname, btext)
+        matcher = reader.postings(term.fieldname, term.btext)
         ids, positions = [], []
         while matcher.is_active():
             ids.append(matcher.id())

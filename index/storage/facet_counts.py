@@ -76,9 +76,14 @@ class FacetCounter:
                 return np.bincount(self._codes_of(np.flatnonzero(under)), minlength=self.values)
             codes = self._column[under]
             return np.bincount(codes[codes >= 0], minlength=self.values)
+        return self.prepared().count(under, self.values)
+
+    def prepared(self) -> _DenseCounts:
+        """The bitmaps and pairs a count over many documents reads, made at the first such count,
+        or ahead of it (ArchiveSearcher.prepare_counts)."""
         if self._dense is None:
             self._dense = _DenseCounts.of(*self._pairs(), self.totals(), self.doc_count)
-        return self._dense.count(under, self.values)
+        return self._dense
 
     def totals(self) -> np.ndarray:
         """How many documents, deleted ones included, have each value: kept, as a query matching

@@ -283,6 +283,12 @@ class ArchiveSearcher:
         also = also_matched(request.query) if request.spellings else ()
         return SearchResult(total, hits, facets, timeline, request.query, also, int(unfolded.sum()) - total)
 
+    def prepare_counts(self) -> None:
+        """Make what the first search matching many documents would make for its facets (their
+        frequent values' bitmaps: 0.6 s at a million articles), so that no keystroke waits for it."""
+        for facet in ("source", "language", "year", "month", *ENTITY_FACETS):
+            self.derived.counter(facet).prepared()
+
     def _parsed(self, text: str, spellings: bool, complete_last_word: bool) -> wq.Query:
         """``text`` parsed (see parse_query), kept for the next searches of this generation: a
         facet clicked, a page turned or the order changed parse the same query again (1 ms)."""

@@ -100,6 +100,23 @@ def test_stale_reply_is_dropped(qtbot: QtBot, window: MainWindow) -> None:
     assert received == [(second, window.results.total)]
 
 
+def test_searches_are_prepared_once_the_first_results_show(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The facets' bitmaps are made once an archive shows results, not by a later keystroke."""
+    from index.archive import Archive
+
+    prepared: list[Archive] = []
+    preparing = Archive.prepare_searches
+    monkeypatch.setattr(Archive, "prepare_searches", lambda self: (prepared.append(self), preparing(self)))
+    window.controller.open_archive(window.controller.archive.root, reindex=False)  # type: ignore[union-attr]
+    search(qtbot, window, "Hanoi", expected_total=3)
+    qtbot.waitUntil(lambda: prepared == [window.controller.archive], timeout=10000)
+    search(qtbot, window, "Trend")
+    qtbot.waitUntil(lambda: window.last_result is not None and window.last_result.query == "Trend", timeout=10000)
+    assert prepared == [window.controller.archive]  # once an archive
+
+
 def test_opening_an_article_highlights_its_hits(qtbot: QtBot, window: MainWindow) -> None:
     search(qtbot, window, "Hanoi", expected_total=3)
     pane = open_first(qtbot, window)
