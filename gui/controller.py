@@ -132,7 +132,7 @@ class Controller(QObject):
         self._damage_rebuilt = False  # a rebuild for damage was started since the last good search
         self._indexing = False
         self._generation = 0
-        self._prepared: Archive | None = None  # the archive whose searches were prepared (prepare_searches)
+        self._prepared: Archive | None = None  # prepared since it was opened or last indexed
 
     @property
     def is_indexing(self) -> bool:
@@ -180,6 +180,7 @@ class Controller(QObject):
             self._jobs.discard(relay)
             if generation == self._generation:
                 self._indexing = False
+                self._prepared = None  # prepared again with the next results (prepare_searches)
                 self.indexing_finished.emit(summary)
 
         def failed(error: object) -> None:
@@ -238,8 +239,8 @@ class Controller(QObject):
         return request_id
 
     def _prepare_searches(self, archive: Archive) -> None:
-        """Once an archive shows its first results, make what its next searches would otherwise
-        make on the way (a keystroke would wait 0.6 s for it at a million articles)."""
+        """Once an archive shows its first results (and again after each indexing run), make what
+        its next searches would otherwise make on the way (0.6 s at a million articles)."""
         if self._prepared is archive or archive is not self.archive:
             return
         self._prepared = archive

@@ -320,7 +320,8 @@ class Archive:
 
     def prepare_searches(self) -> None:
         """Make ahead what the first searches would otherwise make as they go (see
-        ArchiveSearcher.prepare_counts): for an application to call once it shows first results."""
+        ArchiveSearcher.prepare_counts): for an application to call once it shows first results,
+        and again after indexing (a searcher following a large update may have to make them again)."""
         with self._reading() as searcher:
             searcher.prepare_counts()
 

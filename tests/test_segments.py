@@ -124,24 +124,29 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
     ],
 )
 def test_exact_phrases_match_whooshs_own_answer(tmp_path: Path, words: tuple[str, ...]) -> None:
-    """Frequent and rare words alike, whether their positions come from the .frq file or from Whoosh."""
-    assert min_documents("body") <= 100 < min_positioned("body")  # "mid<n>" is in 100 of the 300
+    """Frequent and rare words alike, whether their positions come from the .frq file or from
+    Whoosh, in two segments (a phrase's occurrences are joined across them)."""
+    assert min_documents("body") <= 100 < min_positioned("body")  # "mid<n>" is in 100 of each 300
     rng = random.Random(4)
     root = tmp_path / "archive"
     root.mkdir()
-    for number in range(300):
-        text = ["common"] * rng.randint(1, 4) + [f"rare{number % 60}", f"mid{number % 3}"]
-        text += [f"word{rng.randint(0, 9)}" for _ in range(25)]
-        rng.shuffle(text)
-        (root / f"{number:03d}.txt").write_text(" ".join(text) + ".\n", "utf-8")
     archive = Archive(root)
-    archive.update(workers=1)
+    for first in (0, 300):
+        for number in range(first, first + 300):
+            text = ["common"] * rng.randint(1, 4) + [f"rare{number % 60}", f"mid{number % 3}"]
+            text += [f"word{rng.randint(0, 9)}" for _ in range(25)]
+            rng.shuffle(text)
+            (root / f"{number:03d}.txt").write_text(" ".join(text) + ".\n", "utf-8")
+        archive.update(workers=1)
     searcher = ArchiveSearcher(archive.index_dir)
     try:
+        assert [reader.doc_count_all() for reader, _ in searcher.masks.leaves] == [300, 300]
         phrase = wq.Phrase("body", list(words))
         ours = np.flatnonzero(searcher.masks.mask(phrase)).tolist()
         assert ours == sorted(searcher.searcher.docs_for_query(phrase))
         assert (len(ours) > 0) is (words != ("nope", "x"))
+        if words.count("common") + words.count("mid1") >= 2 or words == ("word3", "word4"):
+            assert min(ours) < 300 <= max(ours)  # frequent enough to be found in both segments
     finally:
         searcher.close()
 
@@ -247,7 +252,7 @@ def test_frequent_terms_are_found_by_their_table_and_only_they(terms: dict[tuple
     hash finds each, with its own postings, and nothing else, not even a term with its hash."""
     writer = FrequentTermsWriter()
     for number, ((fieldname, btext), count) in enumerate(terms.items()):
-        ids = tuple(range(number, number + 300 * count, count))[:300]
+        ids = tuple(range(number, number + (64 + number) * count, count))  # 64 + number documents each
         writer.add(fieldname, btext, ids, [float(count)] * len(ids), None, False)
     with tempfile.TemporaryDirectory() as folder:
         writer.save(Path(folder), "segment")
@@ -267,5 +272,5 @@ def test_frequent_terms_are_found_by_their_table_and_only_they(terms: dict[tuple
             assert sorted(both) == sorted(b for f, b in terms if f == fieldname)
             keys = list(terms) + [(fieldname, b"absent \x00 term")]
             hashes = np.array([TermKey.of(f, b).first for f, b in keys], dtype=np.uint64)
-            expected = [len(range(0, 300 * c, c)[:300]) if f == fieldname else 0 for (f, _), c in terms.items()]
+            expected = [64 + number if f == fieldname else 0 for number, (f, _) in enumerate(terms)]
             assert frequent.document_counts(fieldname, hashes).tolist() == [*expected, 0]

@@ -56,7 +56,7 @@ CACHED_PHRASES = 32
 # read in each segment, until the field's whole lexicon is read for some shorter one.
 LEXICON_PREFIX_FROM = 2
 # The words a Completion chooses among, alphabetically from the typed letters ("th" alone begins
-# thousands): each is looked up in every segment's frequent terms (a dictionary lookup each).
+# thousands): all are looked up at once in each segment's frequent terms (a bisection of its table).
 COMPLETION_CANDIDATES = 5_000
 # Up to this many documents a Completion chooses among all the index's words; beyond, until a
 # pattern has made the evaluator read the field's whole word list (1.7 s at 100k), among the words

@@ -285,7 +285,8 @@ class ArchiveSearcher:
 
     def prepare_counts(self) -> None:
         """Make what the first search matching many documents would make for its facets (their
-        frequent values' bitmaps: 0.6 s at a million articles), so that no keystroke waits for it."""
+        frequent values' bitmaps: 0.6 s at a million articles), so that no later keystroke makes
+        it; one asked for meanwhile waits for it (a searcher serves one search at a time)."""
         for facet in ("source", "language", "year", "month", *ENTITY_FACETS):
             self.derived.counter(facet).prepared()
 
