@@ -25,6 +25,7 @@ from index import Archive, IndexDamagedError, IndexWriteError, SearchRequest
 from index.cli import main
 from index.errors import IndexChangedError
 from index.indexing.updates import update_articles
+from index.storage import frequent as frequent_module
 from index.storage.generations import generation_files, read_toc
 from index.storage.layout import COLUMNS_FILE, DAMAGE_FILE, STORE_FILE, WHOOSH_DIR
 from index.storage.store import ArticleStore
@@ -318,11 +319,20 @@ def damage(path: Path, how: str) -> None:
         (STORE_FILE, "delete"),
         ("frequent", "truncate"),
         ("frequent", "garble"),
+        ("term filter", "truncate"),
+        ("term filter", "garble"),  # same size: its checksum fails, every term is looked up
+        ("term filter", "delete"),
     ],
 )
 def test_damaged_index_files_are_detected_and_rebuilt_from_the_archive(
-    indexed: Archive, part: str, how: str, capsys: pytest.CaptureFixture[str]
+    indexed: Archive, part: str, how: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if part == "frequent":  # no term of five articles is frequent enough to be kept as arrays: make all be
+        monkeypatch.setattr(frequent_module, "FREQUENT_MIN_DF", 1)
+        monkeypatch.setattr(frequent_module, "FREQUENT_MIN_DF_BY_FIELD", {})
+        shutil.rmtree(indexed.index_dir)
+        indexed.update(workers=1)
+        indexed.close()
     hit = indexed.search(SearchRequest("Azerbaidjan")).hits[0]
     indexed.correct(hit.id, "title", "My title")
     corrections = indexed.corrections.path.read_text()
@@ -332,7 +342,9 @@ def test_damaged_index_files_are_detected_and_rebuilt_from_the_archive(
         "segment": sorted(folder.glob("*.seg"), key=lambda p: p.stat().st_size)[-1:],
         "toc": sorted(folder.glob("*.toc")),
         "frequent": sorted(folder.glob("*.frq")),
+        "term filter": sorted(folder.glob("*.tfl")),
     }.get(part, [indexed.index_dir / part])
+    assert targets
     for target in targets:
         damage(target, how)
     # Reading says what is wrong in one line, never a traceback...
