@@ -20,6 +20,7 @@ from index import Archive, SearchRequest
 from index.indexing.indexer import FILES_PER_TASK, split_into_tasks, write_task
 from index.indexing.pipeline import UserCorrections
 from index.reading.files import scan
+from index.storage.docsets import _segment_postings
 from index.storage.frequent import (
     FrequentTermsWriter,
     distinct_terms,
@@ -274,3 +275,38 @@ def test_frequent_terms_are_found_by_their_table_and_only_they(terms: dict[tuple
             hashes = np.array([TermKey.of(f, b).first for f, b in keys], dtype=np.uint64)
             expected = [64 + number if f == fieldname else 0 for number, (f, _) in enumerate(terms)]
             assert frequent.document_counts(fieldname, hashes).tolist() == [*expected, 0]
+
+
+def test_postings_read_in_one_go_are_whooshs_own(tmp_path: Path) -> None:
+    """Every term of segments with inlined terms, one and several blocks, compressed or not, and
+    deleted documents (which the direct read keeps, for the searcher's live mask to drop)."""
+    rng = random.Random(11)
+    root = tmp_path / "archive"
+    root.mkdir()
+    for number in range(400):
+        words = ["common"] * rng.randint(1, 3) + [f"rare{number % 90}", f"solo{number}"]  # solo: inlined
+        words += [f"w{rng.randint(0, 300)}" for _ in range(20)]
+        (root / f"{number:03d}.txt").write_text(f"title: Report {number % 7}\n\n" + " ".join(words) + ".\n", "utf-8")
+    archive = Archive(root)
+    archive.update(workers=1)
+    for number in range(0, 400, 9):
+        (root / f"{number:03d}.txt").unlink()
+    archive.update(workers=1)
+    ix = whoosh_index.open_dir(str(archive.index_dir / WHOOSH_DIR))
+    try:
+        with ix.searcher() as searcher:
+            (reader,) = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
+            assert reader.has_deletions()
+            sizes = set()
+            for fieldname, btext in reader.all_terms():
+                blocks = _segment_postings(reader, fieldname, btext)
+                sizes.add(len(blocks))
+                ids = np.concatenate([block_ids for block_ids, _ in blocks])
+                weights = np.concatenate([block_weights for _, block_weights in blocks])
+                live = np.array([not reader.is_deleted(docnum) for docnum in ids.tolist()])
+                expected = list(reader.postings(fieldname, btext).items_as("weight"))
+                assert list(zip(ids[live].tolist(), weights[live].tolist(), strict=True)) == expected
+            assert 1 in sizes and max(sizes) >= 3
+            assert _segment_postings(reader, "body", b"absent") == []
+    finally:
+        ix.close()
