@@ -31,7 +31,7 @@ from typing import TypeVar
 import numpy as np
 from whoosh import query as wq
 from whoosh.automata.fsa import ANY, EPSILON, NFA, find_all_matches
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo, W3TermsReader
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, W3TermsReader
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
@@ -682,10 +682,7 @@ def _segment_postings(reader: object, fieldname: str, btext: bytes) -> list[tupl
     """
     terms = getattr(reader, "_terms", None)
     if not isinstance(terms, W3TermsReader):
-        try:
-            return list(_blocks(reader.postings(fieldname, btext)))  # type: ignore[attr-defined]
-        except TermNotFound:
-            return []
+        return _whoosh_postings(reader, fieldname, btext)
     try:
         info = terms._tindex[terms._keycoder(fieldname, btext)]  # noqa: SLF001
     except KeyError:
@@ -715,27 +712,17 @@ def _block_weights(weights: object, count: int) -> np.ndarray:
     return np.asarray(weights, dtype=np.float32)
 
 
-def _blocks(matcher: object) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """A posting list's document numbers and weights, one pair of arrays per block."""
+def _whoosh_postings(reader: object, fieldname: str, btext: bytes) -> list[tuple[np.ndarray, np.ndarray]]:
+    """_segment_postings through Whoosh's matcher, for readers that are not of Whoosh 3 segments
+    (an empty index's): deleted documents included as there (unwrapped from the filter)."""
+    try:
+        matcher = reader.postings(fieldname, btext)  # type: ignore[attr-defined]
+    except TermNotFound:
+        return []
     while isinstance(matcher, FilterMatcher):
         matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):
-        pairs = [(m_id, m_weight) for m_id, m_weight in matcher.items_as("weight")]  # type: ignore[attr-defined]
-        yield np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs], dtype=np.float32)
-        return
-    # The matcher's own _read_ids() delta-decodes in a Python loop; cumsum does it in C.
-    while not matcher._atend:  # noqa: SLF001
-        if matcher._data is None:  # noqa: SLF001
-            matcher._read_data()  # noqa: SLF001
-        raw_ids, raw_weights = matcher._data[0], matcher._data[1]  # noqa: SLF001
-        deltas = np.asarray(raw_ids, dtype=np.int64)
-        ids = deltas if matcher._byteids else np.cumsum(deltas)  # noqa: SLF001
-        if raw_weights is None or isinstance(raw_weights, float):
-            weights = np.full(len(ids), 1.0 if raw_weights is None else raw_weights, dtype=np.float32)
-        else:
-            weights = np.asarray(raw_weights, dtype=np.float32)
-        yield ids, weights
-        matcher._next_block()  # noqa: SLF001
+    pairs = list(matcher.items_as("weight"))
+    return [(np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs], dtype=np.float32))]
 
 
 def _joined(ids: list[np.ndarray], offsets: list[int]) -> np.ndarray:

@@ -145,11 +145,11 @@ class FrequentTermsWriter:
         """The terms' table, sorted by hash: field code, text (``texts`` up to ``text_ends``),
         and where the term's postings and positions start, and how many postings it has."""
         code = {fieldname: number for number, fieldname in enumerate(fields)}
-        keys = [TermKey.of(fieldname, btext).first for fieldname, btext, *_ in self._terms]
-        order = np.argsort(np.array(keys, dtype=np.uint64), kind="stable")
+        keys = np.array([TermKey.of(fieldname, btext).first for fieldname, btext, *_ in self._terms], dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")
         terms = [self._terms[i] for i in order.tolist()]
         return {
-            "term_hashes": np.array(keys, dtype=np.uint64)[order],
+            "term_hashes": keys[order],
             "term_fields": np.array([code[term[0]] for term in terms], dtype=np.uint8),
             "term_text_ends": _smallest(np.cumsum([len(term[1]) for term in terms], dtype=np.int64)),
             "term_texts": np.frombuffer(b"".join(term[1] for term in terms), dtype=np.uint8),
