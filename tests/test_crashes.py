@@ -411,7 +411,7 @@ def test_a_store_that_cannot_commit_is_reported_as_a_write_error(
 ) -> None:
     (seeds_copy / "extra.txt").write_text("Report on the Caspian ferry.")
 
-    def full(self: ArticleStore, *_args: object) -> None:
+    def full(self: ArticleStore, *_args: object, **_kwargs: object) -> None:
         error = sqlite3.OperationalError("database or disk is full")
         error.sqlite_errorcode = 13  # type: ignore[attr-defined]
         raise error

@@ -14,7 +14,11 @@ from hypothesis import strategies as st
 
 from index import Archive, InvalidRequestError, SearchRequest
 from index.analysis.duplicates import (
+    BANDS,
     PERMUTATIONS,
+    ROWS,
+    SIGNATURE_BYTES,
+    band_keys,
     bands,
     boilerplate,
     clusters,
@@ -235,6 +239,46 @@ def test_a_corrected_language_signs_the_article_again(copies_archive: Archive) -
     finally:
         store.close()
     assert after != before and kept == sorted(bands(after)) and pending == 0
+
+
+@given(st.lists(st.binary(min_size=SIGNATURE_BYTES, max_size=SIGNATURE_BYTES), max_size=8), st.integers(0, BANDS - 1))
+def test_band_keys_are_each_signatures_own_and_a_band_key_depends_on_that_band_alone(
+    signatures: list[bytes], band: int
+) -> None:
+    keys = band_keys(signatures)
+    assert keys.shape == (len(signatures), BANDS)
+    assert [row.tolist() for row in keys] == [bands(s) for s in signatures]  # together as one by one
+    assert all(0 <= key < 2**31 for row in keys.tolist() for key in row)
+    width = ROWS * 4
+    for signature_ in signatures:
+        values = signature_[band * width : (band + 1) * width]
+        other = bytearray(reversed(signature_))  # another signature, holding this one's band values
+        other[band * width : (band + 1) * width] = values
+        assert bands(bytes(other))[band] == bands(signature_)[band]
+        moved = (band + 1) % BANDS  # the same values in another band: another key
+        other[moved * width : (moved + 1) * width] = values
+        assert bands(bytes(other))[moved] != bands(signature_)[band]
+    with pytest.raises(ValueError):
+        band_keys([b"\x00" * (SIGNATURE_BYTES - 1)])
+
+
+def test_a_damaged_signature_in_the_store_neither_fails_a_commit_nor_hides_the_other_copies(
+    copies_archive: Archive,
+) -> None:
+    store = ArticleStore(copies_archive.index_dir / STORE_FILE)
+    try:
+        with store.transaction():
+            store.connection.execute("UPDATE articles SET copies = x'0102' WHERE file = 'syndicated.txt'")
+    finally:
+        store.close()
+    news = copies_archive.root
+    story = (news / "wire.txt").read_text().split("\n\n", 1)[1]
+    write(news, "reprint.txt", "2025-03-05", "Harbour budget reprinted", story)
+    summary = copies_archive.update()
+    assert summary.added == 1 and not summary.problems
+    assert by_name(copies_archive, copies_archive.near_copies()) == [
+        ["wire.txt", "syndicated.txt", "edited.txt", "reprint.txt"]
+    ]
 
 
 def test_the_command_line_lists_the_groups(copies_archive: Archive) -> None:

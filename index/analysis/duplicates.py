@@ -54,6 +54,7 @@ BOILERPLATE_MIN_ARTICLES = 5
 _BOILERPLATE_ALONE = 0.3
 _CHUNK = 8192  # shingles hashed at once: a 20 MB article must not need gigabytes for its signature
 _VALUE_BYTES = 4
+SIGNATURE_BYTES = PERMUTATIONS * _VALUE_BYTES
 # Fixed, since signatures are stored: a new seed would need every article's signature again.
 # From a hash, not numpy.random: the packaged app leaves numpy.random out (build.spec).
 _SEEDS = np.frombuffer(hashlib.shake_256(b"archivist near copies").digest(16 * PERMUTATIONS), dtype="<u8")
@@ -96,15 +97,27 @@ def signature(words: Sequence[str]) -> bytes | None:
     return minimums.astype("<u4").tobytes()
 
 
+def band_keys(signatures: Sequence[bytes]) -> np.ndarray:
+    """Each signature's band keys, a row per signature: non-negative 31-bit integers, which SQLite
+    keeps in 4 bytes (a key shared by chance only adds a candidate, judged by its whole signature
+    like any other). A band's values are already random: mixing them, with the band's number, in a
+    few array operations for all the signatures at once is enough.
+
+    Raises:
+        ValueError: a signature is not SIGNATURE_BYTES long.
+    """
+    if any(len(s) != SIGNATURE_BYTES for s in signatures):
+        raise ValueError("a near-copy signature of the wrong size")
+    values = np.frombuffer(b"".join(signatures), dtype="<u4").reshape(len(signatures), BANDS, ROWS).astype(np.uint64)
+    with np.errstate(over="ignore"):  # wraps around 2**64 on purpose
+        keys = values @ _MULTIPLIERS[:ROWS] + _OFFSETS[:BANDS]
+        keys = (keys ^ (keys >> np.uint64(29))) * _MULTIPLIERS[ROWS]
+    return keys >> np.uint64(33)
+
+
 def bands(signature_: bytes) -> list[int]:
-    """The signature's band keys: non-negative 31-bit integers, which SQLite keeps in 4 bytes (a
-    key shared by chance only adds a candidate, judged by its whole signature like any other)."""
-    width = ROWS * _VALUE_BYTES
-    return [
-        int.from_bytes(hashlib.blake2b(bytes([band]) + signature_[band * width : (band + 1) * width], digest_size=4)
-                       .digest(), "little") >> 1
-        for band in range(BANDS)
-    ]  # fmt: skip
+    """A signature's band keys (see band_keys)."""
+    return band_keys([signature_])[0].tolist()  # type: ignore[no-any-return]
 
 
 def likeness(a: bytes, b: bytes) -> float:

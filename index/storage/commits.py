@@ -157,7 +157,7 @@ class Commit:
             before = self.store.records_of(found.relpath) if indexed_before else {}
             if indexed_before:
                 self._delete_from_index(found.relpath)
-            self.store.put_rows(found.relpath, read.rows)
+            self.store.put_rows(found.relpath, read.rows, replacing=indexed_before)
             after = {cast(str, row[0]): cast(bytes, row[RECORD_COLUMN]) for row in read.rows}
             changes = ArticleChanges(
                 added=len(after.keys() - before.keys()),

@@ -21,8 +21,9 @@ from index.storage.segments import bulk_item
 # 14: near-copy signatures; 15: their hash functions drawn without numpy.random; 16: near copies judged
 # without their sources' boilerplate; 17: positions as 16-bit gaps (CompactPositions), each Chinese or
 # Japanese character a token; 18: records and mentions compressed by zstd with dictionaries; 19: term
-# filters, and frequent-terms files with terms in 64+ documents and their table as sorted arrays
-SCHEMA_VERSION = 19
+# filters, and frequent-terms files with terms in 64+ documents and their table as sorted arrays; 20: near-copy
+# band keys mixed by array operations (blake2b per band before)
+SCHEMA_VERSION = 20
 TEXT_FIELDS = ("title", "body")
 _NARROW_MAX = 0xFFFF
 _WIDE = b"W"  # one byte before 32-bit gaps: their length, 1 + 4n, is odd; 16-bit gaps' is even

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -13,7 +13,8 @@ from typing import Any, cast
 
 from index.analysis.duplicates import (
     BOILERPLATE_SAMPLE,
-    bands,
+    SIGNATURE_BYTES,
+    band_keys,
     boilerplate,
     likeness,
     likeness_beyond_boilerplate,
@@ -134,6 +135,7 @@ _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 _IDS_PER_QUERY = 500  # SQLite limits the parameters of one statement
+_BANDED_AT_ONCE = 20_000  # articles whose band rows are sorted and added together (16 rows each)
 MENTIONS_COLUMN = 8  # a row's entity mentions (StoredArticle.row)
 RECORD_COLUMN = 9  # a row's encoded article as read
 _COPIES_COLUMN = 12
@@ -327,16 +329,8 @@ class ArticleStore:
     def _forget_copies_of(self, article_ids: list[str]) -> None:
         # An article's bands are found from its signature, through the band index: an index by id
         # as well would cost a tenth of the store (46 MB at 100k).
-        signed = self._signatures(article_ids)
-        self.connection.executemany(
-            "DELETE FROM copy_bands WHERE band = ? AND id = ?",
-            [
-                (band, bytes.fromhex(article_id))
-                for article_id, copies in signed.items()
-                if copies
-                for band in bands(copies)
-            ],
-        )
+        bands = _band_rows(self._signatures(article_ids))
+        self.connection.executemany("DELETE FROM copy_bands WHERE band = ? AND id = ?", bands)
         ids = [(article_id,) for article_id in article_ids]
         for statement in (
             "DELETE FROM copies_pending WHERE id = ?",
@@ -354,21 +348,19 @@ class ArticleStore:
         """The ids of the articles read from ``file``."""
         return [row[0] for row in self.connection.execute("SELECT id FROM articles WHERE file = ?", (file,))]
 
-    def put_rows(self, file: str, rows: Iterable[ArticleRow]) -> None:
-        """Replace the articles of ``file`` with these rows (see :meth:`StoredArticle.row`)."""
-        self._forget_copies(file)
-        self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
+    def put_rows(self, file: str, rows: Iterable[ArticleRow], replacing: bool = True) -> None:
+        """Replace the articles of ``file`` with these rows (see :meth:`StoredArticle.row`);
+        ``replacing`` False says the store holds none of it (a new file: nothing to delete)."""
+        if replacing:
+            self._forget_copies(file)
+            self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
         rows = list(rows)
         self.connection.executemany(_INSERT_ROW, [self._packed(row) for row in rows])
-        self._sign([(row[0], row[_COPIES_COLUMN]) for row in rows if row[_COPIES_COLUMN] is not None])  # type: ignore[misc]
+        self._sign({row[0]: row[_COPIES_COLUMN] for row in rows if row[_COPIES_COLUMN] is not None})  # type: ignore[misc]
 
-    def _sign(self, signed: list[tuple[str, bytes]]) -> None:
-        """Keep articles' signature bands, and have them compared with the others at the commit."""
-        self.connection.executemany(
-            "INSERT OR IGNORE INTO copy_bands VALUES (?, ?)",
-            [(band, bytes.fromhex(i)) for i, copies in signed for band in bands(copies)],
-        )
-        self.connection.executemany("INSERT OR IGNORE INTO copies_pending VALUES (?)", [(i,) for i, _ in signed])
+    def _sign(self, signed: dict[str, bytes]) -> None:
+        """Have articles' signatures banded and compared with the others at the commit."""
+        self.connection.executemany("INSERT OR IGNORE INTO copies_pending VALUES (?)", [(i,) for i in signed])
 
     def find_near_copies(self) -> None:
         """Compare the articles stored since the last call with every other sharing a band of their
@@ -376,6 +368,11 @@ class ArticleStore:
         boilerplate, the pairs judged when their sources were half as large (the first commits of
         a build see a few of a source's articles: too few to tell its boilerplate)."""
         pending = [row[0] for row in self.connection.execute("SELECT id FROM copies_pending")]
+        # All at once, in key order: one at a time, each would change a page of the band table
+        # anywhere in it, and a large archive's table would no longer fit SQLite's page cache.
+        for start in range(0, len(pending), _BANDED_AT_ONCE):
+            bands = sorted(_band_rows(self._signatures(pending[start : start + _BANDED_AT_ONCE])))
+            self.connection.executemany("INSERT OR IGNORE INTO copy_bands VALUES (?, ?)", bands)
         judging = _BoilerplateJudge(self)
         for start in range(0, len(pending), _IDS_PER_QUERY):
             judging.judge(self._alike(pending[start : start + _IDS_PER_QUERY]))
@@ -389,21 +386,25 @@ class ArticleStore:
 
     def _alike(self, ids: list[str]) -> list[tuple[str, str, float]]:
         """The pairs of ``ids`` and other articles at least MIN_COPY_THRESHOLD alike by their signatures."""
-        signatures = {i: copies for i, copies in self._signatures(ids).items() if copies}
+        signatures = _sound(self._signatures(ids))
         holders: dict[int, list[str]] = {}
-        for article_id, copies in signatures.items():
-            for band in bands(copies):
+        for article_id, keys in zip(signatures, band_keys(list(signatures.values())).tolist(), strict=True):
+            for band in keys:
                 holders.setdefault(band, []).append(article_id)
         # Looked up by band (the band index), never by id: a scan of the band table per commit would
-        # make a build cost the square of the archive's size.
+        # make a build cost the square of the archive's size. A band only its own article holds
+        # (nearly all of them) is left out by SQLite rather than returned to be skipped here.
         candidates: dict[str, set[str]] = {}
-        for band, packed in self._rows_in("SELECT band, id FROM copy_bands WHERE band IN ({})", list(holders)):
-            other = packed.hex()
+        shared = (
+            "SELECT band, group_concat(lower(hex(id))) FROM copy_bands WHERE band IN ({}) "
+            "GROUP BY band HAVING count(*) > 1"
+        )
+        for band, holding in self._rows_in(shared, list(holders)):
+            others = holding.split(",")
             for article_id in holders[band]:
-                if other != article_id:
-                    candidates.setdefault(article_id, set()).add(other)
+                candidates.setdefault(article_id, set()).update(o for o in others if o != article_id)
         others = sorted({o for found in candidates.values() for o in found} - signatures.keys())
-        signatures.update((i, copies) for i, copies in self._signatures(others).items() if copies)
+        signatures.update(_sound(self._signatures(others)))
         pairs = set()
         for article_id, found in candidates.items():
             for other in found:
@@ -427,7 +428,7 @@ class ArticleStore:
             ids = [ids[k * len(ids) // wanted] for k in range(wanted)]
         return [found for _, found in self._units_of(ids).values()]
 
-    def _signatures(self, ids: list[str]) -> dict[str, bytes]:
+    def _signatures(self, ids: list[str]) -> dict[str, bytes | None]:
         return dict(self._rows_in("SELECT id, copies FROM articles WHERE id IN ({})", ids))
 
     def _rows_in(self, query: str, values: Sequence[object]) -> Iterator[tuple[Any, ...]]:
@@ -453,7 +454,7 @@ class ArticleStore:
             self._forget_copies_of([article_id])  # by its old signature's bands: before the row is replaced
         self.connection.execute(_INSERT_ROW, self._packed(stored.row(row[0])))
         if signed_again and stored.copies is not None:
-            self._sign([(article_id, stored.copies)])
+            self._sign({article_id: stored.copies})
 
     def originals(self, ids: list[str]) -> dict[str, tuple[Article, dict[str, str]]]:
         """Articles as read, before the user's corrections, with the corrections applied to them."""
@@ -591,3 +592,15 @@ class _BoilerplateJudge:
             among = self.among(source_a, source_b)
             judged.append((a, b, alike, signed, among))
         self.store.connection.executemany("INSERT OR REPLACE INTO near_copies VALUES (?, ?, ?, ?, ?)", judged)
+
+
+def _sound(signatures: Mapping[str, bytes | None]) -> dict[str, bytes]:
+    """The signatures that can be compared: an article too short has none, a damaged one is ignored."""
+    return {i: copies for i, copies in signatures.items() if copies and len(copies) == SIGNATURE_BYTES}
+
+
+def _band_rows(signatures: Mapping[str, bytes | None]) -> list[tuple[int, bytes]]:
+    """The band table's rows of articles with these signatures."""
+    sound = _sound(signatures)
+    keys = band_keys(list(sound.values())).tolist()
+    return [(band, bytes.fromhex(i)) for i, article_keys in zip(sound, keys, strict=True) for band in article_keys]
