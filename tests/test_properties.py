@@ -471,6 +471,12 @@ def test_terms_are_one_per_token_and_each_is_the_words_term(text: str, language_
     assert analysis.terms(text, language_code) == found
 
 
+@given(st.one_of(texts(), st.text(st.sampled_from("ab_é,.-’\u00a0\u2028\x1c\t\n 1²习"))))
+@example("naïve_x,café\u00a0l’été\x1cend")
+def test_distinct_words_are_the_tokens_the_whole_text_pattern_finds(text: str) -> None:
+    assert analysis._distinct_words(text) == set(analysis.TOKEN.findall(text))
+
+
 @given(st.one_of(names, texts()), st.lists(languages, max_size=4))
 @example("Hanoi\udcff", ["en"])  # a command-line byte that was not UTF-8: the stemmers take UTF-8
 def test_term_variants_are_distinct_folded_first_and_hold_each_languages_term(
