@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import random
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -13,10 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from index import Archive, InvalidRequestError, SearchRequest
+from index.analysis import duplicates
 from index.analysis.duplicates import (
     BANDS,
+    MIN_SHINGLES,
     PERMUTATIONS,
     ROWS,
+    SHINGLE_WORDS,
     SIGNATURE_BYTES,
     band_keys,
     bands,
@@ -298,6 +303,34 @@ def test_the_command_line_lists_the_groups(copies_archive: Archive) -> None:
 TEXT = st.lists(st.text(max_size=40) | st.sampled_from(["\x00", "\ud800", "e\u0301", " word ", "\n"]), max_size=60).map(
     "".join
 )
+
+
+def _signature_one_shingle_at_a_time(words: list[str]) -> bytes | None:
+    """What signature() computes, written out plainly: the oracle of its array operations."""
+    if len(words) < MIN_SHINGLES + SHINGLE_WORDS - 1:
+        return None
+    full = 2**64 - 1
+    hashes = [zlib.crc32(w.encode("utf-8", "surrogatepass")) | (len(w) << 32) for w in words]
+    shingles = set()
+    for start in range(len(words) - SHINGLE_WORDS + 1):
+        value = 0
+        for k in range(SHINGLE_WORDS):
+            value = (value * int(duplicates._PRIME_STEP) + hashes[start + k]) & full
+        shingles.add(value)
+    if len(shingles) < MIN_SHINGLES:
+        return None
+    pairs = zip(duplicates._MULTIPLIERS.tolist(), duplicates._OFFSETS.tolist(), strict=True)
+    return struct.pack(f"<{PERMUTATIONS}I", *(min(((s * m + o) & full) >> 32 for s in shingles) for m, o in pairs))
+
+
+_SIGNED_WORDS = [*WORDS, "é", "\udc80", ""]
+
+
+@given(st.integers(1, len(_SIGNED_WORDS)).flatmap(
+    lambda vocabulary: st.lists(st.sampled_from(_SIGNED_WORDS[:vocabulary]), min_size=28, max_size=120)
+))
+def test_signatures_are_the_minimum_hashes_of_the_distinct_shingles(words: list[str]) -> None:
+    assert signature(words) == _signature_one_shingle_at_a_time(words)
 
 
 @given(TEXT)

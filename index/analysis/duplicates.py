@@ -67,14 +67,16 @@ _KNOWN_WORDS = 1 << 18
 _word_hashes: dict[str, int] = {}
 
 
-def _hashes(words: Sequence[str]) -> np.ndarray:
-    """A stable 64-bit hash of each word (the same in every process and run), remembered per process."""
+def _hashes(words: Sequence[str]) -> tuple[np.ndarray, int]:
+    """A stable 64-bit hash of each word (the same in every process and run), remembered per
+    process; and how many distinct words there are."""
     known = _word_hashes
     if len(known) > _KNOWN_WORDS:
         known.clear()
-    for word in set(words).difference(known):
+    distinct = set(words)
+    for word in distinct.difference(known):
         known[word] = zlib.crc32(word.encode("utf-8", "surrogatepass")) | (len(word) << 32)
-    return np.fromiter((known[w] for w in words), dtype=np.uint64, count=len(words))
+    return np.fromiter(map(known.__getitem__, words), dtype=np.uint64, count=len(words)), len(distinct)
 
 
 def signature(words: Sequence[str]) -> bytes | None:
@@ -82,18 +84,24 @@ def signature(words: Sequence[str]) -> bytes | None:
     indexing has them), or None when it has too few to judge."""
     if len(words) < MIN_SHINGLES + SHINGLE_WORDS - 1:
         return None
-    hashes = _hashes(words)
+    hashes, distinct = _hashes(words)
     shingles = np.zeros(len(words) - SHINGLE_WORDS + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):  # hashing wraps around 2**64 on purpose
         for k in range(SHINGLE_WORDS):
             shingles = shingles * _PRIME_STEP + hashes[k : len(hashes) - SHINGLE_WORDS + 1 + k]
-        shingles = np.unique(shingles)
-        if len(shingles) < MIN_SHINGLES:
+        # Each distinct word but the last few starts a shingle of its own: with this many, the
+        # shingles are known to be enough without being told apart (a repeated one changes no minimum).
+        if distinct < MIN_SHINGLES + SHINGLE_WORDS - 1 and len(np.unique(shingles)) < MIN_SHINGLES:
             return None
         minimums = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
+        permuted = np.empty((min(len(shingles), _CHUNK), PERMUTATIONS), dtype=np.uint64)
         for start in range(0, len(shingles), _CHUNK):
-            permuted = shingles[start : start + _CHUNK, None] * _MULTIPLIERS[None, :] + _OFFSETS[None, :]
-            np.minimum(minimums, (permuted >> np.uint64(32)).min(axis=0), out=minimums)
+            chunk = shingles[start : start + _CHUNK, None]
+            block = permuted[: len(chunk)]
+            np.multiply(chunk, _MULTIPLIERS, out=block)
+            block += _OFFSETS
+            block >>= np.uint64(32)
+            np.minimum(minimums, block.min(axis=0), out=minimums)
     return minimums.astype("<u4").tobytes()
 
 
