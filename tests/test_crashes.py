@@ -234,8 +234,8 @@ def slow_workers(tmp_path: Path, seconds_per_file: float) -> dict[str, str]:
     return injected_into_processes(
         tmp_path / "slow",
         "import time, index.indexing.tasks as m\n"  # the name worker tasks call
-        "_real = m.analyse_file\n"
-        f"m.analyse_file = lambda *a: (time.sleep({seconds_per_file}), _real(*a))[1]\n",
+        "_real = m.analyse_files\n"
+        f"m.analyse_files = lambda files, *a: (time.sleep({seconds_per_file} * len(files)), _real(files, *a))[1]\n",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from index.cli import main
 from index.indexing import indexer as indexer_module
 from index.indexing import pipeline
 from index.indexing import tasks as tasks_module
-from index.models import RawDocument, SkippedFile
+from index.models import Provenance, RawDocument, SkippedFile
+from index.reading.files import FoundFile
 
 from .conftest import failing_extraction
 from .test_archive import numbered_articles
@@ -226,3 +228,62 @@ def test_a_file_unreadable_for_a_moment_keeps_its_articles(tmp_path: Path, monke
     monkeypatch.setattr(tasks_module, "read_bytes", real_read)
     assert archive.update().skipped == ()
     assert archive.search(SearchRequest("ferry")).total == 4
+
+
+def test_files_analysed_together_come_out_as_each_alone_with_their_failures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker analyses its files in batches, a phase at a time: each file's outcome (its rows,
+    fields, skips, problems) is what it would be on its own, whatever failed in its neighbours."""
+    data = Path(__file__).parent / "data"
+    files = [(path.name, path.read_bytes()) for folder in (data, data / "hostile") for path in sorted(folder.iterdir())
+             if path.is_file()]
+    files += [("same-ids.txt", b"Baku ferry"), ("ferry-2.txt", ferry(2).encode()), ("ferry-3.txt", ferry(3).encode()),
+              ("unchanged.txt", b"Old news.")]
+    real_extract, real_postings, real_read = pipeline.entities.extract, pipeline.postings, pipeline.read_file
+
+    def read_file(relpath: str, data: bytes) -> tuple[list[RawDocument], list[SkippedFile]]:
+        if relpath == "same-ids.txt":  # two records under one key: the readers never give that, a crafted file might
+            twins = [RawDocument("same-ids.txt#1", relpath, text, {}, Provenance.UNKNOWN, "utf-8") for text in "AB"]
+            return twins, []
+        return real_read(relpath, data)  # type: ignore[no-any-return]
+
+    def extract(text: str, language: str) -> list[object]:
+        if "line 2 " in text:
+            raise IndexError("list index out of range")
+        return real_extract(text, language)
+
+    def postings(text: str, language: str) -> object:
+        if "line 3 " in text:
+            raise MemoryError()
+        return real_postings(text, language)
+
+    monkeypatch.setattr(pipeline.entities, "extract", extract)
+    monkeypatch.setattr(pipeline, "postings", postings)
+    monkeypatch.setattr(pipeline, "read_file", read_file)
+    contents: list[tuple[FoundFile, bytes | SkippedFile, str | None]] = [
+        (FoundFile(name, len(content), 0, name), content, None) for name, content in files
+    ]
+    contents[-1] = (contents[-1][0], contents[-1][1], hashlib.sha1(b"Old news.").hexdigest())
+    contents.append((FoundFile("gone.txt", 0, 0, "gone.txt"), SkippedFile("gone.txt", "cannot be read"), None))
+    corrections = pipeline.UserCorrections()
+    together = pipeline.analyse_files(contents, corrections)
+    alone = [pipeline.analyse_file(found, content, sha1, corrections) for found, content, sha1 in contents]
+    assert together == alone
+    outcomes = {read.found.relpath: read for read, _ in together}
+    assert [s.reason for s in outcomes["same-ids.txt"].skipped] == ["another article of this file has the same id"]
+    assert [p.step for p in outcomes["ferry-2.txt"].problems] == ["entities"]
+    assert [s.reason for s in outcomes["ferry-3.txt"].skipped] == ["indexing failed: MemoryError"]
+    assert outcomes["unchanged.txt"].rows is None and outcomes["gone.txt"].skipped
+    assert sum(len(fields) for _, fields in together) > 10
+
+
+def test_a_worker_batches_files_by_count_and_size_in_their_order() -> None:
+    job = (FoundFile("a", 0, 0, "a"), None)
+    small, large = b"x" * 1000, b"x" * (tasks_module.BATCH_BYTES + 1)
+    contents = [(job, small)] * (tasks_module.BATCH_FILES + 1)
+    contents += [(job, large), (job, SkippedFile("a", "gone")), (job, small)]
+    batches = list(tasks_module._batches(iter(contents)))
+    assert [len(b) for b in batches] == [tasks_module.BATCH_FILES, 1, 1, 2]
+    assert [item for batch in batches for item in batch] == contents
+    assert list(tasks_module._batches(iter([]))) == []

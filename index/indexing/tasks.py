@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.indexing.pipeline import UserCorrections, analyse_file
+from index.indexing.pipeline import UserCorrections, analyse_files
 from index.models import SkippedFile
 from index.reading.files import FoundFile, read_bytes
 from index.storage.commits import (
@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 CancelCheck = Callable[[], bool]
 Job = tuple[FoundFile, str | None]  # a file to read, with its content hash when last indexed
 READ_AHEAD_FILES = 16  # per worker: enough to hide the disk, few enough to bound the memory
+# Files analysed together, a phase at a time (see analyse_files); a cancelled task stops after its batch.
+BATCH_FILES = 64
+BATCH_BYTES = 2**20  # about a second and a half of work: how long a cancelled worker may take to stop
 PARENT_CHECK_SECONDS = 1.0  # how soon a worker notices its parent died
 
 
@@ -61,7 +64,7 @@ def write_task(
         jobs: the files to read, with their last content hashes.
         corrections: the user's corrections by article id.
         report: called with each file's path once it is read.
-        cancelled: polled between files; True abandons the task.
+        cancelled: polled between batches of files and before the segment is finished; True abandons the task.
 
     Returns:
         The files read and the segment, or a cancelled result without a segment.
@@ -71,15 +74,18 @@ def write_task(
     files: list[ReadFile] = []
     try:
         with _cycle_collection_paused(), _read_ahead(root, jobs) as contents:
-            for (found, known_sha1), data in contents:
+            for batch in _batches(contents):
                 if cancelled():
-                    builder.cancel()
-                    return TaskResult(files, None, True)
-                read, documents = analyse_file(found, data, known_sha1, corrections, model_results)
-                for fields in documents:
-                    builder.add(fields)
-                files.append(read)
-                report(found.relpath)
+                    break
+                contents_read = [(found, data, sha1) for (found, sha1), data in batch]
+                for read, documents in analyse_files(contents_read, corrections, model_results):
+                    for fields in documents:
+                        builder.add(fields)
+                    files.append(read)
+                    report(read.found.relpath)
+            if cancelled():  # also during the last batch: a task's files are committed whole or not at all
+                builder.cancel()
+                return TaskResult(files, None, True)
             segment = builder.finish()
     except BaseException:
         builder.cancel()
@@ -87,6 +93,22 @@ def write_task(
     finally:
         model_results.close()
     return TaskResult(files, segment, False)
+
+
+def _batches(contents: Iterator[tuple[Job, bytes | SkippedFile]]) -> Iterator[list[tuple[Job, bytes | SkippedFile]]]:
+    """The files read, a batch at a time (see analyse_files): at most BATCH_FILES files, and no more
+    than BATCH_BYTES of them unless one file alone is larger."""
+    batch: list[tuple[Job, bytes | SkippedFile]] = []
+    size = 0
+    for item in contents:
+        length = len(item[1]) if isinstance(item[1], bytes) else 0
+        if batch and (len(batch) >= BATCH_FILES or size + length > BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += length
+    if batch:
+        yield batch
 
 
 @contextmanager
