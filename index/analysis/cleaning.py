@@ -17,8 +17,13 @@ def _debris_line() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def is_debris(line: str) -> bool:
-    """Whether a whole line is page debris rather than article text."""
+    """Whether a whole line is page debris rather than article text.
+
+    Remembered: indexing asks for each line of an article twice (cleaning it, then finding its
+    names), and an outlet's boilerplate lines recur across its articles.
+    """
     # Whitespace runs are matched as one space: debris is told by its words, not its spacing, and
     # patterns with adjacent ``\s*`` (``[+-]?\s*[↺]?\s*[+-]?\s*\d``) backtrack cubically over a long run.
     stripped = " ".join(line.split())

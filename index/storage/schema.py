@@ -6,7 +6,8 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain
+from operator import sub
 from typing import Any
 
 from whoosh import analysis, fields, formats
@@ -25,7 +26,6 @@ from index.storage.segments import bulk_item
 # band keys mixed by array operations (blake2b per band before)
 SCHEMA_VERSION = 20
 TEXT_FIELDS = ("title", "body")
-_NARROW_MAX = 0xFFFF
 _WIDE = b"W"  # one byte before 32-bit gaps: their length, 1 + 4n, is odd; 16-bit gaps' is even
 _BIG_ENDIAN = sys.byteorder == "big"
 
@@ -121,10 +121,11 @@ def postings_of(tokens: list[str]) -> PreAnalyzed:
 
 def encode_positions(positions: list[int]) -> bytes:
     """Positions as :class:`CompactPositions` stores them: gaps, 16-bit unless one is wider."""
-    gaps = [position - previous for previous, position in pairwise((0, *positions))]
-    if max(gaps, default=0) <= _NARROW_MAX:
+    gaps = array("I", map(sub, positions, chain((0,), positions)))
+    try:
         return _little_endian(array("H", gaps)).tobytes()
-    return _WIDE + _little_endian(array("I", gaps)).tobytes()
+    except OverflowError:  # a gap wider than 16 bits
+        return _WIDE + _little_endian(gaps).tobytes()
 
 
 def decode_positions(value: bytes) -> list[int]:
