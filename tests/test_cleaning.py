@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.analysis.cleaning import clean, is_debris
+from index.analysis.cleaning import REMEMBERED_LINE_CHARS, _remembered_is_debris, clean, is_debris
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,12 @@ def test_a_message_quoting_another_keeps_its_quotes_stuck_to_their_marks() -> No
     message = "In article <1@example.edu> Ann wrote:\n> Was it delayed?\n>>The launch was delayed by a day.\nIt was."
     assert clean(message) == message  # ">>The launch" is a quote here, not a related link
     assert clean("The ferry sails.\n>>Related: ferries in Baku\nEnd.") == "The ferry sails.\nEnd."
+
+
+def test_a_long_line_is_judged_but_not_remembered() -> None:
+    long_debris = "back to top" + " " * REMEMBERED_LINE_CHARS  # its spaces count as one
+    before = _remembered_is_debris.cache_info().currsize
+    assert is_debris(long_debris) and not is_debris("word " * REMEMBERED_LINE_CHARS)
+    assert _remembered_is_debris.cache_info().currsize == before  # neither kept in memory
+    assert is_debris("BACK TO TOP") and is_debris("BACK TO TOP")  # a short one is, with the same verdict
+    assert _remembered_is_debris.cache_info().currsize == before + 1

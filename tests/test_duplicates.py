@@ -253,6 +253,12 @@ def test_band_keys_are_each_signatures_own_and_a_band_key_depends_on_that_band_a
     keys = band_keys(signatures)
     assert keys.shape == (len(signatures), BANDS)
     assert [row.tolist() for row in keys] == [bands(s) for s in signatures]  # together as one by one
+    full = 2**64 - 1
+    multipliers, offsets = duplicates._MULTIPLIERS.tolist(), duplicates._OFFSETS.tolist()
+    for signature_, row in zip(signatures, keys.tolist(), strict=True):  # as written out plainly
+        values = struct.unpack(f"<{PERMUTATIONS}I", signature_)[band * ROWS : (band + 1) * ROWS]
+        mixed = (sum(v * m for v, m in zip(values, multipliers, strict=False)) + offsets[band]) & full
+        assert row[band] == (((mixed ^ (mixed >> 29)) * multipliers[ROWS]) & full) >> 33
     assert all(0 <= key < 2**31 for row in keys.tolist() for key in row)
     width = ROWS * 4
     for signature_ in signatures:

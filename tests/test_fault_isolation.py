@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
 
 from index import Archive, SearchRequest
 from index.analysis import metadata
+from index.analysis.metadata import article_id
 from index.cli import main
 from index.indexing import indexer as indexer_module
 from index.indexing import pipeline
@@ -238,8 +240,11 @@ def test_files_analysed_together_come_out_as_each_alone_with_their_failures(
     data = Path(__file__).parent / "data"
     files = [(path.name, path.read_bytes()) for folder in (data, data / "hostile") for path in sorted(folder.iterdir())
              if path.is_file()]
+    records = [{"id": "a", "title": "Harbour news", "text": "President Ilham Aliyev opened ferry line 2 from Baku."},
+               {"id": "b", "title": "Ferry line 3 closes", "text": "The ferry closes."},
+               {"id": "c", "title": "Port", "text": "Baku port reopens."}]
     files += [("same-ids.txt", b"Baku ferry"), ("ferry-2.txt", ferry(2).encode()), ("ferry-3.txt", ferry(3).encode()),
-              ("unchanged.txt", b"Old news.")]
+              ("unchanged.txt", b"Old news."), ("three.jsonl", "\n".join(map(json.dumps, records)).encode())]
     real_extract, real_postings, real_read = pipeline.entities.extract, pipeline.postings, pipeline.read_file
 
     def read_file(relpath: str, data: bytes) -> tuple[list[RawDocument], list[SkippedFile]]:
@@ -264,7 +269,8 @@ def test_files_analysed_together_come_out_as_each_alone_with_their_failures(
     contents: list[tuple[FoundFile, bytes | SkippedFile, str | None]] = [
         (FoundFile(name, len(content), 0, name), content, None) for name, content in files
     ]
-    contents[-1] = (contents[-1][0], contents[-1][1], hashlib.sha1(b"Old news.").hexdigest())
+    contents = [(found, content, hashlib.sha1(content).hexdigest() if found.relpath == "unchanged.txt" else None)
+                for found, content, _ in contents]  # indexed before, as it is: nothing to analyse
     contents.append((FoundFile("gone.txt", 0, 0, "gone.txt"), SkippedFile("gone.txt", "cannot be read"), None))
     corrections = pipeline.UserCorrections()
     together = pipeline.analyse_files(contents, corrections)
@@ -275,6 +281,10 @@ def test_files_analysed_together_come_out_as_each_alone_with_their_failures(
     assert [p.step for p in outcomes["ferry-2.txt"].problems] == ["entities"]
     assert [s.reason for s in outcomes["ferry-3.txt"].skipped] == ["indexing failed: MemoryError"]
     assert outcomes["unchanged.txt"].rows is None and outcomes["gone.txt"].skipped
+    three = outcomes["three.jsonl"]  # within a file: its articles in order, each failing alone
+    assert [row[0] for row in three.rows or []] == [article_id("three.jsonl#a"), article_id("three.jsonl#c")]
+    assert [(s.path, s.reason) for s in three.skipped] == [("three.jsonl#b", "indexing failed: MemoryError")]
+    assert [(p.path, p.step) for p in three.problems] == [("three.jsonl#a", "entities")]
     assert sum(len(fields) for _, fields in together) > 10
 
 
@@ -283,7 +293,39 @@ def test_a_worker_batches_files_by_count_and_size_in_their_order() -> None:
     small, large = b"x" * 1000, b"x" * (tasks_module.BATCH_BYTES + 1)
     contents = [(job, small)] * (tasks_module.BATCH_FILES + 1)
     contents += [(job, large), (job, SkippedFile("a", "gone")), (job, small)]
-    batches = list(tasks_module._batches(iter(contents)))
+    batches = list(tasks_module._batches(iter(contents), lambda: False))
     assert [len(b) for b in batches] == [tasks_module.BATCH_FILES, 1, 1, 2]
     assert [item for batch in batches for item in batch] == contents
-    assert list(tasks_module._batches(iter([]))) == []
+    assert list(tasks_module._batches(iter([]), lambda: False)) == []
+
+
+def test_a_cancelled_task_reads_no_more_than_its_read_ahead_and_analyses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = numbered_articles(tmp_path, 200, ferry)
+    jobs = [(FoundFile(f"{i:03d}.txt", 0, 0, f"{i:03d}.txt"), None) for i in range(200)]
+    read: list[str] = []
+    real_read = tasks_module.read_bytes
+
+    def read_bytes(folder: Path, relpath: str, fs_relpath: str) -> bytes | SkippedFile:
+        read.append(relpath)
+        return real_read(folder, relpath, fs_relpath)
+
+    monkeypatch.setattr(tasks_module, "read_bytes", read_bytes)
+    Archive(root).update()  # the index folder the task writes its segment into
+    whoosh_dir = next((Archive(root).index_dir / "whoosh").parent.glob("whoosh"))
+    reported: list[str] = []
+    read.clear()
+    stop_after = 3  # files reported before the cancel (in the first batch, all 64 are)
+    result = tasks_module.write_task(
+        str(whoosh_dir), root, jobs, pipeline.UserCorrections(), reported.append, lambda: len(reported) >= stop_after
+    )
+    assert result.cancelled and result.segment is None
+    assert len(reported) == tasks_module.BATCH_FILES  # the batch under way when the cancel came
+    # The batch, the file that showed it full, and the read-ahead beyond: not the 200.
+    assert len(read) <= tasks_module.BATCH_FILES + 1 + tasks_module.READ_AHEAD_FILES + 1
+    read.clear()
+    reported.clear()
+    corrections = pipeline.UserCorrections()
+    result = tasks_module.write_task(str(whoosh_dir), root, jobs, corrections, reported.append, lambda: True)
+    assert result.cancelled and not reported and len(read) <= tasks_module.READ_AHEAD_FILES + 2

@@ -17,17 +17,25 @@ def _debris_line() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
-def is_debris(line: str) -> bool:
-    """Whether a whole line is page debris rather than article text.
+# Indexing asks for each line of an article twice (cleaning it, then finding its names), and an
+# outlet's boilerplate lines recur across its articles: short lines' verdicts are remembered (a
+# long one would be kept whole in memory, and rarely recurs).
+REMEMBERED_LINE_CHARS = 500
 
-    Remembered: indexing asks for each line of an article twice (cleaning it, then finding its
-    names), and an outlet's boilerplate lines recur across its articles.
-    """
+
+def is_debris(line: str) -> bool:
+    """Whether a whole line is page debris rather than article text."""
+    return _is_debris(line) if len(line) > REMEMBERED_LINE_CHARS else _remembered_is_debris(line)
+
+
+def _is_debris(line: str) -> bool:
     # Whitespace runs are matched as one space: debris is told by its words, not its spacing, and
     # patterns with adjacent ``\s*`` (``[+-]?\s*[↺]?\s*[+-]?\s*\d``) backtrack cubically over a long run.
     stripped = " ".join(line.split())
     return bool(stripped) and _debris_line().fullmatch(stripped) is not None
+
+
+_remembered_is_debris = lru_cache(maxsize=4096)(_is_debris)
 
 
 def clean(text: str) -> str:

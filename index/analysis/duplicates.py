@@ -93,6 +93,8 @@ def signature(words: Sequence[str]) -> bytes | None:
         # shingles are known to be enough without being told apart (a repeated one changes no minimum).
         if distinct < MIN_SHINGLES + SHINGLE_WORDS - 1 and len(np.unique(shingles)) < MIN_SHINGLES:
             return None
+        if len(shingles) > _CHUNK:  # a long text repeats shingles: 64 permutations of each for nothing
+            shingles = np.unique(shingles)
         minimums = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
         permuted = np.empty((min(len(shingles), _CHUNK), PERMUTATIONS), dtype=np.uint64)
         for start in range(0, len(shingles), _CHUNK):

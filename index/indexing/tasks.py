@@ -74,9 +74,7 @@ def write_task(
     files: list[ReadFile] = []
     try:
         with _cycle_collection_paused(), _read_ahead(root, jobs) as contents:
-            for batch in _batches(contents):
-                if cancelled():
-                    break
+            for batch in _batches(contents, cancelled):
                 contents_read = [(found, data, sha1) for (found, sha1), data in batch]
                 for read, documents in analyse_files(contents_read, corrections, model_results):
                     for fields in documents:
@@ -95,12 +93,17 @@ def write_task(
     return TaskResult(files, segment, False)
 
 
-def _batches(contents: Iterator[tuple[Job, bytes | SkippedFile]]) -> Iterator[list[tuple[Job, bytes | SkippedFile]]]:
+def _batches(
+    contents: Iterator[tuple[Job, bytes | SkippedFile]], cancelled: CancelCheck
+) -> Iterator[list[tuple[Job, bytes | SkippedFile]]]:
     """The files read, a batch at a time (see analyse_files): at most BATCH_FILES files, and no more
-    than BATCH_BYTES of them unless one file alone is larger."""
+    than BATCH_BYTES of them unless one file alone is larger; none once ``cancelled()``, which is
+    asked before each file is taken (a cancelled task reads no more than its read-ahead)."""
     batch: list[tuple[Job, bytes | SkippedFile]] = []
     size = 0
     for item in contents:
+        if cancelled():
+            return
         length = len(item[1]) if isinstance(item[1], bytes) else 0
         if batch and (len(batch) >= BATCH_FILES or size + length > BATCH_BYTES):
             yield batch
