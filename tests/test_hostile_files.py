@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 from index.analysis.dates import parse_date_value
 from index.analysis.metadata import infer
+from index.indexing.pipeline import UserCorrections, analyse_file, analyse_files
 from index.models import Provenance, RawDocument, SkippedFile
 from index.reading import readers
 from index.reading.files import MAX_FILE_BYTES, FoundFile, displayable, path_in_archive, read_bytes, scan
@@ -657,6 +658,18 @@ def test_reading_never_raises_and_never_needs_the_last_line_of_defence(suffix: s
     documents, skipped = read_file(f"fuzz{suffix}", data)
     assert not any(s.reason.startswith("could not be parsed") for s in skipped)
     assert_storable(documents)
+
+
+@given(st.lists(st.tuples(st.sampled_from([".txt", ".html", ".json", ".jsonl", ".csv"]), HOSTILE_BYTES), max_size=4))
+def test_hostile_files_analysed_together_never_raise_and_come_out_as_alone(files: list[tuple[str, bytes]]) -> None:
+    names = [f"f{i}{suffix}" for i, (suffix, _) in enumerate(files)]
+    contents: list[tuple[FoundFile, bytes | SkippedFile, str | None]] = [
+        (FoundFile(name, len(data), 0, name), data, None) for name, (_, data) in zip(names, files, strict=True)
+    ]
+    together = analyse_files(contents, UserCorrections())
+    assert together == [analyse_file(found, data, sha1, UserCorrections()) for found, data, sha1 in contents]
+    for read, fields in together:
+        assert len(fields) == len(read.rows or []) and not read.tracebacks  # nothing failed unforeseen
 
 
 _MARKUP_PIECES = st.sampled_from(["<p>", "</p>", "<br/>", "<li>", "</ul>", "<a href='x'>", "</a>", "&amp;", "&#x1F600;",
