@@ -125,11 +125,6 @@ def band_keys(signatures: Sequence[bytes]) -> np.ndarray:
     return keys >> np.uint64(33)
 
 
-def bands(signature_: bytes) -> list[int]:
-    """A signature's band keys (see band_keys)."""
-    return band_keys([signature_])[0].tolist()  # type: ignore[no-any-return]
-
-
 def likeness(a: bytes, b: bytes) -> float:
     """The estimated Jaccard likeness of two signatures' shingle sets (0 to 1)."""
     return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))

@@ -193,7 +193,7 @@ class _Draft:
     inferred: Article
     fields: dict[str, str] = field(default_factory=dict)
     named: _Named | None = None
-    analysed: tuple[StoredArticle, dict[str, Any], ArticleRow] | None = None
+    analysed: tuple[dict[str, Any], ArticleRow] | None = None  # its Whoosh fields and stored row
     failure: str = ""
 
 
@@ -230,7 +230,7 @@ def analyse_files(
         draft.named = _attempt(draft, names)
     for file, draft in drafts:
         if draft.named is not None:
-            draft.analysed = _attempt(draft, partial(_stored, draft.named, draft, file))
+            draft.analysed = _attempt(draft, partial(_stored, draft.named, draft.steps, file.found.relpath))
     return [_assembled(file) if isinstance(file, _FileDraft) else file for file in read]
 
 
@@ -266,9 +266,10 @@ def _looked_up(file: _FileDraft, draft: _Draft, corrections: UserCorrections) ->
     draft.fields = fields or {}
 
 
-def _stored(named: _Named, draft: _Draft, file: _FileDraft) -> tuple[StoredArticle, dict[str, Any], ArticleRow]:
-    stored, whoosh_fields = _indexed(named, draft.steps)
-    return stored, whoosh_fields, draft.steps.run("storing", partial(stored.row, file.found.relpath))
+def _stored(named: _Named, steps: Steps, file: str) -> tuple[dict[str, Any], ArticleRow]:
+    """An article's Whoosh fields and its row in the store, as ``file`` holds it."""
+    stored, whoosh_fields = _indexed(named, steps)
+    return whoosh_fields, steps.run("storing", partial(stored.row, file))
 
 
 def _attempt(draft: _Draft, phase: Callable[[], T]) -> T | None:
@@ -296,8 +297,8 @@ def _assembled(file: _FileDraft) -> tuple[ReadFile, list[dict[str, Any]]]:
                 skipped.append(SkippedFile(draft.raw.key, "another article of this file has the same id"))
                 continue
             ids.add(draft.inferred.id)
-            rows.append(draft.analysed[2])
-            documents_fields.append(draft.analysed[1])
+            documents_fields.append(draft.analysed[0])
+            rows.append(draft.analysed[1])
         problems += draft.steps.problems
         tracebacks += draft.steps.tracebacks
     return ReadFile(file.found, file.sha1, rows, skipped, problems, tracebacks, file.renamed), documents_fields

@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 CancelCheck = Callable[[], bool]
 Job = tuple[FoundFile, str | None]  # a file to read, with its content hash when last indexed
 READ_AHEAD_FILES = 16  # per worker: enough to hide the disk, few enough to bound the memory
-# Files analysed together, a phase at a time (see analyse_files); a cancelled task stops after its batch.
+# Files analysed together, a phase at a time (see analyse_files).
 BATCH_FILES = 64
-BATCH_BYTES = 2**20  # about a second and a half of work: how long a cancelled worker may take to stop
+BATCH_BYTES = 2**20  # about a second and a half of work: how long a batch under way holds up a cancel
 PARENT_CHECK_SECONDS = 1.0  # how soon a worker notices its parent died
 
 
@@ -64,7 +64,7 @@ def write_task(
         jobs: the files to read, with their last content hashes.
         corrections: the user's corrections by article id.
         report: called with each file's path once it is read.
-        cancelled: polled between batches of files and before the segment is finished; True abandons the task.
+        cancelled: polled before each file is taken and before the segment is finished; True abandons the task.
 
     Returns:
         The files read and the segment, or a cancelled result without a segment.

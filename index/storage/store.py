@@ -356,11 +356,11 @@ class ArticleStore:
             self.connection.execute("DELETE FROM articles WHERE file = ?", (file,))
         rows = list(rows)
         self.connection.executemany(_INSERT_ROW, [self._packed(row) for row in rows])
-        self._sign({row[0]: row[_COPIES_COLUMN] for row in rows if row[_COPIES_COLUMN] is not None})  # type: ignore[misc]
+        self._sign([cast(str, row[0]) for row in rows if row[_COPIES_COLUMN] is not None])
 
-    def _sign(self, signed: dict[str, bytes]) -> None:
-        """Have articles' signatures banded and compared with the others at the commit."""
-        self.connection.executemany("INSERT OR IGNORE INTO copies_pending VALUES (?)", [(i,) for i in signed])
+    def _sign(self, article_ids: list[str]) -> None:
+        """Have these articles' signatures banded and compared with the others at the commit."""
+        self.connection.executemany("INSERT OR IGNORE INTO copies_pending VALUES (?)", [(i,) for i in article_ids])
 
     def find_near_copies(self) -> None:
         """Compare the articles stored since the last call with every other sharing a band of their
@@ -454,7 +454,7 @@ class ArticleStore:
             self._forget_copies_of([article_id])  # by its old signature's bands: before the row is replaced
         self.connection.execute(_INSERT_ROW, self._packed(stored.row(row[0])))
         if signed_again and stored.copies is not None:
-            self._sign({article_id: stored.copies})
+            self._sign([article_id])
 
     def originals(self, ids: list[str]) -> dict[str, tuple[Article, dict[str, str]]]:
         """Articles as read, before the user's corrections, with the corrections applied to them."""
