@@ -693,3 +693,20 @@ def test_repeated_and_colliding_record_ids_stay_distinct() -> None:
     data = "\n".join(json.dumps(line) for line in lines).encode()
     documents, skipped = read_file("ids.jsonl", data)
     assert skipped == [] and len({d.key for d in documents}) == 4
+
+
+CONTROL_BYTES = [b for b in range(32) if b not in (9, 10, 12, 13)]
+
+
+@given(st.integers(400, 8000), st.booleans(), st.randoms(use_true_random=False))
+def test_text_is_refused_as_binary_exactly_when_control_bytes_pass_one_percent(
+    size: int, over: bool, generator: random.Random
+) -> None:
+    """Every control byte counts (tab, line breaks and form feed do not), each occurrence once."""
+    data = bytearray(generator.choice(b"abc de\tf\n\x0c\r") for _ in range(size))
+    limit = size // 100 + 2
+    # All in the first third: the middle and end samples see none or all of them, never more.
+    for position in generator.sample(range(size // 3), limit + over):
+        data[position] = generator.choice(CONTROL_BYTES)
+    refused = read_file("a.txt", bytes(data))[1] == [SkippedFile("a.txt", "binary file, not text")]
+    assert refused == over
