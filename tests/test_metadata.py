@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.analysis.metadata import infer
-from index.analysis.outlets import SIGNATURE_END_CHARS, default_outlets, outlet_from_text
+from index.analysis.outlets import SIGNATURE_END_CHARS, default_outlets, outlet_from_text, required_text
 from index.models import Article, Provenance, RawDocument
 from index.reading.readers import read_file
 
@@ -210,3 +213,41 @@ def test_a_stated_title_helps_tell_the_language_of_a_short_text() -> None:
     headline = {"title": "Президент России Владимир Путин назначил нового посла"}
     doc = RawDocument("n.json#1", "n.json", "() . - . ,", headline, Provenance.STRUCTURED, "utf-8")
     assert infer(doc).language == "ru"
+
+
+# Signatures as users may write them: groups, alternatives, classes, repeats, escapes, inline flags.
+TRICKY_SIGNATURES = [
+    r"\bCaspian Post reports\b",
+    r"^\s*(?:By )?Baku Daily\s*$",
+    r"(Interfax|TASS) reports",
+    r"ab(?i:C)de",
+    r"(?i)caspian",
+    r"Tr[ea]nd\.az",
+    r"x{2,3}yz",
+    r"\(AP\)\s*[-–—]",
+    r"(?<=\n)Sputnik\b",
+    r"Le Monde(?= rapporte)",
+    r"Ph[ạa]m Daily",
+]
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(st.data())
+def test_every_match_of_a_signature_holds_its_required_text(data: st.DataObject) -> None:
+    signatures = [pattern for outlet in default_outlets() for pattern in outlet.patterns]
+    pattern = data.draw(st.sampled_from(signatures + [re.compile(p, re.MULTILINE) for p in TRICKY_SIGNATURES]))
+    text = data.draw(st.from_regex(pattern))
+    assert pattern.search(text)
+    assert required_text(pattern) in text
+
+
+def test_required_text_is_the_longest_literal_run_and_nothing_when_case_is_ignored() -> None:
+    def required(pattern: str) -> str:
+        return required_text(re.compile(pattern, re.MULTILINE))
+
+    assert required(r"\bAzernews reports\b") == "Azernews reports"
+    assert required(r"^\s*[A-Z][A-Za-z ]+\s*\(VNA\)\s*[-–—]") == "(VNA)"
+    assert required(r"^\s*Reuters?\s*\Z") == "Reuter"
+    assert required(r"ab(?i:C)de") == "ab"
+    assert required(r"(?i)caspian") == required(r"(Interfax|TASS)") == ""
+    assert all(all(outlet.required) for outlet in default_outlets())  # every bundled signature is screened

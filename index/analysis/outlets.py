@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+import re._constants
+import re._parser
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +31,41 @@ class Outlet:
 
     name: str
     patterns: tuple[re.Pattern[str], ...]
+    # Per pattern, text every match of it holds (see required_text).
+    required: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "required", tuple(map(required_text, self.patterns)))
+
+    def signed(self, text: str) -> bool:
+        """Whether one of the outlet's signatures is in ``text``."""
+        # ``in`` rules out most texts in a fraction of the search's time: a signature that starts
+        # with an anchor (``^``, ``\b``), as most do, is tried at every position of the text.
+        signatures = zip(self.patterns, self.required, strict=True)
+        return any(needed in text and pattern.search(text) for pattern, needed in signatures)
+
+
+def required_text(pattern: re.Pattern[str]) -> str:
+    """The longest run of literal characters that every match of ``pattern`` holds, "" when unsure.
+
+    Only the pattern's top level is read: a literal there is matched as written, one character
+    after the other (zero-width assertions and anything else end a run), unless case is ignored.
+    """
+    try:
+        parsed = re._parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - another Python's parser: no shortcut, the search still decides
+        return ""
+    if parsed.state.flags & re.IGNORECASE:
+        return ""
+    runs, run = [""], []
+    for op, value in parsed.data:
+        if op is re._constants.LITERAL:
+            run.append(chr(value))
+        else:
+            runs.append("".join(run))
+            run = []
+    runs.append("".join(run))
+    return max(runs, key=len)
 
 
 def load_outlets(files: tuple[Path, ...]) -> tuple[Outlet, ...]:
@@ -62,7 +99,7 @@ def outlet_from_text(text: str, outlets: tuple[Outlet, ...] | None = None) -> st
     for outlet in outlets if outlets is not None else default_outlets():
         # Separate searches: each keeps re's fast scan for its literal prefix, which one big
         # alternation of all signatures loses (measured 2.5x slower).
-        if any(pattern.search(text) for pattern in outlet.patterns):
+        if outlet.signed(text):
             return outlet.name
     return None
 
