@@ -20,6 +20,7 @@ from index.analysis.entities import (
     extract,
     version,
 )
+from index.analysis.entities.extractor import written_in_capitals
 from index.analysis.metadata import infer
 from index.reading.readers import read_file
 
@@ -602,3 +603,9 @@ def test_a_word_written_with_other_accents_is_another_word() -> None:
     expected = [("Đà Nẵng", "Da Nang"), ("Hà Nội", "Hanoi")]
     assert [(text[m.start : m.end], m.canonical) for m in extract(text, "vi")] == expected
     assert [m.canonical for m in extract("They flew to Da Nang.", "en")] == ["Da Nang"]  # no accents at all
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_a_line_is_in_capitals_when_capitals_are_more_than_the_share_of_its_letters(line: str) -> None:
+    letters, capitals = sum(c.isalpha() for c in line), sum(c.isupper() for c in line)
+    assert written_in_capitals(line) == (capitals > 0.6 * letters)

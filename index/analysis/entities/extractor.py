@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import product
@@ -562,8 +563,7 @@ class _Extractor:
         if known is None:
             last = number + 1 == len(self.line_starts)
             line = self.text[line_start : len(self.text) if last else self.line_starts[number + 1] - 1]
-            letters = sum(map(str.isalpha, line))
-            known = self.shouting_lines[line_start] = sum(map(str.isupper, line)) > _SHOUTING * letters
+            known = self.shouting_lines[line_start] = written_in_capitals(line)
         return known
 
     def _in_headline(self, position: int) -> bool:
@@ -737,6 +737,22 @@ class _Extractor:
                     )
                     break
         return found
+
+
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_CAPITALS = string.ascii_uppercase.encode()
+
+
+def written_in_capitals(line: str) -> bool:
+    """Whether capitals are more than ``_SHOUTING`` of the line's letters."""
+    if line.isascii():
+        # Counted by deleting bytes, in C: a Python step per character was a tenth of finding names.
+        raw = line.encode("ascii")
+        letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+        capitals = len(raw) - len(raw.translate(None, _ASCII_CAPITALS))
+    else:
+        letters, capitals = sum(map(str.isalpha, line)), sum(map(str.isupper, line))
+    return capitals > _SHOUTING * letters
 
 
 def extract(text: str, language: str) -> list[Mention]:
