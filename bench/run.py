@@ -62,7 +62,7 @@ def build_whoosh(folder: Path, data: Path, workers: int | None) -> dict[str, flo
         if done % 10_000 == 0:
             print(f"  indexed {done}/{total} files in {time.perf_counter() - started:.0f} s", flush=True)
 
-    with TreeMemorySampler() as memory:
+    with TreeMemorySampler(interval=TreeMemorySampler.BUILD_SAMPLING) as memory:
         started = time.perf_counter()
         summary = archive.update(progress=progress, workers=workers)
         seconds = time.perf_counter() - started
@@ -164,7 +164,7 @@ def build_peers(folder: Path, data: Path, size: int, rounds: int, threads: int) 
 
 def _build_recoll(recoll: Recoll) -> dict[str, float]:
     recoll.reset()
-    seconds, _, peak_mb = timed_process(recoll.index_command())
+    seconds, _, peak_mb = timed_process(recoll.index_command(), sampling=TreeMemorySampler.BUILD_SAMPLING)
     return {"seconds": seconds, "peak_tree_rss_mb": peak_mb, "index_mb": recoll.index_mb()}
 
 
