@@ -29,9 +29,16 @@ from index.storage.frequent import (
     open_frequent_terms,
 )
 from index.storage.layout import WHOOSH_DIR
-from index.storage.schema import CompactPositions, build_schema, decode_positions, encode_positions, postings
+from index.storage.schema import (
+    CompactPositions,
+    PreAnalyzed,
+    build_schema,
+    decode_positions,
+    encode_positions,
+    postings,
+)
 from index.storage.searcher import ArchiveSearcher
-from index.storage.segments import COMPRESSED_FROM, SegmentCodec
+from index.storage.segments import COMPRESSED_FROM, SegmentCodec, TermGroupedPool, bulk_item
 from index.storage.term_filter import TermKey
 
 
@@ -310,3 +317,13 @@ def test_postings_read_in_one_go_are_whooshs_own(tmp_path: Path) -> None:
             assert _segment_postings(reader, "body", b"absent") == []
     finally:
         ix.close()
+
+
+@pytest.mark.parametrize("boost", [1.0, 2.0, 1.5])
+def test_the_pool_weighs_each_posting_by_its_count_times_the_boost(boost: float) -> None:
+    pool = TermGroupedPool()
+    analysed = PreAnalyzed([(b"often", encode_positions([0, 3]), [0, 3]), (b"once", encode_positions([1]), [1])], 4)
+    _, _, _, value = bulk_item(analysed, analysed.length, boost)
+    pool.add(("body", b"", 7, boost, value))
+    weights = {term: [(docnum, weight) for docnum, weight, _, _ in found] for (_, term), found in pool.sorted_terms()}
+    assert weights == {b"often": [(7, 2 * boost)], b"once": [(7, boost)]}

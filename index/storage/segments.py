@@ -118,7 +118,11 @@ class TermGroupedPool:
             # In C from end to end (a Python loop here was a tenth of writing a segment): each
             # posting's tuple made by zip, appended to its term's list by map.
             term_texts, encoded, positions = zip(*value.postings, strict=True)
-            weights = map(mul, map(len, positions), repeat(weight))
+            # Whole weights (nearly all: counts times a field's boost) stay ints, small ones shared
+            # by every posting, where floats were an object each to make and free; the writer
+            # stores them as floats (see _write_term_postings).
+            factor = int(weight) if weight.is_integer() else weight
+            weights = map(mul, map(len, positions), repeat(factor))
             items = zip(repeat(docnum), weights, encoded, positions)
             deque(map(list.append, map(terms.__getitem__, term_texts), items), maxlen=0)
         elif not isinstance(value, BulkPostings):
