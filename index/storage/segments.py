@@ -183,6 +183,8 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.frequent = FrequentTermsWriter()
         self.term_filter = TermFilterWriter()
+        terms_file = self._tindex.dbfile
+        terms_file.file = _CountedPosition(terms_file.file)
 
     def start_term(self, text: bytes) -> None:
         # Whoosh's own path writes a term: the filter would not know it, so none is saved.
@@ -260,6 +262,33 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
         terminfo.set_extent(offset, len(payload))
         self._postfile.write(payload)
         return docnums, weights, terminfo.to_bytes(), len(payload)
+
+
+class _CountedPosition:
+    """A file written front to back, its position counted rather than asked of the system.
+
+    A buffered file's ``tell()`` after a write is a system call (``lseek``), and Whoosh's term
+    index asks for it before each term it adds: 1.4 % of a worker's time in a build.
+    """
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self._position: int = file.tell()
+
+    def write(self, data: bytes) -> int:
+        written: int = self._file.write(data)
+        self._position += written
+        return written
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._position = self._file.seek(offset, whence)
+        return self._position
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
 
 
 def _inlined_terminfo(
