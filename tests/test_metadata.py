@@ -11,8 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from index.analysis import outlets
 from index.analysis.metadata import infer
-from index.analysis.outlets import SIGNATURE_END_CHARS, default_outlets, outlet_from_text, required_text
+from index.analysis.outlets import (
+    SIGNATURE_END_CHARS,
+    default_outlets,
+    outlet_from_text,
+    relayed_source,
+    required_text,
+)
 from index.models import Article, Provenance, RawDocument
 from index.reading.readers import read_file
 
@@ -251,3 +258,22 @@ def test_required_text_is_the_longest_literal_run_and_nothing_when_case_is_ignor
     assert required(r"ab(?i:C)de") == "ab"
     assert required(r"(?i)caspian") == required(r"(Interfax|TASS)") == ""
     assert all(all(outlet.required) for outlet in default_outlets())  # every bundled signature is screened
+
+
+RELAYING_TEXT = st.lists(
+    st.tuples(
+        st.sampled_from(["", "x", "The", ". ", "\n", "é"]),
+        st.sampled_from(["citing", "via", "quoting", "according to", "Citing", "vía"]),
+        st.sampled_from([" ", "\t", "  ", ""]),
+        st.sampled_from(["", "the "]),
+        st.sampled_from(["Azertac", "Cabinet of Ministers", "sources", "AZERTAC."]),
+    ).map("".join),
+    max_size=4,
+).map(" ".join)
+
+
+@given(RELAYING_TEXT | st.text())
+def test_a_relayed_source_is_found_wherever_the_pattern_alone_finds_one(text: str) -> None:
+    match = outlets._RELAYED.search(text[:1500])
+    alone = outlets._TRAILING_JOINERS.sub("", match.group(1)).rstrip(".,") if match else None
+    assert relayed_source(text) == (alone or None)
