@@ -605,7 +605,7 @@ def test_a_word_written_with_other_accents_is_another_word() -> None:
     assert [m.canonical for m in extract("They flew to Da Nang.", "en")] == ["Da Nang"]  # no accents at all
 
 
-@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text() | st.text(alphabet="AbÉé ǅⅫ1ß\ud800"))
 def test_a_line_is_in_capitals_when_capitals_are_more_than_the_share_of_its_letters(line: str) -> None:
     letters, capitals = sum(c.isalpha() for c in line), sum(c.isupper() for c in line)
     assert written_in_capitals(line) == (capitals > 0.6 * letters)
