@@ -62,7 +62,7 @@ def build_whoosh(folder: Path, data: Path, workers: int | None) -> dict[str, flo
         if done % 10_000 == 0:
             print(f"  indexed {done}/{total} files in {time.perf_counter() - started:.0f} s", flush=True)
 
-    with TreeMemorySampler(interval=TreeMemorySampler.BUILD_SAMPLING) as memory:
+    with TreeMemorySampler() as memory:
         started = time.perf_counter()
         summary = archive.update(progress=progress, workers=workers)
         seconds = time.perf_counter() - started

@@ -18,7 +18,8 @@ import time
 import traceback
 from pathlib import Path
 
-from run import TreeMemorySampler, _read_rss, corpus
+from memory import read_rss
+from run import TreeMemorySampler, corpus
 
 from index import Archive, Filters, SearchRequest, SortOrder
 
@@ -95,7 +96,7 @@ def soak(size: int, searches: int, seed: int, workers: int | None) -> int:
             done.wait(0.5)
 
     archive.search(SearchRequest("*"))
-    rss_before = _read_rss(os.getpid())
+    rss_before = read_rss(os.getpid())
     search_threads = [guarded(f"searcher {n}", lambda n=n: searcher(n)) for n in (1, 2)]
     writers = [guarded("reindexer", reindexer), guarded("corrector", corrector)]
     started = time.perf_counter()
@@ -107,7 +108,7 @@ def soak(size: int, searches: int, seed: int, workers: int | None) -> int:
     for thread in writers:
         thread.join()
     elapsed = time.perf_counter() - started
-    rss_after = _read_rss(os.getpid())
+    rss_after = read_rss(os.getpid())
     final = archive.update(workers=workers)
     everything = archive.search(SearchRequest("*", page_size=0))
     wrong_titles = [i for i, title in corrected.items() if archive.article(i).title != title]

@@ -20,7 +20,7 @@ from index.analysis.entities import (
     extract,
     version,
 )
-from index.analysis.entities.extractor import written_in_capitals
+from index.analysis.entities.extractor import _SHOUTING, written_in_capitals
 from index.analysis.metadata import infer
 from index.reading.readers import read_file
 
@@ -608,4 +608,4 @@ def test_a_word_written_with_other_accents_is_another_word() -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text() | st.text(alphabet="AbÉé ǅⅫ1ß\ud800"))
 def test_a_line_is_in_capitals_when_capitals_are_more_than_the_share_of_its_letters(line: str) -> None:
     letters, capitals = sum(c.isalpha() for c in line), sum(c.isupper() for c in line)
-    assert written_in_capitals(line) == (capitals > 0.6 * letters)
+    assert written_in_capitals(line) == (capitals > _SHOUTING * letters)

@@ -15,7 +15,7 @@ from index.paths import config_dir, resource_path
 # "... reports citing Azertac", "... via the Cabinet of Ministers": a relayed source is a proper name.
 _RELAYING_WORDS = ("citing", "via", "quoting", "according to")
 _RELAYED = re.compile(
-    rf"\b(?:{'|'.join(_RELAYING_WORDS)})[ \t]+(?:the[ \t]+)?"
+    rf"\b(?:{'|'.join(map(re.escape, _RELAYING_WORDS))})[ \t]+(?:the[ \t]+)?"
     r"((?:[A-Z][\w.&'’/-]*)(?:[ \t]+(?:of|the|and|de|du|des|la|[A-Z][\w.&'’/-]*))*)"
 )
 SIGNATURE_LEAD_CHARS = 600

@@ -121,10 +121,14 @@ def postings_of(tokens: list[str]) -> PreAnalyzed:
 
 def encode_positions(positions: list[int]) -> bytes:
     """Positions as :class:`CompactPositions` stores them: gaps, 16-bit unless one is wider."""
-    try:  # straight into 16 bits: most gaps fit, and an array of 32 first cost a third more
-        return _little_endian(array("H", map(sub, positions, chain((0,), positions)))).tobytes()
+    try:  # straight into 16 bits: most gaps fit, and a 32-bit array first cost a third more
+        return _little_endian(array("H", _gaps(positions))).tobytes()
     except OverflowError:  # a gap wider than 16 bits
-        return _WIDE + _little_endian(array("I", map(sub, positions, chain((0,), positions)))).tobytes()
+        return _WIDE + _little_endian(array("I", _gaps(positions))).tobytes()
+
+
+def _gaps(positions: list[int]) -> Iterator[int]:
+    return map(sub, positions, chain((0,), positions))
 
 
 def decode_positions(value: bytes) -> list[int]:

@@ -121,7 +121,7 @@ class TermGroupedPool:
             # Whole weights (nearly all: counts times a field's boost) stay ints, small ones shared
             # by every posting, where floats were an object each to make and free; the writer
             # stores them as floats (see _write_term_postings).
-            factor = int(weight) if weight.is_integer() else weight
+            factor = int(weight) if float(weight).is_integer() else weight
             weights = map(mul, map(len, positions), repeat(factor))
             items = zip(repeat(docnum), weights, encoded, positions)
             deque(map(list.append, map(terms.__getitem__, term_texts), items), maxlen=0)
