@@ -18,6 +18,7 @@ from index.analysis.entities import (
     Mention,
     canonical_name,
     extract,
+    tokens,
     version,
 )
 from index.analysis.entities.extractor import _SHOUTING, written_in_capitals
@@ -609,3 +610,12 @@ def test_a_word_written_with_other_accents_is_another_word() -> None:
 def test_a_line_is_in_capitals_when_capitals_are_more_than_the_share_of_its_letters(line: str) -> None:
     letters, capitals = sum(c.isalpha() for c in line), sum(c.isupper() for c in line)
     assert written_in_capitals(line) == (capitals > _SHOUTING * letters)
+
+
+def test_names_are_found_alike_once_the_table_of_described_words_is_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Ilham Aliyev met Nguyen Phu Trong in Hanoi on Monday, Azertac reports.\n"
+    expected = extract(text, "en")
+    monkeypatch.setattr(tokens, "DESCRIBED_SURFACES", 3)
+    for round_ in range(3):
+        assert extract(text + f"Word{round_} was said.", "en") == expected
+        assert len(tokens._descriptions) <= 3 + len(text.split()) + 6  # replaced, not grown, once full
