@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from index.analysis.cleaning import REMEMBERED_LINE_CHARS, _remembered_is_debris, clean, is_debris
+from index.analysis.cleaning import REMEMBERED_LINE_CHARS, _debris_line, _remembered_is_debris, clean, is_debris
 
 
 @pytest.mark.parametrize(
@@ -61,3 +63,18 @@ def test_a_long_line_is_judged_but_not_remembered() -> None:
     assert _remembered_is_debris.cache_info().currsize == before  # neither kept in memory
     assert is_debris("BACK TO TOP") and is_debris("BACK TO TOP")  # a short one is, with the same verdict
     assert _remembered_is_debris.cache_info().currsize == before + 1
+
+
+DEBRIS_WORDS = ["back", "to", "top", "+", "↺", "−", "16", "px", "Tél", ":", "(+84)", "©", "2024", "News.", "word"]
+SPACES = [" ", "  ", "\t", "\u00a0", "\u3000", "\x1c", "\r", ""]
+
+
+@given(
+    st.lists(st.sampled_from(DEBRIS_WORDS) | st.sampled_from(SPACES), max_size=12).map("".join) | st.text(),
+    st.booleans(),
+)
+def test_a_line_is_debris_as_its_words_single_spaced_are(line: str, long: bool) -> None:
+    if long:  # past the remembered lines, straight to the check
+        line += " " + "x" * REMEMBERED_LINE_CHARS
+    words = " ".join(line.split())
+    assert is_debris(line) == (bool(words) and _debris_line().fullmatch(words) is not None)

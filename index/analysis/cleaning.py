@@ -31,8 +31,15 @@ def is_debris(line: str) -> bool:
 def _is_debris(line: str) -> bool:
     # Whitespace runs are matched as one space: debris is told by its words, not its spacing, and
     # patterns with adjacent ``\s*`` (``[+-]?\s*[↺]?\s*[+-]?\s*\d``) backtrack cubically over a long run.
-    stripped = " ".join(line.split())
+    stripped = line if _single_spaced(line) else " ".join(line.split())
     return bool(stripped) and _debris_line().fullmatch(stripped) is not None
+
+
+def _single_spaced(line: str) -> bool:
+    """Whether ``line`` is already as split-and-joined at spaces (most lines are; checked in C, while
+    splitting a paragraph into words and joining them again cost a tenth of finding names)."""
+    # Every whitespace character but the space is unprintable (control, separator or Zs).
+    return line.isprintable() and "  " not in line and not line.startswith(" ") and not line.endswith(" ")
 
 
 _remembered_is_debris = lru_cache(maxsize=4096)(_is_debris)
