@@ -615,7 +615,7 @@ def test_a_line_is_in_capitals_when_capitals_are_more_than_the_share_of_its_lett
 def test_names_are_found_alike_once_the_table_of_described_words_is_full(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Ilham Aliyev met Nguyen Phu Trong in Hanoi on Monday, Azertac reports.\n"
     expected = extract(text, "en")
-    monkeypatch.setattr(tokens, "DESCRIBED_SURFACES", 3)
+    monkeypatch.setattr(tokens._descriptions, "limit", 3)
     for round_ in range(3):
         assert extract(text + f"Word{round_} was said.", "en") == expected
         assert len(tokens._descriptions) <= 3 + len(text.split()) + 6  # replaced, not grown, once full

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress
 
 import Stemmer
 
 from index.analysis.folding import fold
+from index.analysis.remembered import Remembered
 
 # Chinese and Japanese are written without spaces: a run of their characters is a sentence, not a
 # word. Each ideograph or kana is a token of its own, and a query word in them a phrase of its
@@ -74,7 +75,9 @@ def _words(text: str) -> list[str]:
 
 
 def _terms_of(words: list[str], language: str) -> list[str]:
-    return list(map(_known(set(words), language).__getitem__, words))
+    # Each word is folded and stemmed once, then looked up: a dict access per token instead of a
+    # cached call and a stemmer call (indexing analyses every token).
+    return _remembered_terms(language).values(words)
 
 
 def _distinct_words(text: str) -> set[str]:
@@ -91,18 +94,12 @@ def _distinct_words(text: str) -> set[str]:
     return words
 
 
-def _known(distinct: set[str], language: str) -> dict[str, str]:
-    """The language's table of words and their terms, holding the ``distinct`` words."""
-    # Each word is folded and stemmed once, then looked up: one dict access per token instead of
-    # a cached call and a stemmer call (indexing analyses every token). A full table is replaced,
-    # never emptied, so a search thread still reading the old one keeps every word it added.
-    known = _known_terms.get(language)
-    if known is None or len(known) > KNOWN_TERMS_PER_LANGUAGE:
-        known = _known_terms[language] = {}
-    new = list(distinct.difference(known))
-    if new:
-        known.update(zip(new, _stemmed(new, language), strict=True))
-    return known
+def _remembered_terms(language: str) -> Remembered[str, str]:
+    """The language's words with their terms."""
+    remembered = _known_terms.get(language)
+    if remembered is None:
+        remembered = _known_terms[language] = Remembered(KNOWN_TERMS_PER_LANGUAGE, partial(_stemmed, language=language))
+    return remembered
 
 
 def _stemmed(words: list[str], language: str) -> list[str]:
@@ -115,7 +112,7 @@ def _stemmed(words: list[str], language: str) -> list[str]:
     return [fold(stem) for stem in stemmer.stemWords([word.lower() for word in words])]
 
 
-_known_terms: dict[str, dict[str, str]] = {}
+_known_terms: dict[str, Remembered[str, str]] = {}
 
 
 def term_variants(word: str, languages: Iterable[str]) -> list[str]:
@@ -158,7 +155,7 @@ def term_spans(text: str, language: str, wanted: set[str]) -> list[tuple[int, in
     # result page's snippets do not pay a Python step per token of twenty whole articles.
     distinct = _distinct_words(text)
     words = list(distinct)
-    found = list(compress(words, map(wanted.__contains__, map(_known(distinct, language).__getitem__, words))))
+    found = list(compress(words, map(wanted.__contains__, _remembered_terms(language).values(words))))
     if not found:
         return []
     spans = []

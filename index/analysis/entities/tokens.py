@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate, repeat
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from index.analysis.cleaning import is_debris
 from index.analysis.folding import name_key
+from index.analysis.remembered import Remembered
 
 # One token per group match; what lies between the matches (spaces) is dropped.
 _TOKENS = re.compile(
@@ -31,29 +32,6 @@ class _Token(NamedTuple):
     capitalised: bool  # every hyphen-separated part starts with a capital: ``Non-Aligned``, not ``Pro-war``
 
 
-# Surfaces recur from article to article: each is described once, then looked up in a plain table
-# (an lru_cache also moves each hit to the front of its list: making the tokens took 15.4 % of a
-# worker's time with one, 14.5 % with this, py-spy over a 10k build).
-DESCRIBED_SURFACES = 1 << 16
-_descriptions: dict[str, tuple[str, str, bool]] = {}
-
-
-def _described(surfaces: list[str]) -> list[tuple[str, str, bool]]:
-    """Each surface's description (see _describe)."""
-    global _descriptions
-    found: list[tuple[str, str, bool] | None] = list(map(_descriptions.get, surfaces))
-    if None in found:
-        if len(_descriptions) > DESCRIBED_SURFACES:
-            _descriptions = {}  # replaced, not emptied: another thread may be reading the old one
-        table = _descriptions
-        for i in [i for i, description in enumerate(found) if description is None]:
-            description = table.get(surfaces[i])
-            if description is None:
-                description = table[surfaces[i]] = _describe(surfaces[i])
-            found[i] = description
-    return cast("list[tuple[str, str, bool]]", found)
-
-
 def _describe(surface: str) -> tuple[str, str, bool]:
     """A token's fold, kind, and whether it is a word whose hyphen-separated parts all start with a capital."""
     if surface[0].isalnum():
@@ -64,13 +42,18 @@ def _describe(surface: str) -> tuple[str, str, bool]:
     return surface, _POSS if len(surface) == 2 else _PUNCT, False
 
 
+# Surfaces recur from article to article (an lru_cache here cost more: making the tokens took
+# 15.4 % of a worker's time with one, 14.5 % with a plain table, py-spy over a 10k build).
+_descriptions: Remembered[str, tuple[str, str, bool]] = Remembered(1 << 16, lambda new: map(_describe, new))
+
+
 def _tokens(text: str) -> list[_Token]:
     parts = _TOKENS.split(text)
     offsets = list(accumulate(map(len, parts), initial=0))
     surfaces = parts[1::2]
     if not surfaces:
         return []
-    folds, kinds, capitals = zip(*_described(surfaces), strict=True)
+    folds, kinds, capitals = zip(*_descriptions.values(surfaces), strict=True)
     fields = zip(offsets[1:-1:2], offsets[2::2], surfaces, folds, kinds, capitals, strict=True)
     # tuple.__new__ builds each token in C; _Token(...) runs a Python __new__ per token.
     return list(map(tuple.__new__, repeat(_Token), fields))
