@@ -61,6 +61,7 @@ from index.models import (
 from index.paths import absolute, data_dir, index_dir_for, remember_archive
 from index.storage.commits import applied_entity_corrections, clean_up
 from index.storage.layout import DAMAGE_FILE, STORE_FILE, indexing_lock
+from index.storage.preload import SHARE_OF_AVAILABLE_MEMORY, Preloader, available_memory
 from index.storage.schema import index_version
 from index.storage.searcher import ArchiveSearcher
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore, entity_corrections_json, is_damage
@@ -101,6 +102,9 @@ class Archive:
         self.entity_corrections_path = corrections_dir / f"{self.index_dir.name}.entities.json"
         self._searcher: ArchiveSearcher | None = None
         self._read_lock = threading.Lock()
+        self._preloader: Preloader | None = None
+        self._preload_lock = threading.Lock()
+        self._preloaded: set[Path] = set()  # in the page cache, read by an earlier preload
 
     @property
     def entity_corrections(self) -> EntityCorrections:
@@ -320,10 +324,23 @@ class Archive:
 
     def prepare_searches(self) -> None:
         """Make ahead what the first searches would otherwise make as they go (see
-        ArchiveSearcher.prepare_counts): for an application to call once it shows first results,
-        and again after indexing (a searcher following a large update may have to make them again)."""
+        ArchiveSearcher.prepare), and start reading the index's search files into the page
+        cache in the background (see storage.preload): for an application to call once it shows
+        first results, and again after indexing (a searcher following a large update may have to
+        make them again; only files not read before are read)."""
         with self._reading() as searcher:
-            searcher.prepare_counts()
+            searcher.prepare()
+            files = searcher.search_files()
+        budget = int(available_memory() * SHARE_OF_AVAILABLE_MEMORY)
+        with self._preload_lock:
+            self._stop_preloading()
+            unread = [path for path in files if path not in self._preloaded]
+            self._preloader = Preloader(unread, budget, self._preloaded.add).start()
+
+    def _stop_preloading(self) -> None:
+        if self._preloader is not None:
+            self._preloader.stop()
+            self._preloader = None
 
     def article(self, article_id: str) -> Article:
         """The article with this id.
@@ -562,7 +579,9 @@ class Archive:
         return self.change_entity_corrections(lambda _current: corrections)
 
     def close(self) -> None:
-        """Release open index files."""
+        """Release open index files and stop preloading them."""
+        with self._preload_lock:
+            self._stop_preloading()
         with self._read_lock:
             self._close_searcher()
 

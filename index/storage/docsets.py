@@ -41,7 +41,7 @@ from index.errors import QuerySyntaxError
 from index.storage.columns import NO_DATE, date_to_day
 from index.storage.frequent import FrequentTerms, TermPostings, distinct_terms, open_frequent_terms
 from index.storage.query import COMPLETIONS, Completion
-from index.storage.schema import decode_positions
+from index.storage.schema import TEXT_FIELDS, decode_positions
 from index.storage.term_filter import TermFilters, TermKey
 
 # The terms one pattern may stand for: Lucene's default maximum clause count. Each costs a read of
@@ -367,6 +367,12 @@ class MaskEvaluator:
             lexicon = Lexicon(sorted(t.decode("utf-8", "surrogateescape") for t in terms))
             found = kept(self._prefixed, key, lexicon, CACHED_PHRASES)
         return found
+
+    def prepare_completions(self) -> None:
+        """Make the words a typed word of the title or body may be completed to, which the first
+        keystroke would otherwise make (50 ms at a million articles)."""
+        for fieldname in TEXT_FIELDS:
+            self._completion_words(fieldname)
 
     def _completion_words(self, fieldname: str) -> Lexicon:
         """The words a Completion may become (see ALL_WORDS_COMPLETED_UP_TO)."""

@@ -80,7 +80,7 @@ class FacetCounter:
 
     def prepared(self) -> _DenseCounts:
         """The bitmaps and pairs a count over many documents reads, made at the first such count,
-        or ahead of it (ArchiveSearcher.prepare_counts)."""
+        or ahead of it (ArchiveSearcher.prepare)."""
         if self._dense is None:
             self._dense = _DenseCounts.of(*self._pairs(), self.totals(), self.doc_count)
         return self._dense

@@ -44,6 +44,7 @@ from index.storage.docsets import MaskEvaluator, Postings, ScoredTerm, kept
 from index.storage.facet_counts import FacetCounter
 from index.storage.generations import missing_or_changed, open_reader, unused_readers
 from index.storage.layout import COLUMNS_FILE, STORE_FILE, WHOOSH_DIR, commit_lock, indexing_lock
+from index.storage.preload import search_files
 from index.storage.query import also_matched, entity_terms_of, parse_query
 from index.storage.schema import TEXT_FIELDS
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore
@@ -283,12 +284,18 @@ class ArchiveSearcher:
         also = also_matched(request.query) if request.spellings else ()
         return SearchResult(total, hits, facets, timeline, request.query, also, int(unfolded.sum()) - total)
 
-    def prepare_counts(self) -> None:
-        """Make what the first search matching many documents would make for its facets (their
-        frequent values' bitmaps: 0.6 s at a million articles), so that no later keystroke makes
-        it; one asked for meanwhile waits for it (a searcher serves one search at a time)."""
+    def prepare(self) -> None:
+        """Make what the first searches would make on the way, so that no later keystroke makes
+        it: the facets' frequent values' bitmaps (0.6 s at a million articles), for the first
+        search matching many documents; the words a typed word may be completed to (50 ms), for
+        the first word typed. A search asked for meanwhile waits (a searcher serves one at a time)."""
         for facet in ("source", "language", "year", "month", *ENTITY_FACETS):
             self.derived.counter(facet).prepared()
+        self.masks.prepare_completions()
+
+    def search_files(self) -> list[Path]:
+        """The generation's files that searches read, in the order to preload them (see storage.preload)."""
+        return search_files(self.index_dir / WHOOSH_DIR, self.columns.files)
 
     def _parsed(self, text: str, spellings: bool, complete_last_word: bool) -> wq.Query:
         """``text`` parsed (see parse_query), kept for the next searches of this generation: a
