@@ -10,6 +10,7 @@ import sys
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -395,3 +396,80 @@ def test_a_story_in_many_versions_in_an_archive_of_no_known_outlet_stays_one_gro
     assert {archive.article(hit.id).source for hit in archive.search(SearchRequest("*")).hits} == {None}
     (group,) = by_name(archive, archive.near_copies())
     assert sorted(group) == [f"version{number}.txt" for number in range(6)]
+
+
+def _built_with_copies_across_commits(tmp_path: Path, name: str) -> list[tuple]:
+    """An archive of stories and their copies, a commit every few files (so that copies are found
+    across commits and within one), built in this process; its near-copy table."""
+    news = tmp_path / name / "news"
+    for number in range(12):
+        story = prose(200 + number, 25)
+        write(news, f"a{number:02}.txt", "2025-06-01", f"Story {number}", story)
+        write(news, f"a{number:02}r.txt", "2025-06-01", f"Reprint {number}", edited(story, number + 50, 2))
+        write(news, f"b{number:02}.txt", "2025-06-02", f"Copy {number}", edited(story, number, 3))
+        write(news, f"c{number:02}.txt", "2025-06-03", f"Other {number}", prose(300 + number, 25))
+    archive = Archive(news, data=tmp_path / name / "data")
+    archive.update(workers=1)
+    store = ArticleStore(archive.index_dir / STORE_FILE)
+    try:
+        return sorted(store.connection.execute("SELECT * FROM near_copies"))
+    finally:
+        store.close()
+        archive.close()
+
+
+def test_a_build_looking_up_only_the_bands_it_saw_twice_finds_every_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build skips looking up a band no article added before held (_BandsAdded): the pairs found,
+    across commits and within one, are those found by looking up every band."""
+    from index.indexing import indexer
+
+    monkeypatch.setattr(indexer, "FILES_PER_TASK", 5)
+    looked_up: list[int] = []
+    rows_in = ArticleStore._rows_in  # noqa: SLF001
+
+    def counting(self: ArticleStore, query: str, values: list) -> object:
+        if "copy_bands" in query:
+            looked_up.append(len(values))
+        return rows_in(self, query, values)
+
+    monkeypatch.setattr(ArticleStore, "_rows_in", counting)
+    filtered = _built_with_copies_across_commits(tmp_path, "filtered")
+    filtered_lookups = sum(looked_up)
+    looked_up.clear()
+    monkeypatch.setattr(ArticleStore, "_bands_added_alone", lambda self: None)
+    every_band = _built_with_copies_across_commits(tmp_path, "every")
+    assert len(filtered) == 36 and filtered == every_band
+    assert filtered_lookups < sum(looked_up) / 2
+
+
+@given(st.lists(st.integers(0, 2**31 - 1), max_size=200), st.lists(st.integers(0, 2**31 - 1), max_size=200))
+def test_every_band_added_is_held_and_one_never_added_only_where_another_set_its_bit(
+    added: list[int], others: list[int]
+) -> None:
+    from index.storage.store import _BandsAdded
+
+    bands = _BandsAdded()
+    bands.add(np.array(added, dtype=np.int64))
+    assert bands.held(np.array(added, dtype=np.int64)).all()
+    slots = {key % 2**27 for key in added}
+    held = bands.held(np.array(others, dtype=np.int64)).tolist()
+    assert held == [key % 2**27 in slots for key in others]
+
+
+def test_the_store_looks_up_every_band_once_another_writer_committed(copies_archive: Archive, tmp_path: Path) -> None:
+    empty = ArticleStore(tmp_path / "fresh.sqlite")
+    existing = ArticleStore(copies_archive.index_dir / STORE_FILE)
+    try:
+        assert empty._bands_added_alone() is not None  # noqa: SLF001 - an empty band table: every row is its own
+        assert existing._bands_added_alone() is None  # noqa: SLF001 - rows another run added
+        assert empty._bands_added_alone() is not None  # noqa: SLF001
+        other = ArticleStore(tmp_path / "fresh.sqlite")
+        with other.transaction():
+            other.connection.execute("INSERT INTO copy_bands VALUES (1, x'0011223344556677')")
+        other.close()
+        assert empty._bands_added_alone() is None  # noqa: SLF001
+    finally:
+        empty.close()
+        existing.close()

@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
+
 from index.analysis.duplicates import (
     BOILERPLATE_SAMPLE,
     SIGNATURE_BYTES,
@@ -185,6 +187,8 @@ class ArticleStore:
         self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
         self._packers: dict[str, Packer] = {}  # by kind of blob, each with its dictionary if there is one
         self._untrainable: set[str] = set()  # kinds whose dictionary zstd could not train, this session
+        self._bands_added: _BandsAdded | None = None
+        self._bands_checked_at: int | None = None  # the data version the band table was last checked at
         try:
             # Only a new file takes it. An article's row is about 2.4 KB: a 4 KB page holds one and
             # leaves 40 % of itself empty. 8 KB pages hold three; 16 KB pages waste a little less,
@@ -329,7 +333,7 @@ class ArticleStore:
     def _forget_copies_of(self, article_ids: list[str]) -> None:
         # An article's bands are found from its signature, through the band index: an index by id
         # as well would cost a tenth of the store (46 MB at 100k).
-        bands = _band_rows(self._signatures(article_ids))
+        bands, _ = _band_rows(self._signatures(article_ids))
         self.connection.executemany("DELETE FROM copy_bands WHERE band = ? AND id = ?", bands)
         ids = [(article_id,) for article_id in article_ids]
         for statement in (
@@ -368,14 +372,21 @@ class ArticleStore:
         boilerplate, the pairs judged when their sources were half as large (the first commits of
         a build see a few of a source's articles: too few to tell its boilerplate)."""
         pending = [row[0] for row in self.connection.execute("SELECT id FROM copies_pending")]
+        added = self._bands_added_alone()
+        shared: set[int] | None = None if added is None else set()
         # All at once, in key order: one at a time, each would change a page of the band table
         # anywhere in it, and a large archive's table would no longer fit SQLite's page cache.
         for start in range(0, len(pending), _BANDED_AT_ONCE):
-            bands = sorted(_band_rows(self._signatures(pending[start : start + _BANDED_AT_ONCE])))
+            bands, keys = _band_rows(self._signatures(pending[start : start + _BANDED_AT_ONCE]))
+            if added is not None and shared is not None:
+                also_pending = np.zeros(len(keys), dtype=bool)
+                also_pending[1:] = keys[1:] == keys[:-1]  # sorted: held by two articles of this chunk
+                shared.update(keys[added.held(keys) | also_pending].tolist())
+                added.add(keys)
             self.connection.executemany("INSERT OR IGNORE INTO copy_bands VALUES (?, ?)", bands)
         judging = _BoilerplateJudge(self)
         for start in range(0, len(pending), _IDS_PER_QUERY):
-            judging.judge(self._alike(pending[start : start + _IDS_PER_QUERY]))
+            judging.judge(self._alike(pending[start : start + _IDS_PER_QUERY], shared))
         self.connection.execute("DELETE FROM copies_pending")
         unsettled = self.connection.execute(
             "SELECT n.a, n.b, n.signed, n.judged_among, x.source, y.source FROM near_copies n "
@@ -384,8 +395,22 @@ class ArticleStore:
         ).fetchall()
         judging.judge([(a, b, signed) for a, b, signed, among, x, y in unsettled if judging.among(x, y) >= 2 * among])
 
-    def _alike(self, ids: list[str]) -> list[tuple[str, str, float]]:
-        """The pairs of ``ids`` and other articles at least MIN_COPY_THRESHOLD alike by their signatures."""
+    def _bands_added_alone(self) -> _BandsAdded | None:
+        """The band keys this store added, when it added every row of the band table (it was empty
+        at the store's first search for near copies, and no other connection committed since);
+        None when other rows may be there."""
+        version = self.connection.execute("PRAGMA data_version").fetchone()[0]
+        if self._bands_checked_at is None:
+            if self.connection.execute("SELECT 1 FROM copy_bands LIMIT 1").fetchone() is None:
+                self._bands_added = _BandsAdded()
+        elif version != self._bands_checked_at:
+            self._bands_added = None  # another writer's rows are not among the keys added here
+        self._bands_checked_at = version
+        return self._bands_added
+
+    def _alike(self, ids: list[str], shared: set[int] | None = None) -> list[tuple[str, str, float]]:
+        """The pairs of ``ids`` and other articles at least MIN_COPY_THRESHOLD alike by their
+        signatures; only bands in ``shared`` are looked up, when it is given (see _BandsAdded)."""
         signatures = _sound(self._signatures(ids))
         holders: dict[int, list[str]] = {}
         for article_id, keys in zip(signatures, band_keys(list(signatures.values())).tolist(), strict=True):
@@ -395,11 +420,12 @@ class ArticleStore:
         # make a build cost the square of the archive's size. A band only its own article holds
         # (nearly all of them) is left out by SQLite rather than returned to be skipped here.
         candidates: dict[str, set[str]] = {}
-        shared = (
+        query = (
             "SELECT band, group_concat(lower(hex(id))) FROM copy_bands WHERE band IN ({}) "
             "GROUP BY band HAVING count(*) > 1"
         )
-        for band, holding in self._rows_in(shared, list(holders)):
+        looked_up = list(holders) if shared is None else [band for band in holders if band in shared]
+        for band, holding in self._rows_in(query, looked_up):
             others = holding.split(",")
             for article_id in holders[band]:
                 candidates.setdefault(article_id, set()).update(o for o in others if o != article_id)
@@ -594,13 +620,49 @@ class _BoilerplateJudge:
         self.store.connection.executemany("INSERT OR REPLACE INTO near_copies VALUES (?, ?, ?, ?, ?)", judged)
 
 
+class _BandsAdded:
+    """The band keys a store added to the band table, a bit per key (its low 27 bits: 16 MB), for
+    a store that added every row of it (a build): a band whose bit is clear is held by no other
+    article, and is not looked up. In a build that is nearly every band; the lookups were a third
+    of the near-copy work, and the work grew with the table. A bit another key set costs a lookup
+    for nothing (at a million articles, one band in nine), never a pair missed."""
+
+    _KEY_BITS = 27
+
+    def __init__(self) -> None:
+        self._bits = np.zeros(1 << (self._KEY_BITS - 3), dtype=np.uint8)
+
+    def held(self, keys: np.ndarray) -> np.ndarray:
+        """Whether each key may be in the table."""
+        byte, bit = self._places(keys)
+        return (self._bits[byte] & bit) != 0
+
+    def add(self, keys: np.ndarray) -> None:
+        byte, bit = self._places(keys)
+        np.bitwise_or.at(self._bits, byte, bit)
+
+    def _places(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        slots = keys & ((1 << self._KEY_BITS) - 1)
+        return slots >> 3, np.left_shift(1, slots & 7).astype(np.uint8)
+
+
 def _sound(signatures: Mapping[str, bytes | None]) -> dict[str, bytes]:
     """The signatures that can be compared: an article too short has none, a damaged one is ignored."""
     return {i: copies for i, copies in signatures.items() if copies and len(copies) == SIGNATURE_BYTES}
 
 
-def _band_rows(signatures: Mapping[str, bytes | None]) -> list[tuple[int, bytes]]:
-    """The band table's rows of articles with these signatures."""
+def _band_rows(signatures: Mapping[str, bytes | None]) -> tuple[list[tuple[int, bytes]], np.ndarray]:
+    """The band table's rows of articles with these signatures, in the table's order (band, then
+    id), and their bands as an array."""
     sound = _sound(signatures)
-    keys = band_keys(list(sound.values())).tolist()
-    return [(band, bytes.fromhex(i)) for i, article_keys in zip(sound, keys, strict=True) for band in article_keys]
+    ids = [bytes.fromhex(i) for i in sound]
+    keys = band_keys(list(sound.values()))
+    bands = keys.ravel().astype(np.int64)
+    owners = np.repeat(np.arange(len(ids)), keys.shape[1])
+    joined = b"".join(ids)
+    if len(joined) == 8 * len(ids):  # as every id is: then a blob's order is its number's, big-endian
+        order = np.lexsort((np.frombuffer(joined, dtype=">u8")[owners], bands))
+    else:
+        order = np.argsort(bands, kind="stable")
+    bands = bands[order]
+    return list(zip(bands.tolist(), [ids[owner] for owner in owners[order].tolist()], strict=True)), bands
