@@ -121,7 +121,10 @@ class Preloader:
                 if file.descriptor >= 0:
                     os.close(file.descriptor)
             self.seconds = time.perf_counter() - started
-            log.info("preloaded %.0f MB of the index in %.1f s", self.bytes_read / 1e6, self.seconds)
+            if chosen:
+                ended = "stopped" if self._stop.is_set() else "done"
+                read = self.bytes_read / 1e6
+                log.info("preload of %d files %s in %.1f s (%.0f MB read)", len(chosen), ended, self.seconds, read)
 
     def _within_budget(self) -> list[Path]:
         chosen, total = [], 0
