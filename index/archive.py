@@ -104,7 +104,6 @@ class Archive:
         self._read_lock = threading.Lock()
         self._preloader: Preloader | None = None
         self._preload_lock = threading.Lock()
-        self._preloaded: set[Path] = set()  # in the page cache, read by an earlier preload
 
     @property
     def entity_corrections(self) -> EntityCorrections:
@@ -327,15 +326,14 @@ class Archive:
         ArchiveSearcher.prepare), and start reading the index's search files into the page
         cache in the background (see storage.preload): for an application to call once it shows
         first results, and again after indexing (a searcher following a large update may have to
-        make them again; only files not read before are read)."""
+        make them again; files still cached are not read again)."""
         with self._reading() as searcher:
             searcher.prepare()
-            files = searcher.search_files()
-        budget = int(available_memory() * SHARE_OF_AVAILABLE_MEMORY)
-        with self._preload_lock:
-            self._stop_preloading()
-            unread = [path for path in files if path not in self._preloaded]
-            self._preloader = Preloader(unread, budget, self._preloaded.add).start()
+            # Started while the searcher is held: a close() waiting for it then stops the preload.
+            budget = int(available_memory() * SHARE_OF_AVAILABLE_MEMORY)
+            with self._preload_lock:
+                self._stop_preloading()
+                self._preloader = Preloader(searcher.search_files(), budget).start()
 
     def _stop_preloading(self) -> None:
         if self._preloader is not None:
@@ -580,10 +578,10 @@ class Archive:
 
     def close(self) -> None:
         """Release open index files and stop preloading them."""
-        with self._preload_lock:
-            self._stop_preloading()
         with self._read_lock:
             self._close_searcher()
+        with self._preload_lock:
+            self._stop_preloading()
 
 
 @contextmanager

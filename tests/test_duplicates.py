@@ -421,11 +421,13 @@ def _built_with_copies_across_commits(tmp_path: Path, name: str) -> list[tuple]:
 def test_a_build_looking_up_only_the_bands_it_saw_twice_finds_every_pair(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A build skips looking up a band no article added before held (_BandsAdded): the pairs found,
+    """A build skips looking up a band no article added before held (_BandFilter): the pairs found,
     across commits and within one, are those found by looking up every band."""
     from index.indexing import indexer
+    from index.storage import store
 
     monkeypatch.setattr(indexer, "FILES_PER_TASK", 5)
+    monkeypatch.setattr(store, "_BANDED_AT_ONCE", 2)  # bands added in chunks of two articles
     looked_up: list[int] = []
     rows_in = ArticleStore._rows_in  # noqa: SLF001
 
@@ -438,7 +440,7 @@ def test_a_build_looking_up_only_the_bands_it_saw_twice_finds_every_pair(
     filtered = _built_with_copies_across_commits(tmp_path, "filtered")
     filtered_lookups = sum(looked_up)
     looked_up.clear()
-    monkeypatch.setattr(ArticleStore, "_bands_added_alone", lambda self: None)
+    monkeypatch.setattr(ArticleStore, "_band_filter", lambda self: None)
     every_band = _built_with_copies_across_commits(tmp_path, "every")
     assert len(filtered) == 36 and filtered == every_band
     assert filtered_lookups < sum(looked_up) / 2
@@ -448,9 +450,9 @@ def test_a_build_looking_up_only_the_bands_it_saw_twice_finds_every_pair(
 def test_every_band_added_is_held_and_one_never_added_only_where_another_set_its_bit(
     added: list[int], others: list[int]
 ) -> None:
-    from index.storage.store import _BandsAdded
+    from index.storage.store import _BandFilter
 
-    bands = _BandsAdded()
+    bands = _BandFilter()
     bands.add(np.array(added, dtype=np.int64))
     assert bands.held(np.array(added, dtype=np.int64)).all()
     slots = {key % 2**27 for key in added}
@@ -462,14 +464,26 @@ def test_the_store_looks_up_every_band_once_another_writer_committed(copies_arch
     empty = ArticleStore(tmp_path / "fresh.sqlite")
     existing = ArticleStore(copies_archive.index_dir / STORE_FILE)
     try:
-        assert empty._bands_added_alone() is not None  # noqa: SLF001 - an empty band table: every row is its own
-        assert existing._bands_added_alone() is None  # noqa: SLF001 - rows another run added
-        assert empty._bands_added_alone() is not None  # noqa: SLF001
+        assert empty._band_filter() is not None  # noqa: SLF001 - an empty band table: every row is its own
+        assert existing._band_filter() is None  # noqa: SLF001 - rows another run added
+        assert empty._band_filter() is not None  # noqa: SLF001
         other = ArticleStore(tmp_path / "fresh.sqlite")
         with other.transaction():
             other.connection.execute("INSERT INTO copy_bands VALUES (1, x'0011223344556677')")
         other.close()
-        assert empty._bands_added_alone() is None  # noqa: SLF001
+        assert empty._band_filter() is None  # noqa: SLF001
     finally:
         empty.close()
         existing.close()
+
+
+def test_a_band_table_emptied_by_a_transaction_rolled_back_is_not_taken_for_empty(copies_archive: Archive) -> None:
+    store = ArticleStore(copies_archive.index_dir / STORE_FILE)
+    try:
+        with pytest.raises(RuntimeError), store.transaction():
+            store.connection.execute("DELETE FROM copy_bands")
+            assert store._band_filter() is not None  # noqa: SLF001 - empty, seen from inside
+            raise RuntimeError("the commit failed")
+        assert store._band_filter() is None  # noqa: SLF001 - the rows are back
+    finally:
+        store.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
@@ -28,6 +30,17 @@ def _finished(preloader: Preloader) -> Preloader:
     return preloader
 
 
+def _skip_unless_the_cache_can_be_told(path: Path) -> None:
+    """Skip where a read cannot be asked not to wait (tmpfs, not Linux): a file is then always read."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.preadv(descriptor, [bytearray(1)], 0, os.RWF_NOWAIT)
+    except (AttributeError, OSError) as error:
+        pytest.skip(f"this system cannot tell a file in the page cache ({error})")
+    finally:
+        os.close(descriptor)
+
+
 def test_search_files_come_filters_first_then_frequent_terms_then_segments(tmp_path: Path) -> None:
     names = ["MAIN_b.seg", "_MAIN_3.toc", "MAIN_a.frq", "MAIN_b.tfl", "MAIN_a.seg", "MAIN_a.tfl", "MAIN_WRITELOCK"]
     assert [path.name for path in search_files(tmp_path, names)] == [
@@ -37,23 +50,23 @@ def test_search_files_come_filters_first_then_frequent_terms_then_segments(tmp_p
 
 def test_files_not_cached_are_read_whole_in_order_within_the_budget(tmp_path: Path) -> None:
     paths = _files(tmp_path, {"a.tfl": 3000, "b.frq": 2_500_000, "c.seg": 5000, "d.seg": 10})
-    read: list[Path] = []
     with mock.patch.object(preload, "_looks_cached", return_value=False):
-        preloader = _finished(Preloader(paths, budget=2_508_000, on_read=read.append).start())
-    assert read == paths[:3]  # the fourth would pass the budget
+        preloader = _finished(Preloader(paths, budget=2_508_000).start())
+    assert preloader.cached == paths[:3]  # the fourth would pass the budget
     assert preloader.bytes_read == 2_508_000
 
 
 def test_files_already_cached_are_not_read_again(tmp_path: Path) -> None:
     paths = _files(tmp_path, {"a.frq": 300_000, "b.seg": 70_000})  # just written: in the page cache
-    read: list[Path] = []
-    preloader = _finished(Preloader(paths, budget=10**9, on_read=read.append).start())
-    assert read == paths
+    _skip_unless_the_cache_can_be_told(paths[0])
+    preloader = _finished(Preloader(paths, budget=10**9).start())
+    assert preloader.cached == paths
     assert preloader.bytes_read == 0
 
 
 def test_a_file_evicted_from_the_page_cache_is_told_apart_from_a_cached_one(tmp_path: Path) -> None:
     (path,) = _files(tmp_path, {"a.seg": 1_000_000})
+    _skip_unless_the_cache_can_be_told(path)
     descriptor = os.open(path, os.O_RDONLY)
     try:
         assert preload._looks_cached(descriptor)  # noqa: SLF001
@@ -69,29 +82,29 @@ def test_a_file_evicted_from_the_page_cache_is_told_apart_from_a_cached_one(tmp_
 
 def test_nothing_is_read_with_no_budget_and_a_missing_file_is_passed_over(tmp_path: Path) -> None:
     paths = _files(tmp_path, {"a.tfl": 100, "c.seg": 100})
-    read: list[Path] = []
-    _finished(Preloader(paths, budget=0, on_read=read.append).start())
-    assert read == []
+    assert _finished(Preloader(paths, budget=0).start()).cached == []
     with mock.patch.object(preload, "_looks_cached", return_value=False):
-        _finished(Preloader([paths[0], tmp_path / "gone.frq", paths[1]], budget=10**6, on_read=read.append).start())
-    assert read == paths
+        preloader = _finished(Preloader([paths[0], tmp_path / "gone.frq", paths[1]], budget=10**6).start())
+    assert preloader.cached == paths
 
 
 def test_a_stopped_preloader_reads_no_further_file(tmp_path: Path) -> None:
     paths = _files(tmp_path, {"a.tfl": 100, "b.frq": 100, "c.seg": 100})
-    read: list[Path] = []
+    read_through = Preloader._read_through  # noqa: SLF001
 
-    def first_then_stop(path: Path) -> None:
-        read.append(path)
-        preloader.stop()  # from the preloader's own thread, as a late callback would
+    def first_then_stop(self: Preloader, descriptor: int) -> bool:
+        done = read_through(self, descriptor)
+        self.stop()  # from the preloader's own thread
+        return done
 
-    with mock.patch.object(preload, "_looks_cached", return_value=False):
-        preloader = Preloader(paths, budget=10**6, on_read=first_then_stop)
-        _finished(preloader.start())
-    assert read == paths[:1]
+    with mock.patch.object(preload, "_looks_cached", return_value=False), \
+            mock.patch.object(Preloader, "_read_through", first_then_stop):
+        preloader = _finished(Preloader(paths, budget=10**6).start())
+    assert preloader.cached == paths[:1]
     assert preloader.bytes_read == 100
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="the available memory is read from Linux's /proc")
 def test_the_budget_is_what_the_system_can_give() -> None:
     assert available_memory() > 0
 
@@ -107,7 +120,7 @@ def generated(tmp_path: Path) -> Iterator[Archive]:
     archive.close()
 
 
-def test_prepared_searches_preload_the_index_once_and_complete_words_without_reading_terms(generated: Archive) -> None:
+def test_prepared_searches_preload_the_index_and_complete_words_without_reading_terms(generated: Archive) -> None:
     with mock.patch.object(docsets, "_field_terms", wraps=docsets._field_terms) as reading:  # noqa: SLF001
         generated.search(SearchRequest("Az", complete_last_word=True))
     assert reading.call_count > 0  # a typed word's completions do read the terms
@@ -116,16 +129,31 @@ def test_prepared_searches_preload_the_index_once_and_complete_words_without_rea
     try:
         prepared.prepare_searches()
         files = prepared._searcher.search_files()  # type: ignore[union-attr]  # noqa: SLF001
-        assert _finished(prepared._preloader)  # type: ignore[arg-type]  # noqa: SLF001
+        preloader = _finished(prepared._preloader)  # type: ignore[arg-type]  # noqa: SLF001
         assert {".tfl", ".seg"} <= {path.suffix for path in files}
-        assert prepared._preloaded == set(files)  # noqa: SLF001
+        assert preloader.cached == files
         with mock.patch.object(docsets, "_field_terms", wraps=docsets._field_terms) as reading:  # noqa: SLF001
             prepared.search(SearchRequest("Az", complete_last_word=True))
         assert reading.call_count == 0
-
-        with mock.patch("index.archive.Preloader", wraps=Preloader) as preloading:
-            prepared.prepare_searches()
-        assert preloading.call_args.args[0] == []  # every file was read by the first preload
     finally:
         prepared.close()
     assert prepared._preloader is None  # noqa: SLF001
+
+
+def test_closing_the_archive_stops_a_preload_under_way(generated: Archive) -> None:
+    reading = threading.Event()
+
+    def endless(self: Preloader, descriptor: int) -> bool:
+        reading.set()
+        while not self._stop.wait(0.01):  # noqa: SLF001 - a disk slower than anything real
+            pass
+        return False
+
+    with mock.patch.object(preload, "_looks_cached", return_value=False), \
+            mock.patch.object(Preloader, "_read_through", endless):
+        generated.prepare_searches()
+        preloader = generated._preloader  # noqa: SLF001
+        assert preloader is not None and reading.wait(timeout=60)
+        generated.close()
+    assert preloader.join(timeout=0) and preloader.cached == []
+    assert generated._preloader is None  # noqa: SLF001

@@ -242,7 +242,7 @@ class Commit:
         """
         uncommitted = self.store.connection.in_transaction
         with suppress(Exception):
-            self.store.connection.execute("ROLLBACK")
+            self.store.rollback()
         if not self.writer.is_closed:
             with suppress(Exception):
                 self.writer.cancel()  # Also releases Whoosh's lock.

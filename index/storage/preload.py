@@ -15,9 +15,10 @@ Measured on a 2-core virtual machine (read-ahead 8 MB), and why it is done so:
   25) until each page was read once.
 
 Only what fits in half of the memory the system has available is read, the files every word
-needs first; the thread runs at a lower priority and stops when asked (a new generation, the
-archive closed). Nothing is kept in the process: the pages belong to the page cache, which gives
-them back under memory pressure.
+needs first; where that memory cannot be told (not Linux), nothing is. The thread runs at a lower
+CPU priority (its disk reads are not lowered) and stops when asked (a new generation, the archive
+closed). Nothing is kept in the process: the pages belong to the page cache, which gives them back
+under memory pressure, and a file evicted since an earlier preload is read again by the next.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +40,9 @@ log = logging.getLogger(__name__)
 READ_ORDER = (".tfl", ".frq", ".seg")
 SHARE_OF_AVAILABLE_MEMORY = 0.5
 ANNOUNCED_AHEAD = 2  # files (12 MB queued at a million articles): as fast as 8, and less for a keystroke to wait behind
-_CHUNK = 1 << 20
-_PROBES = 8
-_NICENESS = 10
+_CHUNK = 1 << 20  # read at a time: a stop is seen within a megabyte
+_PROBES = 8  # pages looked at to tell a file cached: a file is read whole, and so usually cached whole
+_NICENESS = 10  # below the searches' threads, which share the machine's two cores with it
 
 
 def search_files(folder: Path, names: Iterable[str]) -> list[Path]:
@@ -67,15 +69,14 @@ class Preloader:
     Args:
         paths: the files, most needed first.
         budget: at most this many bytes are read; files that would pass it are left out.
-        on_read: called with each file's path once it was read whole.
     """
 
-    def __init__(self, paths: list[Path], budget: int, on_read: Callable[[Path], None] = lambda _: None) -> None:
+    def __init__(self, paths: list[Path], budget: int) -> None:
         self._paths = paths
         self._budget = budget
-        self._on_read = on_read
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="preload", daemon=True)
+        self.cached: list[Path] = []  # the files in the page cache now: read whole, or found there
         self.bytes_read = 0
         self.seconds: float | None = None  # from start to end, once ended
 
@@ -97,10 +98,11 @@ class Preloader:
 
     def _run(self) -> None:
         started = time.perf_counter()
-        _lower_priority()
-        chosen = self._within_budget()
+        chosen: list[Path] = []
         opened: dict[Path, _Opened] = {}
         try:
+            _lower_priority()
+            chosen = self._within_budget()
             for number, path in enumerate(chosen):
                 for ahead in chosen[number : number + ANNOUNCED_AHEAD + 1]:
                     if ahead not in opened:
@@ -109,7 +111,7 @@ class Preloader:
                 if file.descriptor >= 0:
                     try:
                         if file.cached or self._read_through(file.descriptor):
-                            self._on_read(path)
+                            self.cached.append(path)
                     finally:
                         os.close(file.descriptor)
                 if self._stop.is_set():
@@ -141,10 +143,11 @@ class Preloader:
         """Read a file to its end; False when stopped or failed first."""
         buffer = bytearray(_CHUNK)
         try:
-            while read := os.readv(descriptor, [buffer]):
-                self.bytes_read += read
-                if self._stop.is_set():
-                    return False
+            with open(descriptor, "rb", buffering=0, closefd=False) as file:
+                while read := file.readinto(buffer):
+                    self.bytes_read += read
+                    if self._stop.is_set():
+                        return False
         except OSError as error:
             log.info("preloading stopped at a file: %s", error)
             return False
@@ -188,6 +191,8 @@ def _looks_cached(descriptor: int) -> bool:
 
 
 def _lower_priority() -> None:
-    """Give the thread a lower CPU priority than the searches' (Linux sets it per thread)."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _NICENESS)
+    """Give the thread a lower CPU priority than the searches'. Only Linux sets a priority per
+    thread (elsewhere the call would take the thread's number for a process's)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _NICENESS)

@@ -187,8 +187,8 @@ class ArticleStore:
         self.connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
         self._packers: dict[str, Packer] = {}  # by kind of blob, each with its dictionary if there is one
         self._untrainable: set[str] = set()  # kinds whose dictionary zstd could not train, this session
-        self._bands_added: _BandsAdded | None = None
-        self._bands_checked_at: int | None = None  # the data version the band table was last checked at
+        self._band_filter_of: _BandFilter | None = None  # see _band_filter
+        self._band_filter_checked_at: int | None = None  # the data version it was last checked at
         try:
             # Only a new file takes it. An article's row is about 2.4 KB: a 4 KB page holds one and
             # leaves 40 % of itself empty. 8 KB pages hold three; 16 KB pages waste a little less,
@@ -372,21 +372,22 @@ class ArticleStore:
         boilerplate, the pairs judged when their sources were half as large (the first commits of
         a build see a few of a source's articles: too few to tell its boilerplate)."""
         pending = [row[0] for row in self.connection.execute("SELECT id FROM copies_pending")]
-        added = self._bands_added_alone()
-        shared: set[int] | None = None if added is None else set()
+        band_filter = self._band_filter()
+        shared: set[int] = set()  # with a band filter, the bands worth looking up
         # All at once, in key order: one at a time, each would change a page of the band table
         # anywhere in it, and a large archive's table would no longer fit SQLite's page cache.
         for start in range(0, len(pending), _BANDED_AT_ONCE):
             bands, keys = _band_rows(self._signatures(pending[start : start + _BANDED_AT_ONCE]))
-            if added is not None and shared is not None:
+            if band_filter is not None:
                 also_pending = np.zeros(len(keys), dtype=bool)
                 also_pending[1:] = keys[1:] == keys[:-1]  # sorted: held by two articles of this chunk
-                shared.update(keys[added.held(keys) | also_pending].tolist())
-                added.add(keys)
+                shared.update(keys[band_filter.held(keys) | also_pending].tolist())
+                band_filter.add(keys)
             self.connection.executemany("INSERT OR IGNORE INTO copy_bands VALUES (?, ?)", bands)
         judging = _BoilerplateJudge(self)
+        worth_looking_up = None if band_filter is None else shared
         for start in range(0, len(pending), _IDS_PER_QUERY):
-            judging.judge(self._alike(pending[start : start + _IDS_PER_QUERY], shared))
+            judging.judge(self._alike(pending[start : start + _IDS_PER_QUERY], worth_looking_up))
         self.connection.execute("DELETE FROM copies_pending")
         unsettled = self.connection.execute(
             "SELECT n.a, n.b, n.signed, n.judged_among, x.source, y.source FROM near_copies n "
@@ -395,22 +396,22 @@ class ArticleStore:
         ).fetchall()
         judging.judge([(a, b, signed) for a, b, signed, among, x, y in unsettled if judging.among(x, y) >= 2 * among])
 
-    def _bands_added_alone(self) -> _BandsAdded | None:
+    def _band_filter(self) -> _BandFilter | None:
         """The band keys this store added, when it added every row of the band table (it was empty
-        at the store's first search for near copies, and no other connection committed since);
-        None when other rows may be there."""
+        at the store's first search for near copies, and since then no other connection committed
+        and no transaction of this one was rolled back); None when other rows may be there."""
         version = self.connection.execute("PRAGMA data_version").fetchone()[0]
-        if self._bands_checked_at is None:
+        if self._band_filter_checked_at is None:
             if self.connection.execute("SELECT 1 FROM copy_bands LIMIT 1").fetchone() is None:
-                self._bands_added = _BandsAdded()
-        elif version != self._bands_checked_at:
-            self._bands_added = None  # another writer's rows are not among the keys added here
-        self._bands_checked_at = version
-        return self._bands_added
+                self._band_filter_of = _BandFilter()
+        elif version != self._band_filter_checked_at:
+            self._band_filter_of = None  # another writer's rows are not among the keys added here
+        self._band_filter_checked_at = version
+        return self._band_filter_of
 
     def _alike(self, ids: list[str], shared: set[int] | None = None) -> list[tuple[str, str, float]]:
         """The pairs of ``ids`` and other articles at least MIN_COPY_THRESHOLD alike by their
-        signatures; only bands in ``shared`` are looked up, when it is given (see _BandsAdded)."""
+        signatures; only bands in ``shared`` are looked up, when it is given (see _BandFilter)."""
         signatures = _sound(self._signatures(ids))
         holders: dict[int, list[str]] = {}
         for article_id, keys in zip(signatures, band_keys(list(signatures.values())).tolist(), strict=True):
@@ -569,9 +570,16 @@ class ArticleStore:
         try:
             yield
         except BaseException:
-            self.connection.execute("ROLLBACK")
+            self.rollback()
             raise
         self.connection.execute("COMMIT")
+
+    def rollback(self) -> None:
+        """Undo the open transaction. What the store knew of the band table is forgotten first (the
+        transaction may have emptied it, and rows not in _BandFilter would come back)."""
+        self._band_filter_of = None
+        self._band_filter_checked_at = None
+        self.connection.execute("ROLLBACK")
 
 
 # A source this large has a sample of its boilerplate as good as it gets: its pairs are not judged again.
@@ -620,7 +628,7 @@ class _BoilerplateJudge:
         self.store.connection.executemany("INSERT OR REPLACE INTO near_copies VALUES (?, ?, ?, ?, ?)", judged)
 
 
-class _BandsAdded:
+class _BandFilter:
     """The band keys a store added to the band table, a bit per key (its low 27 bits: 16 MB), for
     a store that added every row of it (a build): a band whose bit is clear is held by no other
     article, and is not looked up. In a build that is nearly every band; the lookups were a third
@@ -659,10 +667,6 @@ def _band_rows(signatures: Mapping[str, bytes | None]) -> tuple[list[tuple[int, 
     keys = band_keys(list(sound.values()))
     bands = keys.ravel().astype(np.int64)
     owners = np.repeat(np.arange(len(ids)), keys.shape[1])
-    joined = b"".join(ids)
-    if len(joined) == 8 * len(ids):  # as every id is: then a blob's order is its number's, big-endian
-        order = np.lexsort((np.frombuffer(joined, dtype=">u8")[owners], bands))
-    else:
-        order = np.argsort(bands, kind="stable")
+    order = np.lexsort((np.array(ids, dtype=bytes)[owners], bands))
     bands = bands[order]
     return list(zip(bands.tolist(), [ids[owner] for owner in owners[order].tolist()], strict=True)), bands
