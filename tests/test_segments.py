@@ -327,3 +327,16 @@ def test_the_pool_weighs_each_posting_by_its_count_times_the_boost(boost: float)
     pool.add(("body", b"", 7, boost, value))
     weights = {term: [(docnum, weight) for docnum, weight, _, _ in found] for (_, term), found in pool.sorted_terms()}
     assert weights == {b"often": [(7, 2 * boost)], b"once": [(7, boost)]}
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.sampled_from([b"a", b"b", b"c"])), max_size=60))
+def test_the_pool_gives_each_terms_postings_in_document_order_however_they_came(added: list[tuple[int, bytes]]) -> None:
+    """Documents arrive in order in a build, out of order when segments are merged."""
+    pool = TermGroupedPool()
+    for docnum, term in added:
+        pool.add(("body", term, docnum, 1.0, b"positions"))
+    found = {term: [docnum for docnum, *_ in postings] for (_, term), postings in pool.sorted_terms()}
+    expected: dict[bytes, list[int]] = {}
+    for docnum, term in sorted(added, key=lambda pair: pair[0]):
+        expected.setdefault(term, []).append(docnum)
+    assert found == expected
