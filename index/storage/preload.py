@@ -76,6 +76,7 @@ class Preloader:
         self._budget = budget
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="preload", daemon=True)
+        self._buffer = bytearray(_CHUNK)  # one for every file: each new one is a megabyte zeroed
         self.cached: list[Path] = []  # the files in the page cache now: read whole, or found there
         self.bytes_read = 0
         self.seconds: float | None = None  # from start to end, once ended
@@ -141,10 +142,9 @@ class Preloader:
 
     def _read_through(self, descriptor: int) -> bool:
         """Read a file to its end; False when stopped or failed first."""
-        buffer = bytearray(_CHUNK)
         try:
             with open(descriptor, "rb", buffering=0, closefd=False) as file:
-                while read := file.readinto(buffer):
+                while read := file.readinto(self._buffer):
                     self.bytes_read += read
                     if self._stop.is_set():
                         return False
