@@ -24,6 +24,7 @@ from whoosh.util import random_name
 
 from index.atomic import fsync_files
 from index.errors import IndexDamagedError
+from index.storage.mapped import open_mapped
 
 INDEX_NAME = "MAIN"
 _TOC_FILE = re.compile(rf"^_{INDEX_NAME}_(\d+)\.toc$")
@@ -37,16 +38,19 @@ def toc_name(generation: int) -> str:
 
 
 class IndexStorage(FileStorage):  # type: ignore[misc]
-    """Whoosh's file storage, read without memory-mapping, remembering the files it opened.
+    """Whoosh's file storage, remembering the files it opened, which a reader's storage maps.
 
-    Mapped, Whoosh brings most of the index into the process's memory (1.1 GB at 100k articles).
-    A writer that fails (a full disk) leaves files open (segment parts being copied into a compound
-    file, for example) that its clean-up then deletes, and a deleted file keeps its space for as
-    long as it is open: :meth:`close_all` closes them.
+    Whoosh's own mapping copies every part of a segment it opens (1.1 GB at 100k articles): it is
+    never used. A reader's storage (``mapped``) maps the files it opens without copying (see
+    mapped.py); a writer's reads them as files. A writer that fails (a full disk) leaves files
+    open (segment parts being copied into a compound file, for example) that its clean-up then
+    deletes, and a deleted file keeps its space for as long as it is open: :meth:`close_all`
+    closes them.
     """
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, mapped: bool = False) -> None:
         super().__init__(folder, supports_mmap=False)
+        self.mapped = mapped
         self._opened: weakref.WeakSet[Any] = weakref.WeakSet()
         self._temporary: list[IndexStorage] = []
 
@@ -56,7 +60,7 @@ class IndexStorage(FileStorage):  # type: ignore[misc]
         return created
 
     def open_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        opened = super().open_file(name, *args, **kwargs)
+        opened = open_mapped(self._fpath(name), name) if self.mapped else super().open_file(name, *args, **kwargs)
         self._opened.add(opened)
         return opened
 
@@ -80,9 +84,9 @@ class IndexStorage(FileStorage):  # type: ignore[misc]
             temporary.close_all()
 
 
-def storage(folder: Path) -> IndexStorage:
-    """The Whoosh folder as a storage (see IndexStorage)."""
-    return IndexStorage(str(folder))
+def storage(folder: Path, mapped: bool = False) -> IndexStorage:
+    """The Whoosh folder as a storage (see IndexStorage); ``mapped`` for reading only."""
+    return IndexStorage(str(folder), mapped)
 
 
 def read_toc(folder: Path, generation: int) -> Any:
@@ -122,7 +126,7 @@ def open_reader(folder: Path, generation: int, reuse: IndexReader | None = None)
         for segment in toc.segments:
             reader = opened.get(segment.segment_id())
             if reader is None:
-                reader = SegmentReader(storage(folder), toc.schema, segment, generation=generation)
+                reader = SegmentReader(storage(folder, mapped=True), toc.schema, segment, generation=generation)
                 fresh.append(reader)
             else:
                 # Its deletions are the segment's, and the TOC of each generation has its own; the
