@@ -22,6 +22,7 @@ from index.indexing.pipeline import UserCorrections
 from index.reading.files import scan
 from index.storage.docsets import _segment_postings
 from index.storage.frequent import (
+    FrequentTable,
     FrequentTermsWriter,
     distinct_terms,
     min_documents,
@@ -278,10 +279,24 @@ def test_frequent_terms_are_found_by_their_table_and_only_they(terms: dict[tuple
         for fieldname in ("body", "title", "person", "place"):
             both = distinct_terms([frequent, None, frequent], fieldname)  # each term once
             assert sorted(both) == sorted(b for f, b in terms if f == fieldname)
-            keys = list(terms) + [(fieldname, b"absent \x00 term")]
-            hashes = np.array([TermKey.of(f, b).first for f, b in keys], dtype=np.uint64)
-            expected = [64 + number if f == fieldname else 0 for number, (f, _) in enumerate(terms)]
-            assert frequent.document_counts(fieldname, hashes).tolist() == [*expected, 0]
+        # The table of several segments: a term's row in each, and its documents in all of them.
+        table = FrequentTable([frequent, None, frequent])
+        for fieldname, btext in terms:
+            key = TermKey.of(fieldname, btext)
+            entry = frequent._entry(key)  # noqa: SLF001
+            assert table.rows(key) == {0: entry, 2: entry}
+            found = frequent.get(key)
+            assert found is not None and frequent.postings_at(entry)[0].tolist() == found.ids.tolist()
+        keys = [*terms, ("body", b"absent \x00 term")]
+        hashes = np.array([TermKey.of(f, b).first for f, b in keys], dtype=np.uint64)
+        assert table.document_counts(hashes).tolist() == [2 * (64 + number) for number in range(len(terms))] + [0]
+        assert table.rows(TermKey.of("body", b"absent \x00 term")) == {}
+
+
+def test_a_table_of_no_frequent_terms_finds_nothing() -> None:
+    table = FrequentTable([None, None])
+    assert table.rows(TermKey.of("body", b"word")) == {}
+    assert table.document_counts(np.array([TermKey.of("body", b"word").first], dtype=np.uint64)).tolist() == [0]
 
 
 def test_postings_read_in_one_go_are_whooshs_own(tmp_path: Path) -> None:
