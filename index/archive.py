@@ -328,12 +328,13 @@ class Archive:
         first results, and again after indexing (a searcher following a large update may have to
         make them again; files still cached are not read again)."""
         with self._reading() as searcher:
-            searcher.prepare()
             # Started while the searcher is held: a close() waiting for it then stops the preload.
+            # Started first: the preparation is work for the processor, the preload for the disk.
             budget = int(available_memory() * SHARE_OF_AVAILABLE_MEMORY)
             with self._preload_lock:
                 self._stop_preloading()
                 self._preloader = Preloader(searcher.search_files(), budget).start()
+            searcher.prepare()
 
     def _stop_preloading(self) -> None:
         if self._preloader is not None:

@@ -14,6 +14,7 @@ import pytest
 from index import Archive, SearchRequest
 from index.storage import docsets, preload
 from index.storage.preload import Preloader, available_memory, search_files
+from index.storage.searcher import ArchiveSearcher
 
 
 def _files(folder: Path, sizes: dict[str, int]) -> list[Path]:
@@ -157,3 +158,17 @@ def test_closing_the_archive_stops_a_preload_under_way(generated: Archive) -> No
         generated.close()
     assert preloader.join(timeout=0) and preloader.cached == []
     assert generated._preloader is None  # noqa: SLF001
+
+
+def test_the_preload_starts_before_the_searches_are_prepared(generated: Archive) -> None:
+    """The preload reads the disk while the preparation works the processor."""
+    started_before: list[bool] = []
+    real_prepare = ArchiveSearcher.prepare
+
+    def prepare(self: ArchiveSearcher) -> None:
+        started_before.append(generated._preloader is not None)  # noqa: SLF001
+        real_prepare(self)
+
+    with mock.patch.object(ArchiveSearcher, "prepare", prepare):
+        generated.prepare_searches()
+    assert started_before == [True]
