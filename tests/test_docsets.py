@@ -71,6 +71,29 @@ def test_ranking_matches_whoosh_bm25(seeds_archive: Archive, query: str) -> None
     assert set(ours) == set(theirs)
 
 
+@pytest.mark.parametrize("word", ["vietnam", "hanoi", "cooper"])
+def test_a_terms_scores_are_bm25_of_its_postings(seeds_archive: Archive, word: str) -> None:
+    """Scores made from each document's length term (kept per field) are BM25's, from the lengths."""
+    seeds_archive.search(SearchRequest("*"))
+    searcher = seeds_archive._searcher  # noqa: SLF001
+    assert searcher is not None
+    checked = 0
+    for fieldname in ("title", "body"):
+        postings = searcher.masks.postings(fieldname, word.encode())
+        if not postings.ids.size:
+            continue
+        checked += postings.ids.size
+        lengths = searcher.derived.lengths[fieldname][postings.ids].astype(np.float64)
+        average = searcher.derived.average_length[fieldname]
+        idf = np.log(searcher.derived.live_count / (postings.ids.size + 1)) + 1
+        tf = postings.weights.astype(np.float64)
+        expected = idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * lengths / average))
+        found = searcher._term_scores(fieldname, postings)  # noqa: SLF001
+        assert found.dtype == np.float32
+        np.testing.assert_allclose(found, expected, rtol=1e-5)
+    assert checked > 1
+
+
 def test_cached_phrase_answers_follow_index_changes(seeds_archive: Archive, seeds_copy: Path) -> None:
     phrase = SearchRequest('"Ho Chi Minh"')
     assert seeds_archive.search(phrase).total == seeds_archive.search(phrase).total == 5
