@@ -134,9 +134,9 @@ def test_columns_survive_their_file_whatever_the_names(articles: list[tuple[bool
 
 def test_entity_facets_of_few_matches_count_as_over_every_pair(seeds_archive: Archive, monkeypatch) -> None:
     for query in ("Baku", "Aliyev OR Hanoi", "*"):
-        monkeypatch.setattr(facet_counts, "SPARSE_FACETS", 0)  # always by each match's slice
+        monkeypatch.setattr(facet_counts, "SLICED_PAIR_COST", 0)  # always by each match's slice
         sparse = seeds_archive.search(SearchRequest(query)).facets
-        monkeypatch.setattr(facet_counts, "SPARSE_FACETS", 10**9)  # always over every pair
+        monkeypatch.setattr(facet_counts, "SLICED_PAIR_COST", 10**9)  # always over every pair
         dense = seeds_archive.search(SearchRequest(query)).facets
         assert sparse == dense and sparse["person"].values, query
 

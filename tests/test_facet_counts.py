@@ -39,7 +39,7 @@ def expected(docs: np.ndarray, codes: np.ndarray, values: int, mask: np.ndarray)
 def counts_every_way(counter: FacetCounter, mask: np.ndarray) -> list[np.ndarray]:
     found = []
     for sparse in (10**9, 0):  # over every pair and bitmap; by each document's slice
-        with mock.patch.object(facet_counts, "SPARSE_FACETS", sparse):
+        with mock.patch.object(facet_counts, "SLICED_PAIR_COST", sparse):
             found.append(counter.count(mask, int(mask.sum())))
     return found
 
@@ -153,9 +153,9 @@ def test_searches_answer_the_same_whichever_way_they_count_and_order(
 ) -> None:
     """Bitmaps or pairs, the archive's date order or a sort of the hits, a timeline from the month
     counts or from the days: one answer."""
-    by_slices = {"BITMAP_SHARE": 2.0, "SPARSE_FACETS": 10**9, "SORTED_ALONE_BELOW": 10**9}
-    by_pairs = {"BITMAP_SHARE": 2.0, "SPARSE_FACETS": 0, "SORTED_ALONE_BELOW": 0}
-    by_bitmaps = {"BITMAP_SHARE": 0.0, "SPARSE_FACETS": 0, "SORTED_ALONE_BELOW": 0}
+    by_slices = {"BITMAP_SHARE": 2.0, "SLICED_PAIR_COST": 10**9, "SORTED_ALONE_BELOW": 10**9}
+    by_pairs = {"BITMAP_SHARE": 2.0, "SLICED_PAIR_COST": 0, "SORTED_ALONE_BELOW": 0}
+    by_bitmaps = {"BITMAP_SHARE": 0.0, "SLICED_PAIR_COST": 0, "SORTED_ALONE_BELOW": 0}
     answers = []
     for settings_ in (by_slices, by_pairs, by_bitmaps):
         for name, value in settings_.items():
