@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import mmap
 import struct
 from pathlib import Path
 
@@ -66,24 +68,35 @@ def test_an_empty_file_is_read_as_a_file(tmp_path: Path) -> None:
     opened.close()
 
 
-def test_the_mapping_goes_when_the_file_and_its_parts_are_closed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("whole_first", [True, False])
+def test_the_mapping_goes_when_the_file_and_its_parts_are_closed(tmp_path: Path, whole_first: bool) -> None:
     (tmp_path / "file.seg").write_bytes(bytes(range(256)) * 64)
     whole = open_mapped(str(tmp_path / "file.seg"), "file.seg")
     assert isinstance(whole, MappedFile)
-    part = whole.subset(1000, 10)
-    mapping = whole._mapping  # noqa: SLF001
-    assert mapping is not None
-    whole.close()  # a part still reads: the mapping stays
-    assert part.get(0, 3) == bytes([232, 233, 234])
-    part.close()
-    del part
-    assert mapping.closed or _closes_when_released(mapping)
+    middle = whole.subset(0, 100)
+    parts = [whole.subset(1000, 10), middle.subset(5, 5), middle]
+    mapping = whole._mapping.mapping  # noqa: SLF001
+    assert parts[0].get(0, 3) == bytes([232, 233, 234]) and parts[1].read() == bytes(range(5, 10))
+    files = [whole, *parts] if whole_first else [*parts, whole]
+    for file in files[:-1]:
+        file.close()
+        assert not mapping.closed  # the others still read
+    assert files[-1].get(0, 1) in (b"\x00", b"\xe8", b"\x05")
+    files[-1].close()
+    assert mapping.closed
 
 
-def _closes_when_released(mapping: object) -> bool:
-    """Nothing holds the mapping but this test's name for it: it can be closed now."""
-    mapping.close()  # type: ignore[attr-defined]
-    return True
+def test_a_file_that_cannot_be_mapped_is_read_as_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No address space left (a 32-bit process, a limit): read, not taken for a damaged index."""
+    (tmp_path / "file.seg").write_bytes(b"segment bytes")
+
+    def no_memory(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(mmap, "mmap", no_memory)
+    opened = open_mapped(str(tmp_path / "file.seg"), "file.seg")
+    assert not isinstance(opened, MappedFile) and opened.get(8, 5) == b"bytes"
+    opened.close()
 
 
 def test_a_searchers_segments_are_read_mapped_without_copies(tmp_path: Path) -> None:
@@ -101,7 +114,7 @@ def test_a_searchers_segments_are_read_mapped_without_copies(tmp_path: Path) -> 
         assert isinstance(segment_file, MappedFile)
         for part in (reader._terms._tindex.dbfile, reader._terms._postfile):  # noqa: SLF001
             # A view of the segment file's one mapping, not a copy of its bytes.
-            assert isinstance(part, MappedFile) and part._view.obj is segment_file._mapping  # noqa: SLF001
+            assert isinstance(part, MappedFile) and part._view.obj is segment_file._mapping.mapping  # noqa: SLF001
     finally:
         reader.close()
     assert archive.search(SearchRequest("Hanoi")).total == 30

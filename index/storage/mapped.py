@@ -12,6 +12,11 @@ Whoosh maps files itself, but then copies every part of a segment it opens into 
 given never maps (generations.IndexStorage); this module's files do, without copying. A mapped
 page of the index counts in the process's resident memory once a search has read it, as a cached
 page of the file it is: the system takes it back when it needs the memory.
+
+A mapped file cut short while mapped, or a disk failing under it, stops the process (SIGBUS)
+where a read would have raised an error. The engine never rewrites an index file: segments are
+written once under new names and only ever deleted, which a mapping survives. The frequent terms'
+files (frequent.py) were mapped before these.
 """
 
 from __future__ import annotations
@@ -58,43 +63,54 @@ class _ViewReader:
     def tell(self) -> int:
         return self._position
 
-    def release(self) -> None:
-        self._view.release()
+
+class _Mapping:
+    """A file's mapping and how many of the MappedFiles viewing it are open: the last to close
+    unmaps it (a mapped file cannot be deleted on Windows, and holds address space)."""
+
+    def __init__(self, mapping: mmap.mmap) -> None:
+        self.mapping = mapping
+        self.open_files = 0
+
+    def closed_one(self) -> None:
+        self.open_files -= 1
+        if not self.open_files:
+            with contextlib.suppress(BufferError):  # a view still used elsewhere: unmapped when freed
+                self.mapping.close()
 
 
 class MappedFile(StructFile):  # type: ignore[misc]
     """A Whoosh StructFile reading a memoryview of a mapped file, its parts (``subset``) views too."""
 
-    def __init__(self, view: memoryview, name: str | None = None, mapping: mmap.mmap | None = None) -> None:
+    def __init__(self, view: memoryview, mapping: _Mapping, name: str | None = None) -> None:
         super().__init__(_ViewReader(view), name=name)
         self.is_closed: bool = False
         self._view = view
-        self._mapping = mapping  # only the whole file's object unmaps it
+        self._mapping = mapping
+        mapping.open_files += 1
+        # Whoosh reads a term table's directory 256 small reads at a time: one call each, not two.
+        self.read = self.file.read
 
     def get(self, position: int, length: int) -> bytes:
         return self._view[position : position + length].tobytes()
 
     def subset(self, offset: int, length: int, name: str | None = None) -> MappedFile:
-        return MappedFile(self._view[offset : offset + length], name or self._name)
+        return MappedFile(self._view[offset : offset + length], self._mapping, name or self._name)
 
     def close(self) -> None:
         if self.is_closed:
             return
         self.is_closed = True
-        self.file.release()
-        # A view of one of its parts still open keeps the mapping: it is unmapped when the last goes.
-        with contextlib.suppress(BufferError):
-            self._view.release()
-            if self._mapping is not None:
-                self._mapping.close()
+        self._view.release()
+        self._mapping.closed_one()
 
 
 def open_mapped(path: str, name: str) -> StructFile:
-    """The file at ``path`` as a StructFile read through a mapping (an empty file, which cannot be
-    mapped, read as a file)."""
+    """The file at ``path`` as a StructFile read through a mapping; read as a file when it cannot
+    be mapped (an empty file, or no address space left, as for a 32-bit process)."""
     with open(path, "rb") as file:
         try:
             mapping = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # empty
+        except (ValueError, OSError):
             return StructFile(open(path, "rb"), name=name)  # noqa: SIM115 - the StructFile closes it
-    return MappedFile(memoryview(mapping), name, mapping)
+    return MappedFile(memoryview(mapping), _Mapping(mapping), name)
