@@ -20,6 +20,7 @@ from index import Archive, SearchRequest
 from index.indexing.indexer import FILES_PER_TASK, split_into_tasks, write_task
 from index.indexing.pipeline import UserCorrections
 from index.reading.files import scan
+from index.storage import frequent as frequent_module
 from index.storage.docsets import _segment_postings
 from index.storage.frequent import (
     FrequentTable,
@@ -297,6 +298,58 @@ def test_a_table_of_no_frequent_terms_finds_nothing() -> None:
     table = FrequentTable([None, None])
     assert table.rows(TermKey.of("body", b"word")) == {}
     assert table.document_counts(np.array([TermKey.of("body", b"word").first], dtype=np.uint64)).tolist() == [0]
+
+
+def test_a_table_of_segments_finds_each_terms_row_in_the_segments_keeping_it(tmp_path: Path) -> None:
+    """Two segments keeping different terms, one term in both: its rows are its own in each,
+    in leaf order; a key with a kept term's hash but another text finds nothing."""
+    contents = {"one": [b"both", b"first"], "two": [b"second", b"both", b"zeta"]}
+    segments = []
+    for name, terms in contents.items():
+        writer = FrequentTermsWriter()
+        for number, btext in enumerate(sorted(terms)):
+            writer.add("body", btext, tuple(range(number, number + 64)), [1.0] * 64, None, False)
+        writer.save(tmp_path, name)
+        segments.append(open_frequent_terms(tmp_path, name))
+    table = FrequentTable([segments[0], None, segments[1]])
+    for btext in (b"both", b"first", b"second", b"zeta"):
+        key = TermKey.of("body", btext)
+        expected = {
+            leaf: segment._entry(key)  # noqa: SLF001
+            for leaf, segment in ((0, segments[0]), (2, segments[1]))
+            if segment is not None and segment._entry(key) is not None  # noqa: SLF001
+        }
+        assert table.rows(key) == expected and list(table.rows(key)) == sorted(expected)
+    assert list(table.rows(TermKey.of("body", b"both"))) == [0, 2]
+    impostor = TermKey("body", b"both!", TermKey.of("body", b"both").first, 0)
+    assert table.rows(impostor) == {}
+    assert table.rows(TermKey.of("title", b"both")) == {}
+
+
+def test_a_generation_with_the_same_segments_keeps_the_frequent_terms_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleting an article keeps the segments (the table is kept); adding one adds a segment
+    (the table is made again); searches find the same either way."""
+    monkeypatch.setattr(frequent_module, "FREQUENT_MIN_DF", 2)
+    root = tmp_path / "news"
+    root.mkdir()
+    for number in range(12):
+        (root / f"{number:02d}.txt").write_text(f"Baku harbour report {number}, grain shipments.\n", "utf-8")
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    assert archive.search(SearchRequest("harbour")).total == 12
+    table = archive._searcher.masks.frequent_table()  # type: ignore[union-attr]  # noqa: SLF001
+    assert table.rows(TermKey.of("body", b"harbour"))
+    (root / "03.txt").unlink()
+    archive.update(workers=1)
+    assert archive.search(SearchRequest("harbour")).total == 11
+    assert archive._searcher.masks.frequent_table() is table  # type: ignore[union-attr]  # noqa: SLF001
+    (root / "new.txt").write_text("Another harbour report from Baku.\n", "utf-8")
+    archive.update(workers=1)
+    assert archive.search(SearchRequest("harbour")).total == 12
+    assert archive._searcher.masks.frequent_table() is not table  # type: ignore[union-attr]  # noqa: SLF001
+    archive.close()
 
 
 def test_postings_read_in_one_go_are_whooshs_own(tmp_path: Path) -> None:
