@@ -77,7 +77,10 @@ class FacetCounter:
 
     def count(self, under: np.ndarray, chosen: int) -> np.ndarray:
         """How many of the documents ``under`` holds (``chosen`` of them) have each value, by code."""
-        if chosen * len(self._pairs()[0]) * SLICED_PAIR_COST < self._dense_cost() * self.doc_count:
+        sliced = chosen * len(self._pairs()[0]) * SLICED_PAIR_COST
+        # Below what packing the mask alone costs, no estimate is needed: a rare word's first
+        # count makes no totals.
+        if sliced < self.doc_count**2 / 8 or sliced < self._dense_cost() * self.doc_count:
             if self._column is None:
                 return np.bincount(self._codes_of(np.flatnonzero(under)), minlength=self.values)
             codes = self._column[under]
