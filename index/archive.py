@@ -334,7 +334,12 @@ class Archive:
             with self._preload_lock:
                 self._stop_preloading()
                 self._preloader = Preloader(searcher.search_files(), budget).start()
-            searcher.prepare()
+            try:
+                searcher.prepare()
+            except BaseException:
+                with self._preload_lock:
+                    self._stop_preloading()
+                raise
 
     def _stop_preloading(self) -> None:
         if self._preloader is not None:
