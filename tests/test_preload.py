@@ -172,3 +172,12 @@ def test_the_preload_starts_before_the_searches_are_prepared(generated: Archive)
     with mock.patch.object(ArchiveSearcher, "prepare", prepare):
         generated.prepare_searches()
     assert started_before == [True]
+
+
+def test_a_preparation_that_fails_stops_the_preload_it_started(generated: Archive) -> None:
+    def failing(self: ArchiveSearcher) -> None:
+        raise OSError("the disk went away")
+
+    with mock.patch.object(ArchiveSearcher, "prepare", failing), pytest.raises(OSError, match="went away"):
+        generated.prepare_searches()
+    assert generated._preloader is None  # noqa: SLF001
