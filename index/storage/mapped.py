@@ -37,9 +37,10 @@ class _ViewReader:
 
     def read(self, length: int | None = -1) -> bytes:
         start = self._position
-        end = len(self._view) if length is None or length < 0 else min(start + length, len(self._view))
-        self._position = max(start, end)
-        return self._view[start:end].tobytes()
+        # A slice past the end is cut short, as a read at the end of a file is.
+        data = self._view[start:] if length is None or length < 0 else self._view[start : start + length]
+        self._position = start + len(data)
+        return data.tobytes()
 
     def readinto(self, buffer: Any) -> int:
         target = memoryview(buffer).cast("B")
