@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from index.analysis import cleaning, dates, entities, folding, language, metadata, outlets
 from index.analysis import terms as analysis
-from index.analysis.entities import TYPES, EntityCorrections, Mention
+from index.analysis.entities import TYPES, EntityCorrections, Mention, tokens
 from index.models import Article, Provenance, RawDocument
 from index.paths import resource_path
 from index.storage.schema import decode_positions, postings
@@ -475,6 +475,26 @@ def test_terms_are_one_per_token_and_each_is_the_words_term(text: str, language_
 @example("naïve_x,café\u00a0l’été\x1cend")
 def test_distinct_words_are_the_tokens_the_whole_text_pattern_finds(text: str) -> None:
     assert analysis._distinct_words(text) == set(analysis.TOKEN.findall(text))
+
+
+@given(st.one_of(texts(), st.text(st.sampled_from("lL'’sS-.&qQuU aé\u0301\u00a0\u2028\n1_,Ö"))))
+@example("l'État d’Ivoire's News.Az O'Brien qu'il\n\u00a0x")
+def test_the_name_finders_tokens_are_the_texts_own_characters_in_order(text: str) -> None:
+    """Each token is its stretch of the text, described as its surface is; what lies between
+    tokens is space or underscores (a line break is a token)."""
+    found = tokens._tokens(text)
+    end = 0
+    for token in found:
+        assert end <= token.start < token.end
+        assert text[token.start : token.end] == token.text
+        assert (token.fold, token.kind, token.capitalised) == tokens._describe(token.text)
+        assert _between_tokens(text[end : token.start])
+        end = token.end
+    assert _between_tokens(text[end:])
+
+
+def _between_tokens(gap: str) -> bool:
+    return not gap.replace("_", "").strip() and "\n" not in gap
 
 
 @given(st.one_of(names, texts()), st.lists(languages, max_size=4))
