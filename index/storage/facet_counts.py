@@ -23,6 +23,7 @@ from index.storage.columns import entity_starts
 # document, 0.5 ms by bitmaps), below 12 % for the month (no bitmap, a pair a document).
 SLICED_PAIR_COST = 20
 OTHER_PAIR_COST = 2
+MASK_PACKING_COST = 1 / 8
 # A value held by more than this share of documents is counted from a bitmap of them: past it, its
 # pairs cost more to gather than the bitmap's words to AND and count.
 BITMAP_SHARE = 1 / 256
@@ -80,7 +81,8 @@ class FacetCounter:
         sliced = chosen * len(self._pairs()[0]) * SLICED_PAIR_COST
         # Below what packing the mask alone costs, no estimate is needed: a rare word's first
         # count makes no totals.
-        if sliced < self.doc_count**2 / 8 or sliced < self._dense_cost() * self.doc_count:
+        packing = MASK_PACKING_COST * self.doc_count
+        if sliced < packing * self.doc_count or sliced < self._dense_cost() * self.doc_count:
             if self._column is None:
                 return np.bincount(self._codes_of(np.flatnonzero(under)), minlength=self.values)
             codes = self._column[under]
@@ -95,7 +97,7 @@ class FacetCounter:
             frequent = _frequent_values(totals, self.doc_count)
             other_pairs = int(totals.sum()) - int(totals[frequent].sum())
             bitmap_words = frequent.size * _words(self.doc_count)
-            self._dense_estimate = bitmap_words + OTHER_PAIR_COST * other_pairs + self.doc_count / 8
+            self._dense_estimate = bitmap_words + OTHER_PAIR_COST * other_pairs + MASK_PACKING_COST * self.doc_count
         return self._dense_estimate
 
     def prepared(self) -> _DenseCounts:
