@@ -16,7 +16,7 @@ from index.analysis.entities import EntityCorrections
 from index.analysis.metadata import infer
 from index.models import Provenance, RawDocument
 from index.reading.readers import read_file
-from index.storage.schema import postings
+from index.storage.schema import pre_analysed
 
 ENGLISH = "The ferry from Baku reached Turkmenbashi on Tuesday, President Ilham Aliyev said in Hanoi. "
 
@@ -55,7 +55,7 @@ def scaling_cases() -> dict[str, Callable[[int], Callable[[], object]]]:
         "EntityCorrections.apply, one line": lambda size: (
             lambda: corrections.apply(line(size), entities.extract(line(size)[:100_000], "en"))
         ),
-        "postings, one line": lambda size: lambda: postings(line(size), "en"),
+        "index terms, one line": lambda size: lambda: pre_analysed(line(size), "en"),
         "read_file, random bytes": lambda size: lambda: read_file("noise.txt", random.Random(1).randbytes(size)),
     }
 

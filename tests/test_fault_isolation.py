@@ -114,14 +114,14 @@ def test_an_article_that_cannot_be_indexed_is_skipped_with_its_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = numbered_articles(tmp_path, 4, ferry)
-    real_postings = pipeline.postings
+    real_postings = pipeline.pre_analysed
 
     def postings(text: str, language: str) -> object:
         if "line 2 " in text:
             raise MemoryError()
         return real_postings(text, language)
 
-    monkeypatch.setattr(pipeline, "postings", postings)
+    monkeypatch.setattr(pipeline, "pre_analysed", postings)
     summary = Archive(root).update()
     assert summary.added == 3
     assert [(s.path, s.reason) for s in summary.skipped] == [("002.txt", "indexing failed: MemoryError")]
@@ -245,7 +245,7 @@ def test_files_analysed_together_come_out_as_each_alone_with_their_failures(
                {"id": "c", "title": "Port", "text": "Baku port reopens."}]
     files += [("same-ids.txt", b"Baku ferry"), ("ferry-2.txt", ferry(2).encode()), ("ferry-3.txt", ferry(3).encode()),
               ("unchanged.txt", b"Old news."), ("three.jsonl", "\n".join(map(json.dumps, records)).encode())]
-    real_extract, real_postings, real_read = pipeline.entities.extract, pipeline.postings, pipeline.read_file
+    real_extract, real_postings, real_read = pipeline.entities.extract, pipeline.pre_analysed, pipeline.read_file
 
     def read_file(relpath: str, data: bytes) -> tuple[list[RawDocument], list[SkippedFile]]:
         if relpath == "same-ids.txt":  # two records under one key: the readers never give that, a crafted file might
@@ -264,7 +264,7 @@ def test_files_analysed_together_come_out_as_each_alone_with_their_failures(
         return real_postings(text, language)
 
     monkeypatch.setattr(pipeline.entities, "extract", extract)
-    monkeypatch.setattr(pipeline, "postings", postings)
+    monkeypatch.setattr(pipeline, "pre_analysed", postings)
     monkeypatch.setattr(pipeline, "read_file", read_file)
     contents: list[tuple[FoundFile, bytes | SkippedFile, str | None]] = [
         (FoundFile(name, len(content), 0, name), content, None) for name, content in files

@@ -15,7 +15,7 @@ few 200 kB lines:
 - ``entities.extract`` in en, fr, vi, az, ru, de, es, und, "" and zz; ``entities.canonical_name``;
   ``EntityCorrections.apply``
 - ``folding.fold``, ``analysis.terms``, ``analysis.term_variants``, ``analysis.term_spans``
-- ``schema.postings``
+- ``schema.pre_analysed``
 
 Invariants, as they apply: no exception; types as annotated; spans and mentions inside the text, in
 order, non-overlapping and non-empty, slicing to what they claim; the same output for the same input,
@@ -39,7 +39,7 @@ from index.analysis import terms as analysis
 from index.analysis.entities import TYPES, EntityCorrections, Mention, tokens
 from index.models import Article, Provenance, RawDocument
 from index.paths import resource_path
-from index.storage.schema import decode_positions, postings
+from index.storage.schema import pre_analysed
 
 LANGUAGES = ("en", "fr", "vi", "az", "ru", "de", "es", "und", "", "zz")
 LONG_LINE_CHARS = 200_000
@@ -533,17 +533,13 @@ def test_term_spans_are_exactly_the_tokens_of_the_wanted_terms(
 
 
 @given(texts(), languages)
-def test_postings_hold_every_position_of_every_term_once(text: str, language_code: str) -> None:
-    found = postings(text, language_code)
-    found_terms = analysis.terms(text, language_code)
-    assert found.length == len(found_terms)
-    positions: dict[str, list[int]] = {}
-    for position, term in enumerate(found_terms):
-        positions.setdefault(term, []).append(position)
-    assert {term.decode("utf-8"): poslist for term, _, poslist in found} == positions
-    for _, encoded, poslist in found:
-        assert decode_positions(encoded) == poslist
-    assert list(postings(text, language_code)) == list(found)
+def test_pre_analysed_text_is_its_terms_each_writable_as_utf8(text: str, language_code: str) -> None:
+    """The segment writer encodes a segment's terms together: one that could not be encoded would
+    lose the whole segment, not one article."""
+    found = pre_analysed(text, language_code)
+    assert found == analysis.terms(text, language_code) and found.length == len(found)
+    for term in found:
+        assert term.encode("utf-8").decode("utf-8") == term
 
 
 # -- long lines -----------------------------------------------------------------------------------
@@ -560,7 +556,7 @@ def test_every_step_copes_with_a_long_line(text: str, language_code: str) -> Non
     outlets.outlet_from_text(text)
     _assert_mentions(text, entities.extract(text, language_code))
     _assert_spans(text, analysis.term_spans(text, language_code, {"hanoi", "baku"}))
-    assert postings(text, language_code).length == len(analysis.terms(text, language_code))
+    assert pre_analysed(text, language_code).length == len(analysis.terms(text, language_code))
 
 
 # -- running time ---------------------------------------------------------------------------------

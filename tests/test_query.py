@@ -153,7 +153,7 @@ def test_a_completion_stands_for_the_most_frequent_words_it_begins(
     def segment(name: str, counts: dict[str, int]) -> FrequentTerms | None:
         writer = FrequentTermsWriter()
         for word, count in counts.items():
-            writer.add("body", word.encode(), tuple(range(count)), [1.0] * count, None, True)
+            writer.add("body", word.encode(), tuple(range(count)), [1.0] * count, None, None, True)
         writer.save(tmp_path, name)
         return open_frequent_terms(tmp_path, name)
 

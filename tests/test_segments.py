@@ -31,14 +31,8 @@ from index.storage.frequent import (
     open_frequent_terms,
 )
 from index.storage.layout import WHOOSH_DIR
-from index.storage.schema import (
-    CompactPositions,
-    PreAnalyzed,
-    build_schema,
-    decode_positions,
-    encode_positions,
-    postings,
-)
+from index.storage.positions import decode_positions, encode_positions
+from index.storage.schema import CompactPositions, PreAnalyzed, build_schema, pre_analysed
 from index.storage.searcher import ArchiveSearcher
 from index.storage.segments import COMPRESSED_FROM, SegmentCodec, TermGroupedPool, bulk_item
 from index.storage.term_filter import TermKey
@@ -86,8 +80,11 @@ def test_written_postings_read_back_exactly(tmp_path: Path) -> None:
         expected: dict[bytes, dict[int, tuple[int, bytes]]] = {}
         for docnum, stored in reader.iter_docs():
             article = archive.article(stored["id"])
-            for term, encoded, positions in postings(article.body, article.language):
-                expected.setdefault(term, {})[docnum] = (len(positions), encoded)
+            positions: dict[bytes, list[int]] = {}
+            for position, term in enumerate(pre_analysed(article.body, article.language)):
+                positions.setdefault(term.encode("utf-8"), []).append(position)
+            for term, found in positions.items():
+                expected.setdefault(term, {})[docnum] = (len(found), encode_positions(found))
         assert max(len(docs) for docs in expected.values()) > 2 * 128
         assert any(len(docs) < COMPRESSED_FROM for docs in expected.values())
         for term, docs in expected.items():
@@ -224,10 +221,12 @@ def test_frequent_terms_leave_out_counts_only_when_the_weights_give_them(tmp_pat
     body_weights = [float(len(p)) for p in positions]
     title_weights = [2.0 * len(p) if exact or n % 7 else 2.5 * len(p) for n, p in enumerate(positions[:40])]
     writer = FrequentTermsWriter()
-    writer.add("body", b"often", tuple(range(300)), body_weights, positions, True)
-    writer.add("title", b"often", tuple(range(40)), title_weights, positions[:40], True)
-    writer.add("source", b"wire", tuple(range(300)), [1.0] * 300, None, False)
-    writer.add("body", b"sometimes", tuple(range(0, 300, 3)), [7.5] * 100, None, True)  # positions left out
+    for fieldname, count, weights in (("body", 300, body_weights), ("title", 40, title_weights)):
+        counts = np.array([len(p) for p in positions[:count]])
+        flat = np.array([p for posting in positions[:count] for p in posting])
+        writer.add(fieldname, b"often", tuple(range(count)), weights, counts, flat, True)
+    writer.add("source", b"wire", tuple(range(300)), [1.0] * 300, None, None, False)
+    writer.add("body", b"sometimes", tuple(range(0, 300, 3)), [7.5] * 100, None, None, True)  # positions left out
     writer.save(tmp_path, "segment")
     frequent = open_frequent_terms(tmp_path, "segment")
     assert frequent is not None
@@ -263,7 +262,7 @@ def test_frequent_terms_are_found_by_their_table_and_only_they(terms: dict[tuple
     writer = FrequentTermsWriter()
     for number, ((fieldname, btext), count) in enumerate(terms.items()):
         ids = tuple(range(number, number + (64 + number) * count, count))  # 64 + number documents each
-        writer.add(fieldname, btext, ids, [float(count)] * len(ids), None, False)
+        writer.add(fieldname, btext, ids, [float(count)] * len(ids), None, None, False)
     with tempfile.TemporaryDirectory() as folder:
         writer.save(Path(folder), "segment")
         frequent = open_frequent_terms(Path(folder), "segment")
@@ -308,7 +307,7 @@ def test_a_table_of_segments_finds_each_terms_row_in_the_segments_keeping_it(tmp
     for name, terms in contents.items():
         writer = FrequentTermsWriter()
         for number, btext in enumerate(sorted(terms)):
-            writer.add("body", btext, tuple(range(number, number + 64)), [1.0] * 64, None, False)
+            writer.add("body", btext, tuple(range(number, number + 64)), [1.0] * 64, None, None, False)
         writer.save(tmp_path, name)
         segments.append(open_frequent_terms(tmp_path, name))
     table = FrequentTable([segments[0], None, segments[1]])
@@ -390,11 +389,97 @@ def test_postings_read_in_one_go_are_whooshs_own(tmp_path: Path) -> None:
 @pytest.mark.parametrize("boost", [1.0, 2.0, 1.5])
 def test_the_pool_weighs_each_posting_by_its_count_times_the_boost(boost: float) -> None:
     pool = TermGroupedPool()
-    analysed = PreAnalyzed([(b"often", encode_positions([0, 3]), [0, 3]), (b"once", encode_positions([1]), [1])], 4)
-    _, _, _, value = bulk_item(analysed, analysed.length, boost)
-    pool.add(("body", b"", 7, boost, value))
-    weights = {term: [(docnum, weight) for docnum, weight, _, _ in found] for (_, term), found in pool.sorted_terms()}
-    assert weights == {b"often": [(7, 2 * boost)], b"once": [(7, boost)]}
+    pool.add(("body", b"", 7, boost, bulk_item(PreAnalyzed(["often", "once", "x", "often"]), boost)[3]))
+    weights = {term: list(zip(found.docnums, found.weights, strict=True)) for (_, term), found in pool.sorted_terms()}
+    assert weights == {b"often": [(7, 2 * boost)], b"once": [(7, boost)], b"x": [(7, boost)]}
+
+
+def _expected_postings(documents: dict[int, list[str]]) -> dict[bytes, dict[int, list[int]]]:
+    """Each term's positions by document, worked out one token at a time."""
+    expected: dict[bytes, dict[int, list[int]]] = {}
+    for docnum, terms in documents.items():
+        for position, term in enumerate(terms):
+            expected.setdefault(term.encode("utf-8"), {}).setdefault(docnum, []).append(position)
+    return expected
+
+
+def _pooled(pool: TermGroupedPool) -> dict[str, dict[bytes, dict[int, tuple[float, list[int]]]]]:
+    """What the pool gives, checked for order and consistency: each field's terms' postings by
+    document, as (weight, positions)."""
+    found: dict[str, dict[bytes, dict[int, tuple[float, list[int]]]]] = {}
+    previous: tuple[str, bytes] | None = None
+    for (fieldname, btext), term in pool.sorted_terms():
+        assert previous is None or previous < (fieldname, btext)
+        previous = fieldname, btext
+        assert list(term.docnums) == sorted(set(term.docnums))
+        decoded = [decode_positions(value) for value in term.values]
+        if term.positions is not None:
+            counts, flat = term.positions()
+            assert counts.tolist() == [len(positions) for positions in decoded]
+            assert flat.tolist() == [p for positions in decoded for p in positions]
+        postings = zip(term.docnums, term.weights, decoded, strict=True)
+        found.setdefault(fieldname, {})[btext] = {docnum: (weight, positions) for docnum, weight, positions in postings}
+    return found
+
+
+_TERMS = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=4)  # terms encode (see schema)
+
+
+@settings(deadline=None)
+@given(st.lists(st.lists(_TERMS, max_size=40), max_size=12), st.lists(st.integers(1, 3), min_size=12, max_size=12))
+def test_the_pool_makes_each_texts_postings_as_a_token_by_token_count_does(
+    texts: list[list[str]], gaps: list[int]
+) -> None:
+    pool = TermGroupedPool()
+    documents = {}
+    docnum = 0
+    for terms, gap in zip(texts, gaps[: len(texts)], strict=True):
+        docnum += gap
+        documents[docnum] = terms
+        boost = 1.5 if docnum % 2 else 2.0
+        pool.add(("title", b"", docnum, boost, bulk_item(PreAnalyzed(terms), boost)[3]))
+        pool.add(("source", b"wire", docnum, 1.0, b""))
+    expected = {
+        btext: {
+            docnum: ((1.5 if docnum % 2 else 2.0) * len(positions), positions)
+            for docnum, positions in by_document.items()
+        }
+        for btext, by_document in _expected_postings(documents).items()
+    }
+    found = _pooled(pool)
+    assert found.get("title", {}) == expected
+    assert list(found["source"][b"wire"]) == sorted(documents) if documents else "source" not in found
+
+
+def test_a_posting_with_a_gap_wider_than_16_bits_is_encoded_wide() -> None:
+    pool = TermGroupedPool()
+    terms = ["far", *(["near"] * 70_000), "far", "near"]
+    pool.add(("body", b"", 0, 1.0, bulk_item(PreAnalyzed(terms), 1.0)[3]))
+    found = {btext: term for (_, btext), term in pool.sorted_terms()}
+    assert found[b"far"].values == (encode_positions([0, 70_001]),) and len(found[b"far"].values[0]) == 9
+    assert decode_positions(found[b"near"].values[0]) == [*range(1, 70_001), 70_002]
+    counts, flat = found[b"far"].positions()
+    assert counts.tolist() == [2] and flat.tolist() == [0, 70_001]
+
+
+def test_a_merge_adds_new_texts_to_postings_copied_from_other_segments() -> None:
+    """Whoosh copies a merged segment's postings one by one, after or before the new articles'."""
+    pool = TermGroupedPool()
+    pool.add(("body", b"", 5, 1.0, bulk_item(PreAnalyzed(["ferry", "to", "ferry"]), 1.0)[3]))
+    pool.add(("body", b"", 6, 1.0, bulk_item(PreAnalyzed(["to", "baku"]), 1.0)[3]))
+    pool.add(("body", b"ferry", 8, 1.0, encode_positions([4])))
+    pool.add(("body", b"zebra", 9, 3.0, encode_positions([0, 1, 2])))
+    expected = {
+        b"baku": {6: (1.0, [1])},
+        b"ferry": {5: (2.0, [0, 2]), 8: (1.0, [4])},
+        b"to": {5: (1.0, [1]), 6: (1.0, [0])},
+        b"zebra": {9: (3.0, [0, 1, 2])},
+    }
+    assert _pooled(pool) == {"body": expected}
+    before = TermGroupedPool()  # the merged segment's postings first, then the new articles'
+    before.add(("body", b"ferry", 2, 1.0, encode_positions([4])))
+    before.add(("body", b"", 5, 1.0, bulk_item(PreAnalyzed(["ferry", "to", "ferry"]), 1.0)[3]))
+    assert _pooled(before) == {"body": {b"ferry": {2: (1.0, [4]), 5: (2.0, [0, 2])}, b"to": {5: (1.0, [1])}}}
 
 
 @given(st.lists(st.tuples(st.integers(0, 50), st.sampled_from([b"a", b"b", b"c"])), max_size=60))
@@ -403,7 +488,7 @@ def test_the_pool_gives_each_terms_postings_in_document_order_however_they_came(
     pool = TermGroupedPool()
     for docnum, term in added:
         pool.add(("body", term, docnum, 1.0, b"positions"))
-    found = {term: [docnum for docnum, *_ in postings] for (_, term), postings in pool.sorted_terms()}
+    found = {term: list(postings.docnums) for (_, term), postings in pool.sorted_terms()}
     expected: dict[bytes, list[int]] = {}
     for docnum, term in sorted(added, key=lambda pair: pair[0]):
         expected.setdefault(term, []).append(docnum)

@@ -290,13 +290,7 @@ def _stock_fields(fields: dict[str, Any]) -> dict[str, Any]:
     stock: dict[str, Any] = {}
     for name, value in fields.items():
         if isinstance(value, PreAnalyzed):
-            tokens: list[str | None] = [None] * value.length
-            for term, _encoded, positions in value:
-                for position in positions:
-                    assert tokens[position] is None, f"{fields['id']} {name}: two terms at position {position}"
-                    tokens[position] = term.decode("utf-8")
-            assert None not in tokens, f"{fields['id']} {name}: a position without a term"
-            stock[name] = tokens
+            stock[name] = list(value)
         else:
             stock[name] = value
     return stock

@@ -25,12 +25,11 @@ from index.analysis.entities.models import combine
 from index.analysis.folding import fold
 from index.analysis.language import UNDETERMINED
 from index.analysis.metadata import article_id, infer
-from index.analysis.terms import terms
 from index.models import AnalysisProblem, Article, EntityMention, Provenance, RawDocument, SkippedFile
 from index.reading.files import FoundFile
 from index.reading.readers import read_file
 from index.storage.commits import ReadFile
-from index.storage.schema import PreAnalyzed, postings, postings_of
+from index.storage.schema import PreAnalyzed, pre_analysed
 from index.storage.store import ArticleRow, StoredArticle
 from index.userdata.corrections import apply_corrections
 
@@ -152,10 +151,9 @@ def _indexed(named: _Named, steps: Steps) -> tuple[StoredArticle, dict[str, Any]
         StepFailedError: the article cannot be indexed at all.
     """
     article = named.article
-    title = steps.run("indexing", lambda: postings(article.title, article.language))
-    body_terms = steps.run("indexing", lambda: terms(article.body, article.language))
-    body = steps.run("indexing", lambda: postings_of(body_terms))
-    copies = steps.run("near copies", lambda: signature(body_terms), lambda: None)
+    title = steps.run("indexing", lambda: pre_analysed(article.title, article.language))
+    body = steps.run("indexing", lambda: pre_analysed(article.body, article.language))
+    copies = steps.run("near copies", lambda: signature(body), lambda: None)
     stored = StoredArticle(
         article, named.inferred, named.fields, title.length, body.length, named.mentions, named.entity_model, copies
     )

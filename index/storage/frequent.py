@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import mmap
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -69,10 +70,10 @@ class FrequentTermsWriter:
 
     def __init__(self) -> None:
         self._terms: list[tuple[str, bytes, int, int, int]] = []  # field, term, start, count, position start
-        self._ids: list[tuple[int, ...]] = []
-        self._weights: list[list[float]] = []
-        self._counts: list[list[int]] = []
-        self._positions: list[list[int]] = []
+        self._ids: list[Sequence[int]] = []
+        self._weights: list[Sequence[float]] = []
+        self._counts: list[np.ndarray] = []
+        self._positions: list[np.ndarray] = []
         self._postings = 0
         self._positioned = 0
 
@@ -80,9 +81,10 @@ class FrequentTermsWriter:
         self,
         fieldname: str,
         btext: bytes,
-        ids: tuple[int, ...],
-        weights: list[float],
-        positions: list[list[int]] | None,
+        ids: Sequence[int],
+        weights: Sequence[float],
+        counts: np.ndarray | None,
+        positions: np.ndarray | None,
         positional: bool,
     ) -> None:
         """Keep a term's postings, if it is frequent enough to be worth it.
@@ -92,20 +94,20 @@ class FrequentTermsWriter:
             btext: the term.
             ids: segment document numbers, ascending.
             weights: the term's weight in each document.
-            positions: each document's positions of the term, when they are kept (min_positioned).
+            counts: each document's number of positions of the term, when they are kept (min_positioned).
+            positions: the positions of the term in each document, one document after another, when kept.
             positional: whether the field has positions.
         """
         if len(ids) < min_documents(fieldname):
             return
         position_start = _POSITIONS_LEFT_OUT if positional else -1
-        if positions is not None:
+        if counts is not None and positions is not None:
             position_start = self._positioned
-            counts = list(map(len, positions))
             self._counts.append(counts)
-            self._positions.append(list(chain.from_iterable(positions)))
-            self._positioned += sum(counts)
+            self._positions.append(positions)
+            self._positioned += len(positions)
         else:
-            self._counts.append([0] * len(ids))
+            self._counts.append(np.zeros(len(ids), np.int64))
         self._terms.append((fieldname, btext, self._postings, len(ids), position_start))
         self._ids.append(ids)
         self._weights.append(weights)
@@ -116,12 +118,12 @@ class FrequentTermsWriter:
         if not self._terms:
             return
         weights = np.fromiter(chain.from_iterable(self._weights), np.float32, self._postings)
-        counts = np.fromiter(chain.from_iterable(self._counts), np.int64, self._postings)
+        counts = _joined(self._counts, np.int64)
         per_position = self._weight_per_position(weights, counts)
         arrays = {
             "ids": _smallest(np.fromiter(chain.from_iterable(self._ids), np.int64, self._postings)),
             "weights": _whole_if_exact(weights),
-            "positions": _smallest(np.fromiter(chain.from_iterable(self._positions), np.int64, self._positioned)),
+            "positions": _smallest(_joined(self._positions, np.int64)),
         }
         if per_position is None:
             arrays["counts"] = _smallest(counts)

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from array import array
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from itertools import accumulate, chain
-from operator import sub
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh import analysis, fields, formats
@@ -15,6 +10,7 @@ from whoosh import analysis, fields, formats
 from index.analysis.entities import gazetteer
 from index.analysis.folding import fold
 from index.analysis.terms import TOKEN, terms
+from index.storage.positions import decode_positions, encode_positions
 from index.storage.segments import bulk_item
 
 # 9: one folding for all (Azerbaijani ə folds to e); 10: title postings boosted; 11: titles kept whole;
@@ -26,8 +22,6 @@ from index.storage.segments import bulk_item
 # band keys mixed by array operations (blake2b per band before)
 SCHEMA_VERSION = 20
 TEXT_FIELDS = ("title", "body")
-_WIDE = b"W"  # one byte before 32-bit gaps: their length, 1 + 4n, is odd; 16-bit gaps' is even
-_BIG_ENDIAN = sys.byteorder == "big"
 
 
 def index_version() -> str:
@@ -39,15 +33,15 @@ Posting = tuple[bytes, int, float, bytes]
 
 
 class PreAnalyzed(list):  # type: ignore[type-arg]
-    """Postings ``(term bytes, positions encoded as Whoosh stores them, positions)`` computed ahead of time.
+    """A text's index terms in order, analysed ahead of time: term ``i`` is at position ``i``.
 
-    A term's frequency, and its weight, is its number of positions. ``length`` is the number of
-    terms (tokens) of the text: the field length relevance scoring uses.
+    The segment writer makes the postings of a whole segment's texts at once (see
+    segments.TermGroupedPool). Their number is the field length relevance scoring uses.
     """
 
-    def __init__(self, postings: Iterable[tuple[bytes, bytes, list[int]]], length: int) -> None:
-        super().__init__(postings)
-        self.length = length
+    @property
+    def length(self) -> int:
+        return len(self)
 
 
 class CompactPositions(formats.Positions):  # type: ignore[misc]
@@ -79,76 +73,18 @@ class PreAnalyzedText(fields.TEXT):  # type: ignore[misc]
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[Posting]:
         if isinstance(value, PreAnalyzed):
-            return iter((bulk_item(value, value.length, self.format.field_boost),))
+            return iter((bulk_item(value, self.format.field_boost),))
         return super().index(value, **kwargs)  # type: ignore[no-any-return]
 
 
-def postings(text: str, language: str) -> PreAnalyzed:
-    """The postings of ``text`` for a positional text field.
+def pre_analysed(text: str, language: str) -> PreAnalyzed:
+    """The terms of ``text`` for a positional text field (see :class:`PreAnalyzed`).
 
     Args:
         text: the field's text.
         language: the article's language, which chooses the stemmer.
-
-    Returns:
-        One posting per distinct term, with its positions both encoded as Whoosh stores them
-        and as a list (for the segment's frequent-terms file, see frequent.py).
     """
-    return postings_of(terms(text, language))
-
-
-def postings_of(tokens: list[str]) -> PreAnalyzed:
-    """The postings of a text's terms (see ``postings``)."""
-    positions: dict[str, list[int]] = {}
-    for position, term in enumerate(tokens):
-        found = positions.get(term)
-        if found is None:
-            positions[term] = [position]
-        else:
-            found.append(position)
-    return PreAnalyzed(
-        (
-            (
-                term.encode("utf-8"),
-                _single_position(poslist[0]) if len(poslist) == 1 else encode_positions(poslist),
-                poslist,
-            )
-            for term, poslist in positions.items()
-        ),
-        len(tokens),
-    )
-
-
-def encode_positions(positions: list[int]) -> bytes:
-    """Positions as :class:`CompactPositions` stores them: gaps, 16-bit unless one is wider."""
-    try:  # straight into 16 bits: most gaps fit, and a 32-bit array first cost a third more
-        return _little_endian(array("H", _gaps(positions))).tobytes()
-    except OverflowError:  # a gap wider than 16 bits
-        return _WIDE + _little_endian(array("I", _gaps(positions))).tobytes()
-
-
-def _gaps(positions: list[int]) -> Iterator[int]:
-    return map(sub, positions, chain((0,), positions))
-
-
-def decode_positions(value: bytes) -> list[int]:
-    """The positions :func:`encode_positions` encoded."""
-    gaps = array("H") if len(value) % 2 == 0 else array("I")
-    gaps.frombytes(value if gaps.typecode == "H" else value[len(_WIDE) :])
-    return list(accumulate(_little_endian(gaps)))
-
-
-def _little_endian(values: array) -> array:  # type: ignore[type-arg]
-    """The array in little-endian byte order (the file's), from or to this machine's."""
-    if _BIG_ENDIAN:
-        values.byteswap()
-    return values
-
-
-@lru_cache(maxsize=8192)
-def _single_position(position: int) -> bytes:
-    # Most terms occur once in an article: their encoding is the same for every article.
-    return encode_positions([position])
+    return PreAnalyzed(terms(text, language))
 
 
 class _FoldFilter(analysis.Filter):  # type: ignore[misc]

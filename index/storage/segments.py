@@ -2,8 +2,9 @@
 
 Whoosh's writer spends most of its time on per-posting Python: its pool does size bookkeeping
 for every posting and sorts all of them, and its field writer passes each posting through four
-method calls and a handful of type checks. Here the pool keeps each term's postings together as
-they arrive, and the field writer writes each term's blocks in one go. The files written are
+method calls and a handful of type checks. Here the pool makes a whole segment's postings of
+pre-analysed text at once, from each document's terms, and keeps other postings grouped by term as
+they arrive; the field writer writes each term's blocks in one go. The files written are
 Whoosh's own format, read by Whoosh's own readers.
 """
 
@@ -11,20 +12,23 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections import defaultdict, deque
-from collections.abc import Iterator
-from itertools import repeat
-from operator import itemgetter, mul, sub
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from itertools import chain, count
+from operator import itemgetter, sub
 from pathlib import Path
 from pickle import dumps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3PerDocWriter, W3TermInfo
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
 from whoosh.util.numeric import length_to_byte
 
 from index.storage.frequent import FrequentTermsWriter, min_documents, min_positioned
+from index.storage.positions import encode_positions
 from index.storage.term_filter import TermFilterWriter
 
 if TYPE_CHECKING:
@@ -33,8 +37,8 @@ if TYPE_CHECKING:
 TEMP_SUFFIX = ".tmp"  # Whoosh's writers' temporary folders inside the index folder.
 # A posting as Whoosh's writer produces it: (field name, term bytes, document number, weight, value).
 PoolItem = tuple[str, bytes, int, float, bytes]
-# Document number, weight, encoded positions, and the positions when known.
-TermPosting = tuple[int, float, bytes, list[int] | None]
+# Document number, weight, and value (encoded positions).
+TermPosting = tuple[int, float, bytes]
 # Blocks of fewer postings are stored uncompressed (each block records its own level): most terms
 # are rare, and compressing a few dozen bytes costs more time than it saves space.
 COMPRESSED_FROM = 8
@@ -99,19 +103,33 @@ class _PrivateTempStorage:
         return getattr(self._storage, name)
 
 
-class TermGroupedPool:
-    """Stands in for Whoosh's PostingPool: groups postings by field and term as they arrive.
+class PooledTerm(NamedTuple):
+    """One term's postings in a segment, in document order, as the field writer writes them."""
 
-    A segment's postings fit in memory (the indexer bounds the files per segment), so only the
-    terms need sorting. Pre-analysed text reaches the pool as one item per field and document
-    (see :class:`BulkPostings`), not one per posting.
+    docnums: tuple[int, ...]
+    weights: list[float]  # with the precision Whoosh stores them in (32 bits)
+    values: tuple[bytes, ...]  # each posting's value: its positions as the field's format encodes them
+    # Each posting's number of positions and all the positions, posting after posting; None when
+    # only the values hold them (the writer decodes them when it needs them).
+    positions: Callable[[], tuple[np.ndarray, np.ndarray]] | None
+
+
+class TermGroupedPool:
+    """Stands in for Whoosh's PostingPool: collects a segment's postings, to be written term by term.
+
+    A segment's postings fit in memory (the indexer bounds the files per segment), so nothing is
+    spilled to disk. Pre-analysed text reaches the pool as one item per field and document (see
+    :class:`BulkPostings`), its terms appended to the field's :class:`_TermStream`, which makes
+    the postings of the whole segment at once; other postings (keyword fields, and every posting
+    of a segment being merged) are grouped by field and term as they arrive.
     """
 
     def __init__(self) -> None:
+        self._streams: dict[str, _TermStream] = {}
         # By field, then term: a tuple key would be built and hashed again for every posting.
         self.fields: defaultdict[str, defaultdict[bytes, list[TermPosting]]] = defaultdict(lambda: defaultdict(list))
         # Documents arrive in number order, so each term's postings do, except when segments are
-        # merged: only then are they sorted (a key per posting, 1 % of a worker's time).
+        # merged: only then are they sorted.
         self._last_docnum = -1
         self._in_order = True
 
@@ -120,64 +138,145 @@ class TermGroupedPool:
         if docnum < self._last_docnum:
             self._in_order = False
         self._last_docnum = docnum
-        terms = self.fields[fieldname]
-        if isinstance(value, BulkPostings) and value.postings:
-            # In C from end to end (a Python loop here was a tenth of writing a segment): each
-            # posting's tuple made by zip, appended to its term's list by map.
-            term_texts, encoded, positions = zip(*value.postings, strict=True)
-            # Whole weights (nearly all: counts times a field's boost) stay ints, small ones shared
-            # by every posting, where floats were an object each to make and free; the writer
-            # stores them as floats (see _write_term_postings).
-            factor = int(weight) if float(weight).is_integer() else weight
-            weights = map(mul, map(len, positions), repeat(factor))
-            items = zip(repeat(docnum), weights, encoded, positions)
-            deque(map(list.append, map(terms.__getitem__, term_texts), items), maxlen=0)
-        elif not isinstance(value, BulkPostings):
-            terms[btext].append((docnum, weight, value, None))
+        if not isinstance(value, BulkPostings):
+            self.fields[fieldname][btext].append((docnum, weight, value))
+        elif value.terms:
+            stream = self._streams.get(fieldname)
+            if stream is None:
+                stream = self._streams[fieldname] = _TermStream()
+            stream.add(docnum, weight, value.terms)
 
     def iter_postings(self) -> TermGroupedPool:
         """What Whoosh's segment writer hands its field writer: the pool itself, which
         SegmentCodec's field writer reads term by term."""
         return self
 
-    def sorted_terms(self) -> Iterator[tuple[tuple[str, bytes], list[TermPosting]]]:
+    def sorted_terms(self) -> Iterator[tuple[tuple[str, bytes], PooledTerm]]:
         """Each (field name, term) in order, with its postings in document order."""
-        for fieldname in sorted(self.fields):
+        for fieldname in sorted(self.fields.keys() | self._streams.keys()):
+            stream = self._streams.pop(fieldname, None)
+            if stream is not None and fieldname not in self.fields:
+                for btext, term in stream.sorted_terms():
+                    yield (fieldname, btext), term
+                continue
             terms = self.fields[fieldname]
-            for term in sorted(terms):
-                postings = terms[term]
+            if stream is not None:  # a merge adds new articles to postings copied from other segments
+                for btext, term in stream.sorted_terms():
+                    terms[btext].extend(zip(term.docnums, term.weights, term.values, strict=True))
+                self._in_order = False
+            for btext in sorted(terms):
+                postings = terms[btext]
                 if not self._in_order:
                     postings.sort(key=itemgetter(0))
-                yield (fieldname, term), postings
+                docnums, weights, values = zip(*postings, strict=True)
+                yield (fieldname, btext), PooledTerm(docnums, array("f", weights).tolist(), values, None)
 
     def cleanup(self) -> None:
+        self._streams.clear()
         self.fields.clear()
         self._last_docnum = -1
         self._in_order = True
 
 
+class _TermStream:
+    """A pre-analysed field's terms in a segment: each document's in order, one document after
+    another, each distinct term as a number.
+
+    Making each document's postings as it arrives (a position list, an encoded value and a tuple
+    per posting, kept until the segment is written, then freed) was a fifth of a worker's time.
+    Here a document costs one dictionary lookup per term, in C; the segment's postings are made
+    together, by sorting the whole stream by term (positions stay in order within a document).
+    """
+
+    def __init__(self) -> None:
+        self._numbers: defaultdict[str, int] = defaultdict(count().__next__)  # in order of first use
+        self._terms = array("i")
+        self._docnums: list[int] = []
+        self._lengths: list[int] = []
+        self._weights: list[float] = []  # per document: the weight of one occurrence (the field's boost)
+
+    def add(self, docnum: int, weight: float, terms: Sequence[str]) -> None:
+        self._terms.extend(map(self._numbers.__getitem__, terms))
+        self._docnums.append(docnum)
+        self._lengths.append(len(terms))
+        self._weights.append(weight)
+
+    def sorted_terms(self) -> Iterator[tuple[bytes, PooledTerm]]:
+        """Each term in byte order, with its postings in document order."""
+        numbers = np.frombuffer(self._terms, dtype=np.int32)
+        lengths = np.array(self._lengths, dtype=np.int64)
+        docnums = np.repeat(np.array(self._docnums, dtype=np.int64), lengths)
+        positions = np.arange(len(numbers), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        # Documents come in number order (Whoosh numbers them as they are added), so a stable sort
+        # keeps each term's positions in document and text order.
+        order = np.argsort(numbers, kind="stable")
+        numbers, docnums, positions = numbers[order], docnums[order], positions[order]
+        occurrence_weights = np.repeat(np.array(self._weights, dtype=np.float64), lengths)[order]
+        tokens = len(numbers)
+        # Postings: runs of one term in one document.
+        starts = np.flatnonzero(np.diff(numbers, prepend=-1) | np.diff(docnums, prepend=-1))
+        bounds = np.append(starts, tokens)
+        counts = np.diff(bounds)
+        gaps = np.diff(positions, prepend=0)
+        gaps[starts] = positions[starts]
+        values = _encoded_values(gaps, positions, bounds)
+        weights = (counts * occurrence_weights[starts]).astype(np.float32).tolist()
+        posting_docnums = tuple(docnums[starts].tolist())
+        # Terms: runs of postings of one term.
+        term_starts = np.flatnonzero(np.diff(numbers[starts], prepend=-1))
+        texts = list(self._numbers)
+        btexts = [texts[number].encode("utf-8") for number in numbers[starts[term_starts]].tolist()]
+        term_bounds = np.append(term_starts, len(starts)).tolist()
+        for term in sorted(range(len(btexts)), key=btexts.__getitem__):
+            first, end = term_bounds[term], term_bounds[term + 1]
+            yield btexts[term], PooledTerm(
+                posting_docnums[first:end],
+                weights[first:end],
+                values[first:end],
+                partial(_positions_of, counts, positions, bounds, first, end),
+            )
+
+
+def _encoded_values(gaps: np.ndarray, positions: np.ndarray, bounds: np.ndarray) -> tuple[bytes, ...]:
+    """Each posting's positions as CompactPositions encodes them, from the stream's gaps: two bytes
+    each, sliced from one buffer; a posting with a gap wider than 16 bits is encoded on its own."""
+    buffer = gaps.astype("<u2").tobytes()
+    offsets = (2 * bounds).tolist()
+    values = list(map(buffer.__getitem__, map(slice, offsets[:-1], offsets[1:])))
+    for wide in np.flatnonzero(np.maximum.reduceat(gaps, bounds[:-1]) > 0xFFFF).tolist():
+        values[wide] = encode_positions(positions[bounds[wide] : bounds[wide + 1]].tolist())
+    return tuple(values)
+
+
+def _positions_of(
+    counts: np.ndarray, positions: np.ndarray, bounds: np.ndarray, first: int, end: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Postings ``first`` to ``end``'s numbers of positions, and their positions one after another."""
+    return counts[first:end], positions[bounds[first] : bounds[end]]
+
+
 class BulkPostings(bytes):
-    """A field's whole pre-analysed postings for one document, passed to the pool as one item.
+    """A field's whole pre-analysed text of one document, passed to the pool as one item.
 
     Whoosh's writer adds a field's postings to its pool one call each; a field yielding a
-    single BulkPostings (see :func:`bulk_item`) gets them there in one. It is bytes only to
+    single BulkPostings (see :func:`bulk_item`) gets its terms there in one. It is bytes only to
     pass Whoosh's type checks on the way.
     """
 
-    postings: PreAnalyzed
+    terms: PreAnalyzed
 
 
-def bulk_item(postings: PreAnalyzed, length: int, field_boost: float) -> tuple[bytes, int, float, BulkPostings]:
-    """The single item a field's ``index()`` yields for a document's pre-analysed postings.
+def bulk_item(terms: PreAnalyzed, field_boost: float) -> tuple[bytes, int, float, BulkPostings]:
+    """The single item a field's ``index()`` yields for a document's pre-analysed text.
 
-    Whoosh adds up the second element as the field's length and multiplies the third by the
-    document's boost for the field before passing the item on to the pool, which weighs each
-    posting by its count times that. The field's own boost is the field's to apply, as Whoosh's
-    formats do (a title term weighs twice its count).
+    Whoosh adds up the second element, the number of terms, as the field's length and multiplies
+    the third by the document's boost for the field before passing the item on to the pool, which
+    weighs each posting by its count times that. The field's own boost is the field's to apply,
+    as Whoosh's formats do (a title term weighs twice its count).
     """
     bulk = BulkPostings()
-    bulk.postings = postings
-    return b"", length, field_boost, bulk
+    bulk.terms = terms
+    return b"", len(terms), field_boost, bulk
 
 
 class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
@@ -210,7 +309,7 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
         filter_term = self.term_filter.add
         # Only this loop writes to the postings file: keep its position rather than ask the file.
         offset = self._postfile.tell()
-        for (fieldname, btext), postings in items.sorted_terms():
+        for (fieldname, btext), term in items.sorted_terms():
             if fieldname != current_field:
                 if current_field is not None:
                     self.finish_field()
@@ -219,40 +318,40 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
                 field_id = pack_ushort(self._fieldid)
                 fixed_size = self._format.fixed_value_size()
                 positional = self._format.supports("positions")
-            docnums, weights, terminfo, written = self._write_term_postings(postings, fixed_size, offset)
+            terminfo, written = self._write_term_postings(term, fixed_size, offset)
             offset += written
             add_term(field_id + btext, terminfo)
             filter_term(fieldname, btext)
-            if len(docnums) >= min_documents(fieldname):
-                kept = positional and len(docnums) >= min_positioned(fieldname)
-                positions = [self._positions(posting) for posting in postings] if kept else None
-                self.frequent.add(fieldname, btext, docnums, weights, positions, positional)
+            if len(term.docnums) >= min_documents(fieldname):
+                kept = positional and len(term.docnums) >= min_positioned(fieldname)
+                counts, positions = self._positions(term) if kept else (None, None)
+                self.frequent.add(fieldname, btext, term.docnums, term.weights, counts, positions, positional)
         if current_field is not None:
             self.finish_field()
 
-    def _positions(self, posting: TermPosting) -> list[int]:
+    def _positions(self, term: PooledTerm) -> tuple[np.ndarray, np.ndarray]:
+        """Each posting's number of positions, and the positions one posting after another."""
+        if term.positions is not None:
+            return term.positions()
         # Postings copied from another segment (a merge) carry their positions encoded only.
-        positions = posting[3]
-        return positions if positions is not None else list(self._format.decode_positions(posting[2]))
+        decoded = [self._format.decode_positions(value) for value in term.values]
+        counts = np.fromiter(map(len, decoded), np.int64, len(decoded))
+        return counts, np.fromiter(chain.from_iterable(decoded), np.int64, int(counts.sum()))
 
-    def _write_term_postings(
-        self, postings: list[TermPosting], fixed_size: int | None, offset: int
-    ) -> tuple[tuple[int, ...], list[float], bytes, int]:
-        """Write one term's postings (in document order) as blocks, at ``offset`` in the postings file,
-        or inline them in its term info when they are few.
+    def _write_term_postings(self, term: PooledTerm, fixed_size: int | None, offset: int) -> tuple[bytes, int]:
+        """Write one term's postings as blocks, at ``offset`` in the postings file, or inline them
+        in its term info when they are few.
 
         Returns:
-            The document numbers, the weights as stored, the term info's bytes, and the number of
-            bytes written to the postings file.
+            The term info's bytes, and the number of bytes written to the postings file.
         """
-        docnums, raw_weights, values, _ = zip(*postings, strict=True)
-        weights: list[float] = array("f", raw_weights).tolist()  # The precision Whoosh stores weights in.
+        docnums, weights, values, _ = term
         terminfo = W3TermInfo(
             weight=sum(weights), df=len(docnums), maxweight=max(weights), minid=docnums[0], maxid=docnums[-1]
         )
         if len(docnums) <= INLINED_UP_TO:
             inlined_values = None if fixed_size == 0 else values
-            return docnums, weights, _inlined_terminfo(terminfo, docnums, weights, inlined_values), 0
+            return _inlined_terminfo(terminfo, docnums, weights, inlined_values), 0
         limit, level = self._codec._blocklimit, self._codec._compression  # noqa: SLF001
         chunks = [WHOOSH3_HEADER_MAGIC]
         for start in range(0, len(docnums), limit):
@@ -271,7 +370,7 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
         payload = b"".join(chunks)
         terminfo.set_extent(offset, len(payload))
         self._postfile.write(payload)
-        return docnums, weights, terminfo.to_bytes(), len(payload)
+        return terminfo.to_bytes(), len(payload)
 
 
 class _CountedPosition:
