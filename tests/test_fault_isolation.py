@@ -299,6 +299,22 @@ def test_a_worker_batches_files_by_count_and_size_in_their_order() -> None:
     assert list(tasks_module._batches(iter([]), lambda: False)) == []
 
 
+@pytest.mark.parametrize("count", [0, 1, tasks_module.READ_AHEAD_FILES, 2 * tasks_module.READ_AHEAD_FILES + 5])
+def test_files_read_ahead_come_in_order_each_with_its_content(tmp_path: Path, count: int) -> None:
+    for number in range(count):
+        if number != 3:  # gone since the scan
+            (tmp_path / f"{number:03d}.txt").write_text(f"article {number}", "utf-8")
+    jobs = [(FoundFile(f"{i:03d}.txt", 0, 0, f"{i:03d}.txt"), None) for i in range(count)]
+    with tasks_module._read_ahead(tmp_path, jobs) as contents:
+        read = list(contents)
+    assert [job for job, _ in read] == jobs
+    for number, (_, content) in enumerate(read):
+        if number == 3:
+            assert isinstance(content, SkippedFile) and content.path == "003.txt"
+        else:
+            assert content == f"article {number}".encode()
+
+
 def test_a_cancelled_task_reads_no_more_than_its_read_ahead_and_analyses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -322,10 +338,11 @@ def test_a_cancelled_task_reads_no_more_than_its_read_ahead_and_analyses_nothing
     )
     assert result.cancelled and result.segment is None
     assert len(reported) == tasks_module.BATCH_FILES  # the batch under way when the cancel came
-    # The batch, the file that showed it full, and the read-ahead beyond: not the 200.
-    assert len(read) <= tasks_module.BATCH_FILES + 1 + tasks_module.READ_AHEAD_FILES + 1
+    # The batch, the file that showed it full, and the read-ahead beyond (the rest of that file's
+    # chunk and the next chunk): not the 200.
+    assert len(read) <= tasks_module.BATCH_FILES + 2 * tasks_module.READ_AHEAD_FILES
     read.clear()
     reported.clear()
     corrections = pipeline.UserCorrections()
     result = tasks_module.write_task(str(whoosh_dir), root, jobs, corrections, reported.append, lambda: True)
-    assert result.cancelled and not reported and len(read) <= tasks_module.READ_AHEAD_FILES + 2
+    assert result.cancelled and not reported and len(read) <= 2 * tasks_module.READ_AHEAD_FILES
