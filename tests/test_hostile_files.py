@@ -190,17 +190,36 @@ def test_a_folder_that_cannot_be_listed_is_reported(tmp_path: Path, monkeypatch:
     (tmp_path / "open" / "a.txt").write_text(ARTICLE)
     (tmp_path / "locked").mkdir()
     (tmp_path / "locked" / "b.txt").write_text(ARTICLE)
-    real_scandir = os.scandir
+    real_open = os.open
 
-    def scandir(path: str) -> object:
+    def open_folder(path: str, flags: int) -> int:
         if os.path.basename(path) == "locked":
             raise PermissionError(errno.EACCES, "Permission denied", path)
-        return real_scandir(path)
+        return real_open(path, flags)
 
-    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", open_folder)
     files, skipped = scan(tmp_path)
     assert [f.relpath for f in files] == ["open/a.txt"]
     assert skipped == [SkippedFile("locked", "folder cannot be read: Permission denied")]
+
+
+def test_a_folder_opened_but_not_listed_is_reported_and_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.txt").write_text(ARTICLE)
+    (tmp_path / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(descriptor: int) -> object:
+        if os.readlink(f"/proc/self/fd/{descriptor}").endswith("/locked"):
+            raise OSError(errno.EIO, "Input/output error")
+        return real_scandir(descriptor)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    descriptors = len(os.listdir("/proc/self/fd"))
+    files, skipped = scan(tmp_path)
+    assert [f.relpath for f in files] == ["open/a.txt"]
+    assert skipped == [SkippedFile("locked", "folder cannot be read: Input/output error")]
+    assert len(os.listdir("/proc/self/fd")) == descriptors
 
 
 @pytest.mark.skipif(AS_ROOT or sys.platform == "win32", reason="root reads folders of mode 000")
@@ -242,10 +261,14 @@ def test_a_50_mb_file_is_skipped_at_scan_without_being_opened(tmp_path: Path, mo
         handle.truncate(50 * 2**20)
     (tmp_path / "small.txt").write_text(ARTICLE)
 
-    def no_opening(*args: object, **kwargs: object) -> int:
-        raise AssertionError("scan opened a file")
+    real_open = os.open
 
-    monkeypatch.setattr(os, "open", no_opening)
+    def folders_only(path: str, flags: int) -> int:
+        if not os.path.isdir(path):
+            raise AssertionError("scan opened a file")
+        return real_open(path, flags)
+
+    monkeypatch.setattr(os, "open", folders_only)
     files, skipped = scan(tmp_path)
     assert [f.relpath for f in files] == ["small.txt"]
     assert skipped == [SkippedFile("huge.txt", "larger than 20 MB")]

@@ -187,6 +187,19 @@ def test_a_task_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path, enable
         gc.enable() if was else gc.disable()
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_an_update_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path, enabled: bool) -> None:
+    (tmp_path / "a.txt").write_text("Some words about Baku and Hanoi.\n", "utf-8")
+    archive = Archive(tmp_path)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert archive.update(workers=1).added == 1 and gc.isenabled() is enabled
+        assert archive.update(workers=1).unchanged == 1 and gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
 def test_postings_cost_a_few_bytes_each(tmp_path: Path) -> None:
     """Rare words dominate a vocabulary: their postings must not carry a posting list's overhead
     (about 60 bytes) nor pickling's (protocol 2 made each posting's bytes a codecs.encode call)."""

@@ -37,6 +37,7 @@ from index.indexing.tasks import (
     CancelCheck,
     Job,
     TaskResult,
+    cycle_collection_paused,
     start_worker,
     worker_task,
     write_task,
@@ -148,11 +149,12 @@ class Indexer:
         rebuilt = self.rebuilt if self.rebuilt is not None else self.prepare()
         store = ArticleStore(self.index_dir / STORE_FILE)
         try:
-            found, skipped = scan(self.root)
-            manifest = store.manifest()
-            present = {f.relpath for f in found}
-            deleted = [path for path in manifest if path not in present]
-            candidates = [f for f in found if manifest.get(f.relpath) != (f.size, f.mtime_ns)]
+            with cycle_collection_paused():
+                found, skipped = scan(self.root)
+                manifest = store.manifest()
+                present = {f.relpath for f in found}
+                deleted = [path for path in manifest if path not in present]
+                candidates = [f for f in found if manifest.get(f.relpath) != (f.size, f.mtime_ns)]
             to_read = {f.relpath for f in candidates}
             problems: list[AnalysisProblem] = []
             for path, (known_skips, known_problems) in store.file_problems().items():

@@ -73,7 +73,7 @@ def write_task(
     model_results = ModelResults(Path(whoosh_dir).parent)
     files: list[ReadFile] = []
     try:
-        with _cycle_collection_paused(), _read_ahead(root, jobs) as contents:
+        with cycle_collection_paused(), _read_ahead(root, jobs) as contents:
             for batch in _batches(contents, cancelled):
                 contents_read = [(found, data, sha1) for (found, sha1), data in batch]
                 for read, documents in analyse_files(contents_read, corrections, model_results):
@@ -146,13 +146,15 @@ def _read_ahead(root: Path, jobs: list[Job]) -> Iterator[Iterator[tuple[Job, byt
 
 
 @contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a task runs.
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector, for work that makes many objects and no reference cycles.
 
-    A task keeps every posting of its segment in memory until the end, and the collector
-    traverses all of them again and again as tokens and postings are allocated: a fifth of a
-    task's time. Analysis makes no reference cycles (measured: nothing left to collect after a
-    task), so nothing is lost by collecting once when the task ends.
+    The collector runs every few hundred allocations, and now and then traverses every object
+    alive: again and again the terms of a task's segment, all in memory until it is written, and
+    the articles analysed (a fifth of a task's time once); the listing and the manifest of an
+    unchanged re-index (0.1 s of its 0.7 at 100k files). Analysis and scanning make no reference
+    cycles (measured: nothing left to collect after a task), so nothing is lost by collecting
+    when the work ends.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -8,6 +8,7 @@ import errno
 import os
 import re
 import stat
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -102,56 +103,81 @@ def scan(root: Path) -> tuple[list[FoundFile], list[SkippedFile]]:
     top = os.path.realpath(root)
     found: list[FoundFile] = []
     skipped: list[SkippedFile] = []
-    names: set[str] = set()
+    shown_escapes: set[str] = set()  # names of files to read that hold a backslash
     folders = [""]  # relative to top, with "/" separators; "" is top itself
     # A plain file costs one system call (its stat) and no more Python than needed: an unchanged
     # re-index of 100k files is mostly this loop.
     while folders:
         folder = folders.pop()
         prefix = f"{folder}/" if folder else ""
+        folder_path = os.path.join(top, folder)
         try:
-            with os.scandir(os.path.join(top, folder)) as listing:
-                entries = sorted(listing, key=_name, reverse=True)
+            descriptor, entries = _listed(folder_path)
         except OSError as error:
             skipped.append(SkippedFile(displayable(folder) or ".", f"folder cannot be read: {_reason(error)}"))
             continue
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
-                continue
-            fs_relpath = prefix + name
-            relpath = displayable(fs_relpath)
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(fs_relpath)  # Popped in name order: entries are in reverse.
+        try:
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
                     continue
-                problem = _not_a_file_to_read(entry, top)
-                if problem is None and relpath in names:
-                    problem = "its name reads as another file's once bytes that are not UTF-8 show as \\xNN"
-                if problem is None:
-                    status = entry.stat()
-                    if status.st_size > MAX_FILE_BYTES:
-                        problem = f"larger than {MAX_FILE_BYTES // 2**20} MB"
-            except OSError as error:
-                problem = f"cannot be read: {_reason(error)}"
-            if problem is not None:
-                skipped.append(SkippedFile(relpath, problem))
-                continue
-            names.add(relpath)
-            found.append(FoundFile(relpath, status.st_size, status.st_mtime_ns, fs_relpath))
-    found.sort(key=lambda f: f.relpath)
+                fs_relpath = prefix + name
+                relpath = displayable(fs_relpath)
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(fs_relpath)  # Popped in name order: entries are in reverse.
+                        continue
+                    problem = _not_a_file_to_read(entry, folder_path, top)
+                    # Two names can only read alike when they show an escape (see displayable).
+                    if problem is None and "\\" in relpath and relpath in shown_escapes:
+                        problem = "its name reads as another file's once bytes that are not UTF-8 show as \\xNN"
+                    if problem is None:
+                        status = entry.stat()
+                        if status.st_size > MAX_FILE_BYTES:
+                            problem = f"larger than {MAX_FILE_BYTES // 2**20} MB"
+                except OSError as error:
+                    problem = f"cannot be read: {_reason(error)}"
+                if problem is not None:
+                    skipped.append(SkippedFile(relpath, problem))
+                    continue
+                if "\\" in relpath:
+                    shown_escapes.add(relpath)
+                found.append(_found_file(FoundFile, (relpath, status.st_size, status.st_mtime_ns, fs_relpath)))
+        finally:
+            os.close(descriptor)
+    found.sort(key=itemgetter(0))  # by relpath
     skipped.sort(key=lambda s: s.path)
     return found, skipped
 
 
-def _not_a_file_to_read(entry: os.DirEntry[str], top: str) -> str | None:
-    """Why ``entry`` (not a folder) is not read, or None when it is a supported regular file.
+# A FoundFile made in C: its class's __new__ is a Python function, a tenth of scanning a folder.
+_found_file = tuple.__new__
+
+
+def _listed(folder: str) -> tuple[int, list[os.DirEntry[str]]]:
+    """An open descriptor of ``folder``, and its entries in reverse name order.
+
+    Its files are looked at through the descriptor: a stat by name in the folder, rather than by
+    a path walked from the root, costs a sixth less.
+    """
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        with os.scandir(descriptor) as listing:
+            return descriptor, sorted(listing, key=_name, reverse=True)
+    except OSError:
+        os.close(descriptor)
+        raise
+
+
+def _not_a_file_to_read(entry: os.DirEntry[str], folder: str, top: str) -> str | None:
+    """Why ``entry`` of ``folder`` (not a folder itself) is not read, or None when it is a supported
+    regular file.
 
     Costs no system call for a plain file (the listing gives its type), a few for a link.
     """
     if entry.is_symlink():
         try:
-            target = os.path.realpath(entry.path, strict=True)
+            target = os.path.realpath(os.path.join(folder, entry.name), strict=True)
         except OSError as error:
             if error.errno == errno.ELOOP:
                 return "symbolic link loop"
