@@ -475,6 +475,22 @@ def test_a_posting_with_a_gap_wider_than_16_bits_is_encoded_wide() -> None:
     assert counts.tolist() == [2] and flat.tolist() == [0, 70_001]
 
 
+@pytest.mark.parametrize("distinct", [3, 1 << 16, (1 << 16) + 1, 200_000])
+def test_a_segment_of_many_distinct_terms_keeps_each_terms_positions_in_order(distinct: int) -> None:
+    """Terms are sorted by their numbers 16 bits at a time once they need more."""
+    rng = random.Random(distinct)
+    words = [f"w{number}" for number in range(distinct)]
+    documents = {docnum: [rng.choice(words) for _ in range(3_000)] + words[docnum::4] for docnum in range(4)}
+    pool = TermGroupedPool()
+    for docnum, terms in documents.items():
+        pool.add(("body", b"", docnum, 1.0, bulk_item(PreAnalyzed(terms), 1.0)[3]))
+    expected = {
+        btext: {docnum: (float(len(positions)), positions) for docnum, positions in by_document.items()}
+        for btext, by_document in _expected_postings(documents).items()
+    }
+    assert _pooled(pool) == {"body": expected}
+
+
 def test_a_merge_adds_new_texts_to_postings_copied_from_other_segments() -> None:
     """Whoosh copies a merged segment's postings one by one, after or before the new articles'."""
     pool = TermGroupedPool()
