@@ -102,9 +102,10 @@ def signature(words: Sequence[str]) -> bytes | None:
             block = permuted[: len(chunk)]
             np.multiply(chunk, _MULTIPLIERS, out=block)
             block += _OFFSETS
-            block >>= np.uint64(32)
             np.minimum(minimums, block.min(axis=0), out=minimums)
-    return minimums.astype("<u4").tobytes()
+    # Each value is its top 32 bits: taken after the minimum, which they keep (a shift is monotonic),
+    # not from each of the 64 permutations of every shingle.
+    return (minimums >> np.uint64(32)).astype("<u4").tobytes()
 
 
 def band_keys(signatures: Sequence[bytes]) -> np.ndarray:
