@@ -6,7 +6,8 @@ import re
 import string
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import product
+from itertools import compress, product
+from operator import attrgetter, or_
 
 from index.analysis.entities.gazetteer import (
     CYRILLIC_ENDINGS,
@@ -26,6 +27,7 @@ from index.analysis.folding import name_key
 RULE_LANGUAGES = frozenset({"en", "fr", "de"})
 DECLINING_LANGUAGES = frozenset({"ru", "uk", "be"})  # names take case endings: see gazetteer.CYRILLIC_ENDINGS
 _SENTENCE_END = frozenset(".!?;:")
+_FOLD, _CAPITALISED = attrgetter("fold"), attrgetter("capitalised")
 _APPOSITION_MARKS = frozenset({",", "(", ")"})
 _ABBREVIATED_TITLES = frozenset({"mr", "mrs", "ms", "dr", "m", "mme", "mlle", "prof", "st"})
 _TITLE_SPAN_WINDOW = 16  # tokens scanned after a title for the name it introduces
@@ -100,7 +102,9 @@ class _Extractor:
         self.title_end: dict[int, int] = {}
         self.in_title: set[int] = set()
         self.candidates: list[_Candidate] = []
-        self.capitals = [i for i, token in enumerate(tokens) if token.capitalised]
+        # Every token is looked at here and in _lookups, most of them only there: in C, by attribute.
+        self.capitalised = list(map(_CAPITALISED, tokens))
+        self.capitals = list(compress(range(len(tokens)), self.capitalised))
 
     def run(self) -> list[Mention]:
         self._lookups()
@@ -150,7 +154,8 @@ class _Extractor:
     def _lookups(self) -> None:
         data, tokens = self.data, self.tokens
         starters, descriptors = data.first_words, data.descriptors
-        for i in [i for i, token in enumerate(tokens) if token.fold in starters or token.capitalised]:
+        starting = map(or_, map(starters.__contains__, map(_FOLD, tokens)), self.capitalised)
+        for i in list(compress(range(len(tokens)), starting)):
             token = tokens[i]
             if token.fold in descriptors and not token.capitalised:
                 self.descriptors.append(i)
