@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 from index.analysis import cleaning, dates, entities, folding, language, metadata, outlets
 from index.analysis import terms as analysis
 from index.analysis.entities import TYPES, EntityCorrections, Mention, tokens
+from index.indexing import pipeline
 from index.models import Article, Provenance, RawDocument
 from index.paths import resource_path
 from index.storage.schema import pre_analysed
@@ -540,6 +541,20 @@ def test_pre_analysed_text_is_its_terms_each_writable_as_utf8(text: str, languag
     assert found == analysis.terms(text, language_code) and found.length == len(found)
     for term in found:
         assert term.encode("utf-8").decode("utf-8") == term
+
+
+@given(texts(), texts(), st.dictionaries(st.text(st.characters(exclude_categories=["Cs"])), texts(), max_size=3))
+def test_a_document_made_encodable_loses_only_lone_surrogates(key: str, text: str, values: dict[str, str]) -> None:
+    raw = RawDocument(key, key, text, values, Provenance.HEADER, "utf-8")
+    made = pipeline._encodable(raw)
+    pairs = [(raw.key, made.key), (raw.path, made.path), (raw.text, made.text)]
+    pairs += zip(raw.metadata, made.metadata, strict=True)
+    pairs += zip(raw.metadata.values(), made.metadata.values(), strict=True)
+    for before, after in pairs:
+        after.encode("utf-8")
+        assert len(after) == len(before)
+        assert all(a == b or (a == "\ufffd" and "\ud800" <= b <= "\udfff") for a, b in zip(after, before, strict=True))
+    assert (made is raw) == all(before == after for before, after in pairs)
 
 
 # -- long lines -----------------------------------------------------------------------------------

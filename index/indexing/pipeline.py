@@ -369,6 +369,9 @@ def _encodable(raw: RawDocument) -> RawDocument:
     def clean(text: str) -> str:
         return _LONE_SURROGATE.sub("\ufffd", text)
 
+    texts = (raw.key, raw.path, raw.text, *raw.metadata.keys(), *raw.metadata.values())
+    if all(text.isascii() or _LONE_SURROGATE.search(text) is None for text in texts):
+        return raw  # nearly always: no copy (isascii needs no scan)
     return replace(
         raw,
         key=clean(raw.key),
