@@ -190,7 +190,9 @@ class _TermStream:
 
     def __init__(self) -> None:
         self._numbers: defaultdict[str, int] = defaultdict(count().__next__)  # in order of first use
-        self._terms = array("i")
+        # A list: extending it by a map costs a third of extending an array (which converts each
+        # number as it comes); the segment's numbers are converted together at the end.
+        self._terms: list[int] = []
         self._docnums: list[int] = []
         self._lengths: list[int] = []
         self._weights: list[float] = []  # per document: the weight of one occurrence (the field's boost)
@@ -203,7 +205,7 @@ class _TermStream:
 
     def sorted_terms(self) -> Iterator[tuple[bytes, PooledTerm]]:
         """Each term in byte order, with its postings in document order."""
-        numbers = np.frombuffer(self._terms, dtype=np.int32)
+        numbers = np.array(self._terms, dtype=np.int32)
         lengths = np.array(self._lengths, dtype=np.int64)
         docnums = np.repeat(np.array(self._docnums, dtype=np.int64), lengths)
         positions = np.arange(len(numbers), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
