@@ -366,6 +366,13 @@ def test_outlets_and_relayed_sources_are_known_names_or_text_of_the_lead(text: s
 
 
 @given(texts())
+def test_counts_of_letters_by_script_are_counts_of_their_characters(text: str) -> None:
+    assert analysis.count_unspaced(text) == len(re.findall(f"[{analysis._UNSPACED}]", text))
+    letters = language._NOT_LETTERS.sub("", text)  # as detect gives them
+    assert language.mostly_latin(letters) == (2 * len(language._LATIN_LETTER.findall(letters)) >= len(letters))
+
+
+@given(texts())
 @example("This is a long English sentence about the government and the people \ud800 of the city.")
 def test_detect_answers_a_code_from_the_lead_only(text: str) -> None:
     found = language.detect(text)

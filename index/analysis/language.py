@@ -125,12 +125,17 @@ def detect(text: str, samples: tuple[int, ...] = (300, 1500)) -> str:
         if len(letters) + (LETTERS_PER_UNSPACED_CHARACTER - 1) * count_unspaced(letters) < MIN_LETTERS:
             continue
         code, confidence = _identifier().classify(sample)
-        latin = 2 * len(_LATIN_LETTER.findall(letters)) >= len(letters)
-        if confidence >= (MIN_CONFIDENCE if latin else MIN_CONFIDENCE_OUTSIDE_LATIN):
+        if confidence >= (MIN_CONFIDENCE if mostly_latin(letters) else MIN_CONFIDENCE_OUTSIDE_LATIN):
             return _WRITTEN_AS.get(code, str(code))
         if size >= len(text):
             break
     return UNDETERMINED
+
+
+def mostly_latin(letters: str) -> bool:
+    """Whether at least half of ``letters`` (letters only, as ``detect`` keeps them) are Latin,
+    counted without a string per letter."""
+    return letters.isascii() or 2 * (len(letters) - len(_LATIN_LETTER.sub("", letters))) >= len(letters)
 
 
 def normalise(value: str) -> str | None:

@@ -141,7 +141,7 @@ def term_variants(word: str, languages: Iterable[str]) -> list[str]:
 
 def count_unspaced(text: str) -> int:
     """How many characters of ``text`` are of a script written without spaces."""
-    return len(_UNSPACED_CHARACTER.findall(text))
+    return 0 if text.isascii() else len(text) - len(_UNSPACED_CHARACTER.sub("", text))
 
 
 def is_unspaced(text: str) -> bool:
