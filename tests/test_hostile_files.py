@@ -222,6 +222,19 @@ def test_a_folder_opened_but_not_listed_is_reported_and_closed(tmp_path: Path, m
     assert len(os.listdir("/proc/self/fd")) == descriptors
 
 
+def test_an_interrupted_listing_leaves_no_folder_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE)
+
+    def scandir(descriptor: int) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    descriptors = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(KeyboardInterrupt):
+        scan(tmp_path)
+    assert len(os.listdir("/proc/self/fd")) == descriptors
+
+
 @pytest.mark.skipif(AS_ROOT or sys.platform == "win32", reason="root reads folders of mode 000")
 def test_a_folder_of_mode_000_is_reported(tmp_path: Path) -> None:
     (tmp_path / "locked").mkdir()

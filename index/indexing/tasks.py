@@ -29,7 +29,7 @@ from index.storage.writing import SegmentBuilder
 log = logging.getLogger(__name__)
 CancelCheck = Callable[[], bool]
 Job = tuple[FoundFile, str | None]  # a file to read, with its content hash when last indexed
-READ_AHEAD_FILES = 16  # read together, per worker: enough to hide the disk, few enough to bound the memory
+READ_AHEAD_FILES = 16  # per worker: enough to hide the disk, few enough to bound the memory
 # Files analysed together, a phase at a time (see analyse_files).
 BATCH_FILES = 64
 BATCH_BYTES = 2**20  # about a second and a half of work: how long a batch under way holds up a cancel
@@ -116,14 +116,15 @@ def _batches(
 
 @contextmanager
 def _read_ahead(root: Path, jobs: list[Job]) -> Iterator[Iterator[tuple[Job, bytes | SkippedFile]]]:
-    """The jobs with their files' contents, read by a thread READ_AHEAD_FILES files at a time,
-    the next ones while the last ones are analysed.
+    """The jobs with their files' contents, read by a thread at most READ_AHEAD_FILES files ahead,
+    half of them at a time.
 
     File reads release the GIL: waiting for the disk (most of an archive is not in the OS cache)
     overlaps with analysing the files already read. Handed to the thread a file at a time, the
     reads cost a worker 5 % more processor time than reading in its own thread (each hand-over
     wakes the thread and passes the GIL back and forth); a few files at a time, nothing measurable.
     """
+    chunk_files = READ_AHEAD_FILES // 2
 
     def read(chunk: list[Job]) -> list[bytes | SkippedFile]:
         return [read_bytes(root, found.relpath, found.fs_relpath) for found, _ in chunk]
@@ -132,8 +133,8 @@ def _read_ahead(root: Path, jobs: list[Job]) -> Iterator[Iterator[tuple[Job, byt
 
         def contents() -> Iterator[tuple[Job, bytes | SkippedFile]]:
             pending: deque[tuple[list[Job], Future[list[bytes | SkippedFile]]]] = deque()
-            for start in range(0, len(jobs), READ_AHEAD_FILES):
-                chunk = jobs[start : start + READ_AHEAD_FILES]
+            for start in range(0, len(jobs), chunk_files):
+                chunk = jobs[start : start + chunk_files]
                 pending.append((chunk, reader.submit(read, chunk)))
                 if len(pending) > 1:
                     done, future = pending.popleft()

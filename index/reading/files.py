@@ -164,7 +164,7 @@ def _listed(folder: str) -> tuple[int, list[os.DirEntry[str]]]:
     try:
         with os.scandir(descriptor) as listing:
             return descriptor, sorted(listing, key=_name, reverse=True)
-    except OSError:
+    except BaseException:  # an interrupt too: the caller gets no descriptor to close
         os.close(descriptor)
         raise
 
