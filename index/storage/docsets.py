@@ -40,8 +40,9 @@ from whoosh.system import pack_ushort
 from index.errors import QuerySyntaxError
 from index.storage.columns import NO_DATE, date_to_day
 from index.storage.frequent import FrequentTable, FrequentTerms, TermPostings, distinct_terms, open_frequent_terms
+from index.storage.positions import decode_positions
 from index.storage.query import COMPLETIONS, Completion
-from index.storage.schema import TEXT_FIELDS, decode_positions
+from index.storage.schema import TEXT_FIELDS
 from index.storage.term_filter import TermFilters, TermKey
 
 # The terms one pattern may stand for: Lucene's default maximum clause count. Each costs a read of
