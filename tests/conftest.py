@@ -44,10 +44,10 @@ def failing_extraction(folder: Path, marker: str, failure: str) -> dict[str, str
         folder,
         "import os, index.analysis.entities\n"
         "_real = index.analysis.entities.extract\n"
-        "def extract(text, language):\n"
+        "def extract(text, language, cleaned=False):\n"
         f"    if {marker!r} in text:\n"
         f"        {failure}\n"
-        "    return _real(text, language)\n"
+        "    return _real(text, language, cleaned)\n"
         "index.analysis.entities.extract = extract\n",
     )
 

@@ -48,10 +48,10 @@ def test_a_failing_entity_step_leaves_the_article_indexed_without_entities(
     root = numbered_articles(tmp_path, 6, ferry)
     real_extract = pipeline.entities.extract
 
-    def extract(text: str, language: str) -> list[object]:
+    def extract(text: str, language: str, cleaned: bool = False) -> list[object]:
         if "line 3 " in text:
             raise IndexError("list index out of range")
-        return real_extract(text, language)
+        return real_extract(text, language, cleaned)
 
     monkeypatch.setattr(pipeline.entities, "extract", extract)
     archive = Archive(root)
@@ -253,10 +253,10 @@ def test_files_analysed_together_come_out_as_each_alone_with_their_failures(
             return twins, []
         return real_read(relpath, data)  # type: ignore[no-any-return]
 
-    def extract(text: str, language: str) -> list[object]:
+    def extract(text: str, language: str, cleaned: bool = False) -> list[object]:
         if "line 2 " in text:
             raise IndexError("list index out of range")
-        return real_extract(text, language)
+        return real_extract(text, language, cleaned)
 
     def postings(text: str, language: str) -> object:
         if "line 3 " in text:

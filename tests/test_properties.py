@@ -412,6 +412,15 @@ def test_extract_finds_ordered_mentions_that_slice_the_text(text: str, language_
     assert entities.extract(text, language_code) == mentions
 
 
+@given(texts(), languages)
+@example("> Le courriel de Jean Dupont\n>>Voir aussi Marseille\nJean Dupont est à Paris.", "fr")
+def test_a_cleaned_body_said_cleaned_gives_the_same_mentions(text: str, language_code: str) -> None:
+    # Told that clean() made it, extract judges only the quoted lines clean keeps: ">>Voir aussi
+    # Marseille" is debris in a quoting message, and names nothing.
+    body = cleaning.clean(text)
+    assert entities.extract(body, language_code, cleaned=True) == entities.extract(body, language_code)
+
+
 @given(st.one_of(names, texts()), st.sampled_from([None, *TYPES]))
 def test_canonical_name_is_a_known_name_of_the_asked_type(name: str, type_: str | None) -> None:
     found = entities.canonical_name(name, type_)

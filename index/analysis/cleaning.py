@@ -45,6 +45,12 @@ def _single_spaced(line: str) -> bool:
 _remembered_is_debris = lru_cache(maxsize=4096)(_is_debris)
 
 
+def is_debris_after_cleaning(line: str) -> bool:
+    """Whether a line of ``clean``'s output is page debris: only a quoted line can be, as ``clean``
+    keeps every line of a quoting message that starts with ``>`` (the rest it judged already)."""
+    return line.lstrip().startswith(">") and is_debris(line)
+
+
 def clean(text: str) -> str:
     """The article text without debris lines, with runs of blank lines collapsed.
 

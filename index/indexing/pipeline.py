@@ -48,6 +48,8 @@ ENTITY_SEARCH_CHARS = 1_000_000
 # the others, and this share of them, are in it.
 FILE_LANGUAGE_MIN_ARTICLES = 3
 FILE_LANGUAGE_SHARE = 0.9
+# Steps whose failure leaves an article's body as read, not cleaned (see metadata.infer, _as_read).
+_NOT_CLEANED = frozenset({"cleaning", "metadata"})
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def analyse_article(
         StepFailedError: the article cannot be indexed at all.
     """
     steps = steps or Steps(inferred.path)
-    return _indexed(_named(inferred, fields, corrections, steps, model_mentions), steps)
+    return _indexed(_named(inferred, fields, corrections, steps, model_mentions, cleaned=False), steps)
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,16 @@ def _named(
     corrections: EntityCorrections,
     steps: Steps,
     model_mentions: ModelMentions | None,
+    cleaned: bool,
 ) -> _Named:
-    """The first half of analysing an article (see analyse_article): its corrections and entities."""
+    """The first half of analysing an article (see analyse_article): its corrections and entities.
+
+    ``cleaned``: its body is what ``clean`` made of the text read (see entities.extract).
+    """
     article = steps.run("corrections", lambda: apply_corrections(inferred, fields), lambda: inferred)
     searched = article.body[:ENTITY_SEARCH_CHARS]
-    found: list[Mention] = steps.run("entities", lambda: entities.extract(searched, article.language), list)
+    whole = cleaned and len(searched) == len(article.body)
+    found: list[Mention] = steps.run("entities", lambda: entities.extract(searched, article.language, whole), list)
     if len(article.body) > ENTITY_SEARCH_CHARS:
         steps.note("entities", f"names searched for in the first {ENTITY_SEARCH_CHARS:,} characters only")
     from_model = steps.run("entity model", lambda: model_mentions(article), lambda: None) if model_mentions else None
@@ -224,7 +231,9 @@ def analyse_files(
     drafts = [(file, draft) for file in read if isinstance(file, _FileDraft) for draft in file.articles]
     for file, draft in drafts:
         _looked_up(file, draft, corrections)
-        names = partial(_named, draft.inferred, draft.fields, corrections.entities, draft.steps, model_mentions)
+        cleaned = not any(problem.step in _NOT_CLEANED for problem in draft.steps.problems)
+        entity_corrections = corrections.entities
+        names = partial(_named, draft.inferred, draft.fields, entity_corrections, draft.steps, model_mentions, cleaned)
         draft.named = _attempt(draft, names)
     for file, draft in drafts:
         if draft.named is not None:

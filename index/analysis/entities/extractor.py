@@ -763,7 +763,7 @@ def written_in_capitals(line: str) -> bool:
     return capitals > _SHOUTING * letters
 
 
-def extract(text: str, language: str) -> list[Mention]:
+def extract(text: str, language: str, cleaned: bool = False) -> list[Mention]:
     """Find the PERSON, ORG and PLACE mentions of an article.
 
     Debris lines (font widgets, contact footers) are skipped and e-mail addresses and URLs never
@@ -771,13 +771,14 @@ def extract(text: str, language: str) -> list[Mention]:
     languages get fewer entities rather than wrong ones.
 
     Args:
-        text: the cleaned article body.
+        text: an article body.
         language: its ISO 639-1 code (``"en"``, ``"fr"``; anything else, ``"und"`` included, is fine).
+        cleaned: ``text`` is what ``cleaning.clean`` returned, whole: its debris lines are gone.
 
     Returns:
         The mentions, sorted by start, non-overlapping; ``text[m.start:m.end]`` is each surface form.
     """
-    tokens = _document_tokens(text)
+    tokens = _document_tokens(text, cleaned)
     return _Extractor(text, tokens, _data(), language).run()
 
 

@@ -7,7 +7,7 @@ from itertools import accumulate, repeat
 from operator import add
 from typing import NamedTuple
 
-from index.analysis.cleaning import is_debris
+from index.analysis.cleaning import is_debris, is_debris_after_cleaning
 from index.analysis.folding import name_key
 from index.analysis.remembered import Remembered
 
@@ -63,12 +63,18 @@ def _tokens(text: str) -> list[_Token]:
     return list(map(tuple.__new__, repeat(_Token), map(add, heads, _descriptions.values(surfaces))))
 
 
-def _document_tokens(text: str) -> list[_Token]:
-    """The tokens of the text, debris lines and e-mail or web addresses blanked out first (offsets kept)."""
-    lines = text.split("\n")
-    debris = [is_debris(line) for line in lines]
-    if any(debris):
-        text = "\n".join(" " * len(line) if drop else line for line, drop in zip(lines, debris, strict=True))
+def _document_tokens(text: str, cleaned: bool = False) -> list[_Token]:
+    """The tokens of the text, debris lines and e-mail or web addresses blanked out first (offsets kept).
+
+    A text ``clean`` returned (``cleaned``) has its lines judged already: judging them again took 2 %
+    of indexing (a long line, whose verdict is not remembered, was matched
+    against every pattern again).
+    """
+    if not cleaned or ">" in text:
+        lines = text.split("\n")
+        debris = list(map(is_debris_after_cleaning if cleaned else is_debris, lines))
+        if any(debris):
+            text = "\n".join(" " * len(line) if drop else line for line, drop in zip(lines, debris, strict=True))
     if "@" in text or "://" in text or "www." in text:
         text = _ADDRESS.sub(lambda address: " " * len(address.group()), text)
     return _tokens(text)
