@@ -10,7 +10,6 @@ Whoosh's own format, read by Whoosh's own readers.
 
 from __future__ import annotations
 
-import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +21,7 @@ from pickle import dumps
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+from deflate import zlib_compress
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3PerDocWriter, W3TermInfo
 from whoosh.system import pack_int, pack_ushort
 from whoosh.util import random_name
@@ -77,7 +77,9 @@ class SegmentCodec(W3Codec):  # type: ignore[misc]
     length_stats = False
 
     def __init__(self, blocklimit: int = 128, compression: int = 1, inlinelimit: int = 1) -> None:
-        # zlib level 1 rather than Whoosh's 3: posting blocks 6 % bigger, written 18 % faster.
+        # zlib level 1 rather than Whoosh's 3: posting blocks 6 % bigger, written 18 % faster. They
+        # are compressed by libdeflate, into the zlib format Whoosh reads: a block is a few hundred
+        # bytes, and zlib cleared and freed 256 KB of tables for each (30 % slower, 0.4 % bigger).
         super().__init__(blocklimit, compression, inlinelimit)
 
     def __reduce__(self) -> tuple[type, tuple[int, int, int]]:
@@ -368,17 +370,17 @@ class _GroupedFieldWriter(W3FieldWriter):  # type: ignore[misc]
             inlined_values = None if fixed_size == 0 else values
             return _inlined_terminfo(terminfo, docnums, weights, inlined_values), 0
         limit, level = self._codec._blocklimit, self._codec._compression  # noqa: SLF001
-        chunks = [WHOOSH3_HEADER_MAGIC]
+        chunks: list[bytes | bytearray] = [WHOOSH3_HEADER_MAGIC]
         for start in range(0, len(docnums), limit):
             end = start + limit
             ids, block_weights = docnums[start:end], weights[start:end]
-            data = dumps(
+            data: bytes | bytearray = dumps(
                 (_deltas(ids), _mini_weights(block_weights), _mini_values(values[start:end], fixed_size)),
                 BLOCK_PROTOCOL,
             )
             compression = level if len(ids) >= COMPRESSED_FROM else 0
             if compression:
-                data = zlib.compress(data, compression)
+                data = zlib_compress(data, compression)
             info = dumps((len(ids), ids[-1], max(block_weights), compression, _NO_LENGTH, _NO_LENGTH), _HEADER_PROTOCOL)
             size = len(info) + len(data)
             chunks += (pack_int(-size if end >= len(docnums) else size), info, data)
