@@ -177,7 +177,7 @@ def start_worker(reports: Any, stop: Any, parent: int) -> None:
     # The workers already use every core. NumPy's BLAS (OpenBLAS) would start a thread per core in
     # each of them, for the language model's one product per article: each product waited for a
     # second thread, which then spun for the next, competing with the other worker (1 % of a
-    # worker's instructions; the products come out the same, each thread computing whole outputs).
+    # worker's instructions). One thread also sums in one order whatever the machine's cores.
     from threadpoolctl import threadpool_limits  # only workers need it
 
     threadpool_limits(1, user_api="blas")
