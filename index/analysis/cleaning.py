@@ -48,7 +48,12 @@ _remembered_is_debris = lru_cache(maxsize=4096)(_is_debris)
 def is_debris_after_cleaning(line: str) -> bool:
     """Whether a line of ``clean``'s output is page debris: only a quoted line can be, as ``clean``
     keeps every line of a quoting message that starts with ``>`` (the rest it judged already)."""
-    return line.lstrip().startswith(">") and is_debris(line)
+    return _quotes(line) and is_debris(line)
+
+
+def _quotes(line: str) -> bool:
+    """Whether ``line`` is a quoted line, in a message that quotes another (see clean)."""
+    return line.lstrip().startswith(">")
 
 
 def clean(text: str) -> str:
@@ -64,7 +69,7 @@ def clean(text: str) -> str:
     # In a message that quotes another (e-mail, Usenet), ">>text" is a quoted line, not a related link.
     quoting = ">" in text and _QUOTED_LINE.search(text) is not None
     for line in text.split("\n"):
-        if is_debris(line) and not (quoting and line.lstrip().startswith(">")):
+        if is_debris(line) and not (quoting and _quotes(line)):
             continue
         line = line.rstrip()
         if not line and (not kept or not kept[-1]):

@@ -136,9 +136,10 @@ def _named(
     """
     article = steps.run("corrections", lambda: apply_corrections(inferred, fields), lambda: inferred)
     searched = article.body[:ENTITY_SEARCH_CHARS]
-    whole = cleaned and len(searched) == len(article.body)
+    cut = len(searched) < len(article.body)  # a line cut short may read as debris where the whole did not
+    whole = cleaned and not cut
     found: list[Mention] = steps.run("entities", lambda: entities.extract(searched, article.language, whole), list)
-    if len(article.body) > ENTITY_SEARCH_CHARS:
+    if cut:
         steps.note("entities", f"names searched for in the first {ENTITY_SEARCH_CHARS:,} characters only")
     from_model = steps.run("entity model", lambda: model_mentions(article), lambda: None) if model_mentions else None
     entity_model = None
@@ -232,8 +233,9 @@ def analyse_files(
     for file, draft in drafts:
         _looked_up(file, draft, corrections)
         cleaned = not any(problem.step in _NOT_CLEANED for problem in draft.steps.problems)
-        entity_corrections = corrections.entities
-        names = partial(_named, draft.inferred, draft.fields, entity_corrections, draft.steps, model_mentions, cleaned)
+        names = partial(
+            _named, draft.inferred, draft.fields, corrections.entities, draft.steps, model_mentions, cleaned
+        )
         draft.named = _attempt(draft, names)
     for file, draft in drafts:
         if draft.named is not None:

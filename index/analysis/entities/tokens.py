@@ -67,8 +67,8 @@ def _document_tokens(text: str, cleaned: bool = False) -> list[_Token]:
     """The tokens of the text, debris lines and e-mail or web addresses blanked out first (offsets kept).
 
     A text ``clean`` returned (``cleaned``) has its lines judged already: judging them again took 2 %
-    of indexing (a long line, whose verdict is not remembered, was matched
-    against every pattern again).
+    of indexing (a long line, whose verdict is not remembered, was matched against every pattern
+    again).
     """
     if not cleaned or ">" in text:
         lines = text.split("\n")
