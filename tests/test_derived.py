@@ -62,6 +62,19 @@ def test_the_entity_rules_data_read_back_from_the_cache_is_the_data_built(tmp_pa
         gazetteer._data.cache_clear()
 
 
+def test_entity_rules_data_cached_in_another_layout_is_built_again(monkeypatch) -> None:
+    gazetteer._data.cache_clear()
+    try:
+        built = gazetteer._data()
+        flat = gazetteer._flattened(built)
+        flat["gazetteer"] = {key: entry[:-1] for key, entry in flat["gazetteer"].items()}  # one field fewer
+        monkeypatch.setattr(gazetteer, "derived", lambda name, sources, compute: flat)
+        gazetteer._data.cache_clear()
+        assert gazetteer._data() == built
+    finally:
+        gazetteer._data.cache_clear()
+
+
 def test_the_language_model_read_back_from_the_cache_identifies_as_py3langid_does(tmp_path: Path, monkeypatch) -> None:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
