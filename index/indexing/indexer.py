@@ -45,7 +45,7 @@ from index.indexing.tasks import (
 from index.models import AnalysisProblem, IndexSummary, SkippedFile
 from index.paths import absolute
 from index.reading.files import displayable, scan
-from index.storage.columns import Columns, load_columns
+from index.storage.columns import Columns, columns_generation
 from index.storage.commits import (
     COMMIT_WAIT_SECONDS,
     clean_up,
@@ -262,9 +262,8 @@ class Indexer:
             try:
                 # Segments of a run that was killed, a TOC never committed: gone before this run starts.
                 remove_unused_files(self.index_dir, store)
-                columns = load_columns(self.index_dir / COLUMNS_FILE)
-                if columns is None or columns.generation != committed_generation(store):
-                    write_columns(self.index_dir, store, columns)
+                if columns_generation(self.index_dir / COLUMNS_FILE) != committed_generation(store):
+                    write_columns(self.index_dir, store)
             finally:
                 store.close()
             return ""
