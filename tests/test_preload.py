@@ -89,6 +89,45 @@ def test_nothing_is_read_with_no_budget_and_a_missing_file_is_passed_over(tmp_pa
     assert preloader.cached == paths
 
 
+def test_a_file_is_announced_for_reading_only_when_dropped_and_within_both_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (path,) = _files(tmp_path, {"articles.sqlite": 200_000})
+    asked: list[int] = []
+    monkeypatch.setattr(os, "posix_fadvise", lambda descriptor, offset, length, advice: asked.append(advice))
+    monkeypatch.setattr(preload, "available_memory", lambda: 10**9)
+    with mock.patch.object(preload, "_looks_cached", return_value=False):
+        assert preload.announce(path, at_most=10**6)
+        assert not preload.announce(path, at_most=100_000)  # larger than the writer's limit
+        assert not preload.announce(tmp_path / "gone.sqlite", at_most=10**6)
+        monkeypatch.setattr(preload, "available_memory", lambda: 300_000)  # half of it is not enough
+        assert not preload.announce(path, at_most=10**6)
+    monkeypatch.setattr(preload, "available_memory", lambda: 10**9)
+    with mock.patch.object(preload, "_looks_cached", return_value=True):
+        assert not preload.announce(path, at_most=10**6)  # in the page cache already
+    assert asked == [os.POSIX_FADV_WILLNEED]
+
+
+def test_an_update_with_changes_announces_the_store_and_one_without_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.indexing import indexer
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "a.txt").write_text("Date: 2024-03-05\nSource: VNA\n\nReport from Hanoi.\n")
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    announced: list[Path] = []
+    monkeypatch.setattr(indexer, "announce", lambda path, at_most: announced.append(path) or True)
+    archive.update(workers=1)
+    assert announced == []
+    (root / "b.txt").write_text("Date: 2024-03-06\nSource: VNA\n\nReport from Baku.\n")
+    archive.update(workers=1)
+    assert announced == [archive.index_dir / "articles.sqlite"]
+    archive.close()
+
+
 def test_a_stopped_preloader_reads_no_further_file(tmp_path: Path) -> None:
     paths = _files(tmp_path, {"a.tfl": 100, "b.frq": 100, "c.seg": 100})
     read_through = Preloader._read_through  # noqa: SLF001

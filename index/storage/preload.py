@@ -154,6 +154,26 @@ class Preloader:
         return True
 
 
+def announce(path: Path, at_most: int) -> bool:
+    """Ask the system to read a file into its page cache in the background, when it is at most
+    ``at_most`` bytes and fits SHARE_OF_AVAILABLE_MEMORY of the memory available; whether it was asked.
+
+    For a writer about to read a few scattered pages of a file the system may have dropped: one
+    read from front to back, under way while the writer does other work, costs less than each page
+    waited for in turn.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if size > min(at_most, SHARE_OF_AVAILABLE_MEMORY * available_memory()):
+        return False
+    opened = _announce(path)
+    if opened.descriptor >= 0:
+        os.close(opened.descriptor)
+    return opened.descriptor >= 0 and not opened.cached
+
+
 @dataclass(frozen=True)
 class _Opened:
     descriptor: int  # -1: the file could not be opened
