@@ -536,6 +536,7 @@ def test_term_spans_are_exactly_the_tokens_of_the_wanted_terms(
 ) -> None:
     wanted = {term for query in queries for term in analysis.terms(query, language_code)}
     spans = analysis.term_spans(text, language_code, wanted)
+    assert analysis.term_spans(text, language_code, wanted) == spans  # again, from the text's kept vocabulary
     _assert_spans(text, spans)
     for start, end in spans:
         assert set(analysis.terms(text[start:end], language_code)) <= wanted

@@ -25,3 +25,25 @@ def test_each_key_gets_its_value_computed_once_while_the_table_holds_it(lookups:
         assert set(new) <= set(keys)
         replaced = held > limit and new  # a full table is replaced when keys are missing from it
         assert len(remembered) == (len(new) if replaced else held + len(new))
+
+
+def test_a_cleared_table_computes_its_values_again() -> None:
+    computed: list[list[str]] = []
+    remembered: Remembered[str, str] = Remembered(10, lambda keys: computed.append(keys) or [k * 2 for k in keys])
+    remembered.values(["a", "b"])
+    remembered.clear()
+    assert len(remembered) == 0
+    assert remembered.values(["a"]) == ["aa"]
+    assert computed == [["a", "b"], ["a"]]
+
+
+def test_highlighting_keeps_the_vocabulary_of_short_texts_only() -> None:
+    from index.analysis import terms
+
+    terms._vocabularies.clear()  # noqa: SLF001
+    short = "The minister met the ministers in Hanoi."
+    assert terms.term_spans(short, "en", {"minist"}) == [(4, 12), (21, 30)]
+    assert len(terms._vocabularies) == 1  # noqa: SLF001
+    long = short + " filler" * terms.VOCABULARY_KEPT_CHARS
+    assert terms.term_spans(long, "en", {"hanoi"}) == [(34, 39)]
+    assert len(terms._vocabularies) == 1  # noqa: SLF001

@@ -31,6 +31,10 @@ class Remembered(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._table)
 
+    def clear(self) -> None:
+        """Forget every value (a benchmark's cold case)."""
+        self._table = {}
+
     def values(self, keys: Sequence[K]) -> list[V]:
         """Each key's value, in the keys' order."""
         table = self._table
