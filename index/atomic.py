@@ -27,7 +27,7 @@ def fsync_files(folder: Path, names: Iterable[str]) -> None:
     fsync_path(folder)
 
 
-def write_atomically(path: Path, data: bytes, keep_previous: bool = False) -> None:
+def write_atomically(path: Path, data: bytes, keep_previous: bool = False, durable: bool = True) -> None:
     """Replace ``path`` with ``data``: a reader sees the old content or the new, never a mix.
 
     The data goes to a temporary file of its own in the same folder (so two writers never share
@@ -38,6 +38,8 @@ def write_atomically(path: Path, data: bytes, keep_previous: bool = False) -> No
         data: its new content.
         keep_previous: keep the content being replaced as ``<path>.bak`` (user data: a bad
             edit can still be undone by hand).
+        durable: flush to the disk; False for a cache that tells a file a power cut left empty
+            or cut short from a good one.
 
     Raises:
         OSError: the file could not be written (disk full, read-only folder); ``path`` is as it was
@@ -49,8 +51,9 @@ def write_atomically(path: Path, data: bytes, keep_previous: bool = False) -> No
         with os.fdopen(descriptor, "wb") as handle:
             os.fchmod(handle.fileno(), _mode_for(path))
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if keep_previous:
             _keep_copy(path)
         os.replace(temporary, path)
@@ -58,7 +61,8 @@ def write_atomically(path: Path, data: bytes, keep_previous: bool = False) -> No
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    fsync_path(path.parent)
+    if durable:
+        fsync_path(path.parent)
 
 
 def _mode_for(path: Path) -> int:

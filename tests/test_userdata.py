@@ -27,6 +27,15 @@ def test_an_atomic_write_keeps_the_previous_version_and_leaves_no_temporary_file
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.json", "notes.json.bak"]
 
 
+def test_a_write_that_need_not_last_is_flushed_by_nobody(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flushed: list[int] = []
+    monkeypatch.setattr(atomic.os, "fsync", flushed.append)
+    write_atomically(tmp_path / "cache.bin", b"kept", durable=False)
+    assert (tmp_path / "cache.bin").read_bytes() == b"kept" and flushed == []
+    write_atomically(tmp_path / "notes.json", b"kept")
+    assert len(flushed) == 2  # the file, then its folder
+
+
 def test_a_failed_write_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "notes.json"
     write_atomically(target, b"before")

@@ -57,6 +57,7 @@ from index.storage.commits import (
 )
 from index.storage.generations import flush_generation, missing_or_changed, read_toc
 from index.storage.layout import COLUMNS_FILE, DAMAGE_FILE, INDEX_PARTS, STORE_FILE, WHOOSH_DIR, commit_lock
+from index.storage.matched_scan import keep_scan, matches_kept_scan
 from index.storage.preload import announce
 from index.storage.schema import index_version
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, INDEX_ID, ArticleStore, entity_corrections_json, is_damage
@@ -155,10 +156,16 @@ class Indexer:
         try:
             with cycle_collection_paused():
                 found, skipped = scan(self.root)
-                manifest = store.manifest()
-                present = {f.relpath for f in found}
-                deleted = [path for path in manifest if path not in present]
-                candidates = [f for f in found if manifest.get(f.relpath) != (f.size, f.mtime_ns)]
+                if matches_kept_scan(self.index_dir, store, found):
+                    manifest: dict[str, tuple[int, int]] = {}
+                    deleted, candidates = [], []
+                else:
+                    manifest = store.manifest()
+                    present = {f.relpath for f in found}
+                    deleted = [path for path in manifest if path not in present]
+                    candidates = [f for f in found if manifest.get(f.relpath) != (f.size, f.mtime_ns)]
+                    if not deleted and not candidates:
+                        keep_scan(self.index_dir, store, found)
             to_read = {f.relpath for f in candidates}
             problems: list[AnalysisProblem] = []
             for path, (known_skips, known_problems) in store.file_problems().items():
@@ -186,6 +193,7 @@ class Indexer:
                 self.committed = True
             cancelled = False
             files_read = 0
+            files_recorded = 0
 
             def on_file(path: str) -> None:
                 nonlocal files_read
@@ -214,11 +222,14 @@ class Indexer:
                         counts["added"] += changes.added
                         counts["updated"] += changes.updated
                         counts["deleted"] += changes.deleted
+                        files_recorded += changes.recorded
                     if result.segment is not None:
                         commit.add_segment(result.segment)
                     store.set_meta(ENTITY_CORRECTIONS_APPLIED, applied)
                 self.columns = commit.columns
                 self.committed = True
+            if files_recorded == len(candidates):  # none failed, none cancelled: the manifest is the scan
+                keep_scan(self.index_dir, store, found)
             return IndexSummary(
                 added=counts["added"],
                 updated=counts["updated"],

@@ -80,11 +80,13 @@ class ReadFile:
 
 @dataclass(frozen=True)
 class ArticleChanges:
-    """How many articles a file's new reading added, changed and removed."""
+    """How many articles a file's new reading added, changed and removed, and whether the store's
+    manifest now holds the file as it was read (not when it could not be read this time)."""
 
     added: int = 0
     updated: int = 0
     deleted: int = 0
+    recorded: bool = True
 
 
 def committed_generation(store: ArticleStore) -> int | None:
@@ -151,7 +153,7 @@ class Commit:
         """
         found = read.found
         if not read.sha1:
-            return ArticleChanges()
+            return ArticleChanges(recorded=False)
         changes = ArticleChanges()
         if read.rows is not None:
             before = self.store.records_of(found.relpath) if indexed_before else {}

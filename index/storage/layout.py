@@ -21,6 +21,7 @@ WHOOSH_DIR = "whoosh"
 STORE_FILE = "articles.sqlite"
 COLUMNS_FILE = "columns.bin"
 DAMAGE_FILE = "damaged.txt"  # left by a reader that found the index damaged: the next run rebuilds it
+MATCHED_SCAN_FILE = "matched-scan.marshal"  # see matched_scan.py
 # Files of the index proper: removed when it is rebuilt (the lock files stay, others may wait on them);
 # columns.npz is what schema 15 and before called the columns file.
 INDEX_PARTS = (
@@ -30,6 +31,7 @@ INDEX_PARTS = (
     STORE_FILE + "-shm",
     COLUMNS_FILE,
     DAMAGE_FILE,
+    MATCHED_SCAN_FILE,
     "columns.npz",
 )
 
