@@ -89,22 +89,18 @@ def test_nothing_is_read_with_no_budget_and_a_missing_file_is_passed_over(tmp_pa
     assert preloader.cached == paths
 
 
-def test_a_file_is_announced_for_reading_only_when_dropped_and_within_both_limits(
+def test_a_file_is_announced_for_reading_only_within_both_limits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (path,) = _files(tmp_path, {"articles.sqlite": 200_000})
     asked: list[int] = []
     monkeypatch.setattr(os, "posix_fadvise", lambda descriptor, offset, length, advice: asked.append(advice))
     monkeypatch.setattr(preload, "available_memory", lambda: 10**9)
-    with mock.patch.object(preload, "_looks_cached", return_value=False):
-        assert preload.announce(path, at_most=10**6)
-        assert not preload.announce(path, at_most=100_000)  # larger than the writer's limit
-        assert not preload.announce(tmp_path / "gone.sqlite", at_most=10**6)
-        monkeypatch.setattr(preload, "available_memory", lambda: 300_000)  # half of it is not enough
-        assert not preload.announce(path, at_most=10**6)
-    monkeypatch.setattr(preload, "available_memory", lambda: 10**9)
-    with mock.patch.object(preload, "_looks_cached", return_value=True):
-        assert not preload.announce(path, at_most=10**6)  # in the page cache already
+    assert preload.announce(path, at_most=10**6)  # in the page cache (just written): the system skips it
+    assert not preload.announce(path, at_most=100_000)  # larger than the writer's limit
+    assert not preload.announce(tmp_path / "gone.sqlite", at_most=10**6)
+    monkeypatch.setattr(preload, "available_memory", lambda: 300_000)  # half of it is not enough
+    assert not preload.announce(path, at_most=10**6)
     assert asked == [os.POSIX_FADV_WILLNEED]
 
 

@@ -158,20 +158,27 @@ def announce(path: Path, at_most: int) -> bool:
     """Ask the system to read a file into its page cache in the background, when it is at most
     ``at_most`` bytes and fits SHARE_OF_AVAILABLE_MEMORY of the memory available; whether it was asked.
 
-    For a writer about to read a few scattered pages of a file the system may have dropped: one
-    read from front to back, under way while the writer does other work, costs less than each page
-    waited for in turn.
+    For a writer about to read a few scattered pages of a file the system may have dropped some of:
+    one read from front to back, under way while the writer does other work, costs less than each
+    page waited for in turn. The pages cached already are not read again, so the file is not probed
+    first, as a preload does (a few pages cached say little of the others).
     """
+    if not hasattr(os, "posix_fadvise"):
+        return False
     try:
         size = path.stat().st_size
+        if size > min(at_most, SHARE_OF_AVAILABLE_MEMORY * available_memory()):
+            return False
+        descriptor = os.open(path, os.O_RDONLY)
     except OSError:
         return False
-    if size > min(at_most, SHARE_OF_AVAILABLE_MEMORY * available_memory()):
+    try:
+        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        return True
+    except OSError:
         return False
-    opened = _announce(path)
-    if opened.descriptor >= 0:
-        os.close(opened.descriptor)
-    return opened.descriptor >= 0 and not opened.cached
+    finally:
+        os.close(descriptor)
 
 
 @dataclass(frozen=True)
