@@ -143,3 +143,19 @@ def test_a_scan_that_cannot_be_kept_only_means_the_next_run_reads_the_manifest(
     assert archive.update().unchanged == 6
     assert len(manifest_reads) == 2
     archive.close()
+
+
+def test_a_file_whose_name_is_not_utf8_is_compared_by_both_its_names(
+    archive: Archive, manifest_reads: list[int]
+) -> None:
+    path = os.fsencode(archive.root) + b"/caf\xe9.txt"  # shown as caf\xe9.txt, opened by its bytes
+    with open(path, "wb") as handle:
+        handle.write(article(7, "Report from Minsk.").encode())
+    assert archive.update().added == 1
+    assert archive.update().unchanged == 7
+    assert len(manifest_reads) == 1
+    with open(path, "ab") as handle:
+        handle.write(b"Report from Baku.\n")
+    assert archive.update().updated == 1
+    assert archive.search(SearchRequest("Baku")).total == 1
+    archive.close()
