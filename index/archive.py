@@ -156,6 +156,7 @@ class Archive:
         Raises:
             ArchiveNotFoundError: the folder is missing (removed or renamed).
             IndexWriteError: the index could not be written (disk full, read-only).
+            IndexDamagedError: the run met damage in the index; the next run rebuilds it.
         """
         if self.root.exists() and not self.root.is_dir():
             raise ArchiveNotFoundError(f"{self.root} is a file; an archive is a folder of articles")
@@ -168,6 +169,15 @@ class Archive:
             if should_cancel is not None and should_cancel():
                 return IndexSummary(cancelled=True)
             raise
+        except _DAMAGE as error:
+            # Met in a file the run's checks do not open (a segment garbled at its own size, read
+            # by a merge): recorded, so that the next run rebuilds rather than fail again.
+            log.warning("indexing %s met a damaged index", self.root, exc_info=error)
+            self._mark_damaged(type(error).__name__)
+            what = type(error).__name__
+            raise IndexDamagedError(
+                f"the index of {self.root} is damaged ({what}); index the archive again to rebuild it"
+            ) from error
         if summary.rebuilt:
             self.close()  # Its searcher holds files of the index that is gone.
         remember_archive(self.root, self.data)

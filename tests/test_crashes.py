@@ -25,6 +25,7 @@ from index import Archive, IndexDamagedError, IndexWriteError, SearchRequest
 from index.cli import main
 from index.errors import IndexChangedError
 from index.indexing.updates import update_articles
+from index.storage import commits as commits_module
 from index.storage import frequent as frequent_module
 from index.storage.generations import generation_files, read_toc
 from index.storage.layout import COLUMNS_FILE, DAMAGE_FILE, STORE_FILE, WHOOSH_DIR
@@ -56,7 +57,7 @@ def counted(owner, name):
 for owner, name in [
     (commits.Commit, "record"), (commits.Commit, "delete_file"), (commits.Commit, "finish"),
     (store.ArticleStore, "put_rows"), (store.ArticleStore, "set_meta"), (TOC, "write"),
-    (SegmentWriter, "add_reader"), (SegmentWriter, "_finalize_segment"), (atomic, "fsync_path"),
+    (commits, "_add_reader"), (SegmentWriter, "_finalize_segment"), (atomic, "fsync_path"), (indexer, "keep_scan"),
     (commits, "flush_generation"), (commits, "save_columns"), (commits, "remove_unused_files"),
     (indexer, "remove_unused_files"), (indexer, "write_columns"), (commits, "write_columns"),
 ]:
@@ -528,3 +529,31 @@ def test_a_rebuild_by_another_process_is_followed_by_searches_and_corrections(se
     assert other.article(hit.id).title == "After the rebuild"
     assert other.update().rebuilt == ""
     other.close()
+
+
+def test_a_segment_garbled_at_its_size_met_by_a_merge_is_reported_and_rebuilt_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run checks segment sizes, not contents: a merge is where it meets such damage."""
+    monkeypatch.setattr(commits_module, "TINY_SEGMENTS_MERGED_AT", 2)
+    root = tmp_path / "archive"
+    root.mkdir()
+    for number in range(4):
+        text = f"Date: 2024-03-0{number + 1}\nSource: VNA\n\nReport {number} from Hanoi.\n"
+        (root / f"{number}.txt").write_text(text)
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    (root / "1.txt").write_text("Date: 2024-03-02\nSource: VNA\n\nReport one from Baku.\n")
+    archive.update(workers=1)  # a second tiny segment: the next commit merges both
+    archive.close()
+    for segment in (archive.index_dir / WHOOSH_DIR).glob("*.seg"):
+        data = segment.read_bytes()
+        segment.write_bytes(bytes(b ^ 0x5A for b in data))
+    (root / "2.txt").write_text("Date: 2024-03-03\nSource: VNA\n\nReport two from Minsk.\n")
+    with pytest.raises(IndexDamagedError, match="index the archive again"):
+        archive.update(workers=1)
+    assert (archive.index_dir / DAMAGE_FILE).exists()
+    summary = archive.update(workers=1)
+    assert summary.rebuilt and summary.added == 4
+    assert archive.search(SearchRequest("Baku OR Minsk")).total == 2
+    archive.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,16 @@ def test_a_scan_that_cannot_be_kept_only_means_the_next_run_reads_the_manifest(
     archive.close()
 
 
+def test_a_kept_scan_left_half_written_by_a_killed_run_is_removed(archive: Archive) -> None:
+    leftover = archive.index_dir / f".{MATCHED_SCAN_FILE}.x1y2z3.tmp"
+    leftover.write_bytes(b"half a scan")
+    (archive.root / "1.txt").write_text(article(1, "Report from Baku."))
+    assert archive.update().updated == 1
+    assert not leftover.exists()
+    archive.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="names that are not UTF-8 need a file system of bytes")
 def test_a_file_whose_name_is_not_utf8_is_compared_by_both_its_names(
     archive: Archive, manifest_reads: list[int]
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -24,6 +24,16 @@ def _files(folder: Path, sizes: dict[str, int]) -> list[Path]:
         path.write_bytes(os.urandom(size))
         paths.append(path)
     return paths
+
+
+class _RunAtOnce:
+    """A thread that runs its target when started, before start returns."""
+
+    def __init__(self, target: Callable[..., object], args: tuple[object, ...] = (), **_: object) -> None:
+        self._target, self._args = target, args
+
+    def start(self) -> None:
+        self._target(*self._args)
 
 
 def _finished(preloader: Preloader) -> Preloader:
@@ -89,12 +99,14 @@ def test_nothing_is_read_with_no_budget_and_a_missing_file_is_passed_over(tmp_pa
     assert preloader.cached == paths
 
 
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="this system cannot be asked to read ahead")
 def test_a_file_is_announced_for_reading_only_within_both_limits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (path,) = _files(tmp_path, {"articles.sqlite": 200_000})
     asked: list[int] = []
     monkeypatch.setattr(os, "posix_fadvise", lambda descriptor, offset, length, advice: asked.append(advice))
+    monkeypatch.setattr(preload.threading, "Thread", _RunAtOnce)
     monkeypatch.setattr(preload, "available_memory", lambda: 10**9)
     assert preload.announce(path, at_most=10**6)  # in the page cache (just written): the system skips it
     assert not preload.announce(path, at_most=100_000)  # larger than the writer's limit

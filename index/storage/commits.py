@@ -415,7 +415,9 @@ def merge_tiny_segments(writer: SegmentWriter, segments: list[Any]) -> list[Any]
     if len(tiny) < TINY_SEGMENTS_MERGED_AT:
         return segments
     kept = []
-    mapped = storage(Path(writer.storage.folder), mapped=True)  # reads as slices, not system calls
+    # Read as slices, not system calls; a disk failing under the mapping stops the process, as it
+    # would a search's (mapped.py), and the run's commit, not yet made, is simply not there.
+    mapped = storage(Path(writer.storage.folder), mapped=True)
     for segment in segments:
         if segment in tiny:
             reader = SegmentReader(mapped, writer.schema, segment)

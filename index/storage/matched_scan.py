@@ -35,7 +35,7 @@ _MARSHAL_VERSION = 2
 
 def matches_kept_scan(index_dir: Path, store: ArticleStore, found: list[FoundFile]) -> bool:
     """Whether ``found``, a scan of the archive, is the scan kept for the store as it is now."""
-    with suppress(OSError, ValueError, EOFError, TypeError, IndexError):
+    with suppress(OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
         kept = marshal.loads((index_dir / MATCHED_SCAN_FILE).read_bytes())
         return bool(kept[:3] == _stamp(store) and kept[3] == _kept_form(found))
     return False
@@ -45,6 +45,9 @@ def keep_scan(index_dir: Path, store: ArticleStore, found: list[FoundFile]) -> N
     """Keep ``found`` for the next run: a scan the store's committed manifest matches exactly."""
     content = marshal.dumps((*_stamp(store), _kept_form(found)), _MARSHAL_VERSION)
     try:
+        # What a run killed while keeping its scan left (only a run, under the indexing lock, writes one).
+        for leftover in index_dir.glob(f".{MATCHED_SCAN_FILE}.*.tmp"):
+            leftover.unlink(missing_ok=True)
         # Not flushed to the disk: a power cut leaves the file as it was, cut short or empty, all of
         # which the next run tells from a scan it may use.
         write_atomically(index_dir / MATCHED_SCAN_FILE, content, durable=False)

@@ -172,11 +172,15 @@ def announce(path: Path, at_most: int) -> bool:
         descriptor = os.open(path, os.O_RDONLY)
     except OSError:
         return False
+    # The system may queue the reads before the call returns: on a slow disk, not the writer's wait.
+    threading.Thread(target=_advise_and_close, args=(descriptor,), name="read ahead", daemon=True).start()
+    return True
+
+
+def _advise_and_close(descriptor: int) -> None:
     try:
-        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
-        return True
-    except OSError:
-        return False
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
     finally:
         os.close(descriptor)
 
