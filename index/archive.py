@@ -171,13 +171,8 @@ class Archive:
             raise
         except _DAMAGE as error:
             # Met in a file the run's checks do not open (a segment garbled at its own size, read
-            # by a merge): recorded, so that the next run rebuilds rather than fail again.
-            log.warning("indexing %s met a damaged index", self.root, exc_info=error)
-            self._mark_damaged(type(error).__name__)
-            what = type(error).__name__
-            raise IndexDamagedError(
-                f"the index of {self.root} is damaged ({what}); index the archive again to rebuild it"
-            ) from error
+            # by a merge): recorded, as a search records it, so that the next run rebuilds.
+            raise self._damaged(error, type(error).__name__) from error
         if summary.rebuilt:
             self.close()  # Its searcher holds files of the index that is gone.
         remember_archive(self.root, self.data)

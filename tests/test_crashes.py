@@ -547,8 +547,7 @@ def test_a_segment_garbled_at_its_size_met_by_a_merge_is_reported_and_rebuilt_by
     archive.update(workers=1)  # a second tiny segment: the next commit merges both
     archive.close()
     for segment in (archive.index_dir / WHOOSH_DIR).glob("*.seg"):
-        data = segment.read_bytes()
-        segment.write_bytes(bytes(b ^ 0x5A for b in data))
+        damage(segment, "garble")
     (root / "2.txt").write_text("Date: 2024-03-03\nSource: VNA\n\nReport two from Minsk.\n")
     with pytest.raises(IndexDamagedError, match="index the archive again"):
         archive.update(workers=1)
