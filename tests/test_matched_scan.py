@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index import Archive, SearchRequest
 from index.indexing import tasks
 from index.models import SkippedFile
 from index.reading import files
+from index.storage import matched_scan
 from index.storage import store as store_module
 from index.storage.layout import MATCHED_SCAN_FILE
 
@@ -53,16 +56,30 @@ def test_a_run_with_nothing_to_do_after_a_build_reads_no_manifest(archive: Archi
     archive.close()
 
 
-def test_edits_are_indexed_and_the_next_run_reads_no_manifest(archive: Archive, manifest_reads: list[int]) -> None:
+def test_edits_are_found_from_the_kept_scan_without_the_manifest(archive: Archive, manifest_reads: list[int]) -> None:
     (archive.root / "2.txt").write_text(article(2, "Report from Baku."))
     (archive.root / "3.txt").unlink()
     (archive.root / "9.txt").write_text(article(9, "Report from Minsk."))
+    (archive.root / "00.txt").write_text(article(10, "Report from Riga."))  # sorted before every other
     summary = archive.update()
-    assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (1, 1, 1, 4)
-    assert len(manifest_reads) == 1
-    assert archive.update().unchanged == 6
-    assert len(manifest_reads) == 1
-    assert archive.search(SearchRequest("Baku OR Minsk")).total == 2
+    assert (summary.added, summary.updated, summary.deleted, summary.unchanged) == (2, 1, 1, 4)
+    assert archive.update().unchanged == 7
+    assert manifest_reads == []
+    assert archive.search(SearchRequest("Baku OR Minsk OR Riga")).total == 3
+    assert archive.search(SearchRequest("title:(Report 3)")).total == 0
+    archive.close()
+
+
+def test_a_file_edited_twice_is_replaced_each_time_not_added_again(archive: Archive) -> None:
+    """An updated file found from the kept scan is one the index had: replaced, not added twice."""
+    (archive.root / "4.txt").write_text(article(4, "Report from Oslo."))
+    assert archive.update().updated == 1
+    (archive.root / "4.txt").write_text(article(4, "Report from Kyiv."))
+    summary = archive.update()
+    assert (summary.added, summary.updated) == (0, 1)
+    assert archive.search(SearchRequest("Oslo")).total == 0
+    assert archive.search(SearchRequest("Kyiv")).total == 1
+    assert archive.search(SearchRequest("*")).total == 6
     archive.close()
 
 
@@ -164,9 +181,29 @@ def test_a_file_whose_name_is_not_utf8_is_compared_by_both_its_names(
         handle.write(article(7, "Report from Minsk.").encode())
     assert archive.update().added == 1
     assert archive.update().unchanged == 7
-    assert len(manifest_reads) == 1
     with open(path, "ab") as handle:
         handle.write(b"Report from Baku.\n")
     assert archive.update().updated == 1
+    assert archive.update().unchanged == 7
+    assert manifest_reads == []
     assert archive.search(SearchRequest("Baku")).total == 1
     archive.close()
+
+
+scan_entries = st.dictionaries(
+    st.text(max_size=4), st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=40
+)
+
+
+@settings(max_examples=300)
+@given(scan_entries, scan_entries, st.integers(1, 5))
+def test_two_scans_differ_where_their_entries_do(
+    before: dict[str, tuple[int, int]], now: dict[str, tuple[int, int]], block: int
+) -> None:
+    kept = sorted((path, *entry) for path, entry in before.items())
+    scanned = sorted((path, *entry) for path, entry in now.items())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matched_scan, "_BLOCK", block)
+        changed, gone = matched_scan._differences(scanned, kept)
+    assert [scanned[position] for position in changed] == [entry for entry in scanned if entry not in kept]
+    assert gone == [entry for entry in kept if entry not in scanned]

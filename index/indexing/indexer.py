@@ -57,7 +57,7 @@ from index.storage.commits import (
 )
 from index.storage.generations import flush_generation, missing_or_changed, read_toc
 from index.storage.layout import COLUMNS_FILE, DAMAGE_FILE, INDEX_PARTS, STORE_FILE, WHOOSH_DIR, commit_lock
-from index.storage.matched_scan import keep_scan, matches_kept_scan
+from index.storage.matched_scan import changes_since_kept_scan, keep_scan
 from index.storage.preload import announce
 from index.storage.schema import index_version
 from index.storage.store import ENTITY_CORRECTIONS_APPLIED, INDEX_ID, ArticleStore, entity_corrections_json, is_damage
@@ -156,9 +156,10 @@ class Indexer:
         try:
             with cycle_collection_paused():
                 found, skipped = scan(self.root)
-                if matches_kept_scan(self.index_dir, store, found):
-                    manifest: dict[str, tuple[int, int]] = {}
-                    deleted, candidates = [], []
+                kept = changes_since_kept_scan(self.index_dir, store, found)
+                # ``manifest`` holds at least the entries of the files to read and those gone.
+                if kept is not None:
+                    manifest, deleted, candidates = kept.before, kept.deleted, kept.candidates
                 else:
                     manifest = store.manifest()
                     present = {f.relpath for f in found}
@@ -229,7 +230,8 @@ class Indexer:
                 self.columns = commit.columns
                 self.committed = True
             if files_recorded == len(candidates):  # none failed, none cancelled: the manifest is the scan
-                keep_scan(self.index_dir, store, found)
+                with cycle_collection_paused():  # the collector's passes over the scan took 0.1 s
+                    keep_scan(self.index_dir, store, found)
             return IndexSummary(
                 added=counts["added"],
                 updated=counts["updated"],
