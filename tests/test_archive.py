@@ -9,15 +9,19 @@ import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from whoosh import index as whoosh_index
 
-from index import Archive, Filters, Provenance, QuerySyntaxError, SearchRequest, SortOrder
+from index import Archive, Filters, Provenance, QuerySyntaxError, SearchRequest, Snippet, SortOrder
+from index.analysis import terms as terms_module
+from index.analysis.terms import term_spans
 from index.indexing import indexer as indexer_module
 from index.storage import commits as commits_module
 from index.storage import frequent as frequent_module
 from index.storage import schema as schema_module
+from index.storage import searcher as searcher_module
 from index.storage.layout import COLUMNS_FILE, WHOOSH_DIR
 from index.storage.searcher import make_snippet
 
@@ -432,9 +436,58 @@ def test_prefixes_and_fuzzy_words_find_words_indexed_as_shorter_stems(tmp_path: 
 def test_a_snippet_of_a_word_repeated_sixty_thousand_times_is_the_first_window() -> None:
     """The densest window was counted hit by hit from each hit: this article took minutes."""
     body = "Vietnam and Azerbaijan talk. " * 60_000
-    snippet = make_snippet(body, "en", {"vietnam"})
+    snippet = make_snippet(body, term_spans(body, "en", {"vietnam"}))
     assert snippet.text.startswith("Vietnam and Azerbaijan talk.") and snippet.text.endswith("…")
     assert [(span.start, span.end) for span in snippet.spans[:2]] == [(0, 7), (29, 36)]
+
+
+def test_snippets_found_from_the_counts_of_the_postings_are_those_found_word_by_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's snippets trust the words its earlier articles showed when they find as many tokens
+    as the postings count; each snippet is the one its article's every word would have given."""
+    bodies = [
+        "Hanoi hosted the talks.",
+        "Hanoi, HANOI and hanoi: three spellings of the capital, Hà Nội, Ha Noi.",
+        "Ministers met in Hanoi. The ministry said hanoi's streets were calm; the minister left.",
+        "Nothing here but the title.",
+        "Les ministres sont à Hanoï.",
+    ]
+    root = tmp_path / "page"
+    root.mkdir()
+    for i, body in enumerate(bodies):
+        (root / f"{i}.txt").write_text(f"Title: Hanoi report {i}\nDate: 2024-03-0{i + 1}\n\n{body}\n")
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    full_method = []
+    monkeypatch.setattr(terms_module, "_wanted_words", counted(terms_module._wanted_words, full_method))
+    queries = ("Hanoi", "hanoi minist*", '"Hà Nội"', "title:Hanoi", "Hanoi OR ministers", "ministre", "*")
+
+    def snippets() -> list[tuple[str, Snippet]]:
+        return [
+            (hit.id, hit.snippet)
+            for query in queries
+            for sort in SortOrder
+            for hit in archive.search(SearchRequest(query, sort=sort)).hits
+        ]
+
+    trusted = snippets()
+    assert 0 < len(full_method) < len(trusted)  # some articles trusted the words found before
+    monkeypatch.setattr(searcher_module, "COUNTED_TERMS_AT_MOST", -1)  # every article word by word
+    assert snippets() == trusted
+    assert len(full_method) > len(trusted)
+    archive.close()
+
+
+T = TypeVar("T")
+
+
+def counted(function: Callable[..., T], calls: list[int]) -> Callable[..., T]:
+    def counting(*args: object) -> T:
+        calls.append(1)
+        return function(*args)
+
+    return counting
 
 
 def test_chinese_and_japanese_words_are_found_inside_unspaced_text(tmp_path: Path) -> None:

@@ -550,6 +550,26 @@ def test_term_spans_are_exactly_the_tokens_of_the_wanted_terms(
     assert spans == expected
 
 
+@given(st.lists(st.tuples(texts(), languages), min_size=1, max_size=4), st.lists(st.one_of(names, chunks), max_size=3))
+@example([("Hanoi, Hà Nội. HANOI hanoi", "vi"), ("hanoi Hà Nội", "vi")], ["Hanoi", "Hà Nội"])
+@example([("主席习近平发来贺电。习近平", "zh"), ("习近平 习", "zh")], ["习近平"])
+@example([("Hanoi", "en"), ("HANOI and Hanoi", "en")], ["hanoi"])  # a form the page had not shown
+@example([("cats", "en"), ("cats cat", "vi")], ["cat"])  # a word found is another term in another language
+def test_the_spans_of_a_page_found_from_the_counts_of_the_index_are_term_spans(
+    page: list[tuple[str, str]], queries: list[str]
+) -> None:
+    """A page's snippets look first for the words found in its texts before, and trust them when
+    they find as many tokens as the postings count: the spans are those of term_spans all the same."""
+    wanted = {term for query in queries for _, code in page for term in analysis.terms(query, code)}
+    spans_of = analysis.TermSpans(wanted)
+    for text, language_code in [*page, *page]:
+        expected = analysis.term_spans(text, language_code, wanted)
+        tokens = sum(term in wanted for term in analysis.terms(text, language_code))
+        assert spans_of(text, language_code, tokens) == expected
+        assert spans_of(text, language_code, tokens + 1) == expected  # a count no words found make
+        assert spans_of(text, language_code) == expected
+
+
 @given(texts(), languages)
 def test_pre_analysed_text_is_its_terms_each_writable_as_utf8(text: str, language_code: str) -> None:
     """The segment writer encodes a segment's terms together: one that could not be encoded would

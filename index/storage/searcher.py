@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 
 from index.analysis.duplicates import clusters
 from index.analysis.entities import EntityCorrections, aliases
-from index.analysis.terms import TOKEN, has_stemmer, term_spans, terms
+from index.analysis.terms import TOKEN, TermSpans, has_stemmer, term_spans, terms
 from index.errors import IndexChangedError, IndexDamagedError, IndexNotBuiltError
 from index.models import (
     ENTITY_FACET_OF_TYPE,
@@ -51,6 +51,9 @@ from index.storage.store import ENTITY_CORRECTIONS_APPLIED, ArticleStore
 
 log = logging.getLogger(__name__)
 SNIPPET_CHARS = 240
+# A page's snippets count each article's tokens of the query's terms from their postings when the
+# terms are this few (a pattern may stand for hundreds, whose postings no search read).
+COUNTED_TERMS_AT_MOST = 16
 OPEN_ATTEMPTS = 5  # a writer may replace the columns and delete an old generation while we open it
 MORE_LIKE_TERMS = 12
 # Facets under more than this share of the documents are counted over the others, and taken from
@@ -549,8 +552,10 @@ class ArchiveSearcher:
         ids = [self.columns.ids[d] for d in docnums]
         articles = self.store.get_many(ids)
         wanted = _highlighted(positive)
+        spans_of = TermSpans(wanted)
+        tokens = self._wanted_tokens(wanted, docnums)
         hits = []
-        for docnum, article_id, score in zip(docnums, ids, scores, strict=True):
+        for docnum, article_id, score, count in zip(docnums, ids, scores, tokens, strict=True):
             article = articles.get(article_id)
             if article is None:
                 continue
@@ -565,11 +570,25 @@ class ArchiveSearcher:
                     article.source_provenance,
                     article.language,
                     score,
-                    make_snippet(article.body, article.language, wanted),
+                    make_snippet(article.body, spans_of(article.body, article.language, count)),
                     (copies or {}).get(docnum, ()),
                 )
             )
         return tuple(hits)
+
+    def _wanted_tokens(self, wanted: set[str], docnums: list[int]) -> list[int | None]:
+        """How many tokens of each document's body have a wanted term: the sum of the terms'
+        frequencies in its body postings (unknown when the terms are many, as a pattern's)."""
+        if len(wanted) > COUNTED_TERMS_AT_MOST or not docnums:
+            return [None] * len(docnums)
+        page = np.asarray(docnums)
+        tokens = np.zeros(page.size, dtype=np.float64)
+        for term in wanted:
+            postings = self.masks.postings("body", term.encode("utf-8"))
+            if postings.ids.size:
+                where = np.minimum(np.searchsorted(postings.ids, page), postings.ids.size - 1)
+                tokens += np.where(postings.ids[where] == page, postings.weights[where], 0)
+        return [round(count) for count in tokens.tolist()]
 
     def article(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
@@ -674,19 +693,17 @@ def _highlighted(positive: list[ScoredTerm]) -> set[str]:
     return {btext.decode("utf-8") for field, btext, _ in positive if field in TEXT_FIELDS}
 
 
-def make_snippet(body: str, language: str, wanted: set[str], width: int = SNIPPET_CHARS) -> Snippet:
-    """The passage of ``body`` densest in wanted terms, with their spans.
+def make_snippet(body: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> Snippet:
+    """The passage of ``body`` densest in hits, with their spans.
 
     Args:
         body: article text.
-        language: its language (chooses the stemmer that matches index terms).
-        wanted: index terms to highlight.
+        spans: where the hits are in it, sorted (see terms.TermSpans).
         width: snippet length in characters.
 
     Returns:
         The passage, with ``…`` where it is cut, and hit spans relative to it.
     """
-    spans = term_spans(body, language, wanted) if wanted else []
     start = 0
     if spans:
         starts = [s for s, _ in spans]
