@@ -196,18 +196,20 @@ def compare_searches(folder: Path, data: Path, peers: list, runs: int) -> dict[s
     collecting = CollectorTime()
     # Where a sample is slow, whether Python's cycle collector ran in it (Archivist's samples).
     slowest: dict[str, tuple[float, float]] = {}
-    for round_ in range(runs + 1):  # the first round warms every engine up and is not counted
-        for engine, search in engines[round_ % 3:] + engines[: round_ % 3]:
-            for name, query in PEER_QUERIES.items():
-                collected_before = collecting.ms
-                started = time.perf_counter()
-                totals[engine, name] = search(name, query)
-                if round_:
-                    ms = (time.perf_counter() - started) * 1000
-                    samples.setdefault((engine, name), []).append(ms)
-                    if engine == "Archivist" and ms > slowest.get(name, (0.0, 0.0))[0]:
-                        slowest[name] = (ms, collecting.ms - collected_before)
-    collecting.stop()
+    try:
+        for round_ in range(runs + 1):  # the first round warms every engine up and is not counted
+            for engine, search in engines[round_ % 3:] + engines[: round_ % 3]:
+                for name, query in PEER_QUERIES.items():
+                    collected_before = collecting.ms
+                    started = time.perf_counter()
+                    totals[engine, name] = search(name, query)
+                    if round_:
+                        ms = (time.perf_counter() - started) * 1000
+                        samples.setdefault((engine, name), []).append(ms)
+                        if engine == "Archivist" and ms > slowest.get(name, (0.0, 0.0))[0]:
+                            slowest[name] = (ms, collecting.ms - collected_before)
+    finally:
+        collecting.stop()
     loads.append(os.getloadavg()[0])
     fts5.close()
     tantivy.close()

@@ -479,6 +479,50 @@ def test_snippets_found_from_the_counts_of_the_postings_are_those_found_word_by_
     archive.close()
 
 
+def test_a_snippet_shows_every_hit_of_an_article_a_run_not_yet_finished_stored_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until a run finishes, searches keep the generation before it, whose postings count the hits
+    of the bodies before it, while the store shows the new ones: those are highlighted word by word."""
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "0.txt").write_text("Title: Talks\nDate: 2024-03-01\n\nHanoi hosted the talks.\n")
+    (root / "1.txt").write_text("Title: Meeting\nDate: 2024-03-02\n\nHanoi and Hanoi met.\n")
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    reader = Archive(root, data=tmp_path / "data")  # as the app searching while the command line indexes
+    assert reader.search(SearchRequest("hanoi")).total == 2
+    (root / "1.txt").write_text("Title: Meeting\nDate: 2024-03-02\n\nHanoi and Hanoi met HANOI.\n")
+    seen: list[Snippet] = []
+    finish = indexer_module.Indexer.finish
+
+    def searched_then_finished(indexer: indexer_module.Indexer) -> None:
+        seen.extend(hit.snippet for hit in reader.search(SearchRequest("hanoi", sort=SortOrder.OLDEST)).hits)
+        finish(indexer)
+
+    monkeypatch.setattr(indexer_module.Indexer, "finish", searched_then_finished)
+    assert archive.update(workers=1).updated == 1
+    assert [snippet.text for snippet in seen] == ["Hanoi hosted the talks.", "Hanoi and Hanoi met HANOI."]
+    assert [(span.start, span.end) for span in seen[1].spans] == [(0, 5), (10, 15), (20, 25)]
+    reader.close()
+    archive.close()
+
+
+def test_a_search_of_titles_reads_no_body_postings_for_its_snippets(tmp_path: Path) -> None:
+    root = numbered_articles(tmp_path, 3, lambda i: f"Title: Hanoi {i}\n\nThe talks in Hanoi went on.\n")
+    archive = Archive(root, data=tmp_path / "data")
+    archive.update(workers=1)
+    searcher = archive.search(SearchRequest("*")) and archive._searcher  # noqa: SLF001
+    assert searcher is not None
+    read: list[tuple[str, bytes]] = []
+    postings = searcher.masks.postings
+    searcher.masks.postings = lambda field, btext: read.append((field, btext)) or postings(field, btext)  # type: ignore[method-assign]
+    hits = archive.search(SearchRequest("title:Hanoi")).hits
+    assert len(hits) == 3 and all(len(hit.snippet.spans) == 1 for hit in hits)
+    assert read and all(field == "title" for field, _ in read)
+    archive.close()
+
+
 T = TypeVar("T")
 
 

@@ -170,8 +170,9 @@ class TermSpans:
     def __call__(self, text: str, language: str, tokens: int | None = None) -> list[tuple[int, int]]:
         """The spans of ``text``'s tokens whose term is wanted, given how many there are, when known.
 
-        ``tokens`` must count the tokens of ``text`` as ``terms(text, language)`` makes them: any
-        other count only makes the spans cost what :func:`term_spans` costs.
+        ``tokens`` must count the tokens of ``text`` as ``terms(text, language)`` makes them: with
+        too few, some spans are missed (none at all for 0); with too many, the spans cost what
+        :func:`term_spans` costs.
         """
         if tokens == 0 or not self.wanted:
             return []

@@ -548,12 +548,13 @@ class ArchiveSearcher:
         docnums: list[int],
         scores: list[float],
         copies: dict[int, tuple[str, ...]] | None = None,
+        count_tokens: bool = True,
     ) -> tuple[Hit, ...]:
         ids = [self.columns.ids[d] for d in docnums]
         articles = self.store.get_many(ids)
         wanted = _highlighted(positive)
         spans_of = TermSpans(wanted)
-        tokens = self._wanted_tokens(wanted, docnums)
+        tokens = self._wanted_tokens(positive, wanted, docnums) if count_tokens else [None] * len(docnums)
         hits = []
         for docnum, article_id, score, count in zip(docnums, ids, scores, tokens, strict=True):
             article = articles.get(article_id)
@@ -576,15 +577,23 @@ class ArchiveSearcher:
             )
         return tuple(hits)
 
-    def _wanted_tokens(self, wanted: set[str], docnums: list[int]) -> list[int | None]:
+    def _wanted_tokens(self, positive: list[ScoredTerm], wanted: set[str], docnums: list[int]) -> list[int | None]:
         """How many tokens of each document's body have a wanted term: the sum of the terms'
-        frequencies in its body postings (unknown when the terms are many, as a pattern's)."""
-        if len(wanted) > COUNTED_TERMS_AT_MOST or not docnums:
+        frequencies in its body postings. Unknown when the terms are many (a pattern's) or not all
+        searched in the body (``title:``), whose postings no search read."""
+        in_body = {btext for field, btext, _ in positive if field == "body"}
+        encoded = [term.encode("utf-8") for term in wanted]
+        if len(encoded) > COUNTED_TERMS_AT_MOST or not docnums or not in_body.issuperset(encoded):
+            return [None] * len(docnums)
+        # The postings count the bodies of the searched generation; a run not yet finished may have
+        # stored newer ones, which are shown. The articles were read before this check, and
+        # generations only grow: the same generation now means they were read from it.
+        if committed_generation(self.store) != self.columns.generation:
             return [None] * len(docnums)
         page = np.asarray(docnums)
         tokens = np.zeros(page.size, dtype=np.float64)
-        for term in wanted:
-            postings = self.masks.postings("body", term.encode("utf-8"))
+        for term in encoded:
+            postings = self.masks.postings("body", term)
             if postings.ids.size:
                 where = np.minimum(np.searchsorted(postings.ids, page), postings.ids.size - 1)
                 tokens += np.where(postings.ids[where] == page, postings.weights[where], 0)
@@ -676,7 +685,9 @@ class ArchiveSearcher:
             for hit in results
             if columns.alive[hit.docnum] and columns.ids[hit.docnum] != article.id
         ][:limit]
-        return self._hits(self.masks.positive_terms(q), [d for d, _ in page], [s for _, s in page])
+        # Its terms' postings, read by Whoosh's search, are not those searches keep: not read to count.
+        positive = self.masks.positive_terms(q)
+        return self._hits(positive, [d for d, _ in page], [s for _, s in page], count_tokens=False)
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
