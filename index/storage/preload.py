@@ -179,10 +179,16 @@ def announce(path: Path, at_most: int) -> bool:
 
 def _advise_and_close(descriptor: int) -> None:
     try:
-        with contextlib.suppress(OSError):
-            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        _ask_to_read(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _ask_to_read(descriptor: int) -> None:
+    """Ask the system to read the whole file into its page cache, in the background."""
+    if hasattr(os, "posix_fadvise"):
+        with contextlib.suppress(OSError):
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
 
 
 @dataclass(frozen=True)
@@ -199,9 +205,8 @@ def _announce(path: Path) -> _Opened:
     except OSError:
         return _Opened(-1, cached=False)
     cached = _looks_cached(descriptor)
-    if not cached and hasattr(os, "posix_fadvise"):
-        with contextlib.suppress(OSError):
-            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+    if not cached:
+        _ask_to_read(descriptor)
     return _Opened(descriptor, cached)
 
 
