@@ -144,26 +144,51 @@ PEER_QUERIES = {
 }
 
 
-def build_peers(folder: Path, data: Path, size: int, rounds: int, threads: int) -> tuple[dict[str, object], list]:
-    """Build FTS5, Tantivy and Recoll ``rounds`` times, in an order rotated each round."""
-    rows = store_rows(data)
+def build_engines(
+    folder: Path, data: Path, size: int, rounds: int, workers: int | None, skip_build: bool
+) -> tuple[dict[str, object], dict[str, object], list]:
+    """Build Archivist's index and its peers' ``rounds`` times.
+
+    Archivist and Recoll, the two that read the files, build back to back, first one then the
+    other in turn: the machine's speed drifts by a fifth within a run, and builds minutes apart
+    compared its speed at two times as much as the engines. FTS5 and Tantivy, built from
+    Archivist's stored rows, follow, in an order rotated each round. A skipped build keeps the
+    index there is and builds the peers only.
+
+    Returns:
+        Archivist's build (the last one's figures but its memory, the first one's; the median time;
+        the rate against Recoll's in each round, and their median), the peers' builds, and the
+        peers to search.
+    """
+    threads = workers or os.cpu_count() or 1
     recoll = Recoll(OUT / f"recoll-{size}", folder) if Recoll.ensure_installed() else None
-    builders: list[tuple[str, Callable[[], dict[str, float]]]] = [
-        ("FTS5", lambda: Fts5(OUT / f"fts5-{size}.sqlite").build(rows)),
-    ]
-    builders.append(("Tantivy", lambda: Tantivy(OUT / f"tantivy-{size}").build(rows, threads)))
+    reading: list[tuple[str, Callable[[], dict[str, float]]]] = []
+    if not skip_build:
+        reading.append(("Archivist", lambda: build_whoosh(folder, data, workers)))
     if recoll is not None:
-        builders.append(("Recoll", lambda: _build_recoll(recoll)))
-    builds: dict[str, list[dict[str, float]]] = {name: [] for name, _ in builders}
+        reading.append(("Recoll", lambda: _build_recoll(recoll)))
+    from_rows: list[tuple[str, Callable[[], dict[str, float]]]] = [
+        ("FTS5", lambda: Fts5(OUT / f"fts5-{size}.sqlite").build(store_rows(data))),
+        ("Tantivy", lambda: Tantivy(OUT / f"tantivy-{size}").build(store_rows(data), threads)),
+    ]
+    builds: dict[str, list[dict[str, float]]] = {name: [] for name, _ in reading + from_rows}
     for round_ in range(rounds):
-        for name, build in builders[round_ % len(builders):] + builders[: round_ % len(builders)]:
-            print(f"[{size}] building {name} (round {round_ + 1})", flush=True)
+        turn = round_ % len(from_rows)
+        order = (reading[::-1] if round_ % 2 else reading) + from_rows[turn:] + from_rows[:turn]
+        for name, build in order:
+            print(f"[{size}] building {name} (round {round_ + 1}, load {os.getloadavg()[0]:.2f})", flush=True)
             figures = {**build(), "load": os.getloadavg()[0]}
             builds[name].append(figures)
             print(f"[{size}] {name}: {json.dumps(figures)}", flush=True)
     summary = {name: {**figures[-1], "seconds_median": statistics.median(f["seconds"] for f in figures),
                       "rounds": len(figures)} for name, figures in builds.items()}
-    return summary, [Fts5(OUT / f"fts5-{size}.sqlite"), Tantivy(OUT / f"tantivy-{size}"), recoll]
+    archivist = summary.pop("Archivist", {})
+    if archivist:  # memory as the first build measured it: later ones add what this process kept of the earlier
+        archivist.update({key: builds["Archivist"][0][key] for key in ("peak_tree_rss_mb", "peak_tree_pss_mb")})
+    if archivist and recoll is not None:
+        rates = [r["seconds"] / a["seconds"] for a, r in zip(builds["Archivist"], builds["Recoll"], strict=True)]
+        archivist.update(rate_vs_recoll=rates, rate_vs_recoll_median=statistics.median(rates))
+    return archivist, summary, [Fts5(OUT / f"fts5-{size}.sqlite"), Tantivy(OUT / f"tantivy-{size}"), recoll]
 
 
 def _build_recoll(recoll: Recoll) -> dict[str, float]:
@@ -316,13 +341,8 @@ def run_size(size: int, seed: int, runs: int, warmup: int, workers: int | None, 
     """Generate (or reuse) the corpus of ``size`` articles and run every measurement on it."""
     folder = corpus(size, seed)
     data = OUT / f"data-{size}"
-    build: dict[str, object] = {}
-    if not skip_build:
-        print(f"[{size}] building the engine's index (load {os.getloadavg()[0]:.2f})", flush=True)
-        build = {**build_whoosh(folder, data, workers), "load": os.getloadavg()[0]}
-        print(f"[{size}] build: {json.dumps(build)}", flush=True)
+    build, peer_builds, peers = build_engines(folder, data, size, build_rounds, workers, skip_build)
     search = bench_whoosh(folder, data, runs, warmup)
-    peer_builds, peers = build_peers(folder, data, size, build_rounds, workers or os.cpu_count() or 1)
     print(f"[{size}] comparing searches", flush=True)
     compared = compare_searches(folder, data, peers, runs)
     print(f"[{size}] comparing updates", flush=True)
@@ -337,11 +357,15 @@ def print_report(result: dict[str, object]) -> None:
     assert isinstance(build, dict) and isinstance(peer_builds, dict)
     print(f"\n=== {result['size']} articles (corpus {result['corpus_mb']:.0f} MB) ===")
     if build:
-        print(f"Archivist build: {build['seconds']:.1f} s, {build['articles_per_s']:.0f} articles/s, peak tree RSS "
-              f"{build['peak_tree_rss_mb']:.0f} MB ({build['peak_processes']} processes), index "
-              f"{build['index_mb']:.0f} MB, load {build['load']:.2f}")
+        print(f"Archivist build: {build['seconds_median']:.1f} s (median of {build['rounds']}; the last "
+              f"{build['articles_per_s']:.0f} articles/s; the first's peak tree RSS {build['peak_tree_rss_mb']:.0f} MB "
+              f"({build['peak_processes']} processes), index {build['index_mb']:.0f} MB, load {build['load']:.2f})")
+    if "rate_vs_recoll" in build:
+        rounds = ", ".join(f"{rate:.2f}x" for rate in build["rate_vs_recoll"])
+        print(f"Archivist's build rate / Recoll's, built back to back: {build['rate_vs_recoll_median']:.2f}x "
+              f"(median; rounds {rounds})")
     for name, figures in peer_builds.items():
-        ratio = f", Archivist/{name} {build['seconds'] / figures['seconds_median']:.2f}x" if build else ""
+        ratio = f", Archivist/{name} time {build['seconds_median'] / figures['seconds_median']:.2f}x" if build else ""
         print(f"{name} build: {figures['seconds_median']:.1f} s (median of {figures['rounds']}), index "
               f"{figures['index_mb']:.0f} MB{ratio}")
     search = result["search"]
@@ -375,7 +399,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="indexer processes (default: one per core)")
-    parser.add_argument("--build-rounds", type=int, default=1, help="builds of each peer, in rotated order")
+    parser.add_argument("--build-rounds", type=int, default=1,
+                        help="builds of each engine: Archivist's and Recoll's back to back, in turn first")
     parser.add_argument("--skip-build", action="store_true", help="reuse the engine's index from an earlier run")
     args = parser.parse_args()
     if importlib.util.find_spec("tantivy") is None:
