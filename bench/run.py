@@ -150,18 +150,17 @@ def build_engines(
     """Build Archivist's index and its peers' ``rounds`` times.
 
     Archivist and Recoll, the two that read the files, build back to back, first one then the
-    other in turn: the machine's speed drifts by a fifth within a run, and builds minutes apart
-    compared its speed at two times as much as the engines. Each build starts once the one before
-    is on the disk, not written out by the system during it (in three rounds without this, each
-    engine was slower second than first: Archivist 141 and 150 s first, 158 s second; Recoll 185 s
-    first, 207 and 211 s second). FTS5 and Tantivy, built from
-    Archivist's stored rows, follow, in an order rotated each round. A skipped build keeps the
-    index there is and builds the peers only.
+    other in turn: the machine's speed drifts within a run and between runs (session 22: FTS5's
+    common word 215 ms in one run, 391 in another), and builds minutes apart compared its speed at
+    two times as much as the engines. Whichever builds second is slower (run T: Archivist by 8 %,
+    Recoll by 4 %), so an even number of rounds is fair to both. Each build starts once what was
+    written before it is on the disk (``os.sync``). FTS5 and Tantivy, built from Archivist's stored
+    rows, follow, in an order rotated each round. A skipped build keeps the index there is and
+    builds the peers only.
 
     Returns:
-        Archivist's build (the last one's figures but its memory, the first one's; the median time;
-        the rate against Recoll's in each round, and their median), the peers' builds, and the
-        peers to search.
+        Archivist's build (the first round's figures; the median time; the rate against Recoll's
+        in each round, and their median), the peers' builds, and the peers to search.
     """
     threads = workers or os.cpu_count() or 1
     recoll = Recoll(OUT / f"recoll-{size}", folder) if Recoll.ensure_installed() else None
@@ -187,8 +186,8 @@ def build_engines(
     summary = {name: {**figures[-1], "seconds_median": statistics.median(f["seconds"] for f in figures),
                       "rounds": len(figures)} for name, figures in builds.items()}
     archivist = summary.pop("Archivist", {})
-    if archivist:  # memory as the first build measured it: later ones add what this process kept of the earlier
-        archivist.update({key: builds["Archivist"][0][key] for key in ("peak_tree_rss_mb", "peak_tree_pss_mb")})
+    if archivist:  # memory as the first build measured it: later ones add the rows this process read for the peers
+        archivist = {**builds["Archivist"][0], **{key: archivist[key] for key in ("seconds_median", "rounds")}}
     if archivist and recoll is not None:
         rates = [r["seconds"] / a["seconds"] for a, r in zip(builds["Archivist"], builds["Recoll"], strict=True)]
         archivist.update(rate_vs_recoll=rates, rate_vs_recoll_median=statistics.median(rates))
@@ -361,8 +360,8 @@ def print_report(result: dict[str, object]) -> None:
     assert isinstance(build, dict) and isinstance(peer_builds, dict)
     print(f"\n=== {result['size']} articles (corpus {result['corpus_mb']:.0f} MB) ===")
     if build:
-        print(f"Archivist build: {build['seconds_median']:.1f} s (median of {build['rounds']}; the last "
-              f"{build['articles_per_s']:.0f} articles/s; the first's peak tree RSS {build['peak_tree_rss_mb']:.0f} MB "
+        print(f"Archivist build: {build['seconds_median']:.1f} s (median of {build['rounds']}; the first "
+              f"{build['articles_per_s']:.0f} articles/s, peak tree RSS {build['peak_tree_rss_mb']:.0f} MB "
               f"({build['peak_processes']} processes), index {build['index_mb']:.0f} MB, load {build['load']:.2f})")
     if "rate_vs_recoll" in build:
         rounds = ", ".join(f"{rate:.2f}x" for rate in build["rate_vs_recoll"])
@@ -396,6 +395,13 @@ def print_report(result: dict[str, object]) -> None:
         print(f"{case}: {f['median_s']:.2f} s (max {f['max_s']:.2f}), peak RSS {f['peak_rss_mb']:.0f} MB")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
@@ -403,8 +409,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None, help="indexer processes (default: one per core)")
-    parser.add_argument("--build-rounds", type=int, default=1,
-                        help="builds of each engine: Archivist's and Recoll's back to back, in turn first")
+    parser.add_argument("--build-rounds", type=_positive, default=1,
+                        help="builds of each engine: Archivist's and Recoll's back to back, in turn first "
+                             "(an even number is fair to both)")
     parser.add_argument("--skip-build", action="store_true", help="reuse the engine's index from an earlier run")
     args = parser.parse_args()
     if importlib.util.find_spec("tantivy") is None:
