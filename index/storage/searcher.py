@@ -554,7 +554,7 @@ class ArchiveSearcher:
         articles = self.store.get_many(ids)
         wanted = _highlighted(positive)
         spans_of = TermSpans(wanted)
-        tokens = self._wanted_tokens(positive, wanted, docnums) if count_tokens else [None] * len(docnums)
+        tokens = self._wanted_tokens(positive, docnums) if count_tokens else [None] * len(docnums)
         hits = []
         for docnum, article_id, score, count in zip(docnums, ids, scores, tokens, strict=True):
             article = articles.get(article_id)
@@ -577,13 +577,13 @@ class ArchiveSearcher:
             )
         return tuple(hits)
 
-    def _wanted_tokens(self, positive: list[ScoredTerm], wanted: set[str], docnums: list[int]) -> list[int | None]:
-        """How many tokens of each document's body have a wanted term: the sum of the terms'
-        frequencies in its body postings. Unknown when the terms are many (a pattern's) or not all
-        searched in the body (``title:``), whose postings no search read."""
+    def _wanted_tokens(self, positive: list[ScoredTerm], docnums: list[int]) -> list[int | None]:
+        """How many tokens of each document's body have a highlighted term (see _highlighted): the
+        sum of the terms' frequencies in its body postings. Unknown when the terms are many (a
+        pattern's) or not all searched in the body (``title:``), whose postings no search read."""
         in_body = {btext for field, btext, _ in positive if field == "body"}
-        encoded = [term.encode("utf-8") for term in wanted]
-        if len(encoded) > COUNTED_TERMS_AT_MOST or not docnums or not in_body.issuperset(encoded):
+        highlighted = _highlighted_terms(positive)
+        if len(highlighted) > COUNTED_TERMS_AT_MOST or not docnums or not in_body.issuperset(highlighted):
             return [None] * len(docnums)
         # The postings count the bodies of the searched generation; a run not yet finished may have
         # stored newer ones, which are shown. The articles were read before this check, and
@@ -592,7 +592,7 @@ class ArchiveSearcher:
             return [None] * len(docnums)
         page = np.asarray(docnums)
         tokens = np.zeros(page.size, dtype=np.float64)
-        for term in encoded:
+        for term in highlighted:
             postings = self.masks.postings("body", term)
             if postings.ids.size:
                 where = np.minimum(np.searchsorted(postings.ids, page), postings.ids.size - 1)
@@ -701,7 +701,12 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
 
 def _highlighted(positive: list[ScoredTerm]) -> set[str]:
     """The text-field terms a hit may contain: the ones it is scored on."""
-    return {btext.decode("utf-8") for field, btext, _ in positive if field in TEXT_FIELDS}
+    return {btext.decode("utf-8") for btext in _highlighted_terms(positive)}
+
+
+def _highlighted_terms(positive: list[ScoredTerm]) -> set[bytes]:
+    """:func:`_highlighted`'s terms as the index holds them."""
+    return {btext for field, btext, _ in positive if field in TEXT_FIELDS}
 
 
 def make_snippet(body: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> Snippet:
