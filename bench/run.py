@@ -169,20 +169,28 @@ def build_engines(
         reading.append(("Archivist", lambda: build_whoosh(folder, data, workers)))
     if recoll is not None:
         reading.append(("Recoll", lambda: _build_recoll(recoll)))
+    rows: list = []  # Archivist's stored rows, read once a round for FTS5 and Tantivy
     from_rows: list[tuple[str, Callable[[], dict[str, float]]]] = [
-        ("FTS5", lambda: Fts5(OUT / f"fts5-{size}.sqlite").build(store_rows(data))),
-        ("Tantivy", lambda: Tantivy(OUT / f"tantivy-{size}").build(store_rows(data), threads)),
+        ("FTS5", lambda: Fts5(OUT / f"fts5-{size}.sqlite").build(rows)),
+        ("Tantivy", lambda: Tantivy(OUT / f"tantivy-{size}").build(rows, threads)),
     ]
     builds: dict[str, list[dict[str, float]]] = {name: [] for name, _ in reading + from_rows}
+
+    def timed(name: str, build: Callable[[], dict[str, float]], round_: int) -> None:
+        os.sync()  # the last build's index written out first, not by the system during this one
+        print(f"[{size}] building {name} (round {round_ + 1}, load {os.getloadavg()[0]:.2f})", flush=True)
+        figures = {**build(), "load": os.getloadavg()[0]}
+        builds[name].append(figures)
+        print(f"[{size}] {name}: {json.dumps(figures)}", flush=True)
+
     for round_ in range(rounds):
+        for name, build in reading[::-1] if round_ % 2 else reading:
+            timed(name, build, round_)
+        rows.extend(store_rows(data))
         turn = round_ % len(from_rows)
-        order = (reading[::-1] if round_ % 2 else reading) + from_rows[turn:] + from_rows[:turn]
-        for name, build in order:
-            os.sync()  # the last build's index written out first, not by the system during this one
-            print(f"[{size}] building {name} (round {round_ + 1}, load {os.getloadavg()[0]:.2f})", flush=True)
-            figures = {**build(), "load": os.getloadavg()[0]}
-            builds[name].append(figures)
-            print(f"[{size}] {name}: {json.dumps(figures)}", flush=True)
+        for name, build in from_rows[turn:] + from_rows[:turn]:
+            timed(name, build, round_)
+        rows.clear()
     summary = {name: {**figures[-1], "seconds_median": statistics.median(f["seconds"] for f in figures),
                       "rounds": len(figures)} for name, figures in builds.items()}
     archivist = summary.pop("Archivist", {})
