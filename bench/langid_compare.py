@@ -1,4 +1,7 @@
-"""Compare py3langid (as the engine uses it), lingua and langdetect on article-length texts."""
+"""Compare the engine's language identification (fastText's lid.176) with py3langid (the engine's
+until session 24, at its 0.90 confidence), lingua and langdetect: on article-length texts drawn from
+hand-written sentences, or on texts of your own (``--texts``: JSON Lines of ``{"lang", "text"}``).
+A detector whose package is not installed is left out, and said so."""
 
 from __future__ import annotations
 
@@ -115,7 +118,7 @@ SENTENCES = {
         "Se esperan nuevas conversaciones sobre la simplificación de visados antes de fin de año.",
     ),
 }
-DETECTORS = ("py3langid (engine)", "lingua (all languages)", "langdetect")
+DETECTORS = ("fastText lid.176 (engine)", "py3langid (before)", "lingua (all languages)", "langdetect")
 
 
 def articles(per_language: int, seed: int) -> list[tuple[str, str]]:
@@ -135,10 +138,20 @@ def _rss_mb() -> float:
 
 
 def _load(name: str) -> Callable[[str], str]:
-    if name == "py3langid (engine)":
+    if name == "fastText lid.176 (engine)":
         from index.analysis.language import detect
 
         return detect
+    if name == "py3langid (before)":
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        from index.analysis import language
+
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        # The engine's detect as it was: its samples and letters, py3langid's answer, sure from 0.90.
+        language._classify = identifier.classify  # type: ignore[assignment]
+        language.MIN_CONFIDENCE = 0.90
+        return language.detect
     if name == "lingua (all languages)":
         from lingua import LanguageDetectorBuilder
 
@@ -162,14 +175,18 @@ def _load(name: str) -> Callable[[str], str]:
     return langdetect_detect
 
 
-def measure(name: str, texts: list[tuple[str, str]]) -> dict[str, object]:
-    """Run one detector in this (fresh) process: load time, memory, per-article time, accuracy."""
+def measure(name: str, texts: list[tuple[str, str]]) -> dict[str, object] | None:
+    """Run one detector in this (fresh) process: load time, memory, per-article time, accuracy;
+    None when its package is not installed."""
     before = _rss_mb()
     started = time.perf_counter()
-    detect = _load(name)
+    try:
+        detect = _load(name)
+    except ImportError:
+        return None
     detect(texts[0][1])  # The first call loads lazily loaded models.
     load_s = time.perf_counter() - started
-    timings, correct, wrong = [], dict.fromkeys(SENTENCES, 0), []
+    timings, correct, wrong = [], dict.fromkeys(sorted({language for language, _ in texts}), 0), []
     for language, text in texts:
         started = time.perf_counter()
         found = detect(text)
@@ -190,14 +207,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--per-language", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--texts", type=Path, help="JSON Lines of {\"lang\": code, \"text\": ...} to use instead")
     args = parser.parse_args()
-    texts = articles(args.per_language, args.seed)
+    if args.texts:
+        records = [json.loads(line) for line in args.texts.read_text("utf-8").splitlines() if line.strip()]
+        texts = [(record["lang"], record["text"]) for record in records]
+    else:
+        texts = articles(args.per_language, args.seed)
     words = statistics.fmean(len(text.split()) for _, text in texts)
-    print(f"{len(texts)} texts, {len(SENTENCES)} languages, {words:.0f} words on average")
+    languages = len({language for language, _ in texts})
+    print(f"{len(texts)} texts, {languages} languages, {words:.0f} words on average")
     results = []
     for name in DETECTORS:  # One fresh process each, so memory and load time are the detector's own.
         with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-            results.append(pool.submit(measure, name, texts).result())
+            result = pool.submit(measure, name, texts).result()
+        if result is None:
+            print(f"{name}: not installed, left out")
+        else:
+            results.append(result)
     print(f"{'detector':24} {'accuracy':>8} {'ms/article':>10} {'load s':>7} {'+RSS MB':>8}  per language / errors")
     for r in results:
         print(f"{r['detector']:24} {r['accuracy']:8.1%} {r['median_ms']:10.2f} {r['load_s']:7.2f} {r['rss_mb']:8.0f}  "

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
-import mmap
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -47,20 +46,6 @@ def derived(name: str, sources: Sequence[Path], compute: Callable[[], T]) -> T:
         return marshal.loads(path.read_bytes())  # type: ignore[no-any-return]
     value = compute()
     _keep(path, name, key, marshal.dumps(value))  # type: ignore[arg-type]
-    return value
-
-
-def derived_bytes(name: str, sources: Sequence[Path], compute: Callable[[], bytes]) -> bytes | mmap.mmap:
-    """As :func:`derived`, for bytes too large to read whole: the file kept is mapped, so that only
-    the pages used are read (an empty value is computed each time)."""
-    key = _key(sources)
-    if key is None:
-        return compute()
-    path = cache_dir() / f"{name}-{key}.bin"
-    with suppress(OSError, ValueError), open(path, "rb") as file:
-        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    value = compute()
-    _keep(path, name, key, value)
     return value
 
 

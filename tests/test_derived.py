@@ -5,11 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
-from index.analysis import language
 from index.analysis.entities import gazetteer
-from index.derived import KEPT_VERSIONS, cache_dir, derived, derived_bytes
+from index.derived import KEPT_VERSIONS, cache_dir, derived
 
 
 def test_a_value_is_computed_once_for_the_same_sources_and_again_when_one_changes(tmp_path: Path, monkeypatch) -> None:
@@ -73,55 +70,6 @@ def test_entity_rules_data_cached_in_another_layout_is_built_again(monkeypatch) 
         assert gazetteer._data() == built
     finally:
         gazetteer._data.cache_clear()
-
-
-def test_the_language_model_read_back_from_the_cache_identifies_as_py3langid_does(tmp_path: Path, monkeypatch) -> None:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
-    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    texts = [
-        "The council approved the harbour budget on Tuesday.",
-        "Le conseil a approuvé le budget du port mardi.",
-        "Совет утвердил бюджет гавани во вторник.",
-        "Hội đồng đã phê duyệt ngân sách cảng.",
-        "Bakı şəhərində görüş keçirilib.",
-    ]
-    language._identifier.cache_clear()
-    try:
-        language._identifier()  # computed and written
-        assert len(list(cache_dir().glob("language-model-*.marshal"))) == 1
-        (arrays,) = cache_dir().glob("language-model-arrays-*.bin")
-        language._identifier.cache_clear()
-        monkeypatch.setattr(language, "_loaded_model", lambda _model: pytest.fail("the model was decompressed again"))
-        cached = language._identifier()  # read back, its large arrays mapped
-        assert [cached.classify(text) for text in texts] == [reference.classify(text) for text in texts]
-        # Cut short (a full disk while another process wrote it): py3langid's own loader, not a crash.
-        arrays.write_bytes(arrays.read_bytes()[: arrays.stat().st_size // 2])
-        language._identifier.cache_clear()
-        fallback = language._identifier()
-        assert [fallback.classify(text) for text in texts] == [reference.classify(text) for text in texts]
-    finally:
-        language._identifier.cache_clear()
-
-
-def test_large_bytes_are_kept_once_and_mapped_thereafter(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
-    source = tmp_path / "model.bin"
-    source.write_bytes(b"v1")
-    calls: list[int] = []
-
-    def compute() -> bytes:
-        calls.append(1)
-        return bytes(range(256)) * 1000
-
-    assert derived_bytes("arrays", [source], compute) == bytes(range(256)) * 1000
-    kept = derived_bytes("arrays", [source], compute)
-    assert kept[:256] == bytes(range(256)) and len(kept) == 256_000 and len(calls) == 1
-    source.write_bytes(b"v2")
-    derived_bytes("arrays", [source], compute)
-    assert len(calls) == 2
-    assert derived_bytes("arrays", [tmp_path / "missing"], compute) == bytes(range(256)) * 1000
 
 
 def test_two_programs_keyed_apart_keep_each_its_value(tmp_path: Path, monkeypatch) -> None:

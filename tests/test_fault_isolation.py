@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
-from threadpoolctl import threadpool_info
 
 from index import Archive, SearchRequest
 from index.analysis import metadata
@@ -19,7 +15,6 @@ from index.cli import main
 from index.indexing import indexer as indexer_module
 from index.indexing import pipeline
 from index.indexing import tasks as tasks_module
-from index.indexing.tasks import start_worker
 from index.models import Provenance, RawDocument, SkippedFile
 from index.reading.files import FoundFile
 
@@ -384,16 +379,3 @@ def test_a_cancelled_task_reads_no_more_than_its_read_ahead_and_analyses_nothing
     corrections = pipeline.UserCorrections()
     result = tasks_module.write_task(str(whoosh_dir), root, jobs, corrections, reported.append, lambda: True)
     assert result.cancelled and not reported and len(read) <= tasks_module.READ_AHEAD_FILES + 2
-
-
-def test_a_worker_runs_numpy_on_one_blas_thread() -> None:
-    # The workers fill the cores: a BLAS thread per core in each of them only competes with the others.
-    if all(found["num_threads"] == 1 for found in threadpool_info() if found["user_api"] == "blas"):
-        pytest.skip("NumPy's BLAS runs one thread here anyway: nothing to tell apart")
-    context = get_context("spawn")
-    with ProcessPoolExecutor(
-        1, mp_context=context, initializer=start_worker, initargs=(context.Queue(), context.Event(), os.getpid())
-    ) as pool:
-        pools = pool.submit(threadpool_info).result()
-    blas = [found for found in pools if found["user_api"] == "blas"]
-    assert blas and all(found["num_threads"] == 1 for found in blas)

@@ -66,9 +66,20 @@ def test_normalise_stated_languages(value: str, code: str | None) -> None:
 
 
 def test_wu_chinese_is_indexed_as_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
-    class Model:  # the model's answer for some short Mandarin news
-        def classify(self, text: str) -> tuple[str, float]:
-            return "wuu", 0.53
-
-    monkeypatch.setattr(language, "_identifier", lambda: Model())
+    monkeypatch.setattr(language, "_classify", lambda sample: ("wuu", 0.53))
     assert detect("澳大利亚男足在预选赛中以三比零战胜对手，球迷们在悉尼庆祝这场胜利。") == "zh"
+
+
+@pytest.mark.parametrize("language_code", sorted(SAMPLES))
+def test_a_text_in_capitals_is_told_as_written_in_lower_case(language_code: str) -> None:
+    # A wire's headline or an old telex: read as written, English in capitals scored 0.2.
+    assert detect(SAMPLES[language_code].upper()) == language_code
+
+
+def test_a_text_the_model_cannot_be_given_as_utf8_is_still_told() -> None:
+    damaged = SAMPLES["fr"].replace("é", "\ud800", 1).replace(" ", "\x00 ", 1)
+    assert detect(damaged) == "fr"
+
+
+def test_lines_do_not_stop_the_model() -> None:
+    assert detect(SAMPLES["de"].replace(". ", ".\n\n").replace(", ", ",\r\n")) == "de"

@@ -174,13 +174,6 @@ _worker_stop: Any = None
 def start_worker(reports: Any, stop: Any, parent: int) -> None:
     global _worker_reports, _worker_stop
     _worker_reports, _worker_stop = reports, stop
-    # The workers already use every core. NumPy's BLAS (OpenBLAS) would start a thread per core in
-    # each of them, for the language model's one product per article: each product waited for a
-    # second thread, which then spun for the next, competing with the other worker (1 % of a
-    # worker's instructions). One thread also sums in one order whatever the machine's cores.
-    from threadpoolctl import threadpool_limits  # only workers need it
-
-    threadpool_limits(1, user_api="blas")
     # Ctrl-C reaches the whole process group: the parent decides what it means (cancel the run).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
