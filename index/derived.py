@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 # Versions of a value kept side by side: the packaged app and a pip-installed command line (or two
 # checkouts) each key their own, and each deleting the other's made both compute it at every start.
 KEPT_VERSIONS = 3
+# Values no version derives any more, deleted when a value is next kept: py3langid's model, decompressed
+# (67 MB, up to three versions of it), before the language model became fastText's.
+RETIRED = ("language-model-",)
 T = TypeVar("T")
 
 
@@ -57,6 +60,9 @@ def _keep(path: Path, name: str, key: str, content: bytes) -> None:
         others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for stale in others[KEPT_VERSIONS - 1 :]:
             stale.unlink(missing_ok=True)
+        for retired in RETIRED:
+            for stale in path.parent.glob(f"{retired}*"):
+                stale.unlink(missing_ok=True)
     except (OSError, ValueError) as error:
         log.info("could not keep %s in the cache: %s", name, error)
 

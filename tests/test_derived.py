@@ -31,6 +31,19 @@ def test_a_value_is_computed_once_for_the_same_sources_and_again_when_one_change
     assert len(list(cache_dir().glob("names-*"))) == KEPT_VERSIONS  # the older values are gone
 
 
+def test_values_no_version_derives_are_deleted_when_a_value_is_kept(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
+    cache_dir().mkdir(parents=True)
+    retired = [cache_dir() / "language-model-0123456789abcdef.marshal", cache_dir() / "language-model-arrays-0123.bin"]
+    for path in retired:
+        path.write_bytes(b"py3langid's model, decompressed")
+    source = tmp_path / "names.json"
+    source.write_text("[1]")
+    derived("names", [source], lambda: ["a"])
+    assert not any(path.exists() for path in retired)
+    assert len(list(cache_dir().glob("names-*"))) == 1
+
+
 def test_a_damaged_or_unwritable_cache_only_costs_the_computation(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("ARCHIVIST_CACHE_DIR", str(tmp_path / "cache"))
     source = tmp_path / "names.json"

@@ -39,7 +39,7 @@ def test_a_lead_without_words_does_not_hide_the_language() -> None:
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [  # one-sentence summaries, as news feeds give: the model is sure of the first only at 1.0, the others 0.7–0.8
+    [  # one-sentence summaries, as news feeds give
         ("市役所は今日、新しい地下鉄の路線が来年の春に開業すると発表しました。", "ja"),
         ("市政府今天宣布，新的地铁线路将于明年春天开通，沿线居民出行将更加方便。", "zh"),
         ("أعلنت البلدية اليوم أن خط المترو الجديد سيفتح في الربيع المقبل أمام السكان", "ar"),
@@ -65,9 +65,12 @@ def test_normalise_stated_languages(value: str, code: str | None) -> None:
     assert normalise(value) == code
 
 
-def test_wu_chinese_is_indexed_as_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(language, "_classify", lambda sample: ("wuu", 0.53))
-    assert detect("澳大利亚男足在预选赛中以三比零战胜对手，球迷们在悉尼庆祝这场胜利。") == "zh"
+@pytest.mark.parametrize(("variety", "written"), [("wuu", "zh"), ("yue", "zh"), ("arz", "ar")])
+def test_a_variety_is_indexed_as_its_written_language(
+    monkeypatch: pytest.MonkeyPatch, variety: str, written: str
+) -> None:
+    monkeypatch.setattr(language, "_classify", lambda sample: (variety, 0.53))
+    assert detect("澳大利亚男足在预选赛中以三比零战胜对手，球迷们在悉尼庆祝这场胜利。") == written
 
 
 @pytest.mark.parametrize("language_code", sorted(SAMPLES))
@@ -77,8 +80,24 @@ def test_a_text_in_capitals_is_told_as_written_in_lower_case(language_code: str)
 
 
 def test_a_text_the_model_cannot_be_given_as_utf8_is_still_told() -> None:
-    damaged = SAMPLES["fr"].replace("é", "\ud800", 1).replace(" ", "\x00 ", 1)
-    assert detect(damaged) == "fr"
+    assert detect(SAMPLES["fr"].replace("é", "\ud800", 1)) == "fr"
+
+
+def test_nul_characters_do_not_stop_the_model() -> None:
+    assert detect(SAMPLES["fr"].replace(" ", "\x00 ", 3)) == "fr"
+
+
+def test_the_model_reads_one_line_in_lower_case_a_capital_dotted_i_as_i(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+
+    class Model:
+        def predict(self, line: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
+            read.append(line)
+            return ("__label__tr",), (0.99,)
+
+    monkeypatch.setattr(language, "_model", lambda: Model())
+    assert language._classify("İSTANBUL'DA\nİKİ GÖRÜŞME") == ("tr", 0.99)
+    assert read == ["istanbul'da iki görüşme"]
 
 
 def test_lines_do_not_stop_the_model() -> None:

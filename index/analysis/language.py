@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from typing import Any
@@ -41,9 +42,10 @@ _NAMES = {
     "arabic": "ar",
     "chinese": "zh",
 }
-# Wu Chinese, when the model answers it for a short text, is written in standard Chinese as Mandarin
-# is, which is what matters here (filters, stemming: none for either).
-_WRITTEN_AS = {"wuu": "zh"}
+# Varieties the model names that the index treats as their standard written language, so that their
+# articles stay under one language filter: Wu and Cantonese as Chinese (none of them is stemmed),
+# Egyptian Arabic as Arabic (its script, and the Arabic stemmer).
+_WRITTEN_AS = {"wuu": "zh", "yue": "zh", "arz": "ar"}
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]")
 _CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
@@ -51,10 +53,11 @@ _CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 
 @lru_cache(maxsize=1)
 def _model() -> Any:
-    """fastText's language model: its compressed form (lid.176.ftz, 0.9 MB, loaded in 20 ms)."""
+    """fastText's language model: its compressed form (lid.176.ftz, 0.9 MB, read in 20 ms)."""
     import fasttext  # fasttext-predict: fastText's prediction alone, with no other dependency
 
-    return fasttext.load_model(str(resource_path("language", "lid.176.ftz")))
+    # As bytes: a path that is not valid UTF-8 (a folder named in another encoding) still opens.
+    return fasttext.load_model(os.fsencode(resource_path("language", "lid.176.ftz")))
 
 
 def _classify(sample: str) -> tuple[str, float]:
@@ -62,18 +65,21 @@ def _classify(sample: str) -> tuple[str, float]:
 
     The sample is one line in lower case: the model reads a line at a time, and it was taught on
     text in lower and mixed case, so that a text in capitals (a wire's headline, an old telex)
-    read as written is taken for another language (English in capitals scored 0.2, Azerbaijani 0.1).
+    read as written is taken for another language (English in capitals scored 0.2, Azerbaijani in
+    capitals was Danish). A capital dotted I is a plain i in lower case, as in Turkish.
     """
-    line = sample.replace("\n", " ").lower()
+    line = sample.replace("\n", " ").lower().replace("i\u0307", "i")
+    model = _model()
     try:
-        labels, probabilities = _model().predict(line)
+        labels, probabilities = model.predict(line)
     except TypeError:  # not encodable as UTF-8: a lone surrogate
-        labels, probabilities = _model().predict(line.encode("utf-8", "replace").decode("utf-8"))
+        labels, probabilities = model.predict(line.encode("utf-8", "replace").decode("utf-8"))
     return labels[0].removeprefix("__label__"), float(probabilities[0])
 
 
 def detect(text: str, samples: tuple[int, ...] = (300, 1500)) -> str:
-    """The ISO 639-1 code of the language ``text`` is written in, or ``und``.
+    """The code of the language ``text`` is written in (ISO 639-1 where it has one, as ``en``; else
+    three letters, as ``ceb``), or ``und``.
 
     Args:
         text: article text; only its first characters are read, as a few sentences settle the
@@ -82,7 +88,7 @@ def detect(text: str, samples: tuple[int, ...] = (300, 1500)) -> str:
             one settles nearly every article, a longer one the rest.
 
     Returns:
-        A two-letter code, or ``und`` when the text is too short or the model is unsure.
+        The code, or ``und`` when the text is too short or the model is unsure.
     """
     for size in samples:
         sample = text[:size]
@@ -91,7 +97,7 @@ def detect(text: str, samples: tuple[int, ...] = (300, 1500)) -> str:
             continue
         code, confidence = _classify(sample)
         if confidence >= (MIN_CONFIDENCE if mostly_latin(letters) else MIN_CONFIDENCE_OUTSIDE_LATIN):
-            return _WRITTEN_AS.get(code, str(code))
+            return _WRITTEN_AS.get(code, code)
         if size >= len(text):
             break
     return UNDETERMINED
